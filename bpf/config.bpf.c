@@ -1,0 +1,18 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The one definition of the run-time configuration and shared globals every hook program
+ * declares extern (hoptrace.bpf.h); user space sets them through the skeleton's rodata. */
+#include "hoptrace.bpf.h"
+
+const volatile struct hop_cidr cfg_pod[HOPTRACE_MAX_CIDRS] = {};
+const volatile __u32 cfg_pod_count = 0;
+const volatile struct hop_cidr cfg_peer[HOPTRACE_MAX_CIDRS] = {};
+const volatile __u32 cfg_peer_count = 0;
+const volatile __u8 cfg_proto = 0;
+const volatile __u16 cfg_port = 0;
+const volatile __u32 cfg_snaplen = HOPTRACE_SNAPLEN_DEFAULT;
+const volatile bool cfg_kfree_has_reason = false;
+const volatile bool cfg_consume_has_location = false;
+
+__u64 tracked_count = 0;
+
+char LICENSE[] SEC("license") = "GPL";

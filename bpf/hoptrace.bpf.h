@@ -1,0 +1,149 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* What every hook program shares: the run-time configuration (rodata, defined once in
+ * config.bpf.c), the maps, and hop_observe(), the filter-track-emit path each hook calls. */
+#ifndef HOPTRACE_BPF_H
+#define HOPTRACE_BPF_H
+
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_tracing.h>
+#include "hoptrace.h"
+
+/* Configuration, written by user space before load; the verifier sees the values as
+ * constants and removes the paths they turn off. */
+extern const volatile struct hop_cidr cfg_pod[HOPTRACE_MAX_CIDRS];
+extern const volatile __u32 cfg_pod_count;
+extern const volatile struct hop_cidr cfg_peer[HOPTRACE_MAX_CIDRS];
+extern const volatile __u32 cfg_peer_count;
+extern const volatile __u8 cfg_proto;	  /* 0: any */
+extern const volatile __u16 cfg_port;	  /* host order, 0: any */
+extern const volatile __u32 cfg_snaplen;  /* <= HOPTRACE_SNAPLEN_MAX */
+extern const volatile bool cfg_kfree_has_reason;	 /* kfree_skb tracepoint has reason */
+extern const volatile bool cfg_consume_has_location; /* consume_skb has location (6.3+) */
+
+/* Tracked skbs live in an LRU hash: entries whose free was never seen age out instead of
+ * filling the map. The value is when the skb was first matched. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 65536);
+	__type(key, __u64);
+	__type(value, __u64);
+} tracked_skbs SEC(".maps") __weak;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 8 << 20);
+} events SEC(".maps") __weak;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct hop_stats);
+} stats SEC(".maps") __weak;
+
+/* How many skbs are tracked now (approximately: LRU evictions are not subtracted, which
+ * only costs a lookup). While it is zero, no hook needs the tracking lookup. */
+extern __u64 tracked_count;
+
+#include "skb_parse.bpf.h"
+#include "filter.bpf.h"
+
+/* What a hook program knows about its hop, beyond the skb. */
+struct hop_site {
+	struct net_device *dev; /* the device of the hop, or NULL to take skb->dev */
+	__u64 location;
+	__u32 reason;
+	__u16 hook;
+	__u16 flags;
+	bool ends_life; /* kfree_skb, consume_skb: the skb is gone after this hop */
+	bool at_l3;	/* skb->data points at the network header (receive path) */
+};
+
+static __always_inline void stats_count(bool lost)
+{
+	__u32 zero = 0;
+	struct hop_stats *s = bpf_map_lookup_elem(&stats, &zero);
+
+	if (!s)
+		return;
+	if (lost)
+		s->lost++;
+	else
+		s->events++;
+}
+
+static __always_inline bool skb_track(__u64 key)
+{
+	__u64 now = bpf_ktime_get_ns();
+
+	if (bpf_map_update_elem(&tracked_skbs, &key, &now, BPF_NOEXIST))
+		return false;
+	__sync_fetch_and_add(&tracked_count, 1);
+	return true;
+}
+
+static __always_inline void skb_untrack(__u64 key)
+{
+	if (!bpf_map_delete_elem(&tracked_skbs, &key))
+		__sync_fetch_and_sub(&tracked_count, 1);
+}
+
+static __always_inline void hop_fill(struct hop_event *e, struct sk_buff *skb,
+				     const struct hop_site *site, const struct skb_view *v)
+{
+	struct net_device *dev = site->dev ? site->dev : BPF_CORE_READ(skb, dev);
+
+	e->ts_ns = bpf_ktime_get_ns();
+	e->skb = (__u64)skb;
+	e->location = site->location;
+	e->reason = site->reason;
+	e->cpu = bpf_get_smp_processor_id();
+	e->hook = site->hook;
+	e->len = BPF_CORE_READ(skb, len);
+	e->mark = BPF_CORE_READ(skb, mark);
+	e->pad = 0;
+	e->pad2 = 0;
+	e->flags |= site->flags;
+	skb_fill_device(e, skb, dev);
+	skb_capture(e, skb, v, dev);
+}
+
+/* The path every hook takes. Non-matching, untracked skbs leave after the parse without
+ * touching the ring buffer; that is the cost all other traffic pays. */
+static __always_inline int hop_observe(struct sk_buff *skb, const struct hop_site *site)
+{
+	struct skb_view v = {};
+	struct hop_event *e;
+	bool tracked = false;
+	__u64 key = (__u64)skb;
+
+	if (!skb)
+		return 0;
+	if (tracked_count)
+		tracked = bpf_map_lookup_elem(&tracked_skbs, &key) != NULL;
+	skb_view_init(&v, skb, site->at_l3);
+	if (!tracked) {
+		if (!v.tuple_ok || !tuple_matches(&v.tuple))
+			return 0;
+		/* Failing to insert means another path tracked it a moment ago. */
+		if (!site->ends_life && !skb_track(key))
+			tracked = true;
+	}
+
+	e = bpf_ringbuf_reserve(&events, sizeof(*e) + cfg_snaplen, 0);
+	if (!e) {
+		stats_count(true);
+	} else {
+		e->flags = tracked ? 0 : HOP_F_NEW;
+		hop_fill(e, skb, site, &v);
+		bpf_ringbuf_submit(e, 0);
+		stats_count(false);
+	}
+	if (site->ends_life && tracked)
+		skb_untrack(key);
+	return 0;
+}
+
+#endif /* HOPTRACE_BPF_H */

@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The end of an skb's life: kfree_skb (a drop, with its reason) and consume_skb (normal
+ * end). One handler per hook; one thin wrapper per attach method of the ladder. */
+#include "hoptrace.bpf.h"
+
+static __always_inline int on_kfree_skb(struct sk_buff *skb, __u64 location, __u32 reason,
+					bool has_reason)
+{
+	struct hop_site site = {
+		.location = location,
+		.reason = reason,
+		.hook = HOOK_KFREE_SKB,
+		.flags = has_reason ? HOP_F_HAS_REASON : 0,
+		.ends_life = true,
+	};
+
+	return hop_observe(skb, &site);
+}
+
+static __always_inline int on_consume_skb(struct sk_buff *skb, __u64 location)
+{
+	struct hop_site site = {
+		.location = location,
+		.hook = HOOK_CONSUME_SKB,
+		.ends_life = true,
+	};
+
+	return hop_observe(skb, &site);
+}
+
+/* tp_btf and raw_tp share the argument layout: skb, location, reason (5.17+), rx_sk. */
+SEC("tp_btf/kfree_skb")
+int BPF_PROG(kfree_skb_tp_btf, struct sk_buff *skb, void *location)
+{
+	__u32 reason = cfg_kfree_has_reason ? (__u32)ctx[2] : 0;
+
+	return on_kfree_skb(skb, (__u64)location, reason, cfg_kfree_has_reason);
+}
+
+SEC("raw_tp/kfree_skb")
+int BPF_PROG(kfree_skb_raw_tp, struct sk_buff *skb, void *location)
+{
+	__u32 reason = cfg_kfree_has_reason ? (__u32)ctx[2] : 0;
+
+	return on_kfree_skb(skb, (__u64)location, reason, cfg_kfree_has_reason);
+}
+
+SEC("tracepoint/skb/kfree_skb")
+int kfree_skb_tracepoint(struct trace_event_raw_kfree_skb *args)
+{
+	__u32 reason = 0;
+	bool has_reason = bpf_core_field_exists(args->reason);
+
+	if (has_reason)
+		reason = BPF_CORE_READ(args, reason);
+	return on_kfree_skb(BPF_CORE_READ(args, skbaddr), (__u64)BPF_CORE_READ(args, location),
+			    reason, has_reason);
+}
+
+SEC("tp_btf/consume_skb")
+int BPF_PROG(consume_skb_tp_btf, struct sk_buff *skb)
+{
+	return on_consume_skb(skb, cfg_consume_has_location ? ctx[1] : 0);
+}
+
+SEC("raw_tp/consume_skb")
+int BPF_PROG(consume_skb_raw_tp, struct sk_buff *skb)
+{
+	return on_consume_skb(skb, cfg_consume_has_location ? ctx[1] : 0);
+}

@@ -1,0 +1,232 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Reading a packet's facts out of an skb: where its IP header is, its tuple (from the
+ * headers, or from the owning socket before the IP header exists), its device and
+ * namespace, and the first bytes to capture. */
+#ifndef SKB_PARSE_BPF_H
+#define SKB_PARSE_BPF_H
+
+#include "core_fixes.bpf.h"
+
+#define ETH_P_IP_BE 0x0008   /* htons(0x0800) */
+#define ETH_P_IPV6_BE 0xDD86 /* htons(0x86DD) */
+#define ETH_HLEN 14
+#define ARPHRD_ETHER 1
+#define ARPHRD_LOOPBACK 772
+#define IP_OFFSET_MASK 0x1FFF
+#define TCP_TIME_WAIT 6
+#define TCP_NEW_SYN_RECV 12
+#define SKB_HEADER_UNSET 0xFFFF
+
+/* The header bytes read in one go: an IPv6 header plus the ports, or an IPv4 header
+ * without options plus the ports. */
+#define L3_PROBE_LEN 44
+
+struct skb_view {
+	struct hop_tuple tuple __attribute__((aligned(8)));
+	unsigned char *head;
+	__u32 l3_off; /* offset of the IP header from head, when l3_ok */
+	bool l3_ok;
+	bool tuple_ok;
+	bool tuple_from_sk;
+};
+
+static __always_inline void read_ports(struct hop_tuple *t, const __u8 *l4)
+{
+	if (t->proto != IPPROTO_TCP && t->proto != IPPROTO_UDP && t->proto != IPPROTO_SCTP)
+		return;
+	t->sport = ((__u16)l4[0] << 8) | l4[1];
+	t->dport = ((__u16)l4[2] << 8) | l4[3];
+}
+
+static __always_inline bool parse_ipv4(struct skb_view *v, const __u8 *hdr, __u32 off)
+{
+	struct hop_tuple *t = &v->tuple;
+	__u32 ihl = (hdr[0] & 0x0F) * 4;
+	__u16 frag = ((__u16)hdr[6] << 8) | hdr[7];
+	__u8 l4[4];
+
+	if (ihl < 20)
+		return false;
+	t->family = HOP_AF_INET;
+	t->proto = hdr[9];
+	__builtin_memcpy(t->saddr, hdr + 12, 4);
+	__builtin_memcpy(t->daddr, hdr + 16, 4);
+	if (frag & IP_OFFSET_MASK)
+		return true; /* a later fragment carries no ports */
+	if (ihl == 20) {
+		read_ports(t, hdr + 20);
+	} else if (!bpf_probe_read_kernel(l4, sizeof(l4), v->head + off + ihl)) {
+		read_ports(t, l4);
+	}
+	return true;
+}
+
+static __always_inline bool parse_ipv6(struct skb_view *v, const __u8 *hdr)
+{
+	struct hop_tuple *t = &v->tuple;
+
+	t->family = HOP_AF_INET6;
+	t->proto = hdr[6]; /* extension headers are left unparsed: proto names the first */
+	__builtin_memcpy(t->saddr, hdr + 8, 16);
+	__builtin_memcpy(t->daddr, hdr + 24, 16);
+	read_ports(t, hdr + 40);
+	return true;
+}
+
+/* Parses the IP header at off if it is one: the version must agree with skb->protocol
+ * when that is set (it is still 0 for a locally built packet before ip_output). */
+static __always_inline bool parse_l3_at(struct skb_view *v, __u32 off, __u16 protocol)
+{
+	__u8 hdr[L3_PROBE_LEN];
+	__u8 version;
+
+	if (bpf_probe_read_kernel(hdr, sizeof(hdr), v->head + off))
+		return false;
+	version = hdr[0] >> 4;
+	if (version == 4 && (protocol == ETH_P_IP_BE || !protocol)) {
+		if (!parse_ipv4(v, hdr, off))
+			return false;
+	} else if (version == 6 && (protocol == ETH_P_IPV6_BE || !protocol)) {
+		parse_ipv6(v, hdr);
+	} else {
+		return false;
+	}
+	v->l3_off = off;
+	v->l3_ok = true;
+	return true;
+}
+
+/* Before the IP header exists (or after it is gone), the owning socket still says who
+ * talks to whom. Request and time-wait sockets are TCP and lack sk_protocol. */
+static __always_inline bool tuple_from_sock(struct skb_view *v, struct sock *sk)
+{
+	struct hop_tuple *t = &v->tuple;
+	__u8 state;
+
+	if (!sk)
+		return false;
+	t->family = BPF_CORE_READ(sk, __sk_common.skc_family);
+	state = BPF_CORE_READ(sk, __sk_common.skc_state);
+	if (state == TCP_TIME_WAIT || state == TCP_NEW_SYN_RECV)
+		t->proto = IPPROTO_TCP;
+	else
+		t->proto = sk_protocol(sk);
+	if (t->family == HOP_AF_INET) {
+		BPF_CORE_READ_INTO(t->saddr, sk, __sk_common.skc_rcv_saddr);
+		BPF_CORE_READ_INTO(t->daddr, sk, __sk_common.skc_daddr);
+	} else if (t->family == HOP_AF_INET6) {
+		BPF_CORE_READ_INTO(t->saddr, sk, __sk_common.skc_v6_rcv_saddr);
+		BPF_CORE_READ_INTO(t->daddr, sk, __sk_common.skc_v6_daddr);
+	} else {
+		return false;
+	}
+	t->sport = BPF_CORE_READ(sk, __sk_common.skc_num);
+	t->dport = __builtin_bswap16(BPF_CORE_READ(sk, __sk_common.skc_dport));
+	v->tuple_from_sk = true;
+	return true;
+}
+
+/* Finds the packet's IP header and tuple. at_l3: skb->data is the network header (the
+ * receive path, where network_header is not reset yet when the tracepoint fires). */
+static __always_inline void skb_view_init(struct skb_view *v, struct sk_buff *skb, bool at_l3)
+{
+	__u16 protocol = BPF_CORE_READ(skb, protocol);
+	__u16 nh;
+
+	v->head = BPF_CORE_READ(skb, head);
+	if (at_l3) {
+		v->tuple_ok = parse_l3_at(v, BPF_CORE_READ(skb, data) - v->head, protocol);
+	} else {
+		nh = BPF_CORE_READ(skb, network_header);
+		v->tuple_ok = nh && nh != SKB_HEADER_UNSET && parse_l3_at(v, nh, protocol);
+	}
+	if (!v->tuple_ok)
+		v->tuple_ok = tuple_from_sock(v, BPF_CORE_READ(skb, sk));
+}
+
+static __always_inline void read_dev(struct hop_event *e, struct net_device *dev)
+{
+	e->ifindex = BPF_CORE_READ(dev, ifindex);
+	e->netns = dev_netns_inum(dev);
+	bpf_probe_read_kernel_str(e->ifname, sizeof(e->ifname), dev->name);
+	const char *kind = BPF_CORE_READ(dev, rtnl_link_ops, kind);
+
+	if (!kind || bpf_probe_read_kernel_str(e->dev_kind, sizeof(e->dev_kind), kind) < 0)
+		e->dev_kind[0] = 0;
+}
+
+/* The hop's device and namespace: the device given, else the route's device; with no
+ * device at all, the namespace of the owning socket. */
+static __always_inline void skb_fill_device(struct hop_event *e, struct sk_buff *skb,
+					    struct net_device *dev)
+{
+	struct dst_entry *dst;
+	struct sock *sk;
+
+	e->ifindex = 0;
+	e->netns = 0;
+	e->ifname[0] = 0;
+	e->dev_kind[0] = 0;
+	if (!dev) {
+		dst = skb_dst_ptr(skb);
+		if (dst) {
+			dev = BPF_CORE_READ(dst, dev);
+			if (dev)
+				e->flags |= HOP_F_NETNS_FROM_DST;
+		}
+	}
+	if (dev) {
+		read_dev(e, dev);
+		return;
+	}
+	sk = BPF_CORE_READ(skb, sk);
+	if (sk) {
+		e->netns = sk_netns_inum(sk);
+		e->flags |= HOP_F_NETNS_FROM_SK;
+	}
+}
+
+static __always_inline bool dev_has_ethernet_header(struct net_device *dev)
+{
+	__u16 type;
+
+	if (!dev)
+		return false;
+	type = BPF_CORE_READ(dev, type);
+	return type == ARPHRD_ETHER || type == ARPHRD_LOOPBACK;
+}
+
+/* Copies the first bytes of the packet: from the Ethernet header when the skb has one
+ * right before its IP header, else from the IP header. Only the linear part is read. */
+static __always_inline void skb_capture(struct hop_event *e, struct sk_buff *skb,
+					const struct skb_view *v, struct net_device *dev)
+{
+	__u32 start, avail, n, data_off, tail;
+	__u16 mac;
+
+	e->cap_len = 0;
+	e->wire_len = 0;
+	__builtin_memcpy(&e->tuple, &v->tuple, sizeof(e->tuple));
+	if (v->tuple_ok)
+		e->flags |= v->tuple_from_sk ? HOP_F_TUPLE | HOP_F_TUPLE_FROM_SK : HOP_F_TUPLE;
+	if (!v->l3_ok)
+		return;
+	start = v->l3_off;
+	mac = BPF_CORE_READ(skb, mac_header);
+	if (mac != SKB_HEADER_UNSET && mac + ETH_HLEN == start &&
+	    dev_has_ethernet_header(dev ? dev : BPF_CORE_READ(skb, dev))) {
+		start = mac;
+		e->flags |= HOP_F_L2;
+	}
+	tail = BPF_CORE_READ(skb, tail);
+	data_off = BPF_CORE_READ(skb, data) - v->head;
+	e->wire_len = BPF_CORE_READ(skb, len) + data_off - start;
+	avail = tail > start ? tail - start : 0;
+	n = avail < cfg_snaplen ? avail : cfg_snaplen;
+	if (n > HOPTRACE_SNAPLEN_MAX)
+		n = HOPTRACE_SNAPLEN_MAX;
+	if (!bpf_probe_read_kernel(e->data, n, v->head + start))
+		e->cap_len = n;
+}
+
+#endif /* SKB_PARSE_BPF_H */

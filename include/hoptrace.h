@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* What the BPF programs and user space share: the hop event record, hook ids and the
+ * filter's limits. Plain C with fixed-width types; each side brings its own __u8..__u64
+ * (vmlinux.h in BPF, <linux/types.h> in user space). */
+#ifndef HOPTRACE_H
+#define HOPTRACE_H
+
+#define HOPTRACE_IFNAMSIZ 16
+#define HOPTRACE_KINDSIZ 16
+#define HOPTRACE_SNAPLEN_DEFAULT 128
+#define HOPTRACE_SNAPLEN_MAX 512
+#define HOPTRACE_MAX_CIDRS 16
+
+/* Address families as the kernel numbers them (AF_INET, AF_INET6). */
+#define HOP_AF_INET 2
+#define HOP_AF_INET6 10
+
+/* Logical hooks: where in the kernel a hop was seen. Values are stable (JSON, pcapng). */
+enum hop_hook {
+	HOOK_NONE = 0,
+	HOOK_KFREE_SKB = 1,	/* skb freed as a drop */
+	HOOK_CONSUME_SKB = 2,	/* skb freed after normal use */
+	HOOK_DEV_XMIT = 3,	/* handed to a device's transmit (veth included) */
+	HOOK_NETIF_RECEIVE = 4, /* entered a device's receive path */
+	HOOK__COUNT,
+};
+
+/* Event flags: facts the BPF side knew when it recorded the hop. */
+enum hop_flag {
+	HOP_F_NEW = 1 << 0,	      /* skb was not tracked before this hop */
+	HOP_F_L2 = 1 << 1,	      /* data[] starts at an Ethernet header */
+	HOP_F_TUPLE = 1 << 2,	      /* tuple is valid */
+	HOP_F_TUPLE_FROM_SK = 1 << 3, /* tuple came from the owning socket, no IP header yet */
+	HOP_F_HAS_REASON = 1 << 4,    /* reason is the kernel's drop reason */
+	HOP_F_NETNS_FROM_SK = 1 << 5, /* netns came from the socket (no device) */
+	HOP_F_NETNS_FROM_DST = 1 << 6, /* netns came from the route's device */
+};
+
+/* A CIDR of the filter, pre-masked by user space; IPv4 uses word 0. Network byte order. */
+struct hop_cidr {
+	__u32 addr[4];
+	__u32 mask[4];
+	__u8 family;
+	__u8 prefix;
+	__u8 pad[2];
+};
+_Static_assert(sizeof(struct hop_cidr) == 36, "hop_cidr layout");
+
+/* Addresses in network byte order (IPv4 in the first 4 bytes); ports in host order. */
+struct hop_tuple {
+	__u8 saddr[16];
+	__u8 daddr[16];
+	__u16 sport;
+	__u16 dport;
+	__u8 family; /* HOP_AF_INET, HOP_AF_INET6, or 0 when unknown */
+	__u8 proto;  /* IPPROTO_* */
+	__u8 pad[2];
+};
+_Static_assert(sizeof(struct hop_tuple) == 40, "hop_tuple layout");
+
+/* One hop of one skb. cap_len bytes of packet data follow the fixed part; the ring
+ * buffer record is sizeof(struct hop_event) + the configured snap length. */
+struct hop_event {
+	__u64 ts_ns;	/* bpf_ktime_get_ns(): CLOCK_MONOTONIC */
+	__u64 skb;	/* skb address: the packet's identity while it lives */
+	__u64 location; /* kfree_skb/consume_skb: caller address */
+	__u32 netns;	/* network namespace inode, 0 when unknown */
+	__u32 ifindex;
+	__u32 len;    /* skb->len */
+	__u32 reason; /* kfree_skb drop reason (raw enum value) */
+	__u32 cpu;
+	__u32 mark;
+	__u16 hook;  /* enum hop_hook */
+	__u16 flags; /* enum hop_flag */
+	__u16 cap_len;  /* bytes of data[] that hold packet bytes */
+	__u16 pad;
+	__u32 wire_len; /* length of the packet from the first captured byte on */
+	__u32 pad2;
+	char ifname[HOPTRACE_IFNAMSIZ];
+	char dev_kind[HOPTRACE_KINDSIZ]; /* rtnl_link_ops->kind: "veth", "bridge", ... */
+	struct hop_tuple tuple;
+	__u8 data[];
+};
+_Static_assert(sizeof(struct hop_event) == 136, "hop_event layout");
+
+/* Per-CPU counters kept by the BPF side; user space sums them at exit and while tracing. */
+struct hop_stats {
+	__u64 events; /* records submitted to the ring buffer */
+	__u64 lost;   /* records dropped because the ring buffer was full */
+};
+
+#endif /* HOPTRACE_H */

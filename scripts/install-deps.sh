@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs the Debian packages hoptrace needs to build, test and demo, only those missing.
+# Called by make (deps target) and by .ci/run; safe to run again.
+set -euo pipefail
+
+packages=(
+	clang llvm make gcc pkg-config
+	libbpf-dev bpftool libelf-dev zlib1g-dev libpcap-dev
+	iproute2 iptables nftables conntrack netcat-openbsd
+	tshark python3 jq iputils-ping procps
+)
+
+missing=()
+for pkg in "${packages[@]}"; do
+	dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' ||
+		missing+=("$pkg")
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+	exit 0
+fi
+if [ "$(id -u)" -ne 0 ]; then
+	echo "install-deps: missing packages (${missing[*]}); run as root to install them" >&2
+	exit 1
+fi
+echo "install-deps: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+# tshark asks whether non-root users may capture; answer once, non-interactively.
+echo "wireshark-common wireshark-common/install-setuid boolean false" | debconf-set-selections
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Runs every unit test binary and every end-to-end script, counts their PASS/FAIL/SKIP
+# lines, and closes with one "N passed, N failed, N skipped" line. Exits non-zero when a
+# case failed, a runner crashed, or nothing ran at all.
+cd "$(dirname "$0")/.." || exit 1
+BUILD=${BUILD:-build}
+log=$(mktemp /tmp/hoptrace-tests.XXXXXX)
+trap 'rm -f "$log"' EXIT
+
+# A runner that exits non-zero without printing a FAIL line crashed: count it as a failure.
+run() {
+	local what=$1 out rc
+	shift
+	out=$(mktemp /tmp/hoptrace-run.XXXXXX)
+	"$@" 2>&1 | tee "$out"
+	rc=${PIPESTATUS[0]}
+	cat "$out" >>"$log"
+	if [ "$rc" -ne 0 ] && ! grep -q '^FAIL' "$out"; then
+		echo "FAIL runner $what (exit $rc)" | tee -a "$log"
+	fi
+	rm -f "$out"
+}
+
+for t in "$BUILD"/tests/test_*; do
+	[ -x "$t" ] || continue
+	run "$(basename "$t")" "$t"
+done
+
+if [ "$(id -u)" -eq 0 ]; then
+	for t in tests/e2e/test_*.sh; do
+		HOPTRACE=$PWD/$BUILD/hoptrace run "$(basename "$t")" bash "$t"
+	done
+else
+	echo "SKIP e2e all: end-to-end tests need root (real BPF, real namespaces)" | tee -a "$log"
+fi
+
+passed=$(grep -c '^PASS' "$log")
+failed=$(grep -c '^FAIL' "$log")
+skipped=$(grep -c '^SKIP' "$log")
+echo
+grep '^SKIP' "$log" | sed 's/^/  /'
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

@@ -1,0 +1,399 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Unit tests of the pcapng sink: a synthetic packet's hops read back by tshark as frames,
+ * comments that read as the timeline, the hop JSON in each frame, and write errors. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/btf.h>
+
+#include "check.h"
+#include "drop_reason.h"
+#include "json.h"
+#include "output_pcapng.h"
+#include "pcapng.h"
+#include "sink.h"
+
+#define WALL_OFFSET_NS 1700000000000000000LL
+#define NETNS_A 4026532001u
+#define NETNS_B 4026532002u
+#define SNAPLEN 128
+
+#define ETH_HLEN 14
+#define IP_UDP_LEN 28  /* IPv4 header and UDP header, no payload captured */
+#define WIRE_IP_LEN 84 /* a default ping's size, as if the payload had not been captured */
+
+/* Drop reason values of the synthetic BTF; any values do, the names are what counts. */
+#define REASON_NETFILTER_DROP 11
+#define REASON_TC_INGRESS 61
+#define REASON_WITHOUT_TABLE 6
+#define DROP_LOCATION 0xffffffff81000010ull
+
+static __u8 frame[ETH_HLEN + IP_UDP_LEN];
+
+/* Ethernet 02:00:00:00:00:01 -> 02:00:00:00:00:02, IPv4 10.0.0.1 -> 10.0.0.2, UDP 40000 -> 53;
+ * checksums are left zero, as nothing here checks them. */
+static void build_frame(void)
+{
+	static const __u8 eth[ETH_HLEN] = { 2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1, 0x08, 0x00 };
+	static const __u8 ip[12] = { 0x45, 0, 0, WIRE_IP_LEN, 0, 1, 0, 0, 64, 17, 0, 0 };
+	static const __u8 addrs[8] = { 10, 0, 0, 1, 10, 0, 0, 2 };
+	static const __u8 udp[8] = { 0x9c, 0x40, 0, 53, 0, WIRE_IP_LEN - 20, 0, 0 };
+
+	memcpy(frame, eth, sizeof(eth));
+	memcpy(frame + ETH_HLEN, ip, sizeof(ip));
+	memcpy(frame + ETH_HLEN + sizeof(ip), addrs, sizeof(addrs));
+	memcpy(frame + ETH_HLEN + sizeof(ip) + sizeof(addrs), udp, sizeof(udp));
+}
+
+/* A hop as the decoder would hand it on: L2 hops capture from frame, others from its IP. */
+static struct hop make_hop(__u16 hook, __u64 ts_ns, __u32 netns, const char *ifname,
+			   const char *kind, __u16 flags, __u16 cap_len)
+{
+	struct hop h = { .ev = { .ts_ns = ts_ns, .hook = hook, .netns = netns, .flags = flags } };
+	bool l2 = flags & HOP_F_L2;
+
+	snprintf(h.ev.ifname, sizeof(h.ev.ifname), "%s", ifname);
+	snprintf(h.ev.dev_kind, sizeof(h.ev.dev_kind), "%s", kind);
+	h.ev.skb = 0xffff888004a3c000ull;
+	h.ev.len = l2 ? ETH_HLEN + WIRE_IP_LEN : WIRE_IP_LEN;
+	h.ev.wire_len = h.ev.len;
+	h.ev.cap_len = cap_len;
+	h.data = cap_len ? (l2 ? frame : frame + ETH_HLEN) : NULL;
+	return h;
+}
+
+static struct hop make_drop(__u64 ts_ns, __u32 netns, const char *ifname, __u32 reason)
+{
+	struct hop h =
+		make_hop(HOOK_KFREE_SKB, ts_ns, netns, ifname, "", HOP_F_HAS_REASON, IP_UDP_LEN);
+
+	h.ev.reason = reason;
+	h.ev.location = DROP_LOCATION;
+	return h;
+}
+
+/* The three hops of the brief: a veth transmit, a receive, a drop in the IP layer. */
+static void make_three_hops(struct hop *hops)
+{
+	build_frame();
+	hops[0] = make_hop(HOOK_DEV_XMIT, 1000, NETNS_A, "veth-a", "veth", HOP_F_L2 | HOP_F_TUPLE,
+			   sizeof(frame));
+	hops[1] = make_hop(HOOK_NETIF_RECEIVE, 2500, NETNS_B, "eth0", "", HOP_F_L2, sizeof(frame));
+	hops[2] = make_drop(4000, NETNS_B, "", REASON_WITHOUT_TABLE);
+}
+
+static struct packet make_packet(__u64 id, enum fate fate, struct hop *hops, int count)
+{
+	return (struct packet){
+		.id = id,
+		.skb = hops[0].ev.skb,
+		.fate = fate,
+		.hop_count = count,
+		.hop_cap = count,
+		.hops = hops,
+	};
+}
+
+/* Runs pkts through a new pcapng sink on f, as the tracer would. Return: 0 or -errno. */
+static int write_packets(FILE *f, struct enrich *en, const struct packet *pkts, int count)
+{
+	struct timeline_totals totals = { 0 };
+	struct trace_summary sum = { .totals = &totals };
+	struct sink *s;
+	int i, ret = 0;
+
+	s = output_pcapng__new(f, en, SNAPLEN);
+	if (!s)
+		return -errno;
+	for (i = 0; i < count && !ret; i++)
+		ret = s->packet(s, &pkts[i]);
+	if (!ret)
+		ret = s->summary(s, &sum);
+	s->free(s);
+	return ret;
+}
+
+static bool tshark_is_installed(void)
+{
+	return system("command -v tshark >/dev/null 2>&1") == 0;
+}
+
+/* Writes pkts to a temporary file; returns its path (free it, unlink it) or NULL. */
+static char *write_temp_file(struct enrich *en, const struct packet *pkts, int count)
+{
+	char *path = strdup("/tmp/test_output_pcapng.XXXXXX");
+	int fd = path ? mkstemp(path) : -1;
+	FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+	int ret;
+
+	CHECK(f);
+	if (!f) {
+		if (fd >= 0)
+			close(fd);
+		free(path);
+		return NULL;
+	}
+	ret = write_packets(f, en, pkts, count);
+	CHECK(ret == 0);
+	CHECK(fclose(f) == 0);
+	return path;
+}
+
+/* Checks tshark's lines for path, one per frame, against want (fields joined by tabs). */
+static void check_tshark(const char *path, const char *fields, const char *const *want, int rows)
+{
+	char cmd[1024], *line = NULL;
+	size_t cap = 0;
+	int n = 0;
+	FILE *p;
+
+	snprintf(cmd, sizeof(cmd), "tshark -r '%s' -T fields -E separator=/t %s 2>/dev/null", path,
+		 fields);
+	p = popen(cmd, "r");
+	CHECK(p);
+	if (!p)
+		return;
+	while (getline(&line, &cap, p) > 0) {
+		line[strcspn(line, "\n")] = '\0';
+		if (n < rows)
+			CHECK_STR(line, want[n]);
+		n++;
+	}
+	free(line);
+	CHECK(n == rows);
+	CHECK(pclose(p) == 0); /* tshark fails on a file it finds damaged */
+}
+
+static const char three_hop_fields[] =
+	"-e frame.interface_name -e frame.comment -e frame.packet_id -e frame.encap_type "
+	"-e frame.packet_flags_direction -e frame.time_epoch -e frame.cap_len -e frame.len";
+
+/* Encapsulation 1 is Ethernet, 7 raw IP; directions are epb_flags bits 0-1. */
+static const char *const three_hop_want[] = {
+	"veth-a@netns:4026532001\t"
+	"hop 1/3 veth_xmit layer=veth netns=netns:4026532001 dev=veth-a(veth) len=98\t"
+	"77\t1\t0x00000002\t1700000000.000001000\t42\t98",
+	"eth0@netns:4026532002\t"
+	"hop 2/3 netif_receive layer=node netns=netns:4026532002 dev=eth0 len=98\t"
+	"77\t1\t0x00000001\t1700000000.000002500\t42\t98",
+	"-@netns:4026532002\t"
+	"hop 3/3 kfree_skb layer=kernel netns=netns:4026532002 dev=- len=84 | "
+	"verdict: DROPPED reason=UNKNOWN(6) at 0xffffffff81000010 "
+	"(netns netns:4026532002, dev -, layer kernel)\t"
+	"77\t7\t\t1700000000.000004000\t28\t84",
+};
+
+static void test_three_hops_tshark(void)
+{
+	struct enrich en = { .mono_to_wall_ns = WALL_OFFSET_NS };
+	struct hop hops[3];
+	struct packet pkt;
+	char *path;
+
+	if (!tshark_is_installed()) {
+		SKIP("tshark is not installed");
+		return;
+	}
+	make_three_hops(hops);
+	pkt = make_packet(77, FATE_DROPPED, hops, 3);
+	path = write_temp_file(&en, &pkt, 1);
+	if (!path)
+		return;
+	check_tshark(path, three_hop_fields, three_hop_want, 3);
+	unlink(path);
+	free(path);
+}
+
+static void add_enum(struct btf *btf, const char *name, const char *const *names,
+		     const long long *values, int count)
+{
+	int i;
+
+	CHECK(btf__add_enum(btf, name, 4) > 0);
+	for (i = 0; i < count; i++)
+		CHECK(btf__add_enum_value(btf, names[i], values[i]) == 0);
+}
+
+/* Drop reason names as a kernel's BTF gives them, with one tc reason among them. */
+static struct drop_reasons *synthetic_reasons(void)
+{
+	static const char *const names[] = { "SKB_DROP_REASON_NETFILTER_DROP",
+					     "SKB_DROP_REASON_TC_INGRESS" };
+	static const long long values[] = { REASON_NETFILTER_DROP, REASON_TC_INGRESS };
+	struct drop_reasons *dr = NULL;
+	struct btf *btf = btf__new_empty();
+
+	CHECK(btf);
+	if (!btf)
+		return NULL;
+	CHECK(btf__add_int(btf, "int", 4, BTF_INT_SIGNED) > 0);
+	add_enum(btf, "skb_drop_reason", names, values, 2);
+	dr = drop_reasons__load(btf);
+	CHECK(dr);
+	btf__free(btf);
+	return dr;
+}
+
+static const char verdict_fields[] =
+	"-e frame.interface_id -e frame.packet_id -e frame.comment -e frame.verdict.ebpf_tc "
+	"-e frame.cap_len -e frame.len";
+
+/* Interfaces are shared across packets: 0 eth0 Ethernet, 1 eth0 raw IP, 2 no device. */
+static const char *const verdict_want[] = {
+	"0\t1\thop 1/2 netif_receive layer=node netns=netns:4026532002 dev=eth0 len=98\t\t0\t98",
+	"1\t1\thop 2/2 kfree_skb layer=kernel netns=netns:4026532002 dev=eth0 len=84 | "
+	"verdict: DROPPED reason=TC_INGRESS at 0xffffffff81000010 "
+	"(netns netns:4026532002, dev eth0, layer kernel)\t2\t28\t84",
+	"2\t2\thop 1/1 kfree_skb layer=node netns=netns:4026532002 dev=- len=84 | "
+	"verdict: DROPPED reason=NETFILTER_DROP at 0xffffffff81000010 "
+	"(netns netns:4026532002, dev -, layer node)\t\t28\t84",
+	"0\t3\thop 1/7 netif_receive layer=node netns=netns:4026532002 dev=eth0 len=98 "
+	"[incomplete]\t\t42\t98",
+	"2\t3\thop 7/7 consume_skb layer=kernel netns=netns:4026532002 dev=- len=84 "
+	"(5 hops before not kept) | verdict: delivered [incomplete]\t\t0\t84",
+	"0\t4\thop 1/1 dev_xmit layer=node netns=netns:4026532002 dev=eth0 len=98 | "
+	"verdict: unknown (trace ended first)\t\t42\t98",
+};
+
+/* One packet per verdict: a tc drop (the only one with an epb_verdict), a netfilter drop,
+ * a delivery with hops lost and not kept, and a packet the trace outlived. */
+static void make_verdict_packets(struct hop *hops, struct packet *pkts)
+{
+	build_frame();
+	hops[0] = make_hop(HOOK_NETIF_RECEIVE, 1000, NETNS_B, "eth0", "", HOP_F_L2, 0);
+	hops[1] = make_drop(2000, NETNS_B, "eth0", REASON_TC_INGRESS);
+	hops[2] = make_drop(3000, NETNS_B, "", REASON_NETFILTER_DROP);
+	hops[3] = make_hop(HOOK_NETIF_RECEIVE, 4000, NETNS_B, "eth0", "", HOP_F_L2, sizeof(frame));
+	hops[4] = make_hop(HOOK_CONSUME_SKB, 5000, NETNS_B, "", "", 0, 0);
+	hops[5] = make_hop(HOOK_DEV_XMIT, 6000, NETNS_B, "eth0", "", HOP_F_L2, sizeof(frame));
+	pkts[0] = make_packet(1, FATE_DROPPED, &hops[0], 2);
+	pkts[1] = make_packet(2, FATE_DROPPED, &hops[2], 1);
+	pkts[2] = make_packet(3, FATE_DELIVERED, &hops[3], 2);
+	pkts[2].incomplete = true;
+	pkts[2].hops_dropped = 5;
+	pkts[3] = make_packet(4, FATE_UNKNOWN, &hops[5], 1);
+}
+
+static void test_verdicts_tshark(void)
+{
+	struct enrich en = { .mono_to_wall_ns = WALL_OFFSET_NS };
+	struct packet pkts[4];
+	struct hop hops[6];
+	char *path;
+
+	if (!tshark_is_installed()) {
+		SKIP("tshark is not installed");
+		return;
+	}
+	en.reasons = synthetic_reasons();
+	make_verdict_packets(hops, pkts);
+	path = write_temp_file(&en, pkts, 4);
+	if (path) {
+		check_tshark(path, verdict_fields, verdict_want, 6);
+		unlink(path);
+		free(path);
+	}
+	drop_reasons__free(en.reasons);
+}
+
+/* The hop's JSON Lines object, as output_json__hop writes it; free the result. */
+static char *hop_json(struct enrich *en, const struct packet *pkt, const struct hop *hop)
+{
+	struct json_writer w;
+	char *buf = NULL;
+	size_t len;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (!f)
+		return NULL;
+	json__init(&w, f);
+	output_json__hop(&w, en, pkt, hop);
+	fclose(f);
+	return buf;
+}
+
+/* Whether the file holds s right after the custom option's Private Enterprise Number. */
+static bool file_has_custom(const char *file, size_t file_len, const char *s)
+{
+	__u32 pen = PCAPNG_HOPTRACE_PEN;
+	size_t len = strlen(s);
+	char *want = malloc(sizeof(pen) + len);
+	bool found;
+
+	if (!want)
+		return false;
+	memcpy(want, &pen, sizeof(pen));
+	memcpy(want + sizeof(pen), s, len);
+	found = memmem(file, file_len, want, sizeof(pen) + len);
+	free(want);
+	return found;
+}
+
+/* Without tshark: each frame carries its hop's JSON, and the header names the writer. */
+static void test_custom_json_and_header(void)
+{
+	struct enrich en = { .mono_to_wall_ns = WALL_OFFSET_NS };
+	struct hop hops[3];
+	struct packet pkt;
+	char *buf = NULL, *json;
+	size_t len = 0;
+	FILE *f;
+	int i;
+
+	make_three_hops(hops);
+	pkt = make_packet(77, FATE_DROPPED, hops, 3);
+	f = open_memstream(&buf, &len);
+	CHECK(f);
+	if (!f)
+		return;
+	CHECK(write_packets(f, &en, &pkt, 1) == 0);
+	fclose(f);
+	for (i = 0; i < 3; i++) {
+		json = hop_json(&en, &pkt, &hops[i]);
+		CHECK(json && file_has_custom(buf, len, json));
+		free(json);
+	}
+	CHECK(memmem(buf, len, "hoptrace " HOPTRACE_VERSION, strlen("hoptrace " HOPTRACE_VERSION)));
+	CHECK(memmem(buf, len, "host ", 5));
+	CHECK(memmem(buf, len, "Linux ", 6));
+	free(buf);
+}
+
+/* A full disk stops the trace: packet() and summary() say so instead of losing frames. */
+static void test_dev_full(void)
+{
+	struct enrich en = { .mono_to_wall_ns = WALL_OFFSET_NS };
+	struct timeline_totals totals = { 0 };
+	struct trace_summary sum = { .totals = &totals };
+	struct hop hops[3];
+	struct packet pkt;
+	struct sink *s;
+	FILE *f;
+
+	f = fopen("/dev/full", "w");
+	if (!f) {
+		SKIP("cannot open /dev/full");
+		return;
+	}
+	make_three_hops(hops);
+	pkt = make_packet(77, FATE_DROPPED, hops, 3);
+	s = output_pcapng__new(f, &en, SNAPLEN);
+	CHECK(s);
+	if (s) {
+		CHECK(s->packet(s, &pkt) == -ENOSPC);
+		CHECK(s->summary(s, &sum) == -ENOSPC);
+		s->free(s);
+	}
+	fclose(f);
+}
+
+int main(void)
+{
+	RUN(test_three_hops_tshark);
+	RUN(test_verdicts_tshark);
+	RUN(test_custom_json_and_header);
+	RUN(test_dev_full);
+	CHECK_EXIT();
+}

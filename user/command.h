@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Running the command given after "--" while the trace is attached. */
+#ifndef COMMAND_H
+#define COMMAND_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+/* True when argv[0] names an executable file (directly or through PATH). */
+bool command__exists(const char *name);
+
+/* Starts argv with its standard output sent to our standard error, so it never mixes with
+ * the trace; returns the child's pid, or -errno when it could not be executed (then the
+ * child is already reaped). */
+pid_t command__start(char **argv);
+
+/* Non-blocking: true once the child has ended; *status is its exit code (128+signal when
+ * killed, as shells report it). */
+bool command__ended(pid_t pid, int *status);
+
+/* Blocking: waits for the child to end and sets *status as command__ended does. */
+void command__wait(pid_t pid, int *status);
+
+#endif /* COMMAND_H */

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Naming the facts the kernel recorded: hook names, layers, drop reasons, code locations,
+ * namespace names and wall-clock times. Every sink asks here, so they all agree. */
+#ifndef ENRICH_H
+#define ENRICH_H
+
+#include <stddef.h>
+#include <linux/types.h>
+#include "hoptrace.h"
+
+struct kallsyms;
+struct drop_reasons;
+struct netns_names;
+struct podns;
+struct btf;
+
+struct enrich {
+	struct kallsyms *ksyms;	       /* NULL: locations print as addresses */
+	struct drop_reasons *reasons;  /* NULL: this kernel passes no drop reason */
+	struct netns_names *netns;     /* NULL: namespaces print as inodes */
+	struct podns *pods;	       /* NULL: no namespace is known to be a pod */
+	__s64 mono_to_wall_ns;	       /* CLOCK_REALTIME - CLOCK_MONOTONIC at start */
+};
+
+/* Loads what naming needs; a part that cannot load leaves its pointer NULL (the output
+ * then shows raw values), so this does not fail. */
+void enrich__init(struct enrich *en, const struct btf *btf, const struct hop_cidr *pods,
+		  int pod_count);
+void enrich__free(struct enrich *en);
+
+/* "kfree_skb", "consume_skb", "dev_xmit", "veth_xmit" (a transmit into a veth),
+ * "netif_receive". */
+const char *enrich__hook_name(const struct hop_event *ev);
+
+/* "pod", "veth", "bridge", "overlay", "node" or "kernel": the part of the path the hop
+ * belongs to, in the order operators check them. */
+const char *enrich__layer(struct enrich *en, const struct hop_event *ev);
+
+/* The drop reason's name, or NULL when the hop carries none. */
+const char *enrich__reason(const struct enrich *en, const struct hop_event *ev, char *buf,
+			   size_t size);
+
+/* "symbol+0xoff" for the hop's location, or NULL when it has none. */
+const char *enrich__location(const struct enrich *en, const struct hop_event *ev, char *buf,
+			     size_t size);
+
+/* The namespace's name, or NULL when none is known. */
+const char *enrich__netns(struct enrich *en, __u32 inode);
+
+__u64 enrich__wall_ns(const struct enrich *en, __u64 mono_ns);
+
+#endif /* ENRICH_H */

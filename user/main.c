@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: GPL-2.0
+/* hoptrace: where, hop by hop, do a pod's packets go in the kernel, and where do they die.
+ * main dispatches subcommands from a table; the trace itself lives in trace.c. */
+#include <stdio.h>
+#include <string.h>
+#include "demo.h"
+#include "options.h"
+#include "trace.h"
+
+#ifndef HOPTRACE_VERSION
+#define HOPTRACE_VERSION "0.0.0"
+#endif
+
+struct subcommand {
+	const char *name;
+	const char *args;
+	const char *help;
+	int (*run)(int argc, char **argv);
+};
+
+static int usage(FILE *f);
+
+/* Parses options for subcommands that take only the common ones (and --json). */
+static int parse_or_exit(struct options *o, int argc, char **argv, bool trace, int *rc)
+{
+	int r = options__parse(o, argc, argv, trace);
+
+	if (r < 0)
+		*rc = 2;
+	else if (r == 1)
+		*rc = usage(stdout);
+	else if (r == 2)
+		*rc = printf("hoptrace %s\n", HOPTRACE_VERSION) < 0;
+	return r;
+}
+
+static int do_trace(int argc, char **argv)
+{
+	struct options o;
+	int rc = 0;
+
+	if (parse_or_exit(&o, argc, argv, true, &rc))
+		return rc;
+	rc = trace__run(&o);
+	options__free(&o);
+	return rc;
+}
+
+static int do_hooks(int argc, char **argv)
+{
+	struct options o;
+	int rc = 0;
+
+	if (parse_or_exit(&o, argc, argv, true, &rc))
+		return rc;
+	rc = trace__print_hooks(o.json);
+	options__free(&o);
+	return rc;
+}
+
+static int do_demo(int argc, char **argv)
+{
+	return demo__main(argc, argv);
+}
+
+static int do_help(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	return usage(stdout);
+}
+
+static int do_version(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	printf("hoptrace %s\n", HOPTRACE_VERSION);
+	return 0;
+}
+
+static const struct subcommand subcommands[] = {
+	{ "trace", "[OPTIONS] [EXPR] [-- COMMAND...]", "trace packets (the default)", do_trace },
+	{ "hooks", "[--json]", "show how each hook attaches on this kernel, and why", do_hooks },
+	{ "demo", "[SCENARIO|--list]", "build a throwaway broken cluster, trace it, explain",
+	  do_demo },
+	{ "help", "", "show this help", do_help },
+	{ "version", "", "show the version", do_version },
+};
+
+static int usage(FILE *f)
+{
+	fprintf(f, "Usage: hoptrace [SUBCOMMAND] [OPTIONS] [EXPR] [-- COMMAND [ARGS...]]\n\n"
+		   "Shows, hop by hop, where a pod's packets go in the kernel and where they die:\n"
+		   "namespace, device, hook, and the kernel's drop reason.\n\n"
+		   "Subcommands:\n");
+	for (size_t i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
+		fprintf(f, "  %-8s %-34s %s\n", subcommands[i].name, subcommands[i].args,
+			subcommands[i].help);
+	fprintf(f, "\n");
+	options__usage(f);
+	fprintf(f, "\nWith -- COMMAND, the command runs once every hook is attached; the trace\n"
+		   "stops when it exits (after --linger) and hoptrace exits with its status.\n\n"
+		   "Examples:\n"
+		   "  hoptrace --pod-ip 10.244.1.5\n"
+		   "  hoptrace --pod-ip 10.244.1.5 --json > trace.jsonl\n"
+		   "  hoptrace --pod-ip 10.244.1.5 --peer 10.244.2.0/24 --proto udp --port 53 "
+		   "--duration 10\n"
+		   "  hoptrace --pod-ip 10.244.1.5 -w drop.pcapng 'udp port 53' -- ip netns exec "
+		   "pod-a nc -u -w1 10.96.0.10 53\n");
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc > 1 && argv[1][0] != '-') {
+		for (size_t i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
+			if (!strcmp(argv[1], subcommands[i].name))
+				return subcommands[i].run(argc - 1, argv + 1);
+		fprintf(stderr, "hoptrace: unknown subcommand '%s' (try 'hoptrace help')\n",
+			argv[1]);
+		return 2;
+	}
+	return do_trace(argc, argv);
+}

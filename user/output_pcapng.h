@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The pcapng sink: every hop of every packet as a frame Wireshark can read. */
+#ifndef HOPTRACE_OUTPUT_PCAPNG_H
+#define HOPTRACE_OUTPUT_PCAPNG_H
+
+#include <stdio.h>
+#include <linux/types.h>
+
+struct enrich;
+struct sink;
+
+/**
+ * output_pcapng__new() - a sink that writes finished packets to f as pcapng
+ * @f: stream to write to; the sink flushes it but never closes it
+ * @en: names for hooks, namespaces, drop reasons and times
+ * @snaplen: the trace's snap length, recorded on each interface; 0 for none
+ *
+ * One interface per (namespace, device, link type), named "<device>@<namespace>"; one
+ * Enhanced Packet Block per hop, all hops of a packet sharing its id as epb_packetid, with
+ * the hop and the packet's verdict as the comment and the JSON Lines hop object as a custom
+ * option. The sink's packet() flushes, so a reader of a pipe sees each packet as it ends.
+ * Return: the sink, or NULL with errno set (the section header could not be written).
+ */
+struct sink *output_pcapng__new(FILE *f, struct enrich *en, __u32 snaplen);
+
+#endif /* HOPTRACE_OUTPUT_PCAPNG_H */

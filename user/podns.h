@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Which network namespaces are pods: those holding one of the traced pod addresses. */
+#ifndef PODNS_H
+#define PODNS_H
+
+#include <stdbool.h>
+#include <linux/types.h>
+#include "hoptrace.h"
+
+struct podns;
+
+/* Scans the namespaces of /run/netns and of every process for the given addresses. A
+ * namespace counts as a pod when one of its non-bridge devices holds one (a node's bridge
+ * holds an address inside the pod range too, and is not a pod), or when it has the shape
+ * of a pod: loopback and a single veth. NULL on ENOMEM only. */
+struct podns *podns__scan(const struct hop_cidr *pods, int count);
+void podns__free(struct podns *pn);
+
+/* Whether inode is a pod namespace; an inode never seen triggers a rescan, at most one
+ * a second, since pods appear while tracing. */
+bool podns__is_pod(struct podns *pn, __u32 inode);
+
+/* Every pod namespace inode found, for callers that must act in each (count returned). */
+int podns__inodes(const struct podns *pn, const __u32 **inodes);
+
+#endif /* PODNS_H */

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* What the running kernel allows, found by looking (BTF) and by trying (trial loads),
+ * never by comparing version numbers. */
+#ifndef PROBE_H
+#define PROBE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct btf;
+
+struct kernel_features {
+	struct btf *btf;	 /* the running kernel's BTF, or NULL */
+	bool kfree_has_reason;	 /* skb:kfree_skb passes the drop reason */
+	bool consume_has_location; /* skb:consume_skb passes the caller */
+	bool fentry;		 /* fentry programs load on vmlinux functions */
+	bool kprobes;		 /* the kprobe PMU exists */
+	bool nf_link;		 /* BPF netfilter programs load */
+	char btf_error[128];	 /* why btf is NULL */
+	char fentry_error[128];	 /* why fentry is false */
+	char nf_link_error[128]; /* why nf_link is false */
+};
+
+/* Fills kf; never fails: absent features are recorded with the reason. */
+void kernel_features__probe(struct kernel_features *kf);
+void kernel_features__free(struct kernel_features *kf);
+
+/* Arguments the tracepoint's BTF prototype takes (without the leading __data pointer),
+ * or -1 when the kernel's BTF has no btf_trace_<name>. */
+int btf_tracepoint_args(const struct btf *btf, const char *name);
+
+/* True when tracefs (or debugfs) lists the classic tracepoint category/name. */
+bool tracefs_has_event(const char *category, const char *name);
+
+#endif /* PROBE_H */

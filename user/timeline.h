@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Grouping hop events into packets (one skb's life) and packets into flows, and judging
+ * each packet's fate when its life ends. */
+#ifndef TIMELINE_H
+#define TIMELINE_H
+
+#include <stdbool.h>
+#include <linux/types.h>
+#include "hoptrace.h"
+
+enum fate {
+	FATE_UNKNOWN = 0,
+	FATE_DELIVERED,
+	FATE_DROPPED,
+};
+
+struct hop {
+	struct hop_event ev; /* the fixed part; ev.cap_len bytes at data */
+	__u8 *data;
+};
+
+struct flow {
+	__u64 id;
+	struct hop_tuple first; /* the tuple of the flow's first packet as first seen */
+	__u64 packets;
+	struct flow *next;
+};
+
+struct packet {
+	__u64 id;
+	__u64 skb;
+	__u64 flow_id;		     /* 0: no tuple was ever seen */
+	struct hop_tuple flow_tuple; /* the flow's first packet's tuple, as first seen */
+	enum fate fate;
+	bool incomplete;  /* events were lost while it lived, or it was evicted */
+	bool reply;	  /* travels opposite to the flow's first packet */
+	bool judged;	  /* the filter has seen its bytes */
+	bool rejected;	  /* the filter refused it: its hops are not kept */
+	int hop_count;
+	int hop_cap;
+	__u32 hops_dropped; /* hops past TIMELINE_MAX_HOPS, counted but not kept */
+	struct hop *hops;
+	struct packet *bucket_next;
+	struct packet *older, *newer; /* open packets, oldest first */
+};
+
+#define TIMELINE_MAX_HOPS 128
+#define TIMELINE_MAX_OPEN 65536
+#define TIMELINE_MAX_FLOWS 65536
+
+/* Called when a packet's life ends (or the trace ends); the packet is freed after. */
+typedef void (*packet_done_fn)(void *ctx, const struct packet *pkt);
+
+struct drop_site {
+	__u32 reason;
+	bool has_reason;
+	__u64 location;
+	__u64 count;
+};
+
+struct timeline_totals {
+	__u64 events;
+	__u64 packets;
+	__u64 dropped;
+	__u64 delivered;
+	__u64 unknown;
+	__u64 incomplete;
+	__u64 filtered; /* packets the filter expression refused */
+	struct drop_site *sites;
+	int site_count;
+};
+
+struct timeline;
+
+/* Decides from a packet's first hop that carries bytes whether the packet is kept. */
+typedef bool (*packet_accept_fn)(void *ctx, const struct hop_event *ev, const __u8 *data);
+
+struct timeline *timeline__new(packet_done_fn done, void *ctx);
+void timeline__free(struct timeline *tl);
+
+/* Keeps only packets that accept() takes, judged on their first hop with captured bytes;
+ * a packet that never carries bytes (its tuple came from the socket) is kept. */
+void timeline__set_filter(struct timeline *tl, packet_accept_fn accept, void *ctx);
+
+/* Adds one decoded hop; ends the packet's life on kfree_skb/consume_skb. Returns 0 or
+ * -ENOMEM. */
+int timeline__add(struct timeline *tl, const struct hop_event *ev, const __u8 *data);
+
+/* Marks every open packet incomplete: events were lost while they lived. */
+void timeline__mark_loss(struct timeline *tl);
+
+/* Ends every open packet with fate unknown (the trace ended first). */
+void timeline__finish(struct timeline *tl);
+
+const struct timeline_totals *timeline__totals(const struct timeline *tl);
+
+/* The canonical name of a fate: "dropped", "delivered", "unknown". */
+const char *fate__name(enum fate fate);
+
+#endif /* TIMELINE_H */
