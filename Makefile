@@ -91,3 +91,6 @@ clean:
 	$(Q)rm -rf $(BUILD)
 
 -include $(USER_OBJS:.o=.d) $(UNIT_BINS:=.d)
+
+# Further targets (bench, fuzz, sanitizers, vmtest) each live in their own file.
+include $(wildcard mk/*.mk)
