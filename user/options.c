@@ -149,6 +149,21 @@ static int set_filter(struct options *o, const char *arg)
 	return o->filter_expr ? 0 : -ENOMEM;
 }
 
+static int set_netns(struct options *o, const char *arg)
+{
+	if (o->netns_count >= HOPTRACE_MAX_NETNS) {
+		fprintf(stderr, "hoptrace: too many --netns (at most %d)\n", HOPTRACE_MAX_NETNS);
+		return -E2BIG;
+	}
+	if (!*arg || strchr(arg, '/')) {
+		fprintf(stderr, "hoptrace: invalid --netns '%s' (a name under /run/netns, or all)\n",
+			arg);
+		return -EINVAL;
+	}
+	o->netns[o->netns_count++] = arg;
+	return 0;
+}
+
 /* Options the trace takes; "help" and "version" are handled by the parser itself. */
 static const struct option_row trace_rows[] = {
 	{ "pod-ip", 'p', "ADDR[,ADDR..]",
@@ -162,6 +177,10 @@ static const struct option_row trace_rows[] = {
 	  "pcap-filter expression (tcpdump syntax), applied in user space to the packet as first "
 	  "seen; --pod-ip still filters in the kernel. A trailing expression works too",
 	  set_filter },
+	{ "netns", 'n', "NAME",
+	  "also watch netfilter in this network namespace (a node's; /run/netns name, or all). "
+	  "The initial one and the pods' are always watched (repeatable)",
+	  set_netns },
 	{ "duration", 'd', "TIME", "stop after TIME (e.g. 10, 500ms, 2m)", set_duration },
 	{ "linger", 0, "TIME",
 	  "after the command ends, wait TIME for packets still in flight (default 0.5s)",

@@ -8,6 +8,8 @@
 #include <linux/types.h>
 #include "hoptrace.h"
 
+#define HOPTRACE_MAX_NETNS 64
+
 struct options {
 	struct hop_cidr pods[HOPTRACE_MAX_CIDRS];
 	int pod_count;
@@ -24,6 +26,8 @@ struct options {
 	const char *pcapng_path; /* NULL: no pcapng; "-": standard output */
 	char *filter_expr;	 /* pcap-filter expression, or NULL */
 	char **command;		 /* argv after "--", or NULL */
+	const char *netns[HOPTRACE_MAX_NETNS]; /* --netns names ("all": every named one) */
+	int netns_count;
 };
 
 /* Fills opts with defaults, then parses argv (starting at argv[0] = subcommand or program

@@ -26,6 +26,7 @@
 
 struct session {
 	struct options *opts;
+	const struct trace_observer *obs;
 	struct kernel_features kf;
 	struct attach_plan plan;
 	struct enrich en;
@@ -61,6 +62,8 @@ static void on_packet_done(void *ctx, const struct packet *pkt)
 	struct session *s = ctx;
 
 	status__clear(&s->status);
+	if (s->obs && s->obs->packet)
+		s->obs->packet(s->obs->ctx, &s->en, pkt);
 	for (int i = 0; i < s->sink_count && !s->write_error; i++) {
 		int err = s->sinks[i]->packet(s->sinks[i], pkt);
 
@@ -122,12 +125,15 @@ static int make_sinks(struct session *s)
 {
 	/* With the pcapng on stdout, the timeline goes to stderr. */
 	FILE *text = s->pcapng_file == stdout ? stderr : stdout;
-	struct sink *main_sink = s->opts->json ? output_json__new(text, &s->en)
-					       : output_text__new(text, &s->en);
+	struct sink *main_sink;
 
-	if (!main_sink)
-		return -ENOMEM;
-	s->sinks[s->sink_count++] = main_sink;
+	if (!s->obs || !s->obs->no_output) {
+		main_sink = s->opts->json ? output_json__new(text, &s->en)
+					  : output_text__new(text, &s->en);
+		if (!main_sink)
+			return -ENOMEM;
+		s->sinks[s->sink_count++] = main_sink;
+	}
 	if (s->pcapng_file) {
 		s->sinks[s->sink_count] = output_pcapng__new(s->pcapng_file, &s->en, s->opts->snaplen);
 		if (!s->sinks[s->sink_count]) {
@@ -331,7 +337,12 @@ static int start_command(struct session *s, pid_t *child)
 
 int trace__run(struct options *opts)
 {
-	struct session s = { .opts = opts };
+	return trace__run_observed(opts, NULL);
+}
+
+int trace__run_observed(struct options *opts, const struct trace_observer *obs)
+{
+	struct session s = { .opts = opts, .obs = obs };
 	int child_status = 0, rc = 1;
 	bool child_ended = false;
 	pid_t child = 0;
