@@ -22,14 +22,39 @@ extern const volatile __u32 cfg_snaplen;  /* <= HOPTRACE_SNAPLEN_MAX */
 extern const volatile bool cfg_kfree_has_reason;	 /* kfree_skb tracepoint has reason */
 extern const volatile bool cfg_consume_has_location; /* consume_skb has location (6.3+) */
 
+/* What is remembered of a tracked skb between hops. */
+struct track_state {
+	__u64 first_ts;
+	__u8 nf_pf; /* where in netfilter it last was, while nf_valid */
+	__u8 nf_hook;
+	__u8 nf_pos;
+	__u8 nf_valid;
+	__u32 pad;
+};
+
 /* Tracked skbs live in an LRU hash: entries whose free was never seen age out instead of
- * filling the map. The value is when the skb was first matched. */
+ * filling the map. */
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 65536);
 	__type(key, __u64);
-	__type(value, __u64);
+	__type(value, struct track_state);
 } tracked_skbs SEC(".maps") __weak;
+
+/* The last traced skb each CPU handled: a route lookup (which has no skb) that follows on
+ * the same CPU for the same destination belongs to it. */
+struct last_skb {
+	__u64 skb;
+	__u32 daddr; /* IPv4 destination as the hop saw it */
+	__u32 pad;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct last_skb);
+} last_skbs SEC(".maps") __weak;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -59,6 +84,9 @@ struct hop_site {
 	__u16 flags;
 	bool ends_life; /* kfree_skb, consume_skb: the skb is gone after this hop */
 	bool at_l3;	/* skb->data points at the network header (receive path) */
+	bool nf_entry;	/* the entry of a netfilter hook: nf_pf, nf_hook say which */
+	__u8 nf_pf;
+	__u8 nf_hook;
 };
 
 static __always_inline void stats_count(bool lost)
@@ -76,9 +104,9 @@ static __always_inline void stats_count(bool lost)
 
 static __always_inline bool skb_track(__u64 key)
 {
-	__u64 now = bpf_ktime_get_ns();
+	struct track_state st = { .first_ts = bpf_ktime_get_ns() };
 
-	if (bpf_map_update_elem(&tracked_skbs, &key, &now, BPF_NOEXIST))
+	if (bpf_map_update_elem(&tracked_skbs, &key, &st, BPF_NOEXIST))
 		return false;
 	__sync_fetch_and_add(&tracked_count, 1);
 	return true;
@@ -105,43 +133,89 @@ static __always_inline void hop_fill(struct hop_event *e, struct sk_buff *skb,
 	e->mark = BPF_CORE_READ(skb, mark);
 	e->pad = 0;
 	e->pad2 = 0;
+	__builtin_memset(&e->info, 0, sizeof(e->info));
 	e->flags |= site->flags;
 	skb_fill_device(e, skb, dev);
 	skb_capture(e, skb, v, dev);
+}
+
+/* Netfilter position bookkeeping: entering a hook starts it, any other hop ends it, and
+ * the end of the skb's life reports where it was (the drop attribution needs that). */
+static __always_inline void track_update(struct track_state *st, const struct hop_site *site,
+					 struct hop_event *e)
+{
+	if (!st)
+		return;
+	if (site->ends_life) {
+		if (st->nf_valid && e) {
+			e->info.nf.pf = st->nf_pf;
+			e->info.nf.hook = st->nf_hook;
+			e->info.nf.pos = st->nf_pos;
+			e->flags |= HOP_F_NF_STATE;
+		}
+		return;
+	}
+	st->nf_valid = site->nf_entry;
+	st->nf_pf = site->nf_pf;
+	st->nf_hook = site->nf_hook;
+	st->nf_pos = 0;
+}
+
+static __always_inline void remember_last_skb(struct sk_buff *skb, const struct skb_view *v)
+{
+	__u32 zero = 0;
+	struct last_skb *last = bpf_map_lookup_elem(&last_skbs, &zero);
+
+	if (!last)
+		return;
+	last->skb = (__u64)skb;
+	last->daddr = v->tuple.family == HOP_AF_INET ? *(const __u32 *)v->tuple.daddr : 0;
 }
 
 /* The path every hook takes. Non-matching, untracked skbs leave after the parse without
  * touching the ring buffer; that is the cost all other traffic pays. */
 static __always_inline int hop_observe(struct sk_buff *skb, const struct hop_site *site)
 {
+	struct track_state *st = NULL;
 	struct skb_view v = {};
 	struct hop_event *e;
-	bool tracked = false;
 	__u64 key = (__u64)skb;
+	bool fresh = false;
 
 	if (!skb)
 		return 0;
 	if (tracked_count)
-		tracked = bpf_map_lookup_elem(&tracked_skbs, &key) != NULL;
+		st = bpf_map_lookup_elem(&tracked_skbs, &key);
 	skb_view_init(&v, skb, site->at_l3);
-	if (!tracked) {
-		if (!v.tuple_ok || !tuple_matches(&v.tuple))
+	if (!st) {
+		if (!v.tuple_ok || (!tuple_matches(&v.tuple) && !tunnel_inner_matches(&v)))
 			return 0;
+		fresh = true;
 		/* Failing to insert means another path tracked it a moment ago. */
-		if (!site->ends_life && !skb_track(key))
-			tracked = true;
+		if (!site->ends_life) {
+			skb_track(key);
+			st = bpf_map_lookup_elem(&tracked_skbs, &key);
+		}
 	}
 
 	e = bpf_ringbuf_reserve(&events, sizeof(*e) + cfg_snaplen, 0);
 	if (!e) {
 		stats_count(true);
+		track_update(st, site, NULL);
 	} else {
-		e->flags = tracked ? 0 : HOP_F_NEW;
+		e->flags = fresh ? HOP_F_NEW : 0;
 		hop_fill(e, skb, site, &v);
+		if (site->nf_entry) {
+			e->info.nf.pf = site->nf_pf;
+			e->info.nf.hook = site->nf_hook;
+		}
+		track_update(st, site, e);
 		bpf_ringbuf_submit(e, 0);
 		stats_count(false);
 	}
-	if (site->ends_life && tracked)
+	if (!site->ends_life)
+		remember_last_skb(skb, &v);
+	else if (st)
 		skb_untrack(key);
 	return 0;
 }

@@ -25,6 +25,7 @@ struct skb_view {
 	struct hop_tuple tuple __attribute__((aligned(8)));
 	unsigned char *head;
 	__u32 l3_off; /* offset of the IP header from head, when l3_ok */
+	__u32 l4_off; /* offset of the transport header, when l3_ok */
 	bool l3_ok;
 	bool tuple_ok;
 	bool tuple_from_sk;
@@ -47,6 +48,7 @@ static __always_inline bool parse_ipv4(struct skb_view *v, const __u8 *hdr, __u3
 
 	if (ihl < 20)
 		return false;
+	v->l4_off = off + ihl;
 	t->family = HOP_AF_INET;
 	t->proto = hdr[9];
 	__builtin_memcpy(t->saddr, hdr + 12, 4);
@@ -61,10 +63,11 @@ static __always_inline bool parse_ipv4(struct skb_view *v, const __u8 *hdr, __u3
 	return true;
 }
 
-static __always_inline bool parse_ipv6(struct skb_view *v, const __u8 *hdr)
+static __always_inline bool parse_ipv6(struct skb_view *v, const __u8 *hdr, __u32 off)
 {
 	struct hop_tuple *t = &v->tuple;
 
+	v->l4_off = off + 40;
 	t->family = HOP_AF_INET6;
 	t->proto = hdr[6]; /* extension headers are left unparsed: proto names the first */
 	__builtin_memcpy(t->saddr, hdr + 8, 16);
@@ -87,7 +90,7 @@ static __always_inline bool parse_l3_at(struct skb_view *v, __u32 off, __u16 pro
 		if (!parse_ipv4(v, hdr, off))
 			return false;
 	} else if (version == 6 && (protocol == ETH_P_IPV6_BE || !protocol)) {
-		parse_ipv6(v, hdr);
+		parse_ipv6(v, hdr, off);
 	} else {
 		return false;
 	}

@@ -22,6 +22,8 @@ enum hop_hook {
 	HOOK_CONSUME_SKB = 2,	/* skb freed after normal use */
 	HOOK_DEV_XMIT = 3,	/* handed to a device's transmit (veth included) */
 	HOOK_NETIF_RECEIVE = 4, /* entered a device's receive path */
+	HOOK_NF = 5,		/* entered a netfilter hook (family and hook in info.nf) */
+	HOOK_FIB = 6,		/* an IPv4 route lookup for a traced flow (info.fib) */
 	HOOK__COUNT,
 };
 
@@ -34,6 +36,30 @@ enum hop_flag {
 	HOP_F_HAS_REASON = 1 << 4,    /* reason is the kernel's drop reason */
 	HOP_F_NETNS_FROM_SK = 1 << 5, /* netns came from the socket (no device) */
 	HOP_F_NETNS_FROM_DST = 1 << 6, /* netns came from the route's device */
+	HOP_F_NF_STATE = 1 << 7,       /* info.nf holds where in netfilter the skb last was */
+};
+
+/* Netfilter observation points: the entry of a hook, then one just before each standard
+ * table priority (user/netfilter.c has the table of them). */
+#define HOP_NF_POSITIONS 9
+
+/* The union's member follows the hook: nf for HOOK_NF and (with HOP_F_NF_STATE) for
+ * HOOK_KFREE_SKB; fib for HOOK_FIB. */
+union hop_info {
+	struct {
+		__u8 pf;   /* NFPROTO_IPV4 (2), NFPROTO_IPV6 (10) */
+		__u8 hook; /* NF_INET_PRE_ROUTING (0) .. NF_INET_POST_ROUTING (4) */
+		__u8 pos;  /* last observation point passed in that hook */
+		__u8 pad;
+	} nf;
+	struct {
+		__u32 table;
+		__s32 err; /* 0, or -ENETUNREACH and friends */
+		__u8 gw[16];
+		__u8 gw_family;
+		__u8 pad[3];
+	} fib;
+	__u8 raw[32];
 };
 
 /* A CIDR of the filter, pre-masked by user space; IPv4 uses word 0. Network byte order. */
@@ -76,12 +102,13 @@ struct hop_event {
 	__u16 pad;
 	__u32 wire_len; /* length of the packet from the first captured byte on */
 	__u32 pad2;
+	union hop_info info;
 	char ifname[HOPTRACE_IFNAMSIZ];
 	char dev_kind[HOPTRACE_KINDSIZ]; /* rtnl_link_ops->kind: "veth", "bridge", ... */
 	struct hop_tuple tuple;
 	__u8 data[];
 };
-_Static_assert(sizeof(struct hop_event) == 136, "hop_event layout");
+_Static_assert(sizeof(struct hop_event) == 168, "hop_event layout");
 
 /* Per-CPU counters kept by the BPF side; user space sums them at exit and while tracing. */
 struct hop_stats {

@@ -2,6 +2,7 @@
 /* Address, CIDR, protocol, port and duration parsing: every number a user types is checked
  * here, with one error convention (-EINVAL) for the option table to report. */
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
@@ -12,12 +13,19 @@
 #include <strings.h>
 #include "addr.h"
 
+/* strtol and strtod skip leading blanks and take signs and hex; what users type here is
+ * plain decimal, so anything else is refused before they see it. */
+static bool starts_decimal(const char *text)
+{
+	return isdigit((unsigned char)*text);
+}
+
 static int parse_prefix(const char *text, int max)
 {
 	char *end;
 	long v;
 
-	if (!*text || *text == '+' || *text == '-')
+	if (!starts_decimal(text))
 		return -EINVAL;
 	errno = 0;
 	v = strtol(text, &end, 10);
@@ -120,9 +128,11 @@ int addr__parse_proto(const char *text, __u8 *proto)
 		*proto = 58;
 		return 0;
 	}
+	if (!starts_decimal(text))
+		return -EINVAL;
 	errno = 0;
 	v = strtol(text, &end, 10);
-	if (!*text || errno || *end || v < 1 || v > 255)
+	if (errno || *end || v < 1 || v > 255)
 		return -EINVAL;
 	*proto = (__u8)v;
 	return 0;
@@ -141,7 +151,7 @@ int addr__parse_port(const char *text, __u16 *port)
 	char *end;
 	long v;
 
-	if (!*text || *text == '-' || *text == '+')
+	if (!starts_decimal(text))
 		return -EINVAL;
 	errno = 0;
 	v = strtol(text, &end, 10);
@@ -160,11 +170,13 @@ int addr__parse_duration(const char *text, double *seconds)
 	char *end;
 	double v;
 
-	if (!*text || *text == '-' || *text == '+')
+	if (!starts_decimal(text) && *text != '.')
 		return -EINVAL;
 	errno = 0;
 	v = strtod(text, &end);
-	if (errno || end == text || !isfinite(v) || v < 0)
+	/* Decimal digits, a point and an exponent only: strtod would also take "0x10". */
+	if (errno || end == text || strspn(text, "0123456789.eE+-") < (size_t)(end - text) ||
+	    !isfinite(v) || v < 0)
 		return -EINVAL;
 	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
 		if (!strcmp(end, units[i].unit)) {

@@ -38,19 +38,35 @@ static const char *tracepoint_unusable(const struct kernel_features *kf,
 	return raw_tp_unusable(kf, w) ? "tracepoint not in tracefs" : NULL;
 }
 
+static const char *nf_link_unusable(const struct kernel_features *kf, const struct attach_way *w)
+{
+	(void)w;
+	return kf->nf_link ? NULL : "no BPF netfilter links (Linux 6.4+)";
+}
+
 static const struct attach_way ways[] = {
-	{ "kfree_skb", "tp_btf", "kfree_skb_tp_btf", "skb/kfree_skb", tp_btf_unusable },
-	{ "kfree_skb", "raw_tp", "kfree_skb_raw_tp", "skb/kfree_skb", raw_tp_unusable },
-	{ "kfree_skb", "tracepoint", "kfree_skb_tracepoint", "skb/kfree_skb",
+	{ "kfree_skb", "tp_btf", "kfree_skb_tp_btf", false, "skb/kfree_skb", tp_btf_unusable },
+	{ "kfree_skb", "raw_tp", "kfree_skb_raw_tp", false, "skb/kfree_skb", raw_tp_unusable },
+	{ "kfree_skb", "tracepoint", "kfree_skb_tracepoint", false, "skb/kfree_skb",
 	  tracepoint_unusable },
-	{ "consume_skb", "tp_btf", "consume_skb_tp_btf", "skb/consume_skb", tp_btf_unusable },
-	{ "consume_skb", "raw_tp", "consume_skb_raw_tp", "skb/consume_skb", raw_tp_unusable },
-	{ "dev_xmit", "tp_btf", "dev_xmit_tp_btf", "net/net_dev_start_xmit", tp_btf_unusable },
-	{ "dev_xmit", "raw_tp", "dev_xmit_raw_tp", "net/net_dev_start_xmit", raw_tp_unusable },
-	{ "netif_receive", "tp_btf", "netif_receive_tp_btf", "net/netif_receive_skb",
+	{ "consume_skb", "tp_btf", "consume_skb_tp_btf", false, "skb/consume_skb",
 	  tp_btf_unusable },
-	{ "netif_receive", "raw_tp", "netif_receive_raw_tp", "net/netif_receive_skb",
+	{ "consume_skb", "raw_tp", "consume_skb_raw_tp", false, "skb/consume_skb",
 	  raw_tp_unusable },
+	{ "dev_xmit", "tp_btf", "dev_xmit_tp_btf", false, "net/net_dev_start_xmit",
+	  tp_btf_unusable },
+	{ "dev_xmit", "raw_tp", "dev_xmit_raw_tp", false, "net/net_dev_start_xmit",
+	  raw_tp_unusable },
+	{ "netif_receive", "tp_btf", "netif_receive_tp_btf", false, "net/netif_receive_skb",
+	  tp_btf_unusable },
+	{ "netif_receive", "raw_tp", "netif_receive_raw_tp", false, "net/netif_receive_skb",
+	  raw_tp_unusable },
+	{ "fib_lookup", "tp_btf", "fib_lookup_tp_btf", false, "fib/fib_table_lookup",
+	  tp_btf_unusable },
+	{ "fib_lookup", "raw_tp", "fib_lookup_raw_tp", false, "fib/fib_table_lookup",
+	  raw_tp_unusable },
+	{ "netfilter", "nf_link", "nf_observe_", true, "links between table priorities",
+	  nf_link_unusable },
 };
 
 #define WAY_COUNT (sizeof(ways) / sizeof(ways[0]))
@@ -87,10 +103,17 @@ void attach_plan__build(struct attach_plan *plan, const struct kernel_features *
 	}
 }
 
+static bool way_has_prog(const struct attach_way *way, const char *prog)
+{
+	if (way->multi)
+		return !strncmp(way->prog, prog, strlen(way->prog));
+	return !strcmp(way->prog, prog);
+}
+
 static bool chosen(const struct attach_plan *plan, const char *prog)
 {
 	for (int i = 0; i < plan->count; i++)
-		if (plan->hooks[i].way && !strcmp(plan->hooks[i].way->prog, prog))
+		if (plan->hooks[i].way && way_has_prog(plan->hooks[i].way, prog))
 			return true;
 	return false;
 }

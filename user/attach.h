@@ -13,7 +13,8 @@ struct bpf_object;
 struct attach_way {
 	const char *hook;   /* logical hook, e.g. "kfree_skb" */
 	const char *method; /* "tp_btf", "raw_tp", "tracepoint" */
-	const char *prog;   /* BPF program name: <hook>_<method> */
+	const char *prog;   /* BPF program name: <hook>_<method>, or a prefix when multi */
+	bool multi;	    /* several programs (netfilter observers) share the prefix prog */
 	const char *target; /* tracepoint "category/name" */
 	/* NULL when usable here, else why not. */
 	const char *(*unusable)(const struct kernel_features *kf, const struct attach_way *way);

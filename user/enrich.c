@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include "ctstat.h"
 #include "drop_reason.h"
 #include "enrich.h"
 #include "kallsyms.h"
@@ -41,6 +42,7 @@ void enrich__free(struct enrich *en)
 	drop_reasons__free(en->reasons);
 	netns_names__free(en->netns);
 	podns__free(en->pods);
+	ctstat__free(en->ct);
 	memset(en, 0, sizeof(*en));
 }
 
@@ -55,6 +57,10 @@ const char *enrich__hook_name(const struct hop_event *ev)
 		return strcmp(ev->dev_kind, "veth") ? "dev_xmit" : "veth_xmit";
 	case HOOK_NETIF_RECEIVE:
 		return "netif_receive";
+	case HOOK_NF:
+		return "nf_hook";
+	case HOOK_FIB:
+		return "fib_lookup";
 	default:
 		return "unknown";
 	}
@@ -74,7 +80,8 @@ const char *enrich__layer(struct enrich *en, const struct hop_event *ev)
 {
 	if (en->pods && podns__is_pod(en->pods, ev->netns))
 		return "pod";
-	if (ev->hook == HOOK_KFREE_SKB && netfilter_drop(en, ev))
+	if (ev->hook == HOOK_NF || ev->hook == HOOK_FIB ||
+	    (ev->hook == HOOK_KFREE_SKB && netfilter_drop(en, ev)))
 		return "node";
 	if (!strcmp(ev->dev_kind, "bridge"))
 		return "bridge";

@@ -12,6 +12,7 @@ struct kallsyms;
 struct drop_reasons;
 struct netns_names;
 struct podns;
+struct ctstat;
 struct btf;
 
 struct enrich {
@@ -19,6 +20,7 @@ struct enrich {
 	struct drop_reasons *reasons;  /* NULL: this kernel passes no drop reason */
 	struct netns_names *netns;     /* NULL: namespaces print as inodes */
 	struct podns *pods;	       /* NULL: no namespace is known to be a pod */
+	struct ctstat *ct;	       /* NULL: conntrack statistics not read */
 	__s64 mono_to_wall_ns;	       /* CLOCK_REALTIME - CLOCK_MONOTONIC at start */
 };
 

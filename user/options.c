@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Option table and parsing. Each option names its typed parser; getopt's tables and the
  * help text are both generated from the one table, so they cannot disagree. */
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
@@ -18,9 +19,17 @@ struct option_row {
 
 static int set_cidr_list(struct hop_cidr *set, int *count, const char *what, const char *arg)
 {
-	char *copy = strdup(arg), *save = NULL, *tok;
+	char *copy, *save = NULL, *tok;
+	size_t len = strlen(arg);
 	int err = 0;
 
+	/* strtok_r skips empty members: "" or "10.0.0.1," would quietly mean fewer addresses
+	 * (an empty --peer, no narrowing at all) instead of the mistake they are. */
+	if (!len || arg[0] == ',' || arg[len - 1] == ',' || strstr(arg, ",,")) {
+		fprintf(stderr, "hoptrace: empty address in %s '%s'\n", what, arg);
+		return -EINVAL;
+	}
+	copy = strdup(arg);
 	if (!copy)
 		return -ENOMEM;
 	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
@@ -99,7 +108,9 @@ static int set_snaplen(struct options *o, const char *arg)
 
 	errno = 0;
 	v = strtol(arg, &end, 10);
-	if (!*arg || errno || *end || v < 0 || v > HOPTRACE_SNAPLEN_MAX) {
+	/* Digits only: strtol would take " 64" and "+64" too. */
+	if (!isdigit((unsigned char)*arg) || errno || *end || v < 0 ||
+	    v > HOPTRACE_SNAPLEN_MAX) {
 		fprintf(stderr, "hoptrace: invalid --snaplen '%s' (0-%d bytes)\n", arg,
 			HOPTRACE_SNAPLEN_MAX);
 		return -EINVAL;
@@ -326,7 +337,9 @@ int options__parse(struct options *o, int argc, char **argv, bool allow_trace)
 
 	defaults(o);
 	build_getopt(longs, shorts, allow_trace);
-	optind = 1;
+	/* 0, not 1: glibc then forgets its place inside a cluster of short options ("-zj"
+	 * stopped at z), which would point into the argv of an earlier call. */
+	optind = 0;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
 		if (c == '?' || c == ':') {

@@ -10,7 +10,9 @@
 
 #include "json.h"
 #include "output_pcapng.h"
+#include "hopview.h"
 #include "pcapng.h"
+#include "verdict.h"
 #include "sink.h"
 
 #ifndef HOPTRACE_VERSION
@@ -95,61 +97,32 @@ static int hop_direction(const struct hop_event *ev)
 	}
 }
 
-/* The timeline keeps the first hops and the last one, so the last is numbered from the
- * total: the gap shows where hops were not kept. */
-static __u64 hop_number(const struct packet *pkt, int i)
+/* One line of the timeline: the hop, and on the last one the packet's verdict. */
+static void format_comment(struct enrich *en, const struct packet *pkt,
+			   const struct hop_view *views, int n, int i, const struct verdict *v,
+			   char *buf, size_t size)
 {
-	if (i == pkt->hop_count - 1)
-		return (__u64)pkt->hop_count + pkt->hops_dropped;
-	return i + 1;
-}
-
-static void append_verdict(struct enrich *en, const struct packet *pkt, char *buf, size_t size)
-{
-	const struct hop_event *last = &pkt->hops[pkt->hop_count - 1].ev;
-	char ns[LABEL_SIZE], reason[96], loc[128];
-	const char *r, *l;
-
-	if (pkt->fate == FATE_DELIVERED) {
-		appendf(buf, size, " | verdict: delivered");
-		return;
-	}
-	if (pkt->fate != FATE_DROPPED) {
-		appendf(buf, size, " | verdict: unknown (trace ended first)");
-		return;
-	}
-	r = enrich__reason(en, last, reason, sizeof(reason));
-	l = enrich__location(en, last, loc, sizeof(loc));
-	appendf(buf, size, " | verdict: DROPPED");
-	if (r)
-		appendf(buf, size, " reason=%s", r);
-	if (l)
-		appendf(buf, size, " at %s", l);
-	appendf(buf, size, " (netns %s, dev %s, layer %s)",
-		netns_label(en, last->netns, ns, sizeof(ns)), hop_ifname(last),
-		enrich__layer(en, last));
-}
-
-/* One line of the timeline: the hop, and on the last hop the packet's verdict. */
-static void format_comment(struct enrich *en, const struct packet *pkt, int i, char *buf,
-			   size_t size)
-{
-	const struct hop_event *ev = &pkt->hops[i].ev;
-	bool last = i == pkt->hop_count - 1;
-	char ns[LABEL_SIZE];
+	const struct hop_view *view = &views[i];
+	const struct hop_event *ev = &view->hop->ev;
+	char ns[LABEL_SIZE], details[320], line[512];
 
 	buf[0] = '\0';
-	appendf(buf, size, "hop %llu/%llu %s layer=%s netns=%s dev=%s",
-		(unsigned long long)hop_number(pkt, i),
-		(unsigned long long)pkt->hop_count + pkt->hops_dropped, enrich__hook_name(ev),
-		enrich__layer(en, ev), netns_label(en, ev->netns, ns, sizeof(ns)), hop_ifname(ev));
+	/* The timeline keeps the first hops and the last: number the last from the total. */
+	appendf(buf, size, "hop %u/%u %s layer=%s netns=%s dev=%s",
+		i + 1 + (i == n - 1 ? pkt->hops_dropped : 0), n + pkt->hops_dropped, view->name,
+		view->layer, netns_label(en, ev->netns, ns, sizeof(ns)), hop_ifname(ev));
 	if (ev->ifname[0] && ev->dev_kind[0])
 		appendf(buf, size, "(%s)", ev->dev_kind);
 	appendf(buf, size, " len=%u", ev->len);
-	if (last && pkt->hops_dropped)
+	hopview__details(en, view, details, sizeof(details));
+	if (details[0])
+		appendf(buf, size, " %s", details);
+	if (i == n - 1 && pkt->hops_dropped)
 		appendf(buf, size, " (%u hops before not kept)", pkt->hops_dropped);
-	if (last)
-		append_verdict(en, pkt, buf, size);
+	if (i == n - 1) {
+		verdict__describe(v, line, sizeof(line));
+		appendf(buf, size, " | verdict: %s", line);
+	}
 	/* On every hop: a frame read alone must still say its timeline has gaps. */
 	if (pkt->incomplete)
 		appendf(buf, size, " [incomplete]");
@@ -157,20 +130,14 @@ static void format_comment(struct enrich *en, const struct packet *pkt, int i, c
 
 /* epb_verdict has types for hardware, tc and XDP only; of hoptrace's drops, only those the
  * kernel blames on tc are truly a tc verdict, and a tc drop is TC_ACT_SHOT. */
-static bool hop_is_tc_drop(struct enrich *en, const struct packet *pkt, int i)
+static bool is_tc_drop(const struct verdict *v)
 {
-	const struct hop_event *ev = &pkt->hops[i].ev;
-	char reason[96];
-	const char *r;
-
-	if (pkt->fate != FATE_DROPPED || i != pkt->hop_count - 1)
-		return false;
-	r = enrich__reason(en, ev, reason, sizeof(reason));
-	return r && !strncmp(r, TC_REASON_PREFIX, strlen(TC_REASON_PREFIX));
+	return v->fate == FATE_DROPPED && v->reason &&
+	       !strncmp(v->reason, TC_REASON_PREFIX, strlen(TC_REASON_PREFIX));
 }
 
 /* The hop's JSON Lines object, in a string to free; NULL with errno set on failure. */
-static char *hop_json(struct enrich *en, const struct packet *pkt, const struct hop *hop)
+static char *hop_json(struct enrich *en, const struct packet *pkt, const struct hop_view *view)
 {
 	struct json_writer w;
 	char *buf = NULL;
@@ -181,7 +148,7 @@ static char *hop_json(struct enrich *en, const struct packet *pkt, const struct 
 	if (!f)
 		return NULL;
 	json__init(&w, f);
-	output_json__hop(&w, en, pkt, hop);
+	output_json__hop(&w, en, pkt, view);
 	if (ferror(f)) {
 		fclose(f);
 		free(buf);
@@ -195,19 +162,23 @@ static char *hop_json(struct enrich *en, const struct packet *pkt, const struct 
 	return buf;
 }
 
-/* Writes hop i as one Enhanced Packet Block. Return: 0 or -errno. */
-static int pcapng_sink__hop(struct pcapng_sink *ps, const struct packet *pkt, int i)
+/* Writes view i as one Enhanced Packet Block. Synthetic views (nat, tunnel changes) carry
+ * no bytes of their own: the kernel hop after them has the packet. Return: 0 or -errno. */
+static int pcapng_sink__hop(struct pcapng_sink *ps, const struct packet *pkt,
+			    const struct hop_view *views, int n, int i, const struct verdict *v)
 {
-	const struct hop *hop = &pkt->hops[i];
+	const struct hop_view *view = &views[i];
+	const struct hop *hop = view->hop;
 	const struct hop_event *ev = &hop->ev;
+	bool kernel = view->kind == HOP_VIEW_KERNEL;
 	__u64 tc_shot = VERDICT_TC_ACT_SHOT;
 	char comment[COMMENT_SIZE];
 	struct pcapng_packet out = {
 		.ts_ns = enrich__wall_ns(ps->base.en, ev->ts_ns),
-		.data = hop->data,
-		.cap_len = ev->cap_len,
-		.orig_len = ev->wire_len > ev->cap_len ? ev->wire_len : ev->cap_len,
-		.direction = hop_direction(ev),
+		.data = kernel ? hop->data : NULL,
+		.cap_len = kernel ? ev->cap_len : 0,
+		.orig_len = kernel ? (ev->wire_len > ev->cap_len ? ev->wire_len : ev->cap_len) : 0,
+		.direction = kernel ? hop_direction(ev) : PCAPNG_DIR_UNKNOWN,
 		.packet_id = pkt->id,
 		.verdict_type = PCAPNG_VERDICT_NONE,
 		.comment = comment,
@@ -218,16 +189,16 @@ static int pcapng_sink__hop(struct pcapng_sink *ps, const struct packet *pkt, in
 	/* The interface promises at most snaplen bytes a frame; the data is a prefix anyway. */
 	if (ps->snaplen && out.cap_len > ps->snaplen)
 		out.cap_len = ps->snaplen;
-	if (hop_is_tc_drop(ps->base.en, pkt, i)) {
+	if (i == n - 1 && is_tc_drop(v)) {
 		out.verdict_type = PCAPNG_VERDICT_TC;
 		out.verdict_data = &tc_shot;
 		out.verdict_len = sizeof(tc_shot);
 	}
-	format_comment(ps->base.en, pkt, i, comment, sizeof(comment));
+	format_comment(ps->base.en, pkt, views, n, i, v, comment, sizeof(comment));
 	if_id = pcapng_sink__interface(ps, ev);
 	if (if_id < 0)
 		return -errno;
-	json = hop_json(ps->base.en, pkt, hop);
+	json = hop_json(ps->base.en, pkt, view);
 	if (!json)
 		return -errno;
 	out.custom_json = json;
@@ -240,13 +211,18 @@ static int pcapng_sink__hop(struct pcapng_sink *ps, const struct packet *pkt, in
 static int pcapng_packet(struct sink *s, const struct packet *pkt)
 {
 	struct pcapng_sink *ps = (struct pcapng_sink *)s;
-	int i, ret;
+	struct hop_view *views;
+	struct verdict v;
+	int n = hopview__build(s->en, pkt, &views), ret = 0;
 
-	for (i = 0; i < pkt->hop_count; i++) {
-		ret = pcapng_sink__hop(ps, pkt, i);
-		if (ret)
-			return ret;
-	}
+	if (n < 0)
+		return -ENOMEM;
+	verdict__judge(s->en, pkt, views, n, &v);
+	for (int i = 0; i < n && !ret; i++)
+		ret = pcapng_sink__hop(ps, pkt, views, n, i, &v);
+	free(views);
+	if (ret)
+		return ret;
 	/* A reader on a pipe (wireshark -k -i -) sees the packet now; a full disk shows now. */
 	return pcapng_writer__flush(ps->w) ? -errno : 0;
 }

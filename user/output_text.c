@@ -5,7 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include "addr.h"
+#include "ctstat.h"
+#include "hopview.h"
 #include "sink.h"
+#include "verdict.h"
 
 struct text_sink {
 	struct sink base;
@@ -17,29 +20,6 @@ int sink__stream_error(FILE *f)
 	if (!ferror(f))
 		return 0;
 	return errno ? errno : EIO;
-}
-
-static void format_tuple(const struct hop_tuple *t, char *buf, size_t size)
-{
-	char src[64], dst[64];
-	const char *proto = addr__proto_name(t->proto);
-	char num[8];
-
-	if (!proto) {
-		snprintf(num, sizeof(num), "ip%u", t->proto);
-		proto = num;
-	}
-	addr__format(t->family, t->saddr, src, sizeof(src));
-	addr__format(t->family, t->daddr, dst, sizeof(dst));
-	if (t->sport || t->dport) {
-		if (t->family == HOP_AF_INET6)
-			snprintf(buf, size, "%s [%s]:%u -> [%s]:%u", proto, src, t->sport, dst,
-				 t->dport);
-		else
-			snprintf(buf, size, "%s %s:%u -> %s:%u", proto, src, t->sport, dst, t->dport);
-	} else {
-		snprintf(buf, size, "%s %s -> %s", proto, src, dst);
-	}
 }
 
 static const char *netns_label(struct enrich *en, __u32 inode, char *buf, size_t size)
@@ -54,64 +34,38 @@ static const char *netns_label(struct enrich *en, __u32 inode, char *buf, size_t
 	return buf;
 }
 
-static void print_hop(struct text_sink *ts, const struct hop *first, const struct hop *h)
+static void print_view(struct text_sink *ts, const struct hop *first, const struct hop_view *v)
 {
 	struct enrich *en = ts->base.en;
-	const struct hop_event *ev = &h->ev;
-	char ns[48], dev[48], reason[96], loc[128];
-	const char *r;
+	const struct hop_event *ev = &v->hop->ev;
+	char ns[48], dev[48], details[320];
 	double us = (double)(ev->ts_ns - first->ev.ts_ns) / 1000.0;
 
 	if (ev->ifname[0] && ev->dev_kind[0])
 		snprintf(dev, sizeof(dev), "%s(%s)", ev->ifname, ev->dev_kind);
 	else
 		snprintf(dev, sizeof(dev), "%s", ev->ifname[0] ? ev->ifname : "-");
-	fprintf(ts->base.f, "    %+12.3fus  %-14s %-20s %-14s %-7s len %u", us,
-		netns_label(en, ev->netns, ns, sizeof(ns)), dev, enrich__hook_name(ev),
-		enrich__layer(en, ev), ev->len);
-	r = enrich__reason(en, ev, reason, sizeof(reason));
-	if (r)
-		fprintf(ts->base.f, "  %s", r);
-	if (ev->hook == HOOK_KFREE_SKB && enrich__location(en, ev, loc, sizeof(loc)))
-		fprintf(ts->base.f, " at %s", loc);
-	fprintf(ts->base.f, "\n");
-}
-
-static void print_verdict(struct text_sink *ts, const struct packet *p)
-{
-	struct enrich *en = ts->base.en;
-	const struct hop_event *last = &p->hops[p->hop_count - 1].ev;
-	char ns[48], reason[96], loc[128];
-	const char *r, *l;
-
-	fprintf(ts->base.f, "    => ");
-	if (p->fate == FATE_DROPPED) {
-		r = enrich__reason(en, last, reason, sizeof(reason));
-		l = enrich__location(en, last, loc, sizeof(loc));
-		fprintf(ts->base.f, "DROPPED in %s (netns %s, dev %s): %s at %s",
-			enrich__layer(en, last), netns_label(en, last->netns, ns, sizeof(ns)),
-			last->ifname[0] ? last->ifname : "-", r ? r : "reason unknown",
-			l ? l : "?");
-	} else if (p->fate == FATE_DELIVERED) {
-		fprintf(ts->base.f, "delivered (consumed in netns %s)",
-			netns_label(en, last->netns, ns, sizeof(ns)));
-	} else {
-		fprintf(ts->base.f, "unknown: not freed while traced (last seen %s in netns %s)",
-			enrich__hook_name(last), netns_label(en, last->netns, ns, sizeof(ns)));
-	}
-	if (p->incomplete)
-		fprintf(ts->base.f, " [incomplete: events were lost]");
-	fprintf(ts->base.f, "\n");
+	hopview__details(en, v, details, sizeof(details));
+	fprintf(ts->base.f, "    %+12.3fus  %-14s %-20s %-14s %-7s", us,
+		netns_label(en, ev->netns, ns, sizeof(ns)), dev, v->name, v->layer);
+	if (v->kind == HOP_VIEW_KERNEL && ev->hook != HOOK_FIB)
+		fprintf(ts->base.f, " len %-5u", ev->len);
+	fprintf(ts->base.f, "%s%s\n", details[0] ? "  " : "", details);
 }
 
 static int text_packet(struct sink *s, const struct packet *p)
 {
 	struct text_sink *ts = (struct text_sink *)s;
-	char tuple[160];
+	struct hop_view *views;
+	struct verdict v;
+	char tuple[160], line[512];
+	int n = hopview__build(s->en, p, &views);
 
+	if (n < 0)
+		return -ENOMEM;
 	if (p->flow_id != ts->last_flow || !p->flow_id) {
 		if (p->flow_id)
-			format_tuple(&p->flow_tuple, tuple, sizeof(tuple));
+			hopview__format_tuple(&p->flow_tuple, tuple, sizeof(tuple));
 		else
 			snprintf(tuple, sizeof(tuple), "(no IP header seen)");
 		fprintf(s->f, "flow %llu  %s\n", (unsigned long long)p->flow_id, tuple);
@@ -120,11 +74,34 @@ static int text_packet(struct sink *s, const struct packet *p)
 	fprintf(s->f, "  packet %llu%s  skb 0x%llx  %d hop%s%s\n", (unsigned long long)p->id,
 		p->reply ? " (reply)" : "", (unsigned long long)p->skb, p->hop_count,
 		p->hop_count == 1 ? "" : "s", p->hops_dropped ? " (more hops not kept)" : "");
-	for (int i = 0; i < p->hop_count; i++)
-		print_hop(ts, &p->hops[0], &p->hops[i]);
-	print_verdict(ts, p);
+	for (int i = 0; i < n; i++)
+		print_view(ts, &p->hops[0], &views[i]);
+	verdict__judge(s->en, p, views, n, &v);
+	verdict__describe(&v, line, sizeof(line));
+	fprintf(s->f, "    => %s%s\n", line, p->incomplete ? " [incomplete: events were lost]" : "");
+	free(views);
 	fflush(s->f);
 	return -sink__stream_error(s->f);
+}
+
+static void print_conntrack(FILE *f, const struct ctstat *ct)
+{
+	for (int i = 0; ct && i < ct->count; i++) {
+		const struct ctstat_ns *ns = &ct->ns[i];
+
+		if (!ns->end.present)
+			continue;
+		if (ns->end.insert_failed == ns->start.insert_failed &&
+		    ns->end.drop == ns->start.drop && ns->end.early_drop == ns->start.early_drop &&
+		    ns->end.count < ns->end.max)
+			continue;
+		fprintf(f, "  conntrack in %s: insert_failed +%llu, drop +%llu, early_drop +%llu, "
+			   "entries %llu of %llu\n",
+			ns->path, (unsigned long long)(ns->end.insert_failed - ns->start.insert_failed),
+			(unsigned long long)(ns->end.drop - ns->start.drop),
+			(unsigned long long)(ns->end.early_drop - ns->start.early_drop),
+			(unsigned long long)ns->end.count, (unsigned long long)ns->end.max);
+	}
 }
 
 static int text_summary(struct sink *s, const struct trace_summary *sum)
@@ -140,6 +117,9 @@ static int text_summary(struct sink *s, const struct trace_summary *sum)
 	if (t->incomplete)
 		fprintf(s->f, " (%llu incomplete)", (unsigned long long)t->incomplete);
 	fprintf(s->f, "\n");
+	if (t->no_route)
+		fprintf(s->f, "  %llu sends found no route\n", (unsigned long long)t->no_route);
+	print_conntrack(s->f, sum->ct);
 	for (int i = 0; i < t->site_count; i++) {
 		struct hop_event ev = { .hook = HOOK_KFREE_SKB, .reason = t->sites[i].reason,
 					.location = t->sites[i].location,

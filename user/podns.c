@@ -31,6 +31,7 @@ struct podns {
 	__u32 seen[PODNS_MAX]; /* every namespace inode scanned */
 	int seen_count;
 	__u32 pod_inodes[PODNS_MAX];
+	char *pod_paths[PODNS_MAX];
 	int pod_inode_count;
 	time_t last_scan;
 };
@@ -132,8 +133,10 @@ static void check_namespace(struct podns *pn, const char *path, int home)
 	if (fd < 0)
 		return;
 	if (!setns(fd, CLONE_NEWNET)) {
-		if ((holds_pod_address(pn) || looks_like_pod()) && pn->pod_inode_count < PODNS_MAX)
+		if ((holds_pod_address(pn) || looks_like_pod()) && pn->pod_inode_count < PODNS_MAX) {
+			pn->pod_paths[pn->pod_inode_count] = strdup(path);
 			pn->pod_inodes[pn->pod_inode_count++] = st.st_ino;
+		}
 		if (setns(home, CLONE_NEWNET))
 			perror("hoptrace: returning to the initial network namespace");
 	}
@@ -190,7 +193,16 @@ struct podns *podns__scan(const struct hop_cidr *pods, int count)
 
 void podns__free(struct podns *pn)
 {
+	if (!pn)
+		return;
+	for (int i = 0; i < pn->pod_inode_count; i++)
+		free(pn->pod_paths[i]);
 	free(pn);
+}
+
+const char *podns__path(const struct podns *pn, int i)
+{
+	return i >= 0 && i < pn->pod_inode_count ? pn->pod_paths[i] : NULL;
 }
 
 bool podns__is_pod(struct podns *pn, __u32 inode)

@@ -23,4 +23,7 @@ bool podns__is_pod(struct podns *pn, __u32 inode);
 /* Every pod namespace inode found, for callers that must act in each (count returned). */
 int podns__inodes(const struct podns *pn, const __u32 **inodes);
 
+/* The file through which pod namespace number i (as in podns__inodes) was found. */
+const char *podns__path(const struct podns *pn, int i);
+
 #endif /* PODNS_H */

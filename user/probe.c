@@ -95,6 +95,27 @@ static void probe_nf_link(struct kernel_features *kf)
 			 strerror(-err));
 }
 
+/* fib_table_lookup(tb_id, ...) since 5.13 replaced (struct fib_table *tb, ...). */
+static bool fib_first_arg_is_pointer(const struct btf *btf)
+{
+	const struct btf_type *t;
+	int id;
+
+	if (!btf)
+		return false;
+	id = btf__find_by_name_kind(btf, "btf_trace_fib_table_lookup", BTF_KIND_TYPEDEF);
+	if (id < 0)
+		return false;
+	t = btf__type_by_id(btf, btf__type_by_id(btf, id)->type);
+	t = t ? btf__type_by_id(btf, t->type) : NULL;
+	if (!t || !btf_is_func_proto(t) || btf_vlen(t) < 2)
+		return false;
+	t = btf__type_by_id(btf, btf_params(t)[1].type);
+	while (t && (btf_is_const(t) || btf_is_volatile(t) || btf_is_typedef(t)))
+		t = btf__type_by_id(btf, t->type);
+	return t && btf_is_ptr(t);
+}
+
 void kernel_features__probe(struct kernel_features *kf)
 {
 	memset(kf, 0, sizeof(*kf));
@@ -107,6 +128,7 @@ void kernel_features__probe(struct kernel_features *kf)
 	kf->kfree_has_reason = btf_tracepoint_args(kf->btf, "kfree_skb") >= 3;
 	/* consume_skb(skb, location) since 6.3 (dd1b527831a3). */
 	kf->consume_has_location = btf_tracepoint_args(kf->btf, "consume_skb") >= 2;
+	kf->fib_table_is_ptr = fib_first_arg_is_pointer(kf->btf);
 	kf->kprobes = !access("/sys/bus/event_source/devices/kprobe/type", R_OK);
 	probe_fentry(kf);
 	probe_nf_link(kf);

@@ -14,6 +14,7 @@ struct trace_summary {
 	__u64 lost_events;   /* records the BPF side could not submit (ring buffer full) */
 	__u64 bad_events;    /* records user space rejected as malformed */
 	double seconds;
+	const struct ctstat *ct; /* conntrack counters of the covered namespaces, or NULL */
 };
 
 struct sink {
@@ -29,9 +30,10 @@ struct sink *output_text__new(FILE *f, struct enrich *en);
 struct sink *output_json__new(FILE *f, struct enrich *en);
 
 struct json_writer;
+struct hop_view;
 /* Writes one hop object (the JSON Lines "hop" record) to w; shared with pcapng. */
 void output_json__hop(struct json_writer *w, struct enrich *en, const struct packet *pkt,
-		      const struct hop *hop);
+		      const struct hop_view *view);
 
 /* Returns the error of the sink's stream: 0 when fine, else an errno value. */
 int sink__stream_error(FILE *f);

@@ -33,6 +33,8 @@ const char *fate__name(enum fate fate)
 		return "delivered";
 	case FATE_DROPPED:
 		return "dropped";
+	case FATE_NO_ROUTE:
+		return "no_route";
 	default:
 		return "unknown";
 	}
@@ -225,6 +227,8 @@ static void packet_end(struct timeline *tl, struct packet *p, enum fate fate)
 		site_count(tl, &p->hops[p->hop_count - 1].ev);
 	} else if (fate == FATE_DELIVERED) {
 		t->delivered++;
+	} else if (fate == FATE_NO_ROUTE) {
+		t->no_route++;
 	} else {
 		t->unknown++;
 	}
@@ -304,12 +308,36 @@ static int hop_append(struct packet *p, const struct hop_event *ev, const __u8 *
 	return 0;
 }
 
+/* Route lookups carry no skb of their own: one tied to an open packet is its hop; a failed
+ * one with no packet is a send that died before any skb existed. */
+static int add_route_lookup(struct timeline *tl, const struct hop_event *ev)
+{
+	struct packet *p = ev->skb ? packet_find(tl, ev->skb) : NULL;
+	int err;
+
+	if (p)
+		return hop_append(p, ev, NULL);
+	if (!ev->info.fib.err || ev->info.fib.err == -EAGAIN)
+		return 0;
+	p = packet_open(tl, ev);
+	if (!p)
+		return -ENOMEM;
+	packet_join_flow(tl, p, &ev->tuple);
+	err = hop_append(p, ev, NULL);
+	if (!err)
+		packet_end(tl, p, FATE_NO_ROUTE);
+	return err;
+}
+
 int timeline__add(struct timeline *tl, const struct hop_event *ev, const __u8 *data)
 {
-	struct packet *p = packet_find(tl, ev->skb);
+	struct packet *p;
 	int err;
 
 	tl->totals.events++;
+	if (ev->hook == HOOK_FIB)
+		return add_route_lookup(tl, ev);
+	p = packet_find(tl, ev->skb);
 	/* A fresh match at an address we still hold open: the old skb was freed where no
 	 * hook saw it and the address was reused. */
 	if (p && (ev->flags & HOP_F_NEW) && ev->hook != HOOK_KFREE_SKB &&

@@ -12,6 +12,7 @@ enum fate {
 	FATE_UNKNOWN = 0,
 	FATE_DELIVERED,
 	FATE_DROPPED,
+	FATE_NO_ROUTE, /* a send failed its route lookup: no packet was ever built */
 };
 
 struct hop {
@@ -64,6 +65,7 @@ struct timeline_totals {
 	__u64 dropped;
 	__u64 delivered;
 	__u64 unknown;
+	__u64 no_route;
 	__u64 incomplete;
 	__u64 filtered; /* packets the filter expression refused */
 	struct drop_site *sites;

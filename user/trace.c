@@ -12,7 +12,10 @@
 #include <unistd.h>
 #include <bpf/btf.h>
 #include "command.h"
+#include "coverage.h"
+#include "ctstat.h"
 #include "decode.h"
+#include "netfilter.h"
 #include "output_pcapng.h"
 #include "pcap_filter.h"
 #include "privilege.h"
@@ -37,6 +40,7 @@ struct session {
 	FILE *pcapng_file;
 	struct pcap_filter *filter;
 	struct status status;
+	struct coverage cov;
 	__u64 bad_events;
 	int write_error; /* errno of the first failed output write */
 	double started;
@@ -155,6 +159,8 @@ static int check_before_attach(struct session *s)
 				"(0.0.0.0/0 for all IPv4)\n");
 		return -1;
 	}
+	if (coverage__check_names(o->netns, o->netns_count))
+		return -1;
 	if (o->command && !command__exists(o->command[0])) {
 		fprintf(stderr, "hoptrace: command not found: %s\n", o->command[0]);
 		return -1;
@@ -189,6 +195,9 @@ static int prepare(struct session *s)
 		return -1;
 	if (s->filter)
 		timeline__set_filter(s->tl, accept_packet, s);
+	if (coverage__collect(&s->cov, s->opts->netns, s->opts->netns_count, s->en.pods))
+		return -1;
+	s->en.ct = ctstat__start(&s->cov);
 	return make_sinks(s);
 }
 
@@ -207,6 +216,9 @@ static void report_skipped_hooks(const struct session *s)
 			fprintf(stderr, "hoptrace: hook %s via %s %s\n", c->hook, c->way->method,
 				c->way->target);
 	}
+	if (s->tracer.nf && s->opts->verbose)
+		fprintf(stderr, "hoptrace: %d netfilter links in %d network namespaces\n",
+			netfilter__link_count(s->tracer.nf), netfilter__netns_count(s->tracer.nf));
 }
 
 /* Notes losses as they happen: the packets alive at that moment may miss hops. */
@@ -272,8 +284,9 @@ static int finish(struct session *s, int rc)
 	tracer__stats(&s->tracer, &st);
 	timeline__finish(s->tl);
 	status__clear(&s->status);
+	ctstat__finish(s->en.ct);
 	sum = (struct trace_summary){ timeline__totals(s->tl), st.events, st.lost, s->bad_events,
-				      now_s() - s->started };
+				      now_s() - s->started, s->en.ct };
 	for (int i = 0; i < s->sink_count && !s->write_error; i++) {
 		int err = s->sinks[i]->summary(s->sinks[i], &sum);
 
@@ -305,6 +318,7 @@ static void cleanup(struct session *s)
 	pcap_filter__free(s->filter);
 	enrich__free(&s->en);
 	kernel_features__free(&s->kf);
+	coverage__free(&s->cov);
 }
 
 static void install_signals(void)
@@ -353,7 +367,7 @@ int trace__run_observed(struct options *opts, const struct trace_observer *obs)
 		goto out;
 	if (tracer__load(&s.tracer, opts, &s.kf, &s.plan, on_event, &s))
 		goto out;
-	if (tracer__attach(&s.tracer, &s.plan) < 0)
+	if (tracer__attach(&s.tracer, &s.plan, (const char *const *)s.cov.paths, s.cov.count) < 0)
 		goto out;
 	report_skipped_hooks(&s);
 	status__init(&s.status, !opts->quiet);

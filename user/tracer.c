@@ -8,6 +8,7 @@
 #include <linux/types.h>
 #include "hoptrace.h"
 #include "hoptrace.skel.h"
+#include "netfilter.h"
 #include "tracer.h"
 
 static void set_cidrs(volatile struct hop_cidr *dst, const struct hop_cidr *src, int count)
@@ -28,6 +29,7 @@ static void configure(struct hoptrace_bpf *skel, const struct options *o,
 	skel->rodata->cfg_snaplen = o->snaplen;
 	skel->rodata->cfg_kfree_has_reason = kf->kfree_has_reason;
 	skel->rodata->cfg_consume_has_location = kf->consume_has_location;
+	skel->rodata->cfg_fib_table_is_ptr = kf->fib_table_is_ptr;
 }
 
 int tracer__load(struct tracer *t, const struct options *opts, const struct kernel_features *kf,
@@ -44,7 +46,9 @@ int tracer__load(struct tracer *t, const struct options *opts, const struct kern
 		return err;
 	}
 	configure(t->skel, opts, kf);
-	err = attach_plan__apply(plan, t->skel->obj);
+	err = netfilter__prepare(t->skel->obj);
+	if (!err)
+		err = attach_plan__apply(plan, t->skel->obj);
 	if (!err)
 		err = hoptrace_bpf__load(t->skel);
 	if (err) {
@@ -67,7 +71,17 @@ out_destroy:
 	return err;
 }
 
-int tracer__attach(struct tracer *t, struct attach_plan *plan)
+/* Netfilter observers are linked in each covered namespace rather than attached once. */
+static void attach_netfilter(struct tracer *t, struct attach_choice *c,
+			     const char *const *netns_paths, int netns_count)
+{
+	t->nf = netfilter__attach(t->skel->obj, netns_paths, netns_count);
+	if (!t->nf)
+		snprintf(c->attach_error, sizeof(c->attach_error), "links could not be created");
+}
+
+int tracer__attach(struct tracer *t, struct attach_plan *plan, const char *const *netns_paths,
+		   int netns_count)
 {
 	for (int i = 0; i < plan->count; i++) {
 		struct attach_choice *c = &plan->hooks[i];
@@ -76,6 +90,10 @@ int tracer__attach(struct tracer *t, struct attach_plan *plan)
 
 		if (!c->way)
 			continue;
+		if (c->way->multi) {
+			attach_netfilter(t, c, netns_paths, netns_count);
+			continue;
+		}
 		prog = bpf_object__find_program_by_name(t->skel->obj, c->way->prog);
 		link = prog ? bpf_program__attach(prog) : NULL;
 		if (!link) {
@@ -85,7 +103,7 @@ int tracer__attach(struct tracer *t, struct attach_plan *plan)
 		}
 		t->links[t->link_count++] = link;
 	}
-	if (!t->link_count) {
+	if (!t->link_count && !t->nf) {
 		fprintf(stderr, "hoptrace: no hook could attach on this kernel (see hoptrace hooks)\n");
 		return -ENOENT;
 	}
@@ -128,6 +146,8 @@ void tracer__detach(struct tracer *t)
 	for (int i = 0; i < t->link_count; i++)
 		bpf_link__destroy(t->links[i]);
 	t->link_count = 0;
+	netfilter__detach(t->nf);
+	t->nf = NULL;
 }
 
 void tracer__destroy(struct tracer *t)

@@ -9,12 +9,14 @@
 #include "options.h"
 
 struct hoptrace_bpf;
+struct nf_links;
 
 struct tracer {
 	struct hoptrace_bpf *skel;
 	struct ring_buffer *rb;
 	struct bpf_link *links[ATTACH_MAX_HOOKS];
 	int link_count;
+	struct nf_links *nf; /* netfilter observer links, in every covered namespace */
 	int cpus;
 };
 
@@ -23,9 +25,11 @@ struct tracer {
 int tracer__load(struct tracer *t, const struct options *opts, const struct kernel_features *kf,
 		 const struct attach_plan *plan, ring_buffer_sample_fn on_event, void *ctx);
 
-/* Attaches each chosen program; a hook that fails is recorded in plan and skipped.
- * Returns how many attached, or -errno when none did. */
-int tracer__attach(struct tracer *t, struct attach_plan *plan);
+/* Attaches each chosen program (netfilter observers in each namespace of netns_paths); a
+ * hook that fails is recorded in plan and skipped. Returns how many attached, or -errno
+ * when none did. */
+int tracer__attach(struct tracer *t, struct attach_plan *plan, const char *const *netns_paths,
+		   int netns_count);
 
 /* Waits up to timeout_ms for events and hands them on. Returns events handled or -errno. */
 int tracer__poll(struct tracer *t, int timeout_ms);

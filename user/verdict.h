@@ -17,6 +17,7 @@ struct verdict {
 	char location[128]; /* "symbol+0xoff", empty when unknown */
 	__u32 netns;
 	const char *netns_name; /* NULL when unnamed */
+	char netns_label[48];	/* the name, else "netns:<inode>", else "-" */
 	const char *ifname;	/* NULL when the drop had no device */
 	const char *layer;
 	/* Netfilter attribution, when the drop happened inside a netfilter hook. */
@@ -27,9 +28,20 @@ struct verdict {
 	int nf_priority;	/* the standard priority of that table */
 	bool ct_insert_fail;	/* the conntrack confirm step refused the entry */
 	bool ct_table_full;	/* conntrack was at its maximum while this was dropped */
+	bool tunnel;		/* the packet was inside a tunnel when it ended */
+	/* no_route: the failed lookup */
+	int route_err;
+	__u32 route_table;
 };
 
-/* Judges pkt. The result points into pkt and en; use it before either goes away. */
-void verdict__judge(struct enrich *en, const struct packet *pkt, struct verdict *v);
+struct hop_view;
+
+/* Judges pkt from its hop views (hopview__build). The result points into pkt, views and
+ * en; use it before they go away. */
+void verdict__judge(struct enrich *en, const struct packet *pkt, const struct hop_view *views,
+		    int view_count, struct verdict *v);
+
+/* One line for the verdict, as the text timeline and pcapng comments print it. */
+void verdict__describe(const struct verdict *v, char *buf, size_t size);
 
 #endif /* VERDICT_H */

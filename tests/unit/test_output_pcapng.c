@@ -10,6 +10,7 @@
 
 #include "check.h"
 #include "drop_reason.h"
+#include "hopview.h"
 #include "json.h"
 #include "output_pcapng.h"
 #include "pcapng.h"
@@ -179,9 +180,9 @@ static const char *const three_hop_want[] = {
 	"hop 2/3 netif_receive layer=node netns=netns:4026532002 dev=eth0 len=98\t"
 	"77\t1\t0x00000001\t1700000000.000002500\t42\t98",
 	"-@netns:4026532002\t"
-	"hop 3/3 kfree_skb layer=kernel netns=netns:4026532002 dev=- len=84 | "
-	"verdict: DROPPED reason=UNKNOWN(6) at 0xffffffff81000010 "
-	"(netns netns:4026532002, dev -, layer kernel)\t"
+	"hop 3/3 kfree_skb layer=kernel netns=netns:4026532002 dev=- len=84 "
+	"UNKNOWN(6) at 0xffffffff81000010 | verdict: DROPPED in kernel "
+	"(netns netns:4026532002, dev -): UNKNOWN(6) at 0xffffffff81000010\t"
 	"77\t7\t\t1700000000.000004000\t28\t84",
 };
 
@@ -243,18 +244,20 @@ static const char verdict_fields[] =
 /* Interfaces are shared across packets: 0 eth0 Ethernet, 1 eth0 raw IP, 2 no device. */
 static const char *const verdict_want[] = {
 	"0\t1\thop 1/2 netif_receive layer=node netns=netns:4026532002 dev=eth0 len=98\t\t0\t98",
-	"1\t1\thop 2/2 kfree_skb layer=kernel netns=netns:4026532002 dev=eth0 len=84 | "
-	"verdict: DROPPED reason=TC_INGRESS at 0xffffffff81000010 "
-	"(netns netns:4026532002, dev eth0, layer kernel)\t2\t28\t84",
-	"2\t2\thop 1/1 kfree_skb layer=node netns=netns:4026532002 dev=- len=84 | "
-	"verdict: DROPPED reason=NETFILTER_DROP at 0xffffffff81000010 "
-	"(netns netns:4026532002, dev -, layer node)\t\t28\t84",
+	"1\t1\thop 2/2 kfree_skb layer=kernel netns=netns:4026532002 dev=eth0 len=84 "
+	"TC_INGRESS at 0xffffffff81000010 | verdict: DROPPED in kernel "
+	"(netns netns:4026532002, dev eth0): TC_INGRESS at 0xffffffff81000010\t2\t28\t84",
+	"2\t2\thop 1/1 kfree_skb layer=node netns=netns:4026532002 dev=- len=84 "
+	"NETFILTER_DROP at 0xffffffff81000010 | verdict: DROPPED in node "
+	"(netns netns:4026532002, dev -): NETFILTER_DROP at 0xffffffff81000010\t\t28\t84",
 	"0\t3\thop 1/7 netif_receive layer=node netns=netns:4026532002 dev=eth0 len=98 "
 	"[incomplete]\t\t42\t98",
 	"2\t3\thop 7/7 consume_skb layer=kernel netns=netns:4026532002 dev=- len=84 "
-	"(5 hops before not kept) | verdict: delivered [incomplete]\t\t0\t84",
+	"(5 hops before not kept) | verdict: delivered (consumed in netns netns:4026532002) "
+	"[incomplete]\t\t0\t84",
 	"0\t4\thop 1/1 dev_xmit layer=node netns=netns:4026532002 dev=eth0 len=98 | "
-	"verdict: unknown (trace ended first)\t\t42\t98",
+	"verdict: unknown: not freed while traced (last seen in netns netns:4026532002)"
+	"\t\t42\t98",
 };
 
 /* One packet per verdict: a tc drop (the only one with an epb_verdict), a netfilter drop,
@@ -298,19 +301,27 @@ static void test_verdicts_tshark(void)
 	drop_reasons__free(en.reasons);
 }
 
-/* The hop's JSON Lines object, as output_json__hop writes it; free the result. */
+/* The JSON Lines object of the view of hop, as output_json__hop writes it; free it. */
 static char *hop_json(struct enrich *en, const struct packet *pkt, const struct hop *hop)
 {
+	struct hop_view *views = NULL;
 	struct json_writer w;
 	char *buf = NULL;
 	size_t len;
-	FILE *f = open_memstream(&buf, &len);
+	FILE *f;
+	int n = hopview__build(en, pkt, &views);
 
-	if (!f)
-		return NULL;
-	json__init(&w, f);
-	output_json__hop(&w, en, pkt, hop);
-	fclose(f);
+	for (int i = 0; i < n && !buf; i++) {
+		if (views[i].hop != hop || views[i].kind != HOP_VIEW_KERNEL)
+			continue;
+		f = open_memstream(&buf, &len);
+		if (!f)
+			break;
+		json__init(&w, f);
+		output_json__hop(&w, en, pkt, &views[i]);
+		fclose(f);
+	}
+	free(views);
 	return buf;
 }
 

@@ -1,0 +1,512 @@
+#!/usr/bin/env bash
+# The benchmark of issue 7: what hoptrace costs the traffic. UDP between two namespaces
+# joined by a bridge in a third, all made here; A/B runs interleaved, ratios taken within
+# each round, medians and min-max reported; one table printed, BENCHMARKS.md written.
+# `run.sh traffic ...` is the internal step that runs one sender/receiver pair; it is what
+# hoptrace and bpftrace launch as their command, so it starts only after they attached.
+set -u
+
+SELF=$(readlink -f "$0")
+BENCH_DIR=$(dirname "$SELF")
+UDP_PORT=9000
+PKT_SIZE=64
+
+usage() {
+	cat <<EOF
+Usage: bench/run.sh [--smoke] [--hoptrace PATH] [--tools DIR] [--report FILE]
+  --smoke        one short round of every measurement (for tests)
+  --hoptrace     the hoptrace binary (default build/hoptrace)
+  --tools        where udpblast and runstat are (default build/bench)
+  --report FILE  also write the results as Markdown to FILE
+  --keep         keep the work folder (per-run outputs) for a look afterwards
+EOF
+}
+
+log() { echo "bench: $*" >&2; }
+die() { echo "bench: $*" >&2; exit 1; }
+
+# ---- the traffic step (runs as hoptrace's or bpftrace's command) ----
+
+# prog_stats PID: one "name run_time_ns run_cnt" line per BPF program PID holds open.
+# fdinfo of a program fd carries the kernel's accounting; link fds have no prog_type.
+prog_stats() {
+	local pid=$1 f id
+	for f in /proc/"$pid"/fdinfo/*; do
+		awk '/^prog_type:/ { p = 1 } /^prog_id:/ { id = $2 } /^run_time_ns:/ { t = $2 }
+			/^run_cnt:/ { c = $2 } END { if (p && id != "") print id, t + 0, c + 0 }' \
+			"$f" 2>/dev/null
+	done | sort -u | while read -r id t c; do
+		name=$(bpftool prog show id "$id" 2>/dev/null | sed -n '1s/.*  name \([^ ]*\) .*/\1/p')
+		echo "${name:-prog$id} $t $c"
+	done
+}
+
+# traffic OUT RATE STATS: receiver in the rx namespace, sender in the tx namespace for
+# BENCH_RUN_S seconds (RATE 0: flat out). Results go to OUT.send, OUT.recv and, with
+# STATS=1, the parent's program counters before and after to OUT.stats0/OUT.stats1.
+traffic() {
+	local out=$1 rate=$2 stats=$3 ready rpid i
+	ready=$out.ready
+	rm -f "$ready"
+	$BENCH_PIN_RX ip netns exec "$BENCH_NS_RX" "$BENCH_TOOLS/udpblast" recv \
+		--addr "$BENCH_DST:$UDP_PORT" --size "$PKT_SIZE" \
+		--duration "$((BENCH_RUN_S + 10))" --ready "$ready" >"$out.recv" 2>>"$out.err" &
+	rpid=$!
+	for ((i = 0; i < 100; i++)); do
+		[ -e "$ready" ] && break
+		sleep 0.05
+	done
+	[ -e "$ready" ] || { kill "$rpid" 2>/dev/null; echo "receiver not ready" >>"$out.err"; return 1; }
+	[ "$stats" = 1 ] && prog_stats "$PPID" >"$out.stats0"
+	$BENCH_PIN_TX ip netns exec "$BENCH_NS_TX" "$BENCH_TOOLS/udpblast" send \
+		--addr "$BENCH_DST:$UDP_PORT" --size "$PKT_SIZE" --duration "$BENCH_RUN_S" \
+		--rate "$rate" >"$out.send" 2>>"$out.err"
+	[ "$stats" = 1 ] && prog_stats "$PPID" >"$out.stats1"
+	wait "$rpid"
+}
+
+if [ "${1:-}" = traffic ]; then
+	shift
+	traffic "$@"
+	exit
+fi
+
+# ---- options ----
+
+SMOKE=0
+HOPTRACE=build/hoptrace
+TOOLS=build/bench
+REPORT=""
+KEEP=0
+while [ $# -gt 0 ]; do
+	case $1 in
+	--smoke) SMOKE=1 ;;
+	--hoptrace) HOPTRACE=$2; shift ;;
+	--tools) TOOLS=$2; shift ;;
+	--report) REPORT=$2; shift ;;
+	--keep) KEEP=1 ;;
+	-h | --help) usage; exit 0 ;;
+	*) usage >&2; exit 2 ;;
+	esac
+	shift
+done
+
+if [ "$SMOKE" = 1 ]; then
+	RUN_S=1 ROUNDS=1 COST_ROUNDS=1 STARTUP_RUNS=2 SWEEP_KEVS="200"
+else
+	RUN_S=3 ROUNDS=5 COST_ROUNDS=3 STARTUP_RUNS=7 SWEEP_KEVS="100 200 300 400"
+fi
+# The budget rate is checked this many times; the other sweep rates once.
+BUDGET_KEVS=200
+BUDGET_REPEAT=$((SMOKE ? 1 : 3))
+
+[ "$(id -u)" -eq 0 ] || die "needs root (BPF, network namespaces)"
+HOPTRACE=$(readlink -f "$HOPTRACE")
+TOOLS=$(readlink -f "$TOOLS")
+[ -x "$HOPTRACE" ] || die "no hoptrace at $HOPTRACE (make first)"
+[ -x "$TOOLS/udpblast" ] && [ -x "$TOOLS/runstat" ] || die "no udpblast/runstat in $TOOLS"
+for cmd in ip bpftool taskset timeout awk; do
+	command -v "$cmd" >/dev/null || die "$cmd not found (make deps)"
+done
+
+# ---- topology and cleanup ----
+
+PREFIX=hb$$
+NET=$((20 + $$ % 200))
+IP_TX=10.213.$NET.1
+IP_RX=10.213.$NET.2
+IP_UNUSED=10.214.$NET.9
+NS_TX=$PREFIX-tx NS_RX=$PREFIX-rx NS_BR=$PREFIX-br
+WORK=$(mktemp -d /tmp/hoptrace-bench.XXXXXX)
+STATS_SYSCTL=/proc/sys/kernel/bpf_stats_enabled
+STATS_BEFORE=$(cat "$STATS_SYSCTL")
+BG_PIDS=()
+
+cleanup() {
+	local ns pid
+	for pid in "${BG_PIDS[@]}"; do kill "$pid" 2>/dev/null; done
+	echo "$STATS_BEFORE" >"$STATS_SYSCTL"
+	for ns in "$NS_TX" "$NS_RX" "$NS_BR"; do ip netns del "$ns" 2>/dev/null; done
+	if [ "$KEEP" = 1 ]; then echo "bench: kept $WORK" >&2; else rm -rf "$WORK"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+topo_up() {
+	local ns
+	for ns in "$NS_TX" "$NS_RX" "$NS_BR"; do
+		ip netns add "$ns" || return 1
+		ip -n "$ns" link set lo up
+		# IPv6 off: no router solicitations or MLD reports in the measured traffic.
+		ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
+			net.ipv6.conf.default.disable_ipv6=1
+	done
+	ip -n "$NS_BR" link add br0 type bridge &&
+		ip -n "$NS_BR" link set br0 up &&
+		ip -n "$NS_BR" link add vtx type veth peer name eth0 netns "$NS_TX" &&
+		ip -n "$NS_BR" link add vrx type veth peer name eth0 netns "$NS_RX" || return 1
+	for ns in vtx vrx; do
+		ip -n "$NS_BR" link set "$ns" master br0 && ip -n "$NS_BR" link set "$ns" up || return 1
+	done
+	ip -n "$NS_TX" addr add "$IP_TX/24" dev eth0 && ip -n "$NS_TX" link set eth0 up &&
+		ip -n "$NS_RX" addr add "$IP_RX/24" dev eth0 && ip -n "$NS_RX" link set eth0 up &&
+		ip netns exec "$NS_TX" ping -c1 -W2 -q "$IP_RX" >/dev/null
+}
+
+# Sender and receiver each get a CPU of their own when there are two or more.
+NCPU=$(nproc)
+if [ "$NCPU" -ge 2 ]; then
+	PIN_TX="taskset -c 0" PIN_RX="taskset -c $((NCPU - 1))"
+else
+	PIN_TX="" PIN_RX=""
+fi
+export BENCH_NS_TX=$NS_TX BENCH_NS_RX=$NS_RX BENCH_DST=$IP_RX BENCH_TOOLS=$TOOLS
+export BENCH_RUN_S=$RUN_S BENCH_PIN_TX=$PIN_TX BENCH_PIN_RX=$PIN_RX
+
+# ---- one run of each kind; each leaves OUT.send, OUT.recv and more ----
+
+RESULTS=$WORK/results
+RUN_N=0
+# next_run VAR: a fresh output prefix for one run, in VAR.
+next_run() { RUN_N=$((RUN_N + 1)); printf -v "$1" '%s/run%d' "$WORK" "$RUN_N"; }
+record() { echo "$1 $2" >>"$RESULTS"; }
+field() { awk -v k="$2" '{ for (i = 1; i < NF; i++) if ($i == k) print $(i + 1) }' "$1" 2>/dev/null; }
+safety_timeout() { echo $((RUN_S + 40)); }
+
+run_plain() {
+	local out=$1 rate=$2
+	timeout -k 5 "$(safety_timeout)" "$SELF" traffic "$out" "$rate" 0
+}
+
+# run_hoptrace OUT RATE POD_IP STATS [EXTRA OPTIONS]: default settings, text output to a
+# file; the summary line gives events consumed and events lost.
+run_hoptrace() {
+	local out=$1 rate=$2 pod=$3 stats=$4
+	shift 4
+	timeout -k 5 "$(safety_timeout)" "$HOPTRACE" --pod-ip "$pod" -q --linger 0 "$@" \
+		-- "$SELF" traffic "$out" "$rate" "$stats" >"$out.trace" 2>>"$out.err"
+	local rc=$?
+	tail -n 1 "$out.trace" >"$out.summary"
+	rm -f "$out.trace"
+	return $rc
+}
+
+# Events consumed and lost, from the text summary or the JSON summary line.
+summary_counts() {
+	sed -n -e 's/^summary: [^,]*, \([0-9]*\) events, \([0-9]*\) lost.*/\1 \2/p' \
+		-e 's/^{"type":"summary","events":\([0-9]*\),"lost_events":\([0-9]*\).*/\1 \2/p' "$1"
+}
+
+ip_as_u32_le() { local IFS=.; set -- $1; echo $(($1 | $2 << 8 | $3 << 16 | $4 << 24)); }
+
+# The peer: bpftrace on the two tracepoints, same address filter, one line per event.
+# tracefs is mounted in a private mount namespace for it, so the host is left as it was.
+# bpftrace -c runs only ELF files, hence bash named.
+run_bpftrace() {
+	local out=$1 rate=$2 addr
+	addr=$(ip_as_u32_le "$IP_TX")
+	timeout -k 5 "$(safety_timeout)" unshare -m sh -c \
+		'mount -t tracefs nodev /sys/kernel/tracing && exec "$@"' sh \
+		bpftrace -c "$(command -v bash) $SELF traffic $out $rate 0" "$BENCH_DIR/peer.bt" "$addr" \
+		>"$out.trace" 2>>"$out.err"
+	local rc=$?
+	grep -c '^[0-9]' "$out.trace" >"$out.lines"
+	grep -o 'Lost [0-9]* events' "$out.trace" "$out.err" | awk '{ n += $2 } END { print n + 0 }' \
+		>"$out.lost"
+	rm -f "$out.trace"
+	return $rc
+}
+
+pps_of() { field "$1.recv" pps; }
+sent_of() { field "$1.send" sent; }
+check_run() { [ -s "$1.recv" ] && [ -s "$1.send" ] || { sed 's/^/  /' "$1.err" >&2; die "run $1 failed"; }; }
+
+# ---- the measurements ----
+
+# 1. Idle path: hoptrace filters an address the traffic never uses.
+measure_idle() {
+	local r a b
+	for ((r = 1; r <= ROUNDS; r++)); do
+		next_run a; run_plain "$a" 0; check_run "$a"
+		next_run b; run_hoptrace "$b" 0 "$IP_UNUSED" 0; check_run "$b"
+		record idle.base_pps "$(pps_of "$a")"
+		record idle.hop_pps "$(pps_of "$b")"
+		record idle.ratio "$(awk -v a="$(pps_of "$a")" -v b="$(pps_of "$b")" 'BEGIN { print b / a }')"
+	done
+}
+
+# Per-program ns/run between the two snapshots of one run: "name ns cnt". Programs of
+# one name (a netfilter program per hook position, say) are summed.
+stats_delta() {
+	awk 'NR == FNR { t[$1] -= $2; c[$1] -= $3; next } { t[$1] += $2; c[$1] += $3 }
+		END { for (n in c) if (c[n] > 0) printf "%s %.1f %d\n", n, t[n] / c[n], c[n] }' \
+		"$1.stats0" "$1.stats1"
+}
+
+# 3. Traced path, 4. the peer: baseline, hoptrace, bpftrace, round after round, flat out.
+measure_traced() {
+	local r a h p ev lost base have_bt=$1
+	for ((r = 1; r <= ROUNDS; r++)); do
+		next_run a; run_plain "$a" 0; check_run "$a"
+		next_run h; run_hoptrace "$h" 0 "$IP_TX" 0; check_run "$h"
+		base=$(pps_of "$a")
+		record traced.base_pps "$base"
+		record traced.hop_pps "$(pps_of "$h")"
+		record traced.hop_ratio "$(awk -v a="$base" -v b="$(pps_of "$h")" 'BEGIN { print b / a }')"
+		read -r ev lost <<<"$(summary_counts "$h.summary")"
+		record traced.hop_evps "$(awk -v e="${ev:-0}" -v s="$RUN_S" 'BEGIN { print e / s }')"
+		record traced.hop_lost "${lost:-0}"
+		record traced.hop_epp "$(awk -v e="${ev:-0}" -v l="${lost:-0}" -v n="$(sent_of "$h")" \
+			'BEGIN { print (e + l) / n }')"
+		[ "$have_bt" = 1 ] || continue
+		next_run p; run_bpftrace "$p" 0; check_run "$p"
+		record traced.bt_pps "$(pps_of "$p")"
+		record traced.bt_ratio "$(awk -v a="$base" -v b="$(pps_of "$p")" 'BEGIN { print b / a }')"
+		record traced.bt_evps "$(awk -v e="$(cat "$p.lines")" -v s="$RUN_S" 'BEGIN { print e / s }')"
+		record traced.bt_lost "$(cat "$p.lost")"
+	done
+}
+
+# 2. Per-invocation cost from the kernel's accounting, non-matching (flat out) and
+# matching (at the budget rate, where every event is delivered).
+measure_cost() {
+	local r n m pps=$1
+	echo 1 >"$STATS_SYSCTL"
+	for ((r = 1; r <= COST_ROUNDS; r++)); do
+		next_run n; run_hoptrace "$n" 0 "$IP_UNUSED" 1; check_run "$n"
+		next_run m; run_hoptrace "$m" "$pps" "$IP_TX" 1; check_run "$m"
+		[ -s "$n.stats0" ] && [ -s "$m.stats0" ] || die "no BPF program counters read"
+		stats_delta "$n" | while read -r name ns cnt; do
+			record "cost.nonmatch.$name" "$ns"
+			record "cost.nonmatch_cnt.$name" "$cnt"
+		done
+		stats_delta "$m" | while read -r name ns cnt; do
+			record "cost.match.$name" "$ns"
+			record "cost.match_cnt.$name" "$cnt"
+		done
+	done
+	echo "$STATS_BEFORE" >"$STATS_SYSCTL"
+}
+
+# Offered events/s (consumed + lost) and lost, at paced packet rates: where loss starts,
+# with the default text sink and with --json (the sink scripts read).
+measure_sweep() {
+	local epp=$1 sink kevs out ev lost i n pps opt
+	for sink in text json; do
+		opt=""
+		[ "$sink" = json ] && opt=--json
+		for kevs in $SWEEP_KEVS; do
+			n=1
+			[ "$kevs" = "$BUDGET_KEVS" ] && [ "$sink" = text ] && n=$BUDGET_REPEAT
+			pps=$(awk -v k="$kevs" -v e="$epp" 'BEGIN { printf "%d", k * 1000 / e }')
+			for ((i = 1; i <= n; i++)); do
+				next_run out
+				run_hoptrace "$out" "$pps" "$IP_TX" 0 $opt
+				check_run "$out"
+				read -r ev lost <<<"$(summary_counts "$out.summary")"
+				record "sweep.$sink.$kevs.offered" "$(awk -v e="${ev:-0}" \
+					-v l="${lost:-0}" -v s="$RUN_S" 'BEGIN { print (e + l) / s }')"
+				record "sweep.$sink.$kevs.lost" "${lost:-0}"
+			done
+		done
+	done
+}
+
+# 5. Start-up: the whole `hoptrace --pod-ip X -- true` process, and its peak RSS.
+measure_startup() {
+	local i line
+	for ((i = 1; i <= STARTUP_RUNS; i++)); do
+		line=$("$TOOLS/runstat" -- "$HOPTRACE" --pod-ip "$IP_UNUSED" -q --linger 0 -- true \
+			2>>"$WORK/startup.err" | tail -n 1)
+		[ "$(echo "$line" | awk '{ print $6 }')" = 0 ] || die "hoptrace -- true failed: $line"
+		record startup.seconds "$(echo "$line" | awk '{ print $2 }')"
+		record startup.rss_kb "$(echo "$line" | awk '{ print $4 }')"
+	done
+}
+
+# ---- the report ----
+
+# stat METRIC: "median min max count" over the values recorded for METRIC.
+stat() {
+	awk -v m="$1" '$1 == m { v[n++] = $2 }
+		END {
+			if (!n) { print "- - - 0"; exit }
+			for (i = 1; i < n; i++) for (j = i; j > 0 && v[j - 1] > v[j]; j--) {
+				t = v[j]; v[j] = v[j - 1]; v[j - 1] = t }
+			med = n % 2 ? v[(n - 1) / 2] : (v[n / 2 - 1] + v[n / 2]) / 2
+			print med, v[0], v[n - 1], n
+		}' "$RESULTS"
+}
+
+# fmt VALUE KIND: ratio (3 decimals), int, k (thousands), ms, mb.
+fmt() {
+	awk -v v="$1" -v k="$2" 'BEGIN {
+		if (v == "-") { print "-"; exit }
+		if (k == "ratio") printf "%.3f", v
+		else if (k == "k") printf "%.0fk", v / 1000
+		else if (k == "ms") printf "%.0f ms", v * 1000
+		else if (k == "mb") printf "%.1f MiB", v / 1024
+		else if (k == "ns") printf "%.0f ns", v
+		else printf "%.0f", v }'
+}
+
+# row LABEL METRIC KIND [BUDGET OP LIMIT]: one table row, the verdict from the median.
+row() {
+	local label=$1 metric=$2 kind=$3 budget=${4:-} op=${5:-} limit=${6:-} med min max n verdict=""
+	read -r med min max n <<<"$(stat "$metric")"
+	if [ -n "$op" ] && [ "$med" != "-" ]; then
+		if awk -v m="$med" -v l="$limit" -v op="$op" \
+			'BEGIN { exit !((op == ">=" && m >= l) || (op == "<=" && m <= l)) }'; then
+			verdict=met
+		else
+			verdict=MISSED
+		fi
+	fi
+	printf '%s\t%s\t%s\t%s\t%s\n' "$label" "$(fmt "$med" "$kind")" \
+		"$(fmt "$min" "$kind")–$(fmt "$max" "$kind") (n=$n)" "$budget" "$verdict"
+}
+
+# The loss budget: every run at the budget rate lost nothing.
+loss_row() {
+	local max verdict n
+	read -r _ _ max n <<<"$(stat "sweep.text.$BUDGET_KEVS.lost")"
+	verdict=$([ "$max" = 0 ] && echo met || echo MISSED)
+	[ "$n" = 0 ] && verdict=""
+	printf '%s\t%s\t%s\t%s\t%s\n' "   lost events at ${BUDGET_KEVS}k ev/s, default settings" \
+		"max $max" "(n=$n)" "0" "$verdict"
+}
+
+# Loss onset per sink: the lowest offered rate of the sweep that lost events, and the
+# highest that did not.
+onset_rows() {
+	local sink=$1 kevs off lost ok="-" bad="none"
+	for kevs in $SWEEP_KEVS; do
+		read -r off _ _ _ <<<"$(stat "sweep.$sink.$kevs.offered")"
+		read -r _ _ lost _ <<<"$(stat "sweep.$sink.$kevs.lost")"
+		if [ "$lost" = 0 ]; then
+			ok=$(fmt "$off" k)
+		elif [ "$bad" = none ]; then
+			bad=$(fmt "$off" k)
+		fi
+		printf '%s\t%s\t%s\t%s\t%s\n' "     ${kevs}k ev/s asked: offered, lost" \
+			"$(fmt "$off" k)" "lost $lost" "" ""
+	done
+	printf '%s\t%s\t%s\t%s\t%s\n' "   $sink sink: loss starts at (offered ev/s)" "$bad" \
+		"highest lossless $ok" "reported" ""
+}
+
+cost_rows() {
+	local kind=$1 budget=$2 op=$3 limit=$4 name
+	for name in $(awk -v k="cost.$kind." 'index($1, k) == 1 { sub(k, "", $1); print $1 }' \
+		"$RESULTS" | sort -u); do
+		row "  $name" "cost.$kind.$name" ns "$budget" "$op" "$limit"
+	done
+}
+
+build_table() {
+	row "baseline pps (idle rounds, nothing attached)" idle.base_pps k
+	row "1. idle path: pps ratio, filter matches nothing" idle.ratio ratio "≥ 0.97" ">=" 0.97
+	echo -e "2. ns per run, non-matching path\t\t\t≤ 60 ns\t"
+	cost_rows nonmatch "≤ 60 ns" "<=" 60
+	echo -e "   ns per run, matching path (${BUDGET_KEVS}k ev/s)\t\t\t\t"
+	cost_rows match "" "" ""
+	row "3. traced path: pps ratio, all traffic matches" traced.hop_ratio ratio
+	row "   baseline pps (traced rounds)" traced.base_pps k
+	row "   events/s consumed by user space" traced.hop_evps k
+	row "   lost events per ${RUN_S}s run, flat out" traced.hop_lost int
+	row "   events per packet" traced.hop_epp ratio
+	loss_row
+	onset_rows text
+	onset_rows json
+	if [ "$HAVE_BPFTRACE" = 1 ]; then
+		row "4. peer bpftrace: pps ratio, flat out" traced.bt_ratio ratio
+		row "   vs hoptrace pps ratio, same rounds" traced.hop_ratio ratio
+		row "   bpftrace lines/s written" traced.bt_evps k
+		row "   bpftrace lost events per run" traced.bt_lost int
+	else
+		echo -e "4. peer bpftrace\tskipped\t$BPFTRACE_WHY\t\t"
+	fi
+	row "5. start-up: hoptrace --pod-ip X -- true" startup.seconds ms
+	row "   peak RSS" startup.rss_kb mb
+}
+
+print_table() {
+	awk -F'\t' '{ printf "%-52s %-12s %-30s %-9s %s\n", $1, $2, $3, $4, $5 }' "$1"
+}
+
+markdown_table() {
+	echo "| measurement | median | min–max | budget | verdict |"
+	echo "| --- | --- | --- | --- | --- |"
+	awk -F'\t' '{ gsub(/^ +/, "", $1); printf "| %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5 }' "$1"
+}
+
+machine_lines() {
+	echo "machine: $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo), $NCPU CPUs," \
+		"$(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo) RAM," \
+		"$(systemd-detect-virt 2>/dev/null || echo unknown virt)"
+	echo "kernel: $(uname -r) ($(uname -m))"
+	echo "hoptrace: $("$HOPTRACE" version 2>/dev/null)$(git -C "$BENCH_DIR/.." describe --always --dirty 2>/dev/null | sed 's/^/, commit /')"
+	echo "traffic: UDP, $PKT_SIZE-byte payload, sendmmsg/recvmmsg, tx ns -> veth -> bridge ns -> veth -> rx ns; sender on CPU 0, receiver on CPU $((NCPU - 1))"
+	echo "runs: ${RUN_S}s each, $ROUNDS interleaved rounds (A/B/peer), $COST_ROUNDS cost rounds, $STARTUP_RUNS start-ups"
+	[ -n "$FOREIGN" ] && echo "note: BPF tracing programs of others were attached during the run, paid by every run alike: $FOREIGN"
+	echo "attach plan:"
+	"$HOPTRACE" hooks | sed -n '/^hooks:/,$p' | tail -n +2
+}
+
+write_report() {
+	local file=$1 table=$2 machine=$3
+	{
+		echo "# hoptrace benchmarks"
+		echo
+		echo "What tracing costs the traffic, measured by \`make bench\` (bench/run.sh; issue 7)."
+		echo "Generated file: run \`make bench\` to refresh it on the machine at hand."
+		echo
+		echo '```'
+		cat "$machine"
+		echo '```'
+		echo
+		markdown_table "$table"
+		echo
+		cat "$BENCH_DIR/method.md"
+	} >"$file"
+}
+
+# ---- main ----
+
+HAVE_BPFTRACE=0 BPFTRACE_WHY="bpftrace not installed (make deps)"
+if command -v bpftrace >/dev/null && command -v unshare >/dev/null; then
+	HAVE_BPFTRACE=1
+fi
+# Tracing programs already attached by others: named in the report, not removed.
+FOREIGN=$(bpftool prog show 2>/dev/null | awk '/^[0-9]+: (tracing|raw_tracepoint|tracepoint|kprobe|netfilter|type 32) / {
+	for (i = 1; i <= NF; i++) if ($i == "name") printf "%s%s", sep, $(i + 1); sep = ", " }')
+
+START=$(date +%s)
+topo_up || die "cannot build the namespaces"
+log "namespaces $NS_TX, $NS_BR, $NS_RX; ${RUN_S}s runs; work in $WORK"
+run_plain "$WORK/warmup" 0 && check_run "$WORK/warmup"
+
+log "1/5 idle path ($ROUNDS rounds)"
+measure_idle
+log "3,4/5 traced path and peer ($ROUNDS rounds)"
+measure_traced "$HAVE_BPFTRACE"
+EPP=$(stat traced.hop_epp | awk '{ print $1 }')
+log "2/5 per-invocation cost ($COST_ROUNDS rounds, kernel.bpf_stats_enabled=1)"
+measure_cost "$(awk -v k="$BUDGET_KEVS" -v e="$EPP" 'BEGIN { printf "%d", k * 1000 / e }')"
+log "3/5 loss onset sweep (${SWEEP_KEVS// /, }k ev/s)"
+measure_sweep "$EPP"
+log "5/5 start-up ($STARTUP_RUNS runs)"
+measure_startup
+
+machine_lines >"$WORK/machine"
+build_table >"$WORK/table"
+echo
+cat "$WORK/machine"
+echo
+print_table "$WORK/table"
+echo
+echo "bench: done in $(($(date +%s) - START))s"
+if [ -n "$REPORT" ]; then
+	write_report "$REPORT" "$WORK/table" "$WORK/machine"
+	echo "bench: wrote $REPORT"
+fi

@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Route lookups for traced flows (fib:fib_table_lookup, IPv4). A lookup has no skb: one
+ * that follows a traced skb on the same CPU for the same destination is that skb's hop;
+ * a failed one with no skb is the evidence of a send that never produced a packet. */
+#include "hoptrace.bpf.h"
+
+extern const volatile bool cfg_fib_table_is_ptr; /* older kernels pass struct fib_table * */
+
+static __always_inline bool flow_tuple(struct hop_tuple *t, const struct flowi4 *flp)
+{
+	__u8 proto = BPF_CORE_READ(flp, __fl_common.flowic_proto);
+
+	t->family = HOP_AF_INET;
+	t->proto = proto;
+	BPF_CORE_READ_INTO(t->saddr, flp, saddr);
+	BPF_CORE_READ_INTO(t->daddr, flp, daddr);
+	if (proto == IPPROTO_TCP || proto == IPPROTO_UDP || proto == IPPROTO_SCTP) {
+		t->sport = __builtin_bswap16(BPF_CORE_READ(flp, uli.ports.sport));
+		t->dport = __builtin_bswap16(BPF_CORE_READ(flp, uli.ports.dport));
+	}
+	return true;
+}
+
+static __always_inline __u64 owning_skb(const struct hop_tuple *t)
+{
+	__u32 zero = 0;
+	struct last_skb *last = bpf_map_lookup_elem(&last_skbs, &zero);
+
+	if (!last || !last->skb || last->daddr != *(const __u32 *)t->daddr)
+		return 0;
+	return last->skb;
+}
+
+static __always_inline __u32 current_netns(void)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+
+	return BPF_CORE_READ(task, nsproxy, net_ns, ns.inum);
+}
+
+static __always_inline void fill_fib(struct hop_event *e, __u64 table,
+				     const struct fib_nh_common *nhc, int err)
+{
+	struct net_device *dev = nhc ? BPF_CORE_READ(nhc, nhc_dev) : NULL;
+
+	e->info.fib.table = table;
+	e->info.fib.err = err;
+	if (nhc) {
+		e->info.fib.gw_family = BPF_CORE_READ(nhc, nhc_gw_family);
+		BPF_CORE_READ_INTO(&e->info.fib.gw, nhc, nhc_gw);
+	}
+	if (dev) {
+		read_dev(e, dev);
+	} else {
+		/* No device: a failed lookup, made by the sending task in its namespace. */
+		e->netns = current_netns();
+		e->flags |= HOP_F_NETNS_FROM_SK;
+	}
+}
+
+static __always_inline int on_fib_lookup(__u64 tb, const struct flowi4 *flp,
+					 const struct fib_nh_common *nhc, int err)
+{
+	struct hop_tuple t __attribute__((aligned(8))) = {};
+	struct hop_event *e;
+	__u64 skb;
+
+	if (!flp || !flow_tuple(&t, flp) || !tuple_matches(&t))
+		return 0;
+	skb = owning_skb(&t);
+	if (!skb && !err)
+		return 0; /* a working lookup with no packet yet says nothing */
+	e = bpf_ringbuf_reserve(&events, sizeof(*e) + cfg_snaplen, 0);
+	if (!e) {
+		stats_count(true);
+		return 0;
+	}
+	__builtin_memset(e, 0, sizeof(*e));
+	e->ts_ns = bpf_ktime_get_ns();
+	e->skb = skb;
+	e->cpu = bpf_get_smp_processor_id();
+	e->hook = HOOK_FIB;
+	e->flags = HOP_F_TUPLE;
+	__builtin_memcpy(&e->tuple, &t, sizeof(t));
+	fill_fib(e, cfg_fib_table_is_ptr ? BPF_CORE_READ((struct fib_table *)tb, tb_id) : tb, nhc,
+		 err);
+	bpf_ringbuf_submit(e, 0);
+	stats_count(false);
+	return 0;
+}
+
+SEC("tp_btf/fib_table_lookup")
+int BPF_PROG(fib_lookup_tp_btf)
+{
+	return on_fib_lookup(ctx[0], (const struct flowi4 *)ctx[1],
+			     (const struct fib_nh_common *)ctx[2], (int)ctx[3]);
+}
+
+SEC("raw_tp/fib_table_lookup")
+int BPF_PROG(fib_lookup_raw_tp)
+{
+	return on_fib_lookup(ctx[0], (const struct flowi4 *)ctx[1],
+			     (const struct fib_nh_common *)ctx[2], (int)ctx[3]);
+}

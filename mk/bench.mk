@@ -1,0 +1,22 @@
+# The benchmark (issue 7): what tracing costs the traffic. `make bench` runs it all and
+# writes BENCHMARKS.md; `make bench-smoke` is one short iteration of every measurement.
+# Needs root. Not part of `make test`; tests/e2e/test_bench_smoke.sh runs the smoke.
+
+BENCH_TOOLS := $(BUILD)/bench/udpblast $(BUILD)/bench/runstat
+
+.PHONY: bench bench-smoke bench-tools
+
+bench-tools: $(BENCH_TOOLS)
+
+$(BUILD)/bench/%: bench/%.c | $(BUILD)/bench
+	$(call msg,CC,$@)
+	$(Q)$(CC) -O2 -g -Wall -Wextra -Werror -std=gnu11 $< -o $@
+
+$(BUILD)/bench:
+	$(Q)mkdir -p $@
+
+bench: $(BUILD)/hoptrace $(BENCH_TOOLS)
+	$(Q)bench/run.sh --hoptrace $(BUILD)/hoptrace --tools $(BUILD)/bench --report BENCHMARKS.md
+
+bench-smoke: $(BUILD)/hoptrace $(BENCH_TOOLS)
+	$(Q)bench/run.sh --smoke --hoptrace $(BUILD)/hoptrace --tools $(BUILD)/bench

@@ -1,0 +1,426 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Unit tests of the timeline on synthetic hop streams: fates, drop sites, skb address reuse,
+ * flow grouping in both directions, loss marking, the hop cap, the filter, and the bounds
+ * on open packets and flows. */
+#include <arpa/inet.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "timeline.h"
+
+#define SKB_A 0xffff888004a3c000ull
+#define SKB_B 0xffff888004a3d000ull
+#define DROP_AT 0xffffffff81a00010ull
+#define REASON_NO_SOCKET 3
+#define REASON_NETFILTER_DROP 11
+
+/* What the done callback saw of one packet; the packet itself is freed after the call. */
+struct seen {
+	__u64 id, skb, flow_id;
+	enum fate fate;
+	bool incomplete, reply;
+	int hop_count;
+	__u32 hops_dropped;
+	__u16 first_hook, last_hook;
+	__u64 first_ts, last_ts, before_last_ts;
+	struct hop_tuple flow_tuple;
+};
+
+#define SEEN_MAX 64
+
+static struct seen seen[SEEN_MAX];
+static int seen_count; /* every call, also past SEEN_MAX */
+
+static void on_done(void *ctx, const struct packet *p)
+{
+	struct seen *s;
+
+	(void)ctx;
+	if (seen_count++ >= SEEN_MAX)
+		return;
+	s = &seen[seen_count - 1];
+	*s = (struct seen){ .id = p->id, .skb = p->skb, .flow_id = p->flow_id, .fate = p->fate,
+			    .incomplete = p->incomplete, .reply = p->reply,
+			    .hop_count = p->hop_count, .hops_dropped = p->hops_dropped,
+			    .flow_tuple = p->flow_tuple };
+	if (p->hop_count) {
+		s->first_hook = p->hops[0].ev.hook;
+		s->last_hook = p->hops[p->hop_count - 1].ev.hook;
+		s->first_ts = p->hops[0].ev.ts_ns;
+		s->last_ts = p->hops[p->hop_count - 1].ev.ts_ns;
+		if (p->hop_count > 1)
+			s->before_last_ts = p->hops[p->hop_count - 2].ev.ts_ns;
+	}
+}
+
+static struct timeline *fresh(void)
+{
+	seen_count = 0;
+	memset(seen, 0, sizeof(seen));
+	return timeline__new(on_done, NULL);
+}
+
+static __u64 clock_ns = 1000;
+
+/* A hop of skb with no tuple and no bytes; the next timestamp each time. */
+static struct hop_event hop(__u64 skb, __u16 hook, __u16 flags)
+{
+	return (struct hop_event){ .ts_ns = clock_ns++, .skb = skb, .hook = hook, .flags = flags,
+				   .len = 84 };
+}
+
+/* An IPv4 tuple: 10.0.0.<a>:<ap> -> 10.0.0.<b>:<bp>. */
+static struct hop_tuple tuple4(int a, __u16 ap, int b, __u16 bp, __u8 proto)
+{
+	struct hop_tuple t = { .sport = ap, .dport = bp, .family = HOP_AF_INET, .proto = proto };
+	__u32 sa = htonl(0x0a000000u | a), da = htonl(0x0a000000u | b);
+
+	memcpy(t.saddr, &sa, 4);
+	memcpy(t.daddr, &da, 4);
+	return t;
+}
+
+static struct hop_event hop_tuple(__u64 skb, __u16 hook, __u16 flags, struct hop_tuple t)
+{
+	struct hop_event ev = hop(skb, hook, flags | HOP_F_TUPLE);
+
+	ev.tuple = t;
+	return ev;
+}
+
+static void add(struct timeline *tl, struct hop_event ev)
+{
+	CHECK(timeline__add(tl, &ev, NULL) == 0);
+}
+
+static void drop(struct timeline *tl, __u64 skb, __u32 reason, __u64 location)
+{
+	struct hop_event ev = hop(skb, HOOK_KFREE_SKB, HOP_F_HAS_REASON);
+
+	ev.reason = reason;
+	ev.location = location;
+	add(tl, ev);
+}
+
+static void test_delivered(void)
+{
+	struct timeline *tl = fresh();
+	const struct timeline_totals *t = timeline__totals(tl);
+
+	add(tl, hop(SKB_A, HOOK_DEV_XMIT, HOP_F_NEW));
+	add(tl, hop(SKB_A, HOOK_NETIF_RECEIVE, 0));
+	CHECK(seen_count == 0); /* still alive: nothing printed yet */
+	add(tl, hop(SKB_A, HOOK_CONSUME_SKB, 0));
+	CHECK(seen_count == 1);
+	CHECK(seen[0].fate == FATE_DELIVERED);
+	CHECK(seen[0].hop_count == 3);
+	CHECK(seen[0].first_hook == HOOK_DEV_XMIT && seen[0].last_hook == HOOK_CONSUME_SKB);
+	CHECK(seen[0].skb == SKB_A && !seen[0].incomplete);
+	CHECK(seen[0].flow_id == 0); /* no tuple was ever seen */
+	CHECK(t->events == 3 && t->packets == 1 && t->delivered == 1);
+	CHECK(t->dropped == 0 && t->unknown == 0 && t->site_count == 0);
+	CHECK_STR(fate__name(FATE_DELIVERED), "delivered");
+	timeline__free(tl);
+}
+
+static void test_dropped_and_sites(void)
+{
+	struct timeline *tl = fresh();
+	const struct timeline_totals *t = timeline__totals(tl);
+
+	add(tl, hop(SKB_A, HOOK_DEV_XMIT, HOP_F_NEW));
+	drop(tl, SKB_A, REASON_NETFILTER_DROP, DROP_AT);
+	CHECK(seen_count == 1 && seen[0].fate == FATE_DROPPED && seen[0].hop_count == 2);
+	CHECK(seen[0].last_hook == HOOK_KFREE_SKB);
+
+	/* The same site again, then another location, then the same reason with none given. */
+	add(tl, hop(SKB_B, HOOK_NETIF_RECEIVE, HOP_F_NEW));
+	drop(tl, SKB_B, REASON_NETFILTER_DROP, DROP_AT);
+	drop(tl, SKB_A, REASON_NO_SOCKET, DROP_AT + 0x40);
+	{
+		struct hop_event ev = hop(SKB_A, HOOK_KFREE_SKB, 0);
+
+		ev.reason = REASON_NO_SOCKET;
+		ev.location = DROP_AT + 0x40;
+		add(tl, ev);
+	}
+	CHECK(seen_count == 4);
+	CHECK(t->packets == 4 && t->dropped == 4 && t->delivered == 0);
+	CHECK(t->site_count == 3);
+	if (t->site_count == 3) {
+		CHECK(t->sites[0].reason == REASON_NETFILTER_DROP && t->sites[0].count == 2);
+		CHECK(t->sites[0].location == DROP_AT && t->sites[0].has_reason);
+		CHECK(t->sites[1].reason == REASON_NO_SOCKET && t->sites[1].count == 1);
+		CHECK(!t->sites[2].has_reason && t->sites[2].count == 1);
+	}
+	CHECK_STR(fate__name(FATE_DROPPED), "dropped");
+	timeline__free(tl);
+}
+
+static void test_open_at_finish_is_unknown(void)
+{
+	struct timeline *tl = fresh();
+	const struct timeline_totals *t = timeline__totals(tl);
+
+	add(tl, hop(SKB_A, HOOK_DEV_XMIT, HOP_F_NEW));
+	add(tl, hop(SKB_B, HOOK_DEV_XMIT, HOP_F_NEW));
+	add(tl, hop(SKB_A, HOOK_NETIF_RECEIVE, 0));
+	CHECK(seen_count == 0);
+	timeline__finish(tl);
+	CHECK(seen_count == 2);
+	CHECK(seen[0].fate == FATE_UNKNOWN && seen[1].fate == FATE_UNKNOWN);
+	CHECK(seen[0].skb == SKB_A && seen[0].hop_count == 2); /* oldest first */
+	CHECK(seen[1].skb == SKB_B && seen[1].hop_count == 1);
+	CHECK(t->unknown == 2 && t->packets == 2);
+	CHECK_STR(fate__name(FATE_UNKNOWN), "unknown");
+	timeline__finish(tl); /* nothing left: a second finish is harmless */
+	CHECK(seen_count == 2);
+	timeline__free(tl);
+}
+
+static void test_new_on_open_address(void)
+{
+	struct timeline *tl = fresh();
+
+	add(tl, hop(SKB_A, HOOK_DEV_XMIT, HOP_F_NEW));
+	add(tl, hop(SKB_A, HOOK_NETIF_RECEIVE, 0));
+	/* The skb was freed where no hook saw it; its address now holds a new packet. */
+	add(tl, hop(SKB_A, HOOK_DEV_XMIT, HOP_F_NEW));
+	CHECK(seen_count == 1);
+	CHECK(seen[0].fate == FATE_UNKNOWN && seen[0].hop_count == 2);
+	add(tl, hop(SKB_A, HOOK_CONSUME_SKB, 0));
+	CHECK(seen_count == 2);
+	CHECK(seen[1].fate == FATE_DELIVERED && seen[1].hop_count == 2);
+	CHECK(seen[1].id != seen[0].id);
+
+	/* A free is never a new life: it ends the open packet with its hops. */
+	add(tl, hop(SKB_B, HOOK_DEV_XMIT, HOP_F_NEW));
+	drop(tl, SKB_B, REASON_NO_SOCKET, DROP_AT);
+	{
+		struct hop_event ev = hop(SKB_B, HOOK_DEV_XMIT, HOP_F_NEW);
+
+		add(tl, ev);
+		ev = hop(SKB_B, HOOK_KFREE_SKB, HOP_F_NEW);
+		add(tl, ev);
+	}
+	CHECK(seen_count == 4);
+	CHECK(seen[3].fate == FATE_DROPPED && seen[3].hop_count == 2);
+	timeline__free(tl);
+}
+
+static void test_flows_and_replies(void)
+{
+	struct hop_tuple ab = tuple4(1, 40000, 2, 80, 6), ba = tuple4(2, 80, 1, 40000, 6);
+	struct hop_tuple other_port = tuple4(1, 40001, 2, 80, 6);
+	struct hop_tuple other_proto = tuple4(1, 40000, 2, 80, 17);
+	struct timeline *tl = fresh();
+
+	add(tl, hop_tuple(SKB_A, HOOK_DEV_XMIT, HOP_F_NEW, ab));
+	add(tl, hop(SKB_A, HOOK_CONSUME_SKB, 0));
+	add(tl, hop_tuple(SKB_B, HOOK_DEV_XMIT, HOP_F_NEW, ba));
+	add(tl, hop(SKB_B, HOOK_CONSUME_SKB, 0));
+	add(tl, hop_tuple(SKB_A, HOOK_DEV_XMIT, HOP_F_NEW, ab));
+	add(tl, hop(SKB_A, HOOK_CONSUME_SKB, 0));
+	add(tl, hop_tuple(SKB_A, HOOK_DEV_XMIT, HOP_F_NEW, other_port));
+	add(tl, hop(SKB_A, HOOK_CONSUME_SKB, 0));
+	add(tl, hop_tuple(SKB_A, HOOK_DEV_XMIT, HOP_F_NEW, other_proto));
+	add(tl, hop(SKB_A, HOOK_CONSUME_SKB, 0));
+	CHECK(seen_count == 5);
+	CHECK(seen[0].flow_id != 0);
+	CHECK(seen[0].flow_id == seen[1].flow_id && seen[1].flow_id == seen[2].flow_id);
+	CHECK(!seen[0].reply && seen[1].reply && !seen[2].reply);
+	/* The flow is named by its first packet's tuple, replies included. */
+	CHECK(!memcmp(&seen[1].flow_tuple, &ab, sizeof(ab)));
+	CHECK(seen[3].flow_id != seen[0].flow_id && seen[3].flow_id != 0);
+	CHECK(seen[4].flow_id != seen[0].flow_id && seen[4].flow_id != seen[3].flow_id);
+	timeline__free(tl);
+}
+
+/* The tuple of a packet's first hop with one decides its flow, even after NAT rewrote it. */
+static void test_flow_from_first_tuple(void)
+{
+	struct hop_tuple pod = tuple4(1, 40000, 2, 53, 17), natted = tuple4(9, 1024, 2, 53, 17);
+	struct timeline *tl = fresh();
+
+	add(tl, hop(SKB_A, HOOK_DEV_XMIT, HOP_F_NEW)); /* no tuple yet */
+	add(tl, hop_tuple(SKB_A, HOOK_DEV_XMIT, 0, pod));
+	add(tl, hop_tuple(SKB_A, HOOK_NETIF_RECEIVE, 0, natted));
+	add(tl, hop(SKB_A, HOOK_CONSUME_SKB, 0));
+	add(tl, hop_tuple(SKB_B, HOOK_DEV_XMIT, HOP_F_NEW, pod));
+	add(tl, hop(SKB_B, HOOK_CONSUME_SKB, 0));
+	CHECK(seen_count == 2);
+	CHECK(seen[0].flow_id != 0 && seen[0].flow_id == seen[1].flow_id);
+	CHECK(!memcmp(&seen[0].flow_tuple, &pod, sizeof(pod)));
+	timeline__free(tl);
+}
+
+static void test_mark_loss(void)
+{
+	struct timeline *tl = fresh();
+	const struct timeline_totals *t = timeline__totals(tl);
+
+	add(tl, hop(SKB_A, HOOK_DEV_XMIT, HOP_F_NEW));
+	timeline__mark_loss(tl);
+	add(tl, hop(SKB_B, HOOK_DEV_XMIT, HOP_F_NEW)); /* began after the loss */
+	add(tl, hop(SKB_A, HOOK_CONSUME_SKB, 0));
+	add(tl, hop(SKB_B, HOOK_CONSUME_SKB, 0));
+	CHECK(seen_count == 2);
+	CHECK(seen[0].skb == SKB_A && seen[0].incomplete);
+	CHECK(seen[0].fate == FATE_DELIVERED); /* the fate stands; it is flagged, not changed */
+	CHECK(seen[1].skb == SKB_B && !seen[1].incomplete);
+	CHECK(t->incomplete == 1);
+	timeline__mark_loss(tl); /* with nothing open: no effect, no crash */
+	timeline__free(tl);
+}
+
+static void test_hop_cap(void)
+{
+	const int hops = TIMELINE_MAX_HOPS + 72;
+	struct timeline *tl = fresh();
+	__u64 first_ts = clock_ns;
+
+	for (int i = 0; i < hops; i++)
+		add(tl, hop(SKB_A, i % 2 ? HOOK_NETIF_RECEIVE : HOOK_DEV_XMIT, i ? 0 : HOP_F_NEW));
+	drop(tl, SKB_A, REASON_NO_SOCKET, DROP_AT);
+	CHECK(seen_count == 1);
+	CHECK(seen[0].hop_count == TIMELINE_MAX_HOPS);
+	CHECK(seen[0].hops_dropped == (__u32)(hops + 1 - TIMELINE_MAX_HOPS));
+	CHECK(seen[0].first_ts == first_ts);
+	/* The first ones are kept in order, and the last is the drop that judged it. */
+	CHECK(seen[0].before_last_ts == first_ts + TIMELINE_MAX_HOPS - 2);
+	CHECK(seen[0].last_hook == HOOK_KFREE_SKB && seen[0].fate == FATE_DROPPED);
+	CHECK(seen[0].last_ts == first_ts + hops);
+	timeline__free(tl);
+}
+
+/* Refuses packets whose first captured byte is 0xee. */
+static int filter_calls;
+
+static bool refuse_ee(void *ctx, const struct hop_event *ev, const __u8 *data)
+{
+	(void)ctx;
+	(void)ev;
+	filter_calls++;
+	return data[0] != 0xee;
+}
+
+static void add_bytes(struct timeline *tl, struct hop_event ev, __u8 first)
+{
+	__u8 data[20] = { first, 0x45 };
+
+	ev.cap_len = sizeof(data);
+	CHECK(timeline__add(tl, &ev, data) == 0);
+}
+
+static void test_filter(void)
+{
+	struct timeline *tl = fresh();
+	const struct timeline_totals *t = timeline__totals(tl);
+
+	filter_calls = 0;
+	timeline__set_filter(tl, refuse_ee, NULL);
+	/* Refused: its first hop with bytes decides, a hop without bytes before it does not. */
+	add(tl, hop(SKB_A, HOOK_DEV_XMIT, HOP_F_NEW));
+	add_bytes(tl, hop(SKB_A, HOOK_DEV_XMIT, 0), 0xee);
+	add_bytes(tl, hop(SKB_A, HOOK_NETIF_RECEIVE, 0), 0x00); /* judged once only */
+	drop(tl, SKB_A, REASON_NO_SOCKET, DROP_AT);
+	CHECK(seen_count == 0);
+	CHECK(filter_calls == 1);
+	CHECK(t->filtered == 1 && t->packets == 0 && t->dropped == 0 && t->site_count == 0);
+
+	/* Accepted. */
+	add_bytes(tl, hop(SKB_B, HOOK_DEV_XMIT, HOP_F_NEW), 0x45);
+	add(tl, hop(SKB_B, HOOK_CONSUME_SKB, 0));
+	CHECK(seen_count == 1 && seen[0].hop_count == 2 && seen[0].fate == FATE_DELIVERED);
+
+	/* Never carries bytes (its tuple came from the socket): kept. */
+	add(tl, hop(SKB_A, HOOK_DEV_XMIT, HOP_F_NEW | HOP_F_TUPLE_FROM_SK));
+	drop(tl, SKB_A, REASON_NO_SOCKET, DROP_AT);
+	CHECK(seen_count == 2 && seen[1].fate == FATE_DROPPED);
+
+	/* A refused packet still open at the end is not reported either. */
+	add_bytes(tl, hop(SKB_A, HOOK_DEV_XMIT, HOP_F_NEW), 0xee);
+	timeline__finish(tl);
+	CHECK(seen_count == 2);
+	CHECK(t->filtered == 2 && t->packets == 2 && t->unknown == 0);
+	CHECK(filter_calls == 3);
+	timeline__free(tl);
+}
+
+/* More open packets than the timeline holds: the oldest go, as unknown and incomplete. */
+static void test_open_packets_bounded(void)
+{
+	const int extra = 5;
+	struct timeline *tl = fresh();
+	const struct timeline_totals *t = timeline__totals(tl);
+
+	for (int i = 0; i < TIMELINE_MAX_OPEN + extra; i++)
+		add(tl, hop(SKB_A + 0x100ull * i, HOOK_DEV_XMIT, HOP_F_NEW));
+	CHECK(seen_count == extra);
+	CHECK(seen[0].skb == SKB_A && seen[0].fate == FATE_UNKNOWN && seen[0].incomplete);
+	CHECK(seen[extra - 1].skb == SKB_A + 0x100ull * (extra - 1));
+	/* An evicted packet's later hop starts a new packet rather than reviving the old; it
+	 * evicts one more to make room. */
+	add(tl, hop(SKB_A + 0x100ull, HOOK_CONSUME_SKB, 0));
+	CHECK(seen_count == extra + 2);
+	CHECK(seen[extra].skb == SKB_A + 0x100ull * extra && seen[extra].incomplete);
+	CHECK(seen[extra + 1].skb == SKB_A + 0x100ull);
+	CHECK(seen[extra + 1].fate == FATE_DELIVERED && seen[extra + 1].hop_count == 1);
+	timeline__finish(tl);
+	CHECK(t->packets == (__u64)TIMELINE_MAX_OPEN + extra + 1);
+	CHECK(t->incomplete == extra + 1);
+	timeline__free(tl);
+}
+
+/* A flood of distinct flows: the flow table starts afresh rather than growing without end,
+ * and flow ids keep counting so that no two flows share one. */
+static void test_flow_flood_bounded(void)
+{
+	const int flows = TIMELINE_MAX_FLOWS + 100;
+	struct hop_tuple first = tuple4(1, 1, 2, 80, 6);
+	struct timeline *tl = fresh();
+	const struct timeline_totals *t = timeline__totals(tl);
+	__u64 first_flow, last_flow = 0;
+	bool increasing = true;
+
+	add(tl, hop_tuple(SKB_A, HOOK_DEV_XMIT, HOP_F_NEW, first));
+	add(tl, hop(SKB_A, HOOK_CONSUME_SKB, 0));
+	first_flow = seen[0].flow_id;
+	for (int i = 1; i < flows; i++) {
+		struct hop_tuple tu = tuple4(3 + (i >> 16), (__u16)i, 2, 80, 6);
+
+		add(tl, hop_tuple(SKB_B, HOOK_DEV_XMIT, HOP_F_NEW, tu));
+		add(tl, hop(SKB_B, HOOK_CONSUME_SKB, 0));
+		if (seen_count <= SEEN_MAX) {
+			increasing &= seen[seen_count - 1].flow_id > last_flow;
+			last_flow = seen[seen_count - 1].flow_id;
+		}
+	}
+	CHECK(increasing);
+	CHECK(seen_count == flows);
+	CHECK(t->packets == (__u64)flows);
+	/* The first flow was forgotten when the table started afresh: it gets a new id. */
+	seen_count = 0;
+	add(tl, hop_tuple(SKB_A, HOOK_DEV_XMIT, HOP_F_NEW, first));
+	add(tl, hop(SKB_A, HOOK_CONSUME_SKB, 0));
+	CHECK(seen_count == 1 && seen[0].flow_id > (__u64)TIMELINE_MAX_FLOWS);
+	CHECK(seen[0].flow_id != first_flow);
+	timeline__free(tl);
+}
+
+int main(void)
+{
+	RUN(test_delivered);
+	RUN(test_dropped_and_sites);
+	RUN(test_open_at_finish_is_unknown);
+	RUN(test_new_on_open_address);
+	RUN(test_flows_and_replies);
+	RUN(test_flow_from_first_tuple);
+	RUN(test_mark_loss);
+	RUN(test_hop_cap);
+	RUN(test_filter);
+	RUN(test_open_packets_bounded);
+	RUN(test_flow_flood_bounded);
+	CHECK_EXIT();
+}

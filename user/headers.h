@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Reading a hop's captured bytes: the tunnel (VXLAN, Geneve) around a pod's packet and the
+ * inner packet's tuple, which the BPF side leaves to user space. */
+#ifndef HEADERS_H
+#define HEADERS_H
+
+#include <stdbool.h>
+#include <linux/types.h>
+#include "hoptrace.h"
+
+struct tunnel_info {
+	const char *kind;	/* "vxlan" or "geneve" */
+	__u32 vni;
+	struct hop_tuple outer; /* the node-to-node header */
+	struct hop_tuple inner; /* the pod's packet inside */
+};
+
+/* True when the hop's bytes hold a VXLAN or Geneve packet with an inner IPv4/IPv6 header;
+ * fills ti. */
+bool headers__tunnel(const struct hop_event *ev, const __u8 *data, struct tunnel_info *ti);
+
+/* Parses an IPv4/IPv6 header and ports at data into t. Returns the header length, or 0. */
+int headers__ip_tuple(const __u8 *data, __u32 len, struct hop_tuple *t);
+
+#endif /* HEADERS_H */
