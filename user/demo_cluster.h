@@ -27,16 +27,22 @@
 struct demo_cluster {
 	char prefix[DEMO_PREFIX_SIZE];
 	bool built;	    /* namespaces may exist: tear down */
+	int run_lock_fd;    /* held while this run lives: tells other runs it is alive */
 	bool ct_lowered;    /* the conntrack maximum may be lowered: restore */
 	long ct_max_saved;  /* the maximum before the demo lowered it */
+	int ct_lock_fd;	    /* serialises lowering between runs */
 	char ct_state[128]; /* the file that lets a later run restore it after a kill */
 };
 
 /* The namespace roles of the cluster, in tear-down order. */
 extern const char *const demo_cluster_roles[];
 
-/* Names this process's cluster; nothing is created yet. */
-void demo_cluster__init(struct demo_cluster *c);
+/* Names this process's cluster and marks the run alive (a lock other runs can test);
+ * no namespace is created yet. Returns 0, or -1 with the reason on stderr. */
+int demo_cluster__init(struct demo_cluster *c);
+
+/* Tears down (demo_cluster__down) and drops the run's lock. */
+void demo_cluster__free(struct demo_cluster *c);
 
 /* "<prefix><role>" into buf, e.g. "htd4242-node1". Returns buf. */
 const char *demo_cluster__netns(const struct demo_cluster *c, const char *role, char *buf,

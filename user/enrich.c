@@ -125,5 +125,6 @@ const char *enrich__netns(struct enrich *en, __u32 inode)
 
 __u64 enrich__wall_ns(const struct enrich *en, __u64 mono_ns)
 {
-	return (__u64)((__s64)mono_ns + en->mono_to_wall_ns);
+	/* Unsigned: the same sum for real times, and no overflow (undefined) for a bogus one. */
+	return mono_ns + (__u64)en->mono_to_wall_ns;
 }
