@@ -63,12 +63,20 @@ static __always_inline int on_fib_lookup(__u64 tb, const struct flowi4 *flp,
 {
 	struct hop_tuple t __attribute__((aligned(8))) = {};
 	struct hop_event *e;
-	__u64 skb;
+	__u64 skb, table;
+	bool failed;
 
-	if (!flp || !flow_tuple(&t, flp) || !tuple_matches(&t))
+	if (!flp || !flow_tuple(&t, flp))
+		return 0;
+	table = cfg_fib_table_is_ptr ? BPF_CORE_READ((struct fib_table *)tb, tb_id) : tb;
+	failed = hop_fib_failed(table, err);
+	/* A failing lookup for a send not yet bound to a source cannot be matched by address:
+	 * pass it on (failures are rare) and let user space keep it if it came from a traced
+	 * pod's namespace. */
+	if (!tuple_matches(&t) && !(failed && !*(const __u32 *)t.saddr))
 		return 0;
 	skb = owning_skb(&t);
-	if (!skb && !err)
+	if (!skb && !failed)
 		return 0; /* a working lookup with no packet yet says nothing */
 	e = bpf_ringbuf_reserve(&events, sizeof(*e) + cfg_snaplen, 0);
 	if (!e) {
@@ -82,8 +90,7 @@ static __always_inline int on_fib_lookup(__u64 tb, const struct flowi4 *flp,
 	e->hook = HOOK_FIB;
 	e->flags = HOP_F_TUPLE;
 	__builtin_memcpy(&e->tuple, &t, sizeof(t));
-	fill_fib(e, cfg_fib_table_is_ptr ? BPF_CORE_READ((struct fib_table *)tb, tb_id) : tb, nhc,
-		 err);
+	fill_fib(e, table, nhc, err);
 	bpf_ringbuf_submit(e, 0);
 	stats_count(false);
 	return 0;

@@ -110,6 +110,20 @@ struct hop_event {
 };
 _Static_assert(sizeof(struct hop_event) == 168, "hop_event layout");
 
+#define HOP_RT_TABLE_DEFAULT 253
+#define HOP_RT_TABLE_MAIN 254
+#define HOP_EAGAIN 11
+
+/* Whether a route lookup failed for good. The tracepoint sees each table: -EAGAIN means
+ * "not in this table", which is final only for main (the one table tried without policy
+ * rules) and default (the last one with the standard rules). Both sides judge alike. */
+static inline int hop_fib_failed(__u32 table, __s32 err)
+{
+	if (!err)
+		return 0;
+	return err != -HOP_EAGAIN || table == HOP_RT_TABLE_MAIN || table == HOP_RT_TABLE_DEFAULT;
+}
+
 /* Per-CPU counters kept by the BPF side; user space sums them at exit and while tracing. */
 struct hop_stats {
 	__u64 events; /* records submitted to the ring buffer */

@@ -200,6 +200,10 @@ static void fib_details(const struct hop_event *ev, char *buf, size_t size)
 {
 	char gw[64];
 
+	if (ev->info.fib.err == -HOP_EAGAIN) {
+		snprintf(buf, size, "table %u: no matching route", ev->info.fib.table);
+		return;
+	}
 	if (ev->info.fib.err) {
 		snprintf(buf, size, "table %u: lookup failed (error %d)", ev->info.fib.table,
 			 ev->info.fib.err);

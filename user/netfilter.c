@@ -120,6 +120,19 @@ static int link_create(int prog_fd, __u32 pf, __u32 hook, int priority)
 	return fd < 0 ? -errno : fd;
 }
 
+/* BPF hooks may not share a priority (EBUSY): a second tracer (another hoptrace, or
+ * another tool) takes the slots just below ours. The shift stays far from the tables. */
+#define SLOT_TRIES 16
+
+static int link_free_slot(int prog_fd, __u32 pf, __u32 hook, int priority, __u8 pos)
+{
+	int fd = -EBUSY;
+
+	for (int i = 0; i < SLOT_TRIES && fd == -EBUSY; i++)
+		fd = link_create(prog_fd, pf, hook, pos == 0 ? priority + i : priority - i);
+	return fd;
+}
+
 struct nf_links {
 	int *fds;
 	int count;
@@ -165,8 +178,8 @@ static int link_here(struct nf_links *l, struct bpf_object *obj)
 
 				if (i > 0 && pos == 0)
 					break;
-				fd = link_create(prog_fd_at(obj, pos), families[f], hook,
-						 ranges[pos].from);
+				fd = link_free_slot(prog_fd_at(obj, pos), families[f], hook,
+						    ranges[pos].from, pos);
 				if (fd < 0)
 					return fd;
 				err = links_add(l, fd);

@@ -31,6 +31,7 @@ struct podns {
 	__u32 seen[PODNS_MAX]; /* every namespace inode scanned */
 	int seen_count;
 	__u32 pod_inodes[PODNS_MAX];
+	bool pod_traced[PODNS_MAX]; /* holds a traced address, not only a pod's shape */
 	char *pod_paths[PODNS_MAX];
 	int pod_inode_count;
 	time_t last_scan;
@@ -133,7 +134,10 @@ static void check_namespace(struct podns *pn, const char *path, int home)
 	if (fd < 0)
 		return;
 	if (!setns(fd, CLONE_NEWNET)) {
-		if ((holds_pod_address(pn) || looks_like_pod()) && pn->pod_inode_count < PODNS_MAX) {
+		bool traced = holds_pod_address(pn);
+
+		if ((traced || looks_like_pod()) && pn->pod_inode_count < PODNS_MAX) {
+			pn->pod_traced[pn->pod_inode_count] = traced;
 			pn->pod_paths[pn->pod_inode_count] = strdup(path);
 			pn->pod_inodes[pn->pod_inode_count++] = st.st_ino;
 		}
@@ -214,6 +218,16 @@ bool podns__is_pod(struct podns *pn, __u32 inode)
 	for (int i = 0; i < pn->pod_inode_count; i++)
 		if (pn->pod_inodes[i] == inode)
 			return true;
+	return false;
+}
+
+bool podns__holds_traced(struct podns *pn, __u32 inode)
+{
+	if (!pn || !podns__is_pod(pn, inode))
+		return false;
+	for (int i = 0; i < pn->pod_inode_count; i++)
+		if (pn->pod_inodes[i] == inode)
+			return pn->pod_traced[i];
 	return false;
 }
 

@@ -20,6 +20,9 @@ void podns__free(struct podns *pn);
  * a second, since pods appear while tracing. */
 bool podns__is_pod(struct podns *pn, __u32 inode);
 
+/* Whether inode holds one of the traced addresses itself (not only the shape of a pod). */
+bool podns__holds_traced(struct podns *pn, __u32 inode);
+
 /* Every pod namespace inode found, for callers that must act in each (count returned). */
 int podns__inodes(const struct podns *pn, const __u32 **inodes);
 

@@ -310,20 +310,20 @@ static int hop_append(struct packet *p, const struct hop_event *ev, const __u8 *
 
 /* Route lookups carry no skb of their own: one tied to an open packet is its hop; a failed
  * one with no packet is a send that died before any skb existed. */
-static int add_route_lookup(struct timeline *tl, const struct hop_event *ev)
+static int add_route_lookup(struct timeline *tl, const struct hop_event *ev, const __u8 *data)
 {
 	struct packet *p = ev->skb ? packet_find(tl, ev->skb) : NULL;
 	int err;
 
 	if (p)
-		return hop_append(p, ev, NULL);
-	if (!ev->info.fib.err || ev->info.fib.err == -EAGAIN)
+		return hop_append(p, ev, data);
+	if (!hop_fib_failed(ev->info.fib.table, ev->info.fib.err))
 		return 0;
 	p = packet_open(tl, ev);
 	if (!p)
 		return -ENOMEM;
 	packet_join_flow(tl, p, &ev->tuple);
-	err = hop_append(p, ev, NULL);
+	err = hop_append(p, ev, data);
 	if (!err)
 		packet_end(tl, p, FATE_NO_ROUTE);
 	return err;
@@ -336,7 +336,7 @@ int timeline__add(struct timeline *tl, const struct hop_event *ev, const __u8 *d
 
 	tl->totals.events++;
 	if (ev->hook == HOOK_FIB)
-		return add_route_lookup(tl, ev);
+		return add_route_lookup(tl, ev, data);
 	p = packet_find(tl, ev->skb);
 	/* A fresh match at an address we still hold open: the old skb was freed where no
 	 * hook saw it and the address was reused. */

@@ -18,6 +18,7 @@
 #include "netfilter.h"
 #include "output_pcapng.h"
 #include "pcap_filter.h"
+#include "podns.h"
 #include "privilege.h"
 #include "sink.h"
 #include "status.h"
@@ -84,6 +85,18 @@ static bool accept_packet(void *ctx, const struct hop_event *ev, const __u8 *dat
 				  ev->wire_len > ev->cap_len ? ev->wire_len : ev->cap_len);
 }
 
+/* The kernel passes on failed lookups of sends with no source address yet; they are ours
+ * only when made in a namespace that holds a traced pod address. */
+static bool wanted_route_failure(struct session *s, const struct hop_event *ev)
+{
+	static const __u8 unbound[16];
+
+	if (ev->hook != HOOK_FIB || ev->skb || memcmp(ev->tuple.saddr, unbound, 4) ||
+	    ev->tuple.family != HOP_AF_INET)
+		return true;
+	return podns__holds_traced(s->en.pods, ev->netns);
+}
+
 static int on_event(void *ctx, void *data, size_t size)
 {
 	struct session *s = ctx;
@@ -94,6 +107,8 @@ static int on_event(void *ctx, void *data, size_t size)
 		s->bad_events++;
 		return 0;
 	}
+	if (!wanted_route_failure(s, &ev))
+		return 0;
 	if (timeline__add(s->tl, &ev, bytes))
 		return -ENOMEM;
 	return s->write_error ? -s->write_error : 0;

@@ -90,9 +90,11 @@ void verdict__describe(const struct verdict *v, char *buf, size_t size)
 		snprintf(buf, size, "delivered (consumed in netns %s)", v->netns_label);
 		return;
 	case FATE_NO_ROUTE:
-		snprintf(buf, size, "NO ROUTE in %s (netns %s): route lookup in table %u failed "
-				    "(error %d); the send never produced a packet",
-			 v->layer, v->netns_label, v->route_table, v->route_err);
+		snprintf(buf, size, "NO ROUTE in %s (netns %s): %s in table %u; the send never "
+				    "produced a packet",
+			 v->layer, v->netns_label,
+			 v->route_err == -HOP_EAGAIN ? "no matching route" : "route lookup failed",
+			 v->route_table);
 		return;
 	case FATE_DROPPED:
 		break;

@@ -86,6 +86,19 @@ case_text_timeline() {
 		grep -q "^summary: .* 0 lost" "$TMP/out.txt"
 }
 
+case_no_route_before_any_packet() {
+	nsx "$NS_D" ip route del default || return 1
+	"$HOPTRACE" --pod-ip "$IP_D" --json -q -- ip netns exec "$NS_D" \
+		bash -c "echo x > /dev/udp/$IP_B/53" >"$TMP/out.jsonl"
+	local rc=$?
+	nsx "$NS_D" ip route add default via 10.200.2.1
+	[ $rc -ne 0 ] || { echo "the send should have failed (ENETUNREACH)"; return 1; }
+	expect_jq "$TMP/out.jsonl" "[.[] | select(.type==\"packet\" and .fate==\"no_route\"
+		and .route.netns_name==\"$NS_D\" and .route.layer==\"pod\" and .route.err != 0
+		and .flow_tuple.dst==\"$IP_B\")] | length == 1" \
+		"the failed route lookup in the pod is the verdict"
+}
+
 case_command_status_passed_through() {
 	"$HOPTRACE" --pod-ip "$IP_A" -q -- sh -c 'exit 7' >/dev/null
 	[ $? -eq 7 ]
@@ -98,5 +111,6 @@ run_case closed_port_no_socket case_closed_port_no_socket
 run_case other_traffic_excluded case_other_traffic_excluded
 run_case ipv6_delivered case_ipv6_delivered
 run_case text_timeline case_text_timeline
+run_case no_route_before_any_packet case_no_route_before_any_packet
 run_case command_status_passed_through case_command_status_passed_through
 exit $TESTS_FAILED
