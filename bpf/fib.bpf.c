@@ -12,8 +12,9 @@ static __always_inline bool flow_tuple(struct hop_tuple *t, const struct flowi4 
 
 	t->family = HOP_AF_INET;
 	t->proto = proto;
-	BPF_CORE_READ_INTO(t->saddr, flp, saddr);
-	BPF_CORE_READ_INTO(t->daddr, flp, daddr);
+	/* Explicit sizes: READ_INTO on an array would copy one element. */
+	bpf_core_read(t->saddr, 4, &flp->saddr);
+	bpf_core_read(t->daddr, 4, &flp->daddr);
 	if (proto == IPPROTO_TCP || proto == IPPROTO_UDP || proto == IPPROTO_SCTP) {
 		t->sport = __builtin_bswap16(BPF_CORE_READ(flp, uli.ports.sport));
 		t->dport = __builtin_bswap16(BPF_CORE_READ(flp, uli.ports.dport));

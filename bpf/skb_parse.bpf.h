@@ -114,12 +114,13 @@ static __always_inline bool tuple_from_sock(struct skb_view *v, struct sock *sk)
 		t->proto = IPPROTO_TCP;
 	else
 		t->proto = sk_protocol(sk);
+	/* Explicit sizes: READ_INTO on an array would copy one element. */
 	if (t->family == HOP_AF_INET) {
-		BPF_CORE_READ_INTO(t->saddr, sk, __sk_common.skc_rcv_saddr);
-		BPF_CORE_READ_INTO(t->daddr, sk, __sk_common.skc_daddr);
+		bpf_core_read(t->saddr, 4, &sk->__sk_common.skc_rcv_saddr);
+		bpf_core_read(t->daddr, 4, &sk->__sk_common.skc_daddr);
 	} else if (t->family == HOP_AF_INET6) {
-		BPF_CORE_READ_INTO(t->saddr, sk, __sk_common.skc_v6_rcv_saddr);
-		BPF_CORE_READ_INTO(t->daddr, sk, __sk_common.skc_v6_daddr);
+		bpf_core_read(t->saddr, 16, &sk->__sk_common.skc_v6_rcv_saddr);
+		bpf_core_read(t->daddr, 16, &sk->__sk_common.skc_v6_daddr);
 	} else {
 		return false;
 	}

@@ -99,6 +99,27 @@ case_no_route_before_any_packet() {
 		"the failed route lookup in the pod is the verdict"
 }
 
+# An established TCP flow that loses its route dies in the IP output path before its skb
+# has an IP header: the tuple and namespace come from the owning socket.
+case_route_lost_tuple_from_socket() {
+	timeout 10 ip netns exec "$NS_B" nc -l 8080 >/dev/null &
+	local listener=$! rc
+	sleep 0.3
+	"$HOPTRACE" --pod-ip "$IP_A" --proto tcp --port 8080 --json -q -- ip netns exec "$NS_A" \
+		bash -c "exec 3<>/dev/tcp/$IP_B/8080; sleep 0.2;
+			ip route flush dev eth0; echo lost >&3; sleep 0.5" >"$TMP/out.jsonl"
+	rc=$?
+	kill $listener 2>/dev/null
+	wait $listener 2>/dev/null
+	nsx "$NS_A" ip route replace 10.200.1.0/24 dev eth0 src "$IP_A"
+	nsx "$NS_A" ip route replace default via 10.200.1.1
+	[ $rc -eq 0 ] || return 1
+	expect_jq "$TMP/out.jsonl" "[.[] | select(.type==\"hop\" and .hook==\"kfree_skb\"
+		and .tuple_source==\"socket\" and .netns_name==\"$NS_A\"
+		and .tuple.src==\"$IP_A\" and .tuple.dst==\"$IP_B\" and .tuple.dport==8080)]
+		| length >= 1" "the drop names the flow from its socket, in pod a"
+}
+
 case_command_status_passed_through() {
 	"$HOPTRACE" --pod-ip "$IP_A" -q -- sh -c 'exit 7' >/dev/null
 	[ $? -eq 7 ]
@@ -112,5 +133,6 @@ run_case other_traffic_excluded case_other_traffic_excluded
 run_case ipv6_delivered case_ipv6_delivered
 run_case text_timeline case_text_timeline
 run_case no_route_before_any_packet case_no_route_before_any_packet
+run_case route_lost_tuple_from_socket case_route_lost_tuple_from_socket
 run_case command_status_passed_through case_command_status_passed_through
 exit $TESTS_FAILED
