@@ -29,7 +29,8 @@ struct track_state {
 	__u8 nf_hook;
 	__u8 nf_pos;
 	__u8 nf_valid;
-	__u32 pad;
+	__u8 delivered; /* a socket has read it: its next life is not ours */
+	__u8 pad[3];
 };
 
 /* Tracked skbs live in an LRU hash: entries whose free was never seen age out instead of
@@ -85,6 +86,7 @@ struct hop_site {
 	bool ends_life; /* kfree_skb, consume_skb: the skb is gone after this hop */
 	bool at_l3;	/* skb->data points at the network header (receive path) */
 	bool nf_entry;	/* the entry of a netfilter hook: nf_pf, nf_hook say which */
+	bool delivers;	/* a socket reads the data here */
 	__u8 nf_pf;
 	__u8 nf_hook;
 };
@@ -155,6 +157,7 @@ static __always_inline void track_update(struct track_state *st, const struct ho
 		}
 		return;
 	}
+	st->delivered |= site->delivers;
 	st->nf_valid = site->nf_entry;
 	st->nf_pf = site->nf_pf;
 	st->nf_hook = site->nf_hook;
@@ -186,6 +189,12 @@ static __always_inline int hop_observe(struct sk_buff *skb, const struct hop_sit
 		return 0;
 	if (tracked_count)
 		st = bpf_map_lookup_elem(&tracked_skbs, &key);
+	/* Read by a socket, then seen on a path again: it was freed where no tracepoint looks
+	 * (TCP frees read data so) and the address now holds another packet. */
+	if (st && st->delivered && !site->ends_life && !site->delivers) {
+		skb_untrack(key);
+		st = NULL;
+	}
 	skb_view_init(&v, skb, site->at_l3);
 	if (!st) {
 		if (!v.tuple_ok || (!tuple_matches(&v.tuple) && !tunnel_inner_matches(&v)))

@@ -24,6 +24,7 @@ enum hop_hook {
 	HOOK_NETIF_RECEIVE = 4, /* entered a device's receive path */
 	HOOK_NF = 5,		/* entered a netfilter hook (family and hook in info.nf) */
 	HOOK_FIB = 6,		/* an IPv4 route lookup for a traced flow (info.fib) */
+	HOOK_SOCK_RECV = 7,	/* a socket read its data: delivered to the application */
 	HOOK__COUNT,
 };
 

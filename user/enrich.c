@@ -61,6 +61,8 @@ const char *enrich__hook_name(const struct hop_event *ev)
 		return "nf_hook";
 	case HOOK_FIB:
 		return "fib_lookup";
+	case HOOK_SOCK_RECV:
+		return "sock_recv";
 	default:
 		return "unknown";
 	}
@@ -89,7 +91,8 @@ const char *enrich__layer(struct enrich *en, const struct hop_event *ev)
 		return "overlay";
 	if (!strcmp(ev->dev_kind, "veth"))
 		return "veth";
-	if (ev->hook == HOOK_KFREE_SKB || ev->hook == HOOK_CONSUME_SKB)
+	if (ev->hook == HOOK_KFREE_SKB || ev->hook == HOOK_CONSUME_SKB ||
+	    ev->hook == HOOK_SOCK_RECV)
 		return "kernel";
 	return "node";
 }

@@ -24,6 +24,11 @@ struct timeline {
 	__u64 next_flow_id;
 	struct timeline_totals totals;
 	int site_cap;
+	/* A failed route lookup waits, per CPU, for the next event there: a drop of the same
+	 * flow right after it (a retransmit that found no route) takes it as its first hop. */
+	struct hop_event *pending_route;
+	bool *pending_set;
+	int pending_cpus;
 };
 
 const char *fate__name(enum fate fate)
@@ -308,47 +313,136 @@ static int hop_append(struct packet *p, const struct hop_event *ev, const __u8 *
 	return 0;
 }
 
+/* A packet whose end no hook saw: delivered if a socket read it last, else unknown. */
+static enum fate fate_unseen_end(const struct packet *p)
+{
+	if (p->hop_count && p->hops[p->hop_count - 1].ev.hook == HOOK_SOCK_RECV)
+		return FATE_DELIVERED;
+	return FATE_UNKNOWN;
+}
+
+static void route_failure_end(struct timeline *tl, const struct hop_event *ev)
+{
+	struct packet *p = packet_open(tl, ev);
+
+	if (!p)
+		return;
+	packet_join_flow(tl, p, &ev->tuple);
+	if (hop_append(p, ev, NULL)) {
+		p->incomplete = true;
+		packet_end(tl, p, FATE_UNKNOWN);
+		return;
+	}
+	packet_end(tl, p, FATE_NO_ROUTE);
+}
+
+static int pending_slot(struct timeline *tl, __u32 cpu)
+{
+	int n = tl->pending_cpus;
+
+	if (cpu >= 65536)
+		return -1;
+	if ((int)cpu >= n) {
+		int cap = cpu + 1 > 64 ? cpu + 1 : 64;
+		struct hop_event *evs = realloc(tl->pending_route, cap * sizeof(*evs));
+		bool *set;
+
+		if (!evs)
+			return -1;
+		tl->pending_route = evs;
+		set = realloc(tl->pending_set, cap * sizeof(*set));
+		if (!set)
+			return -1;
+		memset(set + n, 0, (cap - n) * sizeof(*set));
+		tl->pending_set = set;
+		tl->pending_cpus = cap;
+	}
+	return (int)cpu;
+}
+
+static void pending_flush(struct timeline *tl, int slot)
+{
+	if (slot < 0 || slot >= tl->pending_cpus || !tl->pending_set[slot])
+		return;
+	tl->pending_set[slot] = false;
+	route_failure_end(tl, &tl->pending_route[slot]);
+}
+
+/* The pending failed lookup of ev's CPU if ev starts a packet of the same flow, else
+ * NULL (and the pending one ends as no_route). */
+static const struct hop_event *pending_take(struct timeline *tl, const struct hop_event *ev)
+{
+	int slot = ev->cpu < (__u32)tl->pending_cpus ? (int)ev->cpu : -1;
+	const struct hop_event *r;
+
+	if (slot < 0 || !tl->pending_set[slot])
+		return NULL;
+	r = &tl->pending_route[slot];
+	if ((ev->flags & HOP_F_NEW) && (ev->flags & HOP_F_TUPLE) &&
+	    r->tuple.proto == ev->tuple.proto && r->tuple.dport == ev->tuple.dport &&
+	    !memcmp(r->tuple.daddr, ev->tuple.daddr, 16)) {
+		tl->pending_set[slot] = false;
+		return r;
+	}
+	pending_flush(tl, slot);
+	return NULL;
+}
+
 /* Route lookups carry no skb of their own: one tied to an open packet is its hop; a failed
- * one with no packet is a send that died before any skb existed. */
+ * one with no packet is a send that died before any skb existed (or a retransmit about to
+ * be dropped: see pending_take). */
 static int add_route_lookup(struct timeline *tl, const struct hop_event *ev, const __u8 *data)
 {
 	struct packet *p = ev->skb ? packet_find(tl, ev->skb) : NULL;
-	int err;
+	int slot;
 
 	if (p)
 		return hop_append(p, ev, data);
 	if (!hop_fib_failed(ev->info.fib.table, ev->info.fib.err))
 		return 0;
-	p = packet_open(tl, ev);
-	if (!p)
-		return -ENOMEM;
-	packet_join_flow(tl, p, &ev->tuple);
-	err = hop_append(p, ev, data);
-	if (!err)
-		packet_end(tl, p, FATE_NO_ROUTE);
-	return err;
+	slot = pending_slot(tl, ev->cpu);
+	if (slot < 0) {
+		route_failure_end(tl, ev);
+		return 0;
+	}
+	pending_flush(tl, slot);
+	tl->pending_route[slot] = *ev;
+	tl->pending_route[slot].cap_len = 0;
+	tl->pending_set[slot] = true;
+	return 0;
 }
 
 int timeline__add(struct timeline *tl, const struct hop_event *ev, const __u8 *data)
 {
+	const struct hop_event *route;
 	struct packet *p;
 	int err;
 
 	tl->totals.events++;
 	if (ev->hook == HOOK_FIB)
 		return add_route_lookup(tl, ev, data);
+	route = pending_take(tl, ev);
 	p = packet_find(tl, ev->skb);
 	/* A fresh match at an address we still hold open: the old skb was freed where no
 	 * hook saw it and the address was reused. */
 	if (p && (ev->flags & HOP_F_NEW) && ev->hook != HOOK_KFREE_SKB &&
 	    ev->hook != HOOK_CONSUME_SKB) {
-		packet_end(tl, p, FATE_UNKNOWN);
+		packet_end(tl, p, fate_unseen_end(p));
 		p = NULL;
 	}
 	if (!p)
 		p = packet_open(tl, ev);
 	if (!p)
 		return -ENOMEM;
+	if (route && !p->hop_count) {
+		/* The lookup ran in softirq on the retransmit path: its namespace is the drop's,
+		 * not that of whatever task the CPU interrupted. */
+		struct hop_event adopted = *route;
+
+		adopted.netns = ev->netns;
+		if (hop_append(p, &adopted, NULL))
+			return -ENOMEM;
+	}
 	if (!p->flow_id && (ev->flags & HOP_F_TUPLE))
 		packet_join_flow(tl, p, &ev->tuple);
 	if (tl->accept && !p->judged && ev->cap_len) {
@@ -381,8 +475,10 @@ void timeline__mark_loss(struct timeline *tl)
 
 void timeline__finish(struct timeline *tl)
 {
+	for (int i = 0; i < tl->pending_cpus; i++)
+		pending_flush(tl, i);
 	while (tl->oldest)
-		packet_end(tl, tl->oldest, FATE_UNKNOWN);
+		packet_end(tl, tl->oldest, fate_unseen_end(tl->oldest));
 }
 
 const struct timeline_totals *timeline__totals(const struct timeline *tl)
@@ -402,5 +498,7 @@ void timeline__free(struct timeline *tl)
 	}
 	flows_clear(tl);
 	free(tl->totals.sites);
+	free(tl->pending_route);
+	free(tl->pending_set);
 	free(tl);
 }

@@ -87,7 +87,9 @@ void verdict__describe(const struct verdict *v, char *buf, size_t size)
 	snprintf(where, sizeof(where), "netns %s, dev %s", v->netns_label, or_dash(v->ifname));
 	switch (v->fate) {
 	case FATE_DELIVERED:
-		snprintf(buf, size, "delivered (consumed in netns %s)", v->netns_label);
+		snprintf(buf, size, "delivered (%s in netns %s)",
+			 v->last && v->last->ev.hook == HOOK_SOCK_RECV ? "read by a socket" : "consumed",
+			 v->netns_label);
 		return;
 	case FATE_NO_ROUTE:
 		snprintf(buf, size, "NO ROUTE in %s (netns %s): %s in table %u; the send never "
