@@ -108,8 +108,9 @@ static int push_changes(struct builder *b, struct enrich *en, const struct hop *
 							  : (in ? "vxlan_encap" : "vxlan_decap");
 		v->layer = "overlay";
 	}
-	if (!hopview__pod_tuple(prev, &before) || !hopview__pod_tuple(cur, &after) ||
-	    before.family != after.family)
+	/* A route lookup's flow has no ports (and often no protocol): not a packet to compare. */
+	if (!prev || cur->ev.hook == HOOK_FIB || !hopview__pod_tuple(prev, &before) ||
+	    !hopview__pod_tuple(cur, &after) || before.family != after.family)
 		return 0;
 	kind = nat_kind(&before, &after);
 	if (!kind)
@@ -130,6 +131,7 @@ int hopview__build(struct enrich *en, const struct packet *p, struct hop_view **
 {
 	struct builder b = {};
 	struct tunnel_info tun, prev_tun = {};
+	const struct hop *last_packet = NULL; /* the last hop that saw the packet's headers */
 	bool in, prev_in = false;
 	struct hop_view *v;
 
@@ -140,8 +142,10 @@ int hopview__build(struct enrich *en, const struct packet *p, struct hop_view **
 		/* Hops without bytes (socket tuples, route lookups) say nothing of tunnels. */
 		if (!h->ev.cap_len)
 			in = prev_in, tun = prev_tun;
-		if (i > 0 && push_changes(&b, en, &p->hops[i - 1], h, &prev_tun, prev_in, &tun, in))
+		if (i > 0 && push_changes(&b, en, last_packet, h, &prev_tun, prev_in, &tun, in))
 			goto out_nomem;
+		if (h->ev.hook != HOOK_FIB && (h->ev.flags & HOP_F_TUPLE))
+			last_packet = h;
 		v = push(&b, HOP_VIEW_KERNEL, h);
 		if (!v)
 			goto out_nomem;
