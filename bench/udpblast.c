@@ -49,9 +49,10 @@ static void sleep_until(double t)
 
 static int usage(FILE *f)
 {
-	fprintf(f, "Usage: udpblast send --addr IP:PORT [--size BYTES] [--duration S] [--rate PPS]\n"
-		   "       udpblast recv --addr IP:PORT [--size BYTES] [--duration S] [--idle S]\n"
-		   "                     [--ready FILE]\n");
+	fprintf(f,
+		"Usage: udpblast send --addr IP:PORT [--size BYTES] [--duration S] [--rate PPS]\n"
+		"       udpblast recv --addr IP:PORT [--size BYTES] [--duration S] [--idle S]\n"
+		"                     [--ready FILE]\n");
 	return f == stdout ? 0 : 2;
 }
 
@@ -89,10 +90,14 @@ static bool parse_number(const char *arg, double min, double max, double *out)
 static int parse_args(int argc, char **argv, struct config *c)
 {
 	static const struct option opts[] = {
-		{ "addr", required_argument, NULL, 'a' },  { "size", required_argument, NULL, 's' },
-		{ "duration", required_argument, NULL, 'd' }, { "rate", required_argument, NULL, 'r' },
-		{ "idle", required_argument, NULL, 'i' },  { "ready", required_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },	   { NULL, 0, NULL, 0 },
+		{ "addr", required_argument, NULL, 'a' },
+		{ "size", required_argument, NULL, 's' },
+		{ "duration", required_argument, NULL, 'd' },
+		{ "rate", required_argument, NULL, 'r' },
+		{ "idle", required_argument, NULL, 'i' },
+		{ "ready", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
 	};
 	bool have_addr = false, ok = true;
 	double size = 64;
@@ -101,19 +106,33 @@ static int parse_args(int argc, char **argv, struct config *c)
 	*c = (struct config){ .duration_s = 3, .idle_s = 0.3 };
 	while (ok && (opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (opt) {
-		case 'a': ok = have_addr = parse_addr(optarg, &c->addr); break;
-		case 's': ok = parse_number(optarg, 1, SIZE_MAX_BYTES, &size); break;
-		case 'd': ok = parse_number(optarg, 0.01, 3600, &c->duration_s); break;
-		case 'r': ok = parse_number(optarg, 0, 1e8, &c->rate_pps); break;
-		case 'i': ok = parse_number(optarg, 0.01, 60, &c->idle_s); break;
-		case 'f': c->ready_file = optarg; break;
-		case 'h': return 1;
-		default: return -1;
+		case 'a':
+			ok = have_addr = parse_addr(optarg, &c->addr);
+			break;
+		case 's':
+			ok = parse_number(optarg, 1, SIZE_MAX_BYTES, &size);
+			break;
+		case 'd':
+			ok = parse_number(optarg, 0.01, 3600, &c->duration_s);
+			break;
+		case 'r':
+			ok = parse_number(optarg, 0, 1e8, &c->rate_pps);
+			break;
+		case 'i':
+			ok = parse_number(optarg, 0.01, 60, &c->idle_s);
+			break;
+		case 'f':
+			c->ready_file = optarg;
+			break;
+		case 'h':
+			return 1;
+		default:
+			return -1;
 		}
 	}
 	if (!ok || !have_addr || optind != argc) {
-		fprintf(stderr, "udpblast: %s\n", ok && !have_addr ? "--addr is required"
-								   : "bad argument");
+		fprintf(stderr, "udpblast: %s\n",
+			ok && !have_addr ? "--addr is required" : "bad argument");
 		return -1;
 	}
 	c->size = (unsigned int)size;

@@ -25,6 +25,8 @@ extern const volatile bool cfg_consume_has_location; /* consume_skb has location
 /* What is remembered of a tracked skb between hops. */
 struct track_state {
 	__u64 first_ts;
+	__u64 last_ts;
+	__u64 head; /* skb->head at the last hop: a new buffer later means a new packet */
 	__u8 nf_pf; /* where in netfilter it last was, while nf_valid */
 	__u8 nf_hook;
 	__u8 nf_pos;
@@ -108,6 +110,8 @@ static __always_inline bool skb_track(__u64 key)
 {
 	struct track_state st = { .first_ts = bpf_ktime_get_ns() };
 
+	st.last_ts = st.first_ts;
+
 	if (bpf_map_update_elem(&tracked_skbs, &key, &st, BPF_NOEXIST))
 		return false;
 	__sync_fetch_and_add(&tracked_count, 1);
@@ -175,6 +179,30 @@ static __always_inline void remember_last_skb(struct sk_buff *skb, const struct 
 	last->daddr = v->tuple.family == HOP_AF_INET ? *(const __u32 *)v->tuple.daddr : 0;
 }
 
+#define REUSE_GAP_NS 2000000ULL
+
+/* Some frees have no tracepoint (TCP frees read data and a SYN-SENT socket's RST with
+ * __kfree_skb), and the address then comes back holding another packet. Signs of that: the
+ * skb was read by a socket and is on a path again; or its data buffer changed while it sat
+ * unseen for a while (a buffer reallocated mid-path, for encapsulation headroom, follows the
+ * previous hop within microseconds). */
+static __always_inline bool skb_reused(struct track_state *st, const struct hop_site *site,
+				       const struct skb_view *v)
+{
+	__u64 now, head = (__u64)v->head;
+
+	if (site->ends_life || site->delivers)
+		return false;
+	if (st->delivered)
+		return true;
+	now = bpf_ktime_get_ns();
+	if (st->head && st->head != head && now - st->last_ts > REUSE_GAP_NS)
+		return true;
+	st->head = head;
+	st->last_ts = now;
+	return false;
+}
+
 /* The path every hook takes. Non-matching, untracked skbs leave after the parse without
  * touching the ring buffer; that is the cost all other traffic pays. */
 static __always_inline int hop_observe(struct sk_buff *skb, const struct hop_site *site)
@@ -189,13 +217,11 @@ static __always_inline int hop_observe(struct sk_buff *skb, const struct hop_sit
 		return 0;
 	if (tracked_count)
 		st = bpf_map_lookup_elem(&tracked_skbs, &key);
-	/* Read by a socket, then seen on a path again: it was freed where no tracepoint looks
-	 * (TCP frees read data so) and the address now holds another packet. */
-	if (st && st->delivered && !site->ends_life && !site->delivers) {
+	skb_view_init(&v, skb, site->at_l3);
+	if (st && skb_reused(st, site, &v)) {
 		skb_untrack(key);
 		st = NULL;
 	}
-	skb_view_init(&v, skb, site->at_l3);
 	if (!st) {
 		if (!v.tuple_ok || (!tuple_matches(&v.tuple) && !tunnel_inner_matches(&v)))
 			return 0;
@@ -204,6 +230,8 @@ static __always_inline int hop_observe(struct sk_buff *skb, const struct hop_sit
 		if (!site->ends_life) {
 			skb_track(key);
 			st = bpf_map_lookup_elem(&tracked_skbs, &key);
+			if (st)
+				st->head = (__u64)v.head;
 		}
 	}
 

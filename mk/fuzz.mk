@@ -12,10 +12,11 @@ FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BINS := $(addprefix $(FUZZ_BUILD)/,$(FUZZ_TARGETS))
 FUZZ_OBJS := $(patsubst $(BUILD)/user/%.o,$(FUZZ_BUILD)/user/%.o,$(LIB_OBJS))
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-# clang, unlike gcc, warns about the hop record (flexible array) inside struct hop.
-FUZZ_CFLAGS = $(CFLAGS) $(FUZZ_SAN) -Wno-gnu-variable-sized-type-not-at-end
+# Warnings are the main build's to police (-Werror there), not the fuzzers'; clang, unlike
+# gcc, warns about the hop record (flexible array) inside struct hop.
+FUZZ_CFLAGS = $(CFLAGS) $(FUZZ_SAN) -Wno-error -Wno-gnu-variable-sized-type-not-at-end
 
-.PHONY: fuzz fuzz-smoke fuzz-build
+.PHONY: fuzz fuzz-smoke fuzz-build fuzz-seeds
 # Built by a pattern rule for another pattern rule: keep them, or every link rebuilds them.
 .SECONDARY: $(FUZZ_OBJS)
 
@@ -26,6 +27,16 @@ fuzz: $(FUZZ_BINS)
 
 fuzz-smoke: $(FUZZ_BINS)
 	$(Q)tests/fuzz/run.sh $(FUZZ_SMOKE_SECONDS) $(FUZZ_BUILD) $(FUZZ_TARGETS)
+
+# Rewrites the binary seeds of fuzz_decode and fuzz_pcapng; run it when struct hop_event
+# changes, and commit the result.
+fuzz-seeds: $(FUZZ_BUILD)/seeds
+	$(Q)mkdir -p tests/fuzz/corpus/fuzz_decode tests/fuzz/corpus/fuzz_pcapng
+	$(Q)$< tests/fuzz/corpus/fuzz_decode tests/fuzz/corpus/fuzz_pcapng
+
+$(FUZZ_BUILD)/seeds: tests/fuzz/seeds.c include/hoptrace.h | $(FUZZ_BUILD)/user
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $< -o $@
 
 $(FUZZ_BUILD)/user/%.o: user/%.c $(SKEL) | $(FUZZ_BUILD)/user
 	$(call msg,FUZZ-CC,$@)

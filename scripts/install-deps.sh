@@ -8,6 +8,8 @@ packages=(
 	libbpf-dev bpftool libelf-dev zlib1g-dev libpcap-dev
 	iproute2 iptables nftables conntrack netcat-openbsd
 	tshark python3 jq iputils-ping procps
+	bpftrace
+	libclang-rt-dev # libFuzzer and the sanitizer runtimes: make fuzz, make sanitize
 )
 
 missing=()

@@ -22,8 +22,6 @@ struct ctstat_ns {
 	__u32 inode;
 	char *path;
 	struct ctstat_counts start, end;
-	double checked_at; /* last table-full check */
-	bool full;	   /* its answer */
 };
 
 struct ctstat {
@@ -37,8 +35,8 @@ struct ctstat *ctstat__start(const struct coverage *cov);
 /* Reads the end counters. */
 void ctstat__finish(struct ctstat *ct);
 
-/* Whether the namespace's conntrack table is at its maximum now (read at most every
- * 200 ms per namespace). False for namespaces not covered. */
+/* Whether the namespace's conntrack gave up on packets for want of an entry during the
+ * trace, or is at its maximum now. False for namespaces not covered. */
 bool ctstat__table_full(struct ctstat *ct, __u32 inode);
 
 void ctstat__free(struct ctstat *ct);

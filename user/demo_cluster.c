@@ -7,12 +7,13 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
+#include <sys/mman.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -31,6 +32,13 @@ const char *const demo_cluster_roles[] = { "pod-a", "pod-b", "pod-c", "node1", "
 static const char script_lib[] =
 	"set -e\n"
 	"nsx() { ns=$1; shift; ip netns exec \"$P$ns\" \"$@\"; }\n"
+	/* ns_add NAME: a namespace without IPv6, whose router solicitations and MLD reports
+	 * would only add noise to the timelines */
+	"ns_add() {\n"
+	"  ip netns add $P$1\n"
+	"  nsx $1 sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1 \\\n"
+	"    2>/dev/null || true\n"
+	"}\n"
 	/* node NAME N UNDERLAY-IP: a node with its pod bridge cni0 (10.244.N.1/24) */
 	"node_up() {\n"
 	"  ip -n $P$1 link set lo up\n"
@@ -57,13 +65,14 @@ static const char script_lib[] =
 	"  nsx $1 iptables -w -t nat -N KUBE-SERVICES\n"
 	"  nsx $1 iptables -w -t nat -A PREROUTING -j KUBE-SERVICES\n"
 	"  nsx $1 iptables -w -t nat -A OUTPUT -j KUBE-SERVICES\n"
-	"  nsx $1 iptables -w -t nat -A KUBE-SERVICES -d " DEMO_SERVICE_IP "/32 -p tcp --dport 80 \\\n"
-	"    -j DNAT --to-destination " DEMO_POD_C_IP ":8080\n"
+	"  nsx $1 iptables -w -t nat -A KUBE-SERVICES -d " DEMO_SERVICE_IP "/32 -p tcp \\\n"
+	"    --dport " DEMO_SERVICE_PORT " -j DNAT --to-destination " DEMO_POD_C_IP
+	":" DEMO_TARGET_PORT "\n"
 	"}\n"
 	/* pod_up POD NODE N IP: a pod on a veth pair into the node's bridge; ping uses
 	 * datagram sockets as in unprivileged pods */
 	"pod_up() {\n"
-	"  ip netns add $P$1\n"
+	"  ns_add $1\n"
 	"  ip -n $P$1 link set lo up\n"
 	"  nsx $1 sysctl -qw net.ipv4.ping_group_range='0 2147483647'\n"
 	"  ip -n $P$2 link add veth-$1 mtu 1450 type veth peer name eth0 mtu 1450 netns $P$1\n"
@@ -74,8 +83,8 @@ static const char script_lib[] =
 	"}\n";
 
 static const char script_up[] =
-	"ip netns add ${P}node1\n"
-	"ip netns add ${P}node2\n"
+	"ns_add node1\n"
+	"ns_add node2\n"
 	"ip -n ${P}node1 link add eth0 type veth peer name eth0 netns ${P}node2\n"
 	"node_up node1 1 " DEMO_NODE1_IP "\n"
 	"node_up node2 2 " DEMO_NODE2_IP "\n"
@@ -102,8 +111,7 @@ int demo_cluster__init(struct demo_cluster *c)
 	snprintf(c->prefix, sizeof(c->prefix), DEMO_PREFIX_FMT, (int)getpid());
 	c->ct_lock_fd = -1;
 	snprintf(path, sizeof(path), STATE_DIR "/%srun.lock", c->prefix);
-	if (state_dir() ||
-	    (c->run_lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) < 0 ||
+	if (state_dir() || (c->run_lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) < 0 ||
 	    flock(c->run_lock_fd, LOCK_EX | LOCK_NB)) {
 		fprintf(stderr, "hoptrace demo: cannot create %s: %s\n", path, strerror(errno));
 		return -1;
@@ -204,8 +212,7 @@ int demo_cluster__script(const struct demo_cluster *c, const char *what, const c
 	}
 	ws = wait_bounded(pid, SCRIPT_TIMEOUT_S);
 	if (ws < 0 || !WIFEXITED(ws) || WEXITSTATUS(ws)) {
-		fprintf(stderr, "hoptrace demo: %s failed%s\n", what,
-			ws < 0 ? " (timed out)" : "");
+		fprintf(stderr, "hoptrace demo: %s failed%s\n", what, ws < 0 ? " (timed out)" : "");
 		show_output(out);
 		goto fail;
 	}
@@ -233,12 +240,15 @@ static int warm_up(const struct demo_cluster *c)
 
 	for (size_t i = 0; i < sizeof(pings) / sizeof(pings[0]); i++) {
 		struct demo_probe p = { .netns = demo_cluster__netns(c, pings[i].from, ns,
-								      sizeof(ns)),
-					.proto = "icmp", .addr = pings[i].to, .timeout_s = 2 };
+								     sizeof(ns)),
+					.proto = "icmp",
+					.addr = pings[i].to,
+					.timeout_s = 2 };
 
 		if (demo_probe__run_in(&p, outcome, sizeof(outcome)) != PROBE_ANSWERED) {
-			fprintf(stderr, "hoptrace demo: the demo cluster does not carry traffic "
-					"here: %s -> %s: %s\n",
+			fprintf(stderr,
+				"hoptrace demo: the demo cluster does not carry traffic "
+				"here: %s -> %s: %s\n",
 				pings[i].from, pings[i].to, outcome);
 			return -1;
 		}
@@ -278,14 +288,16 @@ static void delete_netns(const char *name)
 		wait_bounded(pid, SCRIPT_TIMEOUT_S);
 }
 
+static long read_long(const char *path);
+
+/* Puts the maximum back, unless someone else has set another value since. */
 static void ct_restore(struct demo_cluster *c)
 {
-	if (!c->ct_lowered)
-		return;
-	if (demo_ct_max__write(c->ct_max_saved))
+	if (c->ct_lowered && read_long(CT_MAX_PATH) == c->ct_max_lowered &&
+	    demo_ct_max__write(c->ct_max_saved))
 		fprintf(stderr, "hoptrace demo: could not restore %s to %ld: %s\n", CT_MAX_PATH,
 			c->ct_max_saved, strerror(errno));
-	else
+	else if (c->ct_lowered)
 		unlink(c->ct_state);
 	c->ct_lowered = false;
 	if (c->ct_lock_fd >= 0)
@@ -318,16 +330,28 @@ static long read_long(const char *path)
 	return v;
 }
 
+int demo_ct_max__open(void)
+{
+	return open(CT_MAX_PATH, O_WRONLY | O_CLOEXEC);
+}
+
+int demo_ct_max__set(int fd, long value)
+{
+	char buf[32];
+	int len = snprintf(buf, sizeof(buf), "%ld\n", value);
+
+	return pwrite(fd, buf, len, 0) == len ? 0 : -1;
+}
+
 int demo_ct_max__write(long value)
 {
-	FILE *f = fopen(CT_MAX_PATH, "w");
-	int err;
+	int fd = demo_ct_max__open(), err;
 
-	if (!f)
+	if (fd < 0)
 		return -1;
-	fprintf(f, "%ld\n", value);
-	err = fclose(f);
-	return err ? -1 : 0;
+	err = demo_ct_max__set(fd, value);
+	close(fd);
+	return err;
 }
 
 long demo_cluster__ct_count(const struct demo_cluster *c, const char *role)
@@ -351,19 +375,24 @@ long demo_cluster__ct_count(const struct demo_cluster *c, const char *role)
 	return v;
 }
 
-/* Two demo runs must not lower the maximum at once: the second would save the first's
- * lowered value as the one to restore. */
-static int ct_lock(struct demo_cluster *c)
+int demo_cluster__ct_lock(struct demo_cluster *c)
 {
 	double deadline = now_s() + CT_LOCK_WAIT_S;
-	int fd = open(STATE_DIR "/conntrack.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	int fd;
 
+	if (c->ct_lock_fd >= 0)
+		return 0;
+	if (state_dir())
+		return -1;
+	fd = open(STATE_DIR "/conntrack.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return -1;
 	while (flock(fd, LOCK_EX | LOCK_NB)) {
-		if (errno != EWOULDBLOCK || now_s() >= deadline) {
+		int err = errno == EWOULDBLOCK ? EBUSY : errno;
+
+		if (err != EBUSY || now_s() >= deadline) {
 			close(fd);
-			errno = errno == EWOULDBLOCK ? EBUSY : errno;
+			errno = err;
 			return -1;
 		}
 		usleep(100 * 1000);
@@ -376,7 +405,7 @@ int demo_cluster__ct_prepare(struct demo_cluster *c, long lowered)
 {
 	FILE *f;
 
-	if (state_dir() || ct_lock(c))
+	if (demo_cluster__ct_lock(c))
 		return -1;
 	c->ct_max_saved = read_long(CT_MAX_PATH);
 	if (c->ct_max_saved < 0)
@@ -388,6 +417,7 @@ int demo_cluster__ct_prepare(struct demo_cluster *c, long lowered)
 	fprintf(f, "%ld %ld\n", c->ct_max_saved, lowered);
 	if (fclose(f))
 		return -1;
+	c->ct_max_lowered = lowered;
 	c->ct_lowered = true;
 	return 0;
 }
@@ -433,7 +463,8 @@ static void restore_leftover_ct(const char *file)
 	fclose(f);
 	/* Only undo our own change: if someone set another value since, keep it. */
 	if (n == 2 && saved > 0 && read_long(CT_MAX_PATH) == lowered && !demo_ct_max__write(saved))
-		fprintf(stderr, "hoptrace demo: restored %s to %ld (left lowered by a killed run)\n",
+		fprintf(stderr,
+			"hoptrace demo: restored %s to %ld (left lowered by a killed run)\n",
 			CT_MAX_PATH, saved);
 }
 

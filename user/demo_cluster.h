@@ -17,8 +17,8 @@
 #define DEMO_GW2_IP "10.244.2.1"
 #define DEMO_POD_C_IP "10.244.2.2"
 #define DEMO_SERVICE_IP "10.96.0.10"
-#define DEMO_SERVICE_PORT 80
-#define DEMO_TARGET_PORT 8080
+#define DEMO_SERVICE_PORT "80"
+#define DEMO_TARGET_PORT "8080"
 
 /* Every name the demo makes starts with "htd<pid>-". */
 #define DEMO_PREFIX_FMT "htd%d-"
@@ -26,12 +26,13 @@
 
 struct demo_cluster {
 	char prefix[DEMO_PREFIX_SIZE];
-	bool built;	    /* namespaces may exist: tear down */
-	int run_lock_fd;    /* held while this run lives: tells other runs it is alive */
-	bool ct_lowered;    /* the conntrack maximum may be lowered: restore */
-	long ct_max_saved;  /* the maximum before the demo lowered it */
-	int ct_lock_fd;	    /* serialises lowering between runs */
-	char ct_state[128]; /* the file that lets a later run restore it after a kill */
+	bool built;	     /* namespaces may exist: tear down */
+	int run_lock_fd;     /* held while this run lives: tells other runs it is alive */
+	bool ct_lowered;     /* the conntrack maximum may be lowered: restore */
+	long ct_max_saved;   /* the maximum before the demo lowered it */
+	long ct_max_lowered; /* what it was lowered to */
+	int ct_lock_fd;	     /* serialises lowering between runs */
+	char ct_state[128];  /* the file that lets a later run restore it after a kill */
 };
 
 /* The namespace roles of the cluster, in tear-down order. */
@@ -69,11 +70,20 @@ int demo_cluster__clean_leftovers(void);
 /* Current count of conntrack entries in the namespace role, or -1. */
 long demo_cluster__ct_count(const struct demo_cluster *c, const char *role);
 
+/* Takes the lock that lets one run at a time fill conntrack and lower the maximum (two
+ * at once would save each other's lowered value as the one to restore); waits for it a
+ * bounded time. Released by demo_cluster__down. Returns 0 or -1 with errno set. */
+int demo_cluster__ct_lock(struct demo_cluster *c);
+
 /* Records that the conntrack maximum will be lowered to lowered (so that a later run
  * can restore it if this one is killed) and keeps the current value. Returns 0 or -1. */
 int demo_cluster__ct_prepare(struct demo_cluster *c, long lowered);
 
-/* Writes the global conntrack maximum. Returns 0 or -1 with errno set. */
+/* The global conntrack maximum (net.netfilter.nf_conntrack_max), writable only from the
+ * initial namespace: open it there, set it from anywhere. Return 0 (or an fd), or -1
+ * with errno set. */
+int demo_ct_max__open(void);
+int demo_ct_max__set(int fd, long value);
 int demo_ct_max__write(long value);
 
 #endif /* DEMO_CLUSTER_H */

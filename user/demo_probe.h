@@ -12,7 +12,7 @@ struct demo_probe {
 	const char *netns; /* the namespace to send from (a /run/netns name) */
 	const char *proto; /* "icmp" (echo over a datagram socket), "udp", "tcp" */
 	const char *addr;  /* IPv4 destination */
-	int port;	   /* udp, tcp */
+	const char *port;  /* udp, tcp: the destination port */
 	int size;	   /* icmp: payload bytes; 0 for 56 as ping */
 	bool df;	   /* icmp: never fragment, as ping -M do */
 	int count;	   /* udp: datagrams, each from a new socket (a new flow); 0 for 1 */
@@ -43,8 +43,8 @@ enum probe_result demo_probe__run_in(const struct demo_probe *p, char *outcome, 
 void demo_probe__argv(const struct demo_probe *p, int report_fd, char *buf, size_t size,
 		      char *argv[DEMO_PROBE_ARGC]);
 
-/* `hoptrace demo --probe KEY=VALUE...`: the other end of demo_probe__argv. Returns the
- * probe_result, or 2... never: a bad command line is PROBE_FAILED with a message. */
+/* `hoptrace demo --probe KEY=VALUE...`: the other end of demo_probe__argv (argv holds
+ * only the KEY=VALUE words). Returns the probe_result; a bad argument is PROBE_FAILED. */
 int demo_probe__main(int argc, char **argv);
 
 #endif /* DEMO_PROBE_H */

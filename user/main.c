@@ -5,6 +5,7 @@
 #include <string.h>
 #include "demo.h"
 #include "options.h"
+#include "selftest.h"
 #include "trace.h"
 
 #ifndef HOPTRACE_VERSION
@@ -83,6 +84,8 @@ static const struct subcommand subcommands[] = {
 	{ "hooks", "[--json]", "show how each hook attaches on this kernel, and why", do_hooks },
 	{ "demo", "[SCENARIO|--list]", "build a throwaway broken cluster, trace it, explain",
 	  do_demo },
+	{ "selftest", "[--json] [SCENARIO...]", "run every demo scenario, check each verdict here",
+	  selftest__main },
 	{ "help", "", "show this help", do_help },
 	{ "version", "", "show the version", do_version },
 };

@@ -109,8 +109,7 @@ static int set_snaplen(struct options *o, const char *arg)
 	errno = 0;
 	v = strtol(arg, &end, 10);
 	/* Digits only: strtol would take " 64" and "+64" too. */
-	if (!isdigit((unsigned char)*arg) || errno || *end || v < 0 ||
-	    v > HOPTRACE_SNAPLEN_MAX) {
+	if (!isdigit((unsigned char)*arg) || errno || *end || v < 0 || v > HOPTRACE_SNAPLEN_MAX) {
 		fprintf(stderr, "hoptrace: invalid --snaplen '%s' (0-%d bytes)\n", arg,
 			HOPTRACE_SNAPLEN_MAX);
 		return -EINVAL;

@@ -304,7 +304,11 @@ static int hop_append(struct packet *p, const struct hop_event *ev, const __u8 *
 	}
 	h->ev = *ev;
 	h->data = NULL;
-	if (ev->cap_len) {
+	/* A hop added without bytes (a route lookup) keeps none, whatever its record said:
+	 * sinks read cap_len bytes at data. */
+	if (!data)
+		h->ev.cap_len = 0;
+	if (h->ev.cap_len) {
 		h->data = malloc(ev->cap_len);
 		if (!h->data)
 			return -ENOMEM;

@@ -5,10 +5,51 @@
 #include <string.h>
 #include "ctstat.h"
 #include "hopview.h"
+#include "podns.h"
 #include "verdict.h"
 
+static bool starts_with(const char *s, const char *prefix)
+{
+	return s && !strncmp(s, prefix, strlen(prefix));
+}
+
+/* Drops that are routing decisions, taken in the IP layer of whichever namespace. */
+static bool routing_reason(const char *r)
+{
+	static const char *const names[] = { "IP_RPFILTER", "IP_INNOROUTES", "IP_OUTNOROUTES",
+					     "IP_INADDRERRORS", "IP_OUTADDRERRORS",
+					     "IP_INVALID_SOURCE", "IP_LOCAL_SOURCE" };
+
+	for (size_t i = 0; r && i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(r, names[i]))
+			return true;
+	return false;
+}
+
+/* The route the packet was given led into a tunnel device (an MTU drop there is the
+ * overlay's doing). */
+static bool routed_into_tunnel(const struct packet *p)
+{
+	for (int i = p->hop_count - 1; i >= 0; i--) {
+		const struct hop_event *ev = &p->hops[i].ev;
+
+		if (ev->hook == HOOK_FIB)
+			return !strcmp(ev->dev_kind, "vxlan") || !strcmp(ev->dev_kind, "geneve");
+	}
+	return false;
+}
+
+static const char *table_layer(const char *table)
+{
+	if (starts_with(table, "nat"))
+		return "service";
+	if (starts_with(table, "conntrack"))
+		return "kernel";
+	return "node";
+}
+
 /* The drop happened inside a netfilter hook: that hook's view names the table. */
-static void judge_netfilter(struct enrich *en, const struct hop_view *views, int count,
+static bool judge_netfilter(struct enrich *en, const struct hop_view *views, int count,
 			    struct verdict *v)
 {
 	for (int i = count - 1; i >= 0; i--) {
@@ -21,19 +62,35 @@ static void judge_netfilter(struct enrich *en, const struct hop_view *views, int
 		v->nf_hook = hv->nf_hook;
 		v->nf_table = hv->nf_range ? hv->nf_range->table : NULL;
 		v->nf_priority = hv->nf_range ? hv->nf_range->priority : 0;
-		if (!v->nf_table)
-			return;
-		if (!strcmp(v->nf_table, "conntrack confirm")) {
-			v->ct_insert_fail = true;
-			v->layer = "kernel";
-		} else if (!strcmp(v->nf_table, "conntrack")) {
-			v->ct_table_full = en->ct && ctstat__table_full(en->ct, v->netns);
-			v->layer = "kernel";
-		} else if (!strncmp(v->nf_table, "nat", 3)) {
-			v->layer = "service";
-		}
-		return;
+		v->ct_insert_fail = v->nf_table && !strcmp(v->nf_table, "conntrack confirm");
+		v->ct_table_full = v->nf_table && !strcmp(v->nf_table, "conntrack") && en->ct &&
+				   ctstat__table_full(en->ct, v->netns);
+		return true;
 	}
+	return false;
+}
+
+/* Where a drop belongs in the operator's checklist: pod, veth, bridge, service, overlay,
+ * node, kernel. */
+static const char *drop_layer(struct enrich *en, const struct packet *pkt,
+			      const struct hop_view *views, int count, struct verdict *v)
+{
+	const struct hop_event *ev = &v->last->ev;
+	bool in_pod = en->pods && podns__is_pod(en->pods, ev->netns);
+
+	if (judge_netfilter(en, views, count, v))
+		return in_pod ? "pod" : table_layer(v->nf_table);
+	if (in_pod)
+		return "pod";
+	if (starts_with(v->reason, "VXLAN_") || starts_with(v->reason, "TUNNEL"))
+		return "overlay";
+	if (routing_reason(v->reason))
+		return "node";
+	if (v->reason && !strcmp(v->reason, "PKT_TOO_BIG") && routed_into_tunnel(pkt))
+		return "overlay";
+	if (v->tunnel || !strcmp(ev->dev_kind, "vxlan") || !strcmp(ev->dev_kind, "geneve"))
+		return "overlay";
+	return enrich__layer(en, ev);
 }
 
 void verdict__judge(struct enrich *en, const struct packet *pkt, const struct hop_view *views,
@@ -68,10 +125,7 @@ void verdict__judge(struct enrich *en, const struct packet *pkt, const struct ho
 	v->reason = enrich__reason(en, ev, v->reason_buf, sizeof(v->reason_buf));
 	if (!enrich__location(en, ev, v->location, sizeof(v->location)))
 		v->location[0] = 0;
-	if (v->tunnel || !strcmp(ev->dev_kind, "vxlan") || !strcmp(ev->dev_kind, "geneve") ||
-	    (v->reason && (!strncmp(v->reason, "VXLAN_", 6) || !strncmp(v->reason, "TUNNEL", 6))))
-		v->layer = "overlay";
-	judge_netfilter(en, views, view_count, v);
+	v->layer = drop_layer(en, pkt, views, view_count, v);
 }
 
 static const char *or_dash(const char *s)

@@ -17,13 +17,13 @@
 /* A property of the code under test, not a sanitizer finding: abort so the input is saved.
  * libFuzzer sends the target's stderr to /dev/null while fuzzing (-close_fd_mask); replaying
  * the saved input shows the message. */
-#define FUZZ_CHECK(cond)                                                                  \
-	do {                                                                              \
-		if (!(cond)) {                                                            \
+#define FUZZ_CHECK(cond)                                                                      \
+	do {                                                                                  \
+		if (!(cond)) {                                                                \
 			fprintf(stderr, "%s:%d: fuzz check failed: %s\n", __FILE__, __LINE__, \
-				#cond);                                                   \
-			abort();                                                          \
-		}                                                                         \
+				#cond);                                                       \
+			abort();                                                              \
+		}                                                                             \
 	} while (0)
 
 /* The kallsyms fixture of the unit tests, found from this file's place in the tree. */
@@ -33,8 +33,7 @@ static inline const char *fuzz__fixture(const char *name)
 	const char *slash = strrchr(__FILE__, '/');
 	int dir_len = slash ? (int)(slash - __FILE__) : 1;
 
-	snprintf(path, sizeof(path), "%.*s/../fixtures/%s", dir_len, slash ? __FILE__ : ".",
-		 name);
+	snprintf(path, sizeof(path), "%.*s/../fixtures/%s", dir_len, slash ? __FILE__ : ".", name);
 	return path;
 }
 

@@ -83,8 +83,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *in, size_t size)
 	}
 	timeline__finish(tl);
 	sum.totals = timeline__totals(tl);
-	FUZZ_CHECK(sum.totals->packets ==
-		   sum.totals->dropped + sum.totals->delivered + sum.totals->unknown);
+	FUZZ_CHECK(sum.totals->packets == sum.totals->dropped + sum.totals->delivered +
+						  sum.totals->unknown + sum.totals->no_route);
 	FUZZ_CHECK(s.text->summary(s.text, &sum) == 0);
 	FUZZ_CHECK(s.json->summary(s.json, &sum) == 0);
 	timeline__free(tl);

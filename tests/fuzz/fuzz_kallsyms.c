@@ -3,6 +3,7 @@
  * are formatted (each line's address, one byte either side of it, the extremes) into
  * buffers large and tiny. */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -12,21 +13,21 @@
 
 #define MAX_LOOKUPS 16
 
-static char path[] = "/tmp/hoptrace-fuzz-kallsyms.XXXXXX";
+/* The input's file: unlinked at once and reached through /proc/self/fd, so that nothing is
+ * left in /tmp when the fuzzer stops on a crash. */
+static char path[64];
 static int fd = -1;
-
-static void remove_file(void)
-{
-	unlink(path);
-}
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
+	char name[] = "/tmp/hoptrace-fuzz-kallsyms.XXXXXX";
+
 	(void)argc;
 	(void)argv;
-	fd = mkstemp(path);
+	fd = mkstemp(name);
 	FUZZ_CHECK(fd >= 0);
-	atexit(remove_file);
+	unlink(name);
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
 	return 0;
 }
 

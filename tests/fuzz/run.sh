@@ -8,6 +8,8 @@ cd "$(dirname "$0")/../.." || exit 1
 seconds=$1 build=$2
 shift 2
 failed=0
+# Stack traces for undefined behaviour too; the build already makes every finding fatal.
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1}
 
 # Replays the inputs one by one so a failure names its file; stderr shows the report.
 replay() {

@@ -22,9 +22,14 @@ static void put(const struct hop_event *ev)
 
 static struct hop_event good(void)
 {
-	struct hop_event ev = { .ts_ns = 123456789, .skb = 0xffff888004a3c000ull,
-				.hook = HOOK_DEV_XMIT, .flags = HOP_F_TUPLE, .cap_len = 20,
-				.len = 84, .ifindex = 7, .netns = 4026531840u };
+	struct hop_event ev = { .ts_ns = 123456789,
+				.skb = 0xffff888004a3c000ull,
+				.hook = HOOK_DEV_XMIT,
+				.flags = HOP_F_TUPLE,
+				.cap_len = 20,
+				.len = 84,
+				.ifindex = 7,
+				.netns = 4026531840u };
 
 	strcpy(ev.ifname, "eth0");
 	strcpy(ev.dev_kind, "veth");

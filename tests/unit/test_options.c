@@ -75,7 +75,8 @@ static void test_pod_ip_lists(void)
 	CHECK(PARSE(&o, "--pod-ip", "10.0.0.1,10.0.0.256") == -1);
 	options__free(&o);
 	/* An empty member is a mistake (an unset shell variable), not "no address". */
-	static const char *const empty[] = { "", ",", "10.0.0.1,", ",10.0.0.1", "10.0.0.1,,fd00::1" };
+	static const char *const empty[] = { "", ",", "10.0.0.1,", ",10.0.0.1",
+					     "10.0.0.1,,fd00::1" };
 
 	for (size_t i = 0; i < sizeof(empty) / sizeof(empty[0]); i++) {
 		CHECK(PARSE(&o, "--pod-ip", empty[i]) == -1);
@@ -152,9 +153,17 @@ static void test_snaplen_bounds(void)
 		const char *text;
 		long want; /* -1: refused */
 	} cases[] = {
-		{ "0", 0 },   { "1", 1 },    { "512", HOPTRACE_SNAPLEN_MAX }, { "513", -1 },
-		{ "-1", -1 }, { "", -1 },    { "abc", -1 },		      { "64k", -1 },
-		{ " 64", -1 }, { "+64", -1 }, { "99999999999999999999", -1 },
+		{ "0", 0 },
+		{ "1", 1 },
+		{ "512", HOPTRACE_SNAPLEN_MAX },
+		{ "513", -1 },
+		{ "-1", -1 },
+		{ "", -1 },
+		{ "abc", -1 },
+		{ "64k", -1 },
+		{ " 64", -1 },
+		{ "+64", -1 },
+		{ "99999999999999999999", -1 },
 	};
 	struct options o;
 

@@ -40,9 +40,14 @@ static void on_done(void *ctx, const struct packet *p)
 	if (seen_count++ >= SEEN_MAX)
 		return;
 	s = &seen[seen_count - 1];
-	*s = (struct seen){ .id = p->id, .skb = p->skb, .flow_id = p->flow_id, .fate = p->fate,
-			    .incomplete = p->incomplete, .reply = p->reply,
-			    .hop_count = p->hop_count, .hops_dropped = p->hops_dropped,
+	*s = (struct seen){ .id = p->id,
+			    .skb = p->skb,
+			    .flow_id = p->flow_id,
+			    .fate = p->fate,
+			    .incomplete = p->incomplete,
+			    .reply = p->reply,
+			    .hop_count = p->hop_count,
+			    .hops_dropped = p->hops_dropped,
 			    .flow_tuple = p->flow_tuple };
 	if (p->hop_count) {
 		s->first_hook = p->hops[0].ev.hook;
@@ -66,8 +71,9 @@ static __u64 clock_ns = 1000;
 /* A hop of skb with no tuple and no bytes; the next timestamp each time. */
 static struct hop_event hop(__u64 skb, __u16 hook, __u16 flags)
 {
-	return (struct hop_event){ .ts_ns = clock_ns++, .skb = skb, .hook = hook, .flags = flags,
-				   .len = 84 };
+	return (struct hop_event){
+		.ts_ns = clock_ns++, .skb = skb, .hook = hook, .flags = flags, .len = 84
+	};
 }
 
 /* An IPv4 tuple: 10.0.0.<a>:<ap> -> 10.0.0.<b>:<bp>. */
