@@ -92,7 +92,7 @@ static __always_inline int on_fib_lookup(__u64 tb, const struct flowi4 *flp,
 	e->flags = HOP_F_TUPLE;
 	__builtin_memcpy(&e->tuple, &t, sizeof(t));
 	fill_fib(e, table, nhc, err);
-	bpf_ringbuf_submit(e, 0);
+	bpf_ringbuf_submit(e, submit_flags());
 	stats_count(false);
 	return 0;
 }

@@ -89,9 +89,20 @@ struct hop_site {
 	bool at_l3;	/* skb->data points at the network header (receive path) */
 	bool nf_entry;	/* the entry of a netfilter hook: nf_pf, nf_hook say which */
 	bool delivers;	/* a socket reads the data here */
+	bool direct;	/* the skb pointer is BTF-typed: fields can be loaded directly */
 	__u8 nf_pf;
 	__u8 nf_hook;
 };
+
+/* Waking the reader costs microseconds a record (an interrupt, here a hypervisor exit):
+ * records go in silently and the reader polls on a short timer, unless a backlog builds. */
+#define WAKEUP_BACKLOG (256 << 10)
+
+static __always_inline __u64 submit_flags(void)
+{
+	return bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) > WAKEUP_BACKLOG ? BPF_RB_FORCE_WAKEUP
+									     : BPF_RB_NO_WAKEUP;
+}
 
 static __always_inline void stats_count(bool lost)
 {
@@ -217,7 +228,7 @@ static __always_inline int hop_observe(struct sk_buff *skb, const struct hop_sit
 		return 0;
 	if (tracked_count)
 		st = bpf_map_lookup_elem(&tracked_skbs, &key);
-	skb_view_init(&v, skb, site->at_l3);
+	skb_view_init(&v, skb, site->at_l3, site->direct);
 	if (st && skb_reused(st, site, &v)) {
 		skb_untrack(key);
 		st = NULL;
@@ -247,7 +258,7 @@ static __always_inline int hop_observe(struct sk_buff *skb, const struct hop_sit
 			e->info.nf.hook = site->nf_hook;
 		}
 		track_update(st, site, e);
-		bpf_ringbuf_submit(e, 0);
+		bpf_ringbuf_submit(e, submit_flags());
 		stats_count(false);
 	}
 	if (!site->ends_life)

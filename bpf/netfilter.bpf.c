@@ -18,6 +18,7 @@ static __always_inline int nf_observe(struct bpf_nf_ctx *ctx, __u8 pos)
 		struct hop_site site = {
 			.hook = HOOK_NF,
 			.at_l3 = true,
+			.direct = true,
 			.nf_entry = true,
 			.nf_pf = BPF_CORE_READ(state, pf),
 			.nf_hook = BPF_CORE_READ(state, hook),

@@ -4,7 +4,7 @@
 #include "hoptrace.bpf.h"
 
 static __always_inline int on_kfree_skb(struct sk_buff *skb, __u64 location, __u32 reason,
-					bool has_reason)
+					bool has_reason, bool direct)
 {
 	struct hop_site site = {
 		.location = location,
@@ -12,17 +12,19 @@ static __always_inline int on_kfree_skb(struct sk_buff *skb, __u64 location, __u
 		.hook = HOOK_KFREE_SKB,
 		.flags = has_reason ? HOP_F_HAS_REASON : 0,
 		.ends_life = true,
+		.direct = direct,
 	};
 
 	return hop_observe(skb, &site);
 }
 
-static __always_inline int on_consume_skb(struct sk_buff *skb, __u64 location)
+static __always_inline int on_consume_skb(struct sk_buff *skb, __u64 location, bool direct)
 {
 	struct hop_site site = {
 		.location = location,
 		.hook = HOOK_CONSUME_SKB,
 		.ends_life = true,
+		.direct = direct,
 	};
 
 	return hop_observe(skb, &site);
@@ -34,7 +36,7 @@ int BPF_PROG(kfree_skb_tp_btf, struct sk_buff *skb, void *location)
 {
 	__u32 reason = cfg_kfree_has_reason ? (__u32)ctx[2] : 0;
 
-	return on_kfree_skb(skb, (__u64)location, reason, cfg_kfree_has_reason);
+	return on_kfree_skb(skb, (__u64)location, reason, cfg_kfree_has_reason, true);
 }
 
 SEC("raw_tp/kfree_skb")
@@ -42,7 +44,7 @@ int BPF_PROG(kfree_skb_raw_tp, struct sk_buff *skb, void *location)
 {
 	__u32 reason = cfg_kfree_has_reason ? (__u32)ctx[2] : 0;
 
-	return on_kfree_skb(skb, (__u64)location, reason, cfg_kfree_has_reason);
+	return on_kfree_skb(skb, (__u64)location, reason, cfg_kfree_has_reason, false);
 }
 
 SEC("tracepoint/skb/kfree_skb")
@@ -54,17 +56,17 @@ int kfree_skb_tracepoint(struct trace_event_raw_kfree_skb *args)
 	if (has_reason)
 		reason = BPF_CORE_READ(args, reason);
 	return on_kfree_skb(BPF_CORE_READ(args, skbaddr), (__u64)BPF_CORE_READ(args, location),
-			    reason, has_reason);
+			    reason, has_reason, false);
 }
 
 SEC("tp_btf/consume_skb")
 int BPF_PROG(consume_skb_tp_btf, struct sk_buff *skb)
 {
-	return on_consume_skb(skb, cfg_consume_has_location ? ctx[1] : 0);
+	return on_consume_skb(skb, cfg_consume_has_location ? ctx[1] : 0, true);
 }
 
 SEC("raw_tp/consume_skb")
 int BPF_PROG(consume_skb_raw_tp, struct sk_buff *skb)
 {
-	return on_consume_skb(skb, cfg_consume_has_location ? ctx[1] : 0);
+	return on_consume_skb(skb, cfg_consume_has_location ? ctx[1] : 0, false);
 }

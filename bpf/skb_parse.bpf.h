@@ -130,18 +130,24 @@ static __always_inline bool tuple_from_sock(struct skb_view *v, struct sock *sk)
 	return true;
 }
 
+/* A field of the skb: a plain load where the program holds a BTF-typed skb (tp_btf,
+ * netfilter), else a probe read (raw_tp, tracepoint). The loads cost a few ns, each probe
+ * read about 35: this is the path every packet of the node takes. */
+#define SKB_FIELD(direct, skb, field) ((direct) ? (skb)->field : BPF_CORE_READ(skb, field))
+
 /* Finds the packet's IP header and tuple. at_l3: skb->data is the network header (the
  * receive path, where network_header is not reset yet when the tracepoint fires). */
-static __always_inline void skb_view_init(struct skb_view *v, struct sk_buff *skb, bool at_l3)
+static __always_inline void skb_view_init(struct skb_view *v, struct sk_buff *skb, bool at_l3,
+					  bool direct)
 {
-	__u16 protocol = BPF_CORE_READ(skb, protocol);
+	__u16 protocol = SKB_FIELD(direct, skb, protocol);
 	__u16 nh;
 
-	v->head = BPF_CORE_READ(skb, head);
+	v->head = SKB_FIELD(direct, skb, head);
 	if (at_l3) {
-		v->tuple_ok = parse_l3_at(v, BPF_CORE_READ(skb, data) - v->head, protocol);
+		v->tuple_ok = parse_l3_at(v, SKB_FIELD(direct, skb, data) - v->head, protocol);
 	} else {
-		nh = BPF_CORE_READ(skb, network_header);
+		nh = SKB_FIELD(direct, skb, network_header);
 		v->tuple_ok = nh && nh != SKB_HEADER_UNSET && parse_l3_at(v, nh, protocol);
 	}
 	if (!v->tuple_ok)

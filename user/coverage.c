@@ -69,14 +69,16 @@ static int add_all_named(struct coverage *cov)
 }
 
 int coverage__collect(struct coverage *cov, const char *const *names, int count,
-		      const struct podns *pods)
+		      struct podns *pods)
 {
 	const __u32 *inodes;
 	char path[512];
 	int err = add_path(cov, "/proc/self/ns/net");
 
+	/* Only namespaces holding a traced address: every other pod keeps its hooks empty. */
 	for (int i = 0; pods && !err && i < podns__inodes(pods, &inodes); i++)
-		err = add_path(cov, podns__path(pods, i));
+		if (podns__holds_traced(pods, inodes[i]))
+			err = add_path(cov, podns__path(pods, i));
 	for (int i = 0; !err && i < count; i++) {
 		if (!strcmp(names[i], "all")) {
 			err = add_all_named(cov);

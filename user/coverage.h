@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /* The network namespaces a trace covers with per-namespace hooks (netfilter links): the
- * initial one, the pods', and those the user names. */
+ * initial one, those holding a traced pod address, and those the user names. */
 #ifndef COVERAGE_H
 #define COVERAGE_H
 
@@ -22,7 +22,7 @@ int coverage__check_names(const char *const *names, int count);
 
 /* Collects the namespaces, each once. Returns 0 or -ENOMEM. */
 int coverage__collect(struct coverage *cov, const char *const *names, int count,
-		      const struct podns *pods);
+		      struct podns *pods);
 
 void coverage__free(struct coverage *cov);
 

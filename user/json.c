@@ -80,13 +80,28 @@ static void json__escape_ascii(FILE *f, unsigned char c)
 	}
 }
 
+/* Printable ASCII other than quote and backslash goes out as is. */
+static bool json__plain(unsigned char c)
+{
+	return c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
+}
+
 static void json__quoted(FILE *f, const char *str)
 {
 	const unsigned char *s = (const unsigned char *)str;
+	size_t run;
 	int n;
 
 	fputc('"', f);
 	while (*s) {
+		/* Names and addresses are plain ASCII: write runs, not characters. */
+		for (run = 0; json__plain(s[run]); run++)
+			;
+		if (run) {
+			fwrite(s, 1, run, f);
+			s += run;
+			continue;
+		}
 		n = utf8__seq_len(s);
 		if (n == 1) {
 			json__escape_ascii(f, *s);

@@ -179,7 +179,7 @@ static int json_packet(struct sink *s, const struct packet *p)
 	json__object_end(&w);
 	json__newline(&w);
 	free(views);
-	fflush(s->f);
+	/* Flushed once per poll round by the session, not per packet. */
 	return -sink__stream_error(s->f);
 }
 

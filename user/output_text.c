@@ -80,7 +80,7 @@ static int text_packet(struct sink *s, const struct packet *p)
 	verdict__describe(&v, line, sizeof(line));
 	fprintf(s->f, "    => %s%s\n", line, p->incomplete ? " [incomplete: events were lost]" : "");
 	free(views);
-	fflush(s->f);
+	/* Flushed once per poll round by the session, not per packet. */
 	return -sink__stream_error(s->f);
 }
 

@@ -39,6 +39,7 @@ struct session {
 	struct sink *sinks[2];
 	int sink_count;
 	FILE *pcapng_file;
+	FILE *out; /* where the text or JSON goes */
 	struct pcap_filter *filter;
 	struct status status;
 	struct coverage cov;
@@ -146,6 +147,7 @@ static int make_sinks(struct session *s)
 	FILE *text = s->pcapng_file == stdout ? stderr : stdout;
 	struct sink *main_sink;
 
+	s->out = text;
 	if (!s->obs || !s->obs->no_output) {
 		main_sink = s->opts->json ? output_json__new(text, &s->en)
 					  : output_text__new(text, &s->en);
@@ -273,6 +275,8 @@ static int poll_loop(struct session *s, pid_t child, int *child_status, bool *ch
 				fprintf(stderr, "hoptrace: reading events: %s\n", strerror(-n));
 			return -1;
 		}
+		if (fflush(s->out) && !s->write_error)
+			s->write_error = errno ? errno : EIO;
 		if (s->write_error)
 			return -1;
 		check_losses(s, &lost_seen);

@@ -112,9 +112,15 @@ int tracer__attach(struct tracer *t, struct attach_plan *plan, const char *const
 
 int tracer__poll(struct tracer *t, int timeout_ms)
 {
-	int n = ring_buffer__poll(t->rb, timeout_ms);
+	int n = ring_buffer__poll(t->rb, timeout_ms), m;
 
-	return n == -EINTR ? 0 : n;
+	if (n == -EINTR)
+		n = 0;
+	if (n < 0)
+		return n;
+	/* The BPF side wakes us only when a backlog builds: read what came in quietly. */
+	m = ring_buffer__consume(t->rb);
+	return m < 0 ? m : n + m;
 }
 
 int tracer__drain(struct tracer *t)

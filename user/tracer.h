@@ -31,7 +31,8 @@ int tracer__load(struct tracer *t, const struct options *opts, const struct kern
 int tracer__attach(struct tracer *t, struct attach_plan *plan, const char *const *netns_paths,
 		   int netns_count);
 
-/* Waits up to timeout_ms for events and hands them on. Returns events handled or -errno. */
+/* Waits up to timeout_ms for a wake-up (the BPF side sends one only when a backlog builds),
+ * then hands on every event there is. Returns events handled or -errno. */
 int tracer__poll(struct tracer *t, int timeout_ms);
 
 /* Hands on whatever is left in the ring buffer without waiting. */
