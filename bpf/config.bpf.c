@@ -14,6 +14,6 @@ const volatile bool cfg_kfree_has_reason = false;
 const volatile bool cfg_consume_has_location = false;
 const volatile bool cfg_fib_table_is_ptr = false;
 
-__u64 tracked_count = 0;
+__u32 track_hint[TRACK_HINT_SLOTS] = {};
 
 char LICENSE[] SEC("license") = "GPL";

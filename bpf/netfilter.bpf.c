@@ -27,10 +27,10 @@ static __always_inline int nf_observe(struct bpf_nf_ctx *ctx, __u8 pos)
 		hop_observe(skb, &site);
 		return NF_ACCEPT;
 	}
-	/* Untracked traffic pays one load here while nothing is traced. */
-	if (!tracked_count)
-		return NF_ACCEPT;
+	/* Untracked traffic pays a load and a compare here. */
 	key = (__u64)skb;
+	if (!maybe_tracked(key))
+		return NF_ACCEPT;
 	st = bpf_map_lookup_elem(&tracked_skbs, &key);
 	if (st && st->nf_valid)
 		st->nf_pos = pos;
