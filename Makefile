@@ -75,9 +75,10 @@ $(BUILD)/bpf $(BUILD)/user $(BUILD)/tests:
 
 unit: $(UNIT_BINS)
 
-# The test command of the README and of CI: unit tests, then end-to-end tests as root.
+# The test command of the README and of CI: unit tests, end-to-end tests as root, the same
+# again under ASan/UBSan, and a short run of each fuzz target; one closing count.
 test: deps all unit
-	$(Q)tests/run.sh
+	$(Q)HOPTRACE_TEST_EXTRAS=1 tests/run.sh
 
 demo: deps all
 	$(Q)$(BUILD)/hoptrace demo

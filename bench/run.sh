@@ -13,11 +13,15 @@ PKT_SIZE=64
 
 usage() {
 	cat <<EOF
-Usage: bench/run.sh [--smoke] [--hoptrace PATH] [--tools DIR] [--report FILE] [--keep]
+Usage: bench/run.sh [--smoke] [--hoptrace PATH] [--tools DIR] [--report FILE]
+                    [--before FILE] [--compare PATH] [--keep]
   --smoke        one short round of every measurement (for tests)
   --hoptrace     the hoptrace binary (default build/hoptrace)
   --tools        where udpblast, runstat and floor are (default build/bench)
   --report FILE  also write the results as Markdown to FILE
+  --before FILE  a previous report (read at the start): its figures go beside the new ones
+  --compare PATH another hoptrace binary (an older build) run in the same rounds as
+                 hoptrace: its idle and traced pps ratios beside the new ones
   --keep         keep the work folder (per-run outputs) for a look afterwards
 EOF
 }
@@ -83,6 +87,9 @@ SMOKE=0
 HOPTRACE=build/hoptrace
 TOOLS=build/bench
 REPORT=""
+BEFORE=""
+COMPARE=""
+COMPARE_WHAT=${BENCH_COMPARE_WHAT:-}
 KEEP=0
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -90,6 +97,8 @@ while [ $# -gt 0 ]; do
 	--hoptrace) HOPTRACE=$2; shift ;;
 	--tools) TOOLS=$2; shift ;;
 	--report) REPORT=$2; shift ;;
+	--before) BEFORE=$2; shift ;;
+	--compare) COMPARE=$2; shift ;;
 	--keep) KEEP=1 ;;
 	-h | --help) usage; exit 0 ;;
 	*) usage >&2; exit 2 ;;
@@ -110,6 +119,10 @@ BUDGET_REPEAT=$((SMOKE ? 1 : 3))
 HOPTRACE=$(readlink -f "$HOPTRACE")
 TOOLS=$(readlink -f "$TOOLS")
 [ -x "$HOPTRACE" ] || die "no hoptrace at $HOPTRACE (make first)"
+if [ -n "$COMPARE" ]; then
+	COMPARE=$(readlink -f "$COMPARE")
+	[ -x "$COMPARE" ] || die "no hoptrace to compare at $COMPARE"
+fi
 for tool in udpblast runstat floor floor.bpf.o; do
 	[ -e "$TOOLS/$tool" ] || die "no $tool in $TOOLS (make bench-tools)"
 done
@@ -167,6 +180,117 @@ else
 fi
 export BENCH_NS_TX=$NS_TX BENCH_NS_RX=$NS_RX BENCH_DST=$IP_RX BENCH_TOOLS=$TOOLS
 export BENCH_RUN_S=$RUN_S BENCH_PIN_TX=$PIN_TX BENCH_PIN_RX=$PIN_RX
+# hoptrace's options that put netfilter links in the namespaces the traffic crosses.
+NF_ON_PATH=(--netns "$NS_TX" --netns "$NS_RX")
+
+# ---- what else the machine does meanwhile ----
+
+# The numbers are only as good as the machine is quiet. Every 5 s: the 1-minute load
+# average, and the CPU time of user processes outside this run's session (other users'
+# builds and tests; kernel threads are left out, they carry this very traffic's softirq
+# work). With the hypervisor's steal time, summarised in the report's header.
+SID=$(ps -o sid= -p $$ | tr -d ' ')
+proc_ticks() {
+	cat /proc/[0-9]*/stat 2>/dev/null | awk -v me="$SID" '{
+		c = $0; sub(/^[0-9]+ \(/, "", c); sub(/\) [^)]*$/, "", c); gsub(/[ \t]/, "_", c)
+		r = $0; sub(/.*\) /, "", r); split(r, f, " ")
+		if (f[4] != me && f[4] != 0) print $1, f[12] + f[13], c }'
+}
+steal_ticks() { awk '$1 == "cpu" { print $9 + 0; exit }' /proc/stat; }
+
+load_sampler() {
+	proc_ticks >"$WORK/ticks.prev"
+	while sleep 5; do
+		proc_ticks >"$WORK/ticks.cur"
+		awk 'NR == FNR { p[$1] = $2; next }
+			{ d = $2 - ($1 in p ? p[$1] : 0); if (d > 0) print $3, d }' \
+			"$WORK/ticks.prev" "$WORK/ticks.cur" >>"$WORK/foreign"
+		mv "$WORK/ticks.cur" "$WORK/ticks.prev"
+		cut -d' ' -f1 /proc/loadavg >>"$WORK/loadavg"
+	done
+}
+
+load_start() {
+	STEAL_START=$(steal_ticks)
+	: >"$WORK/foreign"
+	: >"$WORK/loadavg"
+	load_sampler &
+	SAMPLER_PID=$!
+	BG_PIDS+=("$SAMPLER_PID")
+}
+
+load_stop() {
+	kill "$SAMPLER_PID" 2>/dev/null
+	wait "$SAMPLER_PID" 2>/dev/null
+}
+
+# One line: other processes' CPU time over the run, the busiest of them, the sampled load.
+load_line() {
+	local secs=$1 hz
+	hz=$(getconf CLK_TCK)
+	awk -v hz="$hz" -v secs="$secs" -v ncpu="$NCPU" -v steal="$(($(steal_ticks) - STEAL_START))" '
+		FILENAME ~ /foreign$/ { t[$1] += $2; tot += $2; next }
+		{ l[n++] = $1; if ($1 > lmax) lmax = $1 }
+		END {
+			for (i = 1; i < n; i++) for (j = i; j > 0 && l[j - 1] > l[j]; j--) {
+				x = l[j]; l[j] = l[j - 1]; l[j - 1] = x }
+			printf "other processes: %.0f CPU-s in %d s (%.1f%% of %d CPUs)", tot / hz, secs,
+				100 * tot / hz / secs / ncpu, ncpu
+			for (k = 0; k < 3; k++) {
+				best = ""; bv = 0
+				for (c in t) if (t[c] > bv) { bv = t[c]; best = c }
+				if (best == "" || bv / hz < 1) break
+				printf "%s %s %.0f s", k ? "," : "; busiest:", best, bv / hz
+				delete t[best]
+			}
+			printf "; steal %.1f%%", 100 * steal / hz / secs / ncpu
+			if (n) printf "; 1-min load every 5 s: median %s, max %s (n=%d)",
+				l[int((n - 1) / 2)], lmax, n
+			print "" }' "$WORK/foreign" "$WORK/loadavg"
+}
+
+# ---- the previous report, for the before column ----
+
+# A row's key, to find it in another report: the label without its "(raw N ns)" part,
+# prefixed by the section it is in (a program's name appears in the non-matching and the
+# matching section).
+ROW_KEY='function row_key(l) {
+		sub(/^ +/, "", l); sub(/ [(]raw [^)]*[)]$/, "", l)
+		if (l ~ /^ns per run/) sec = l ~ /non-matching/ ? "non-matching: " : "matching: "
+		else if (l ~ /^[0-9][.] /) sec = ""
+		return sec l }'
+
+# before.tsv: "key TAB median, min-max" of every row of a previous report.
+read_before() {
+	[ -n "$BEFORE" ] && [ -s "$BEFORE" ] || return 0
+	cp "$BEFORE" "$WORK/before.md"
+	awk -F' [|] ' "$ROW_KEY"'
+		/^[|] measurement / { for (i = 1; i <= NF; i++) {
+				if ($i ~ /^(after: )?median$/) m = i
+				if ($i ~ /^(after: )?min–max$/) r = i }
+			next }
+		m && /^[|] / && !/^[|] ---/ { l = $1; sub(/^[|] /, "", l); k = row_key(l)
+			if ($m != "" && $m != "-") printf "%s\t%s, %s\n", k, $m, $r }' \
+		"$WORK/before.md" >"$WORK/before.tsv"
+	# The header's identity and load lines, to say what "before" was.
+	sed -n '/^```$/,/^```$/{ /^hoptrace: /p; /^load average: /p; /^other processes: /p; }' \
+		"$WORK/before.md" | sed 's/^/  /' >"$WORK/before.head"
+}
+
+# Rows measured now in a setup that was the default before take their before figure from
+# the row named after the tab.
+BEFORE_AS="same, netfilter links on the path (--netns)	1. idle path: pps ratio, filter matches nothing"
+
+# with_before TABLE: the table with a sixth field, the previous report's figure.
+with_before() {
+	touch "$WORK/before.tsv"
+	awk -F'\t' -v OFS='\t' -v as="$BEFORE_AS" "$ROW_KEY"'
+		BEGIN { split(as, a, "\t"); alias[a[1]] = a[2] }
+		NR == FNR { b[$1] = $2; next }
+		{ k = row_key($1)
+			if (k in alias) k = alias[k]
+			$6 = (k in b) ? b[k] : ""; print }' "$WORK/before.tsv" "$1"
+}
 
 # ---- one run of each kind; each leaves OUT.send, OUT.recv and more ----
 
@@ -193,7 +317,7 @@ run_plain() {
 run_hoptrace() {
 	local out=$1 rate=$2 pod=$3 stats=$4
 	shift 4
-	timeout -k 5 "$(safety_timeout)" "$HOPTRACE" --pod-ip "$pod" -q --linger 0 "$@" \
+	timeout -k 5 "$(safety_timeout)" "${RUN_BINARY:-$HOPTRACE}" --pod-ip "$pod" -q --linger 0 "$@" \
 		-- "$SELF" traffic "$out" "$rate" "$stats" >"$out.trace" 2>>"$out.err"
 	local rc=$?
 	grep -E '^summary: |^\{"type":"summary"' "$out.trace" | tail -n 1 >"$out.summary"
@@ -249,6 +373,9 @@ run_round() {
 		case $k in
 		plain) run_plain "$out" 0 ;;
 		idle) run_hoptrace "$out" 0 "$IP_UNUSED" 0 ;;
+		idle_nf) run_hoptrace "$out" 0 "$IP_UNUSED" 0 "${NF_ON_PATH[@]}" ;;
+		idle_cmp) RUN_BINARY=$COMPARE run_hoptrace "$out" 0 "$IP_UNUSED" 0 ;;
+		traced_cmp) RUN_BINARY=$COMPARE run_hoptrace "$out" 0 "$IP_TX" 0 ;;
 		traced) run_hoptrace "$out" 0 "$IP_TX" 0 ;;
 		peer) run_bpftrace "$out" 0 ;;
 		esac
@@ -257,14 +384,23 @@ run_round() {
 	done
 }
 
-# 1. Idle path: hoptrace filters an address the traffic never uses.
+# 1. Idle path: hoptrace filters an address the traffic never uses. As it comes (netfilter
+# links only in the initial namespace, which this traffic never enters, and where a traced
+# address lives: nowhere here), and with netfilter links in the sender's and receiver's
+# namespaces (--netns), as on a node whose pod traffic crosses the host namespace, and as
+# every pod-shaped namespace had them before hoptrace linked only where traced addresses are.
 measure_idle() {
-	local r
+	local r base kinds=(plain idle idle_nf)
+	[ -n "$COMPARE" ] && kinds+=(idle_cmp)
 	for ((r = 1; r <= ROUNDS; r++)); do
-		run_round "$r" plain idle
-		record idle.base_pps "$(pps_of "${RUN_OF[plain]}")"
+		run_round "$r" "${kinds[@]}"
+		base=$(pps_of "${RUN_OF[plain]}")
+		record idle.base_pps "$base"
 		record idle.hop_pps "$(pps_of "${RUN_OF[idle]}")"
-		record idle.ratio "$(ratio "$(pps_of "${RUN_OF[plain]}")" "$(pps_of "${RUN_OF[idle]}")")"
+		record idle.ratio "$(ratio "$base" "$(pps_of "${RUN_OF[idle]}")")"
+		record idle.nf_ratio "$(ratio "$base" "$(pps_of "${RUN_OF[idle_nf]}")")"
+		[ -n "$COMPARE" ] &&
+			record idle.cmp_ratio "$(ratio "$base" "$(pps_of "${RUN_OF[idle_cmp]}")")"
 	done
 }
 
@@ -272,6 +408,7 @@ measure_idle() {
 measure_traced() {
 	local r h p ev lost base kinds=(plain traced)
 	[ "$HAVE_BPFTRACE" = 1 ] && kinds+=(peer)
+	[ -n "$COMPARE" ] && kinds+=(traced_cmp)
 	for ((r = 1; r <= ROUNDS; r++)); do
 		run_round "$r" "${kinds[@]}"
 		h=${RUN_OF[traced]}
@@ -286,6 +423,13 @@ measure_traced() {
 		record_pair text "$ev" "$lost"
 		record traced.hop_epp "$(awk -v e="$ev" -v l="$lost" -v n="$(sent_of "$h")" \
 			'BEGIN { print (e + l) / n }')"
+		if [ -n "$COMPARE" ]; then
+			h=${RUN_OF[traced_cmp]}
+			record traced.cmp_ratio "$(ratio "$base" "$(pps_of "$h")")"
+			read -r ev lost <<<"$(summary_counts "$h.summary")"
+			record traced.cmp_epp "$(awk -v e="$ev" -v l="$lost" -v n="$(sent_of "$h")" \
+				'BEGIN { print (e + l) / n }')"
+		fi
 		[ "$HAVE_BPFTRACE" = 1 ] || continue
 		p=${RUN_OF[peer]}
 		record traced.bt_pps "$(pps_of "$p")"
@@ -347,14 +491,18 @@ record_cost() {
 }
 
 # 2. Per-invocation cost from the kernel's accounting, non-matching (flat out) and
-# matching (at the budget rate, where every event is delivered).
+# matching (at the budget rate, where every event is delivered). Non-matching with the
+# netfilter links on the path (--netns, as in the idle variant), so that every program is
+# measured, and as it comes, for the per-packet total the idle ratio pays.
 measure_cost() {
-	local r n m pps=$1
+	local r n m d pps=$1
 	floor_start
 	for ((r = 1; r <= COST_ROUNDS; r++)); do
-		next_run n; run_hoptrace "$n" 0 "$IP_UNUSED" 1; check_run "$n"
+		next_run n; run_hoptrace "$n" 0 "$IP_UNUSED" 1 "${NF_ON_PATH[@]}"; check_run "$n"
+		next_run d; run_hoptrace "$d" 0 "$IP_UNUSED" 1; check_run "$d"
 		next_run m; run_hoptrace "$m" "$pps" "$IP_TX" 1; check_run "$m"
 		record_cost nonmatch "$n"
+		record_cost nonmatch_default "$d"
 		record_cost match "$m"
 	done
 	floor_stop
@@ -488,11 +636,15 @@ cost_rows() {
 build_table() {
 	row "baseline pps (idle rounds, nothing attached)" idle.base_pps k
 	row "1. idle path: pps ratio, filter matches nothing" idle.ratio ratio "≥ 0.97" ">=" 0.97
+	row "   same, netfilter links on the path (--netns)" idle.nf_ratio ratio "≥ 0.97" ">=" 0.97
+	[ -n "$COMPARE" ] && row "   older build, same rounds (--compare)" idle.cmp_ratio ratio
 	row "2. accounting floor: empty program, ns per run" cost.floor ns
-	echo -e "   ns per run net of the floor, non-matching path\t\t\t\t"
+	echo -e "   ns per run net of the floor, non-matching path (--netns)\t\t\t\t"
 	cost_rows nonmatch "≤ 60 ns" "<=" 60
 	row "   all programs: runs per packet, non-matching" cost.nonmatch_runs_pp ratio
 	row "   all programs: ns per packet net, non-matching" cost.nonmatch_ns_pp ns
+	row "   without nf links on the path: runs per packet" cost.nonmatch_default_runs_pp ratio
+	row "   without nf links on the path: ns per packet net" cost.nonmatch_default_ns_pp ns
 	echo -e "   ns per run net of the floor, matching path (${BUDGET_KEVS}k ev/s)\t\t\t\t"
 	cost_rows match
 	row "   all programs: ns per packet net, matching" cost.match_ns_pp ns
@@ -501,6 +653,10 @@ build_table() {
 	row "   events/s consumed by user space" traced.hop_evps k
 	row "   lost events per ${RUN_S}s run, flat out" traced.hop_lost int
 	row "   events per packet" traced.hop_epp ratio
+	if [ -n "$COMPARE" ]; then
+		row "   older build, same rounds: pps ratio" traced.cmp_ratio ratio
+		row "   older build: events per packet" traced.cmp_epp ratio
+	fi
 	loss_row
 	onset_rows text
 	onset_rows json
@@ -517,13 +673,22 @@ build_table() {
 }
 
 print_table() {
-	awk -F'\t' '{ printf "%-52s %-12s %-38s %-9s %s\n", $1, $2, $3, $4, $5 }' "$1"
+	awk -F'\t' '{ printf "%-52s %-12s %-38s %-9s %-7s %s\n", $1, $2, $3, $4, $5,
+		$6 == "" ? "" : "before " $6 }' "$1"
 }
 
 markdown_table() {
-	echo "| measurement | median | min–max | budget | verdict |"
-	echo "| --- | --- | --- | --- | --- |"
-	awk -F'\t' '{ gsub(/^ +/, "", $1); printf "| %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5 }' "$1"
+	if [ -s "$WORK/before.tsv" ]; then
+		echo "| measurement | before: median, min–max | after: median | after: min–max | budget | verdict |"
+		echo "| --- | --- | --- | --- | --- | --- |"
+		awk -F'\t' '{ gsub(/^ +/, "", $1)
+			printf "| %s | %s | %s | %s | %s | %s |\n", $1, $6, $2, $3, $4, $5 }' "$1"
+	else
+		echo "| measurement | median | min–max | budget | verdict |"
+		echo "| --- | --- | --- | --- | --- |"
+		awk -F'\t' '{ gsub(/^ +/, "", $1)
+			printf "| %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5 }' "$1"
+	fi
 }
 
 machine_lines() {
@@ -533,10 +698,16 @@ machine_lines() {
 			END { print v ? v : "no hypervisor seen" }')"
 	echo "kernel: $(uname -r) ($(uname -m))"
 	echo "hoptrace: $("$HOPTRACE" version 2>/dev/null)$(git -C "$BENCH_DIR/.." describe --always --dirty 2>/dev/null | sed 's/^/, commit /')"
+	[ -n "$COMPARE" ] && echo "compared with (--compare, same rounds): $COMPARE, $("$COMPARE" version 2>/dev/null)${COMPARE_WHAT:+, $COMPARE_WHAT}"
 	echo "traffic: UDP, $PKT_SIZE-byte payload, sendmmsg/recvmmsg, tx ns -> veth -> bridge ns -> veth -> rx ns; sender on CPU 0, receiver on CPU $((NCPU - 1))"
 	echo "runs: ${RUN_S}s each, $ROUNDS interleaved rounds (A/B/peer), $COST_ROUNDS cost rounds, $STARTUP_RUNS start-ups"
 	[ -n "$FOREIGN" ] && echo "note: BPF tracing programs of others were attached during the run, paid by every run alike: $FOREIGN"
 	echo "load average: $LOAD_START at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end"
+	load_line "$(($(date +%s) - START))"
+	if [ -s "$WORK/before.head" ]; then
+		echo "before (the previous report):"
+		cat "$WORK/before.head"
+	fi
 	echo "attach plan:"
 	"$HOPTRACE" hooks | sed -n '/^hooks:/,$p' | tail -n +2
 }
@@ -573,6 +744,8 @@ FOREIGN=$(bpftool prog show 2>/dev/null | awk '/^[0-9]+: (tracing|raw_tracepoint
 
 START=$(date +%s)
 LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
+read_before
+load_start
 topo_up || die "cannot build the namespaces"
 log "namespaces $NS_TX, $NS_BR, $NS_RX; ${RUN_S}s runs; work in $WORK"
 run_plain "$WORK/warmup" 0 && check_run "$WORK/warmup"
@@ -589,8 +762,10 @@ measure_sweep "$EPP"
 log "5/5 start-up ($STARTUP_RUNS runs)"
 measure_startup
 
+load_stop
 machine_lines >"$WORK/machine"
-build_table >"$WORK/table"
+build_table >"$WORK/table.now"
+with_before "$WORK/table.now" >"$WORK/table"
 echo
 cat "$WORK/machine"
 echo

@@ -25,8 +25,12 @@ $(BUILD)/bench/floor.bpf.o: bench/floor.bpf.c | $(BUILD)/bench
 $(BUILD)/bench:
 	$(Q)mkdir -p $@
 
+# The previous BENCHMARKS.md gives the "before" column. BENCH_COMPARE=PATH runs another
+# hoptrace binary (an older build; BENCH_COMPARE_WHAT says which) in the same rounds.
 bench: $(BUILD)/hoptrace $(BENCH_TOOLS)
-	$(Q)bench/run.sh --hoptrace $(BUILD)/hoptrace --tools $(BUILD)/bench --report BENCHMARKS.md
+	$(Q)BENCH_COMPARE_WHAT="$(BENCH_COMPARE_WHAT)" bench/run.sh --hoptrace $(BUILD)/hoptrace \
+		--tools $(BUILD)/bench --report BENCHMARKS.md --before BENCHMARKS.md \
+		$(if $(BENCH_COMPARE),--compare $(BENCH_COMPARE))
 
 bench-smoke: $(BUILD)/hoptrace $(BENCH_TOOLS)
 	$(Q)bench/run.sh --smoke --hoptrace $(BUILD)/hoptrace --tools $(BUILD)/bench

@@ -34,6 +34,15 @@ else
 	echo "SKIP e2e all: end-to-end tests need root (real BPF, real namespaces)" | tee -a "$log"
 fi
 
+# make test also runs the suite again under AddressSanitizer and UBSan, and each fuzz
+# target briefly; their lines are counted here, under names of their own.
+if [ "${HOPTRACE_TEST_EXTRAS:-0}" = 1 ]; then
+	run sanitize bash -c 'HOPTRACE_TEST_EXTRAS=0 make -s --no-print-directory sanitize 2>&1 |
+		sed -u -e "s/^\(PASS\|FAIL\|SKIP\) \([a-z]*\) /\1 \2-asan /" -e "/^[0-9]* passed, /d"
+		exit ${PIPESTATUS[0]}'
+	run fuzz_smoke make -s --no-print-directory fuzz-smoke
+fi
+
 passed=$(grep -c '^PASS' "$log")
 failed=$(grep -c '^FAIL' "$log")
 skipped=$(grep -c '^SKIP' "$log")

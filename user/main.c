@@ -101,8 +101,9 @@ static int usage(FILE *f)
 			subcommands[i].help);
 	fprintf(f, "\n");
 	options__usage(f);
-	fprintf(f, "\nWith -- COMMAND, the command runs once every hook is attached; the trace\n"
-		   "stops when it exits (after --linger) and hoptrace exits with its status.\n\n"
+	fprintf(f, "\nWith -- COMMAND, the command runs once every hook is attached, its output going\n"
+		   "to standard error; the trace stops when it exits (after --linger) and hoptrace\n"
+		   "exits with its status. Output schema, hooks and kernel needs: docs/ and README.\n\n"
 		   "Examples:\n"
 		   "  hoptrace --pod-ip 10.244.1.5\n"
 		   "  hoptrace --pod-ip 10.244.1.5 --json > trace.jsonl\n"

@@ -211,6 +211,33 @@ static const struct option_row common_rows[] = {
 
 #define ROW_COUNT(rows) (sizeof(rows) / sizeof((rows)[0]))
 
+#define HELP_INDENT 33
+#define HELP_WIDTH 100
+
+/* Writes text wrapped at HELP_WIDTH, continuation lines indented under the first. */
+static void print_wrapped(FILE *f, const char *text)
+{
+	int col = HELP_INDENT;
+
+	while (*text) {
+		int word = strcspn(text, " ");
+
+		if (col > HELP_INDENT && col + 1 + word > HELP_WIDTH) {
+			fprintf(f, "\n%*s", HELP_INDENT, "");
+			col = HELP_INDENT;
+		} else if (col > HELP_INDENT) {
+			fputc(' ', f);
+			col++;
+		}
+		fprintf(f, "%.*s", word, text);
+		col += word;
+		text += word;
+		while (*text == ' ')
+			text++;
+	}
+	fputc('\n', f);
+}
+
 void options__usage(FILE *f)
 {
 	const struct option_row *sets[] = { trace_rows, common_rows };
@@ -225,7 +252,8 @@ void options__usage(FILE *f)
 			snprintf(left, sizeof(left), "%c%c%s--%s%s%s", r->short_name ? '-' : ' ',
 				 r->short_name ? r->short_name : ' ', r->short_name ? ", " : "  ",
 				 r->name, r->arg ? " " : "", r->arg ? r->arg : "");
-			fprintf(f, "  %-30s %s\n", left, r->help);
+			fprintf(f, "  %-30s ", left);
+			print_wrapped(f, r->help);
 		}
 	}
 }

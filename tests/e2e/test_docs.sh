@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# The docs and the code must not disagree: every option --help lists is documented, and
+# every logical hook and hop name the binary knows appears in docs/hooks.md or docs/output.md.
+cd "$(dirname "$0")/../.." || exit 1
+HOPTRACE=${HOPTRACE:-$PWD/build/hoptrace}
+failed=0
+
+check() {
+	local name=$1 missing=$2
+	if [ -z "$missing" ]; then
+		echo "PASS e2e docs_$name"
+	else
+		echo "FAIL e2e docs_$name: not documented: $missing"
+		failed=1
+	fi
+}
+
+missing=""
+for opt in $("$HOPTRACE" --help | grep -oE -- '--[a-z][a-z-]+' | sort -u); do
+	grep -qF -- "$opt" README.md docs/*.md || missing="$missing $opt"
+done
+check options "$missing"
+
+missing=""
+for hook in $("$HOPTRACE" hooks --json | jq -r '.hooks[].hook'); do
+	grep -qF -- "\`$hook\`" docs/hooks.md || missing="$missing $hook"
+done
+check hooks "$missing"
+
+missing=""
+for name in kfree_skb consume_skb dev_xmit veth_xmit netif_receive nf_hook fib_lookup \
+	sock_recv nat vxlan_encap vxlan_decap; do
+	grep -qF -- "$name" docs/output.md || missing="$missing $name"
+done
+check hop_names "$missing"
+exit $failed
