@@ -10,6 +10,7 @@ const volatile __u32 cfg_peer_count = 0;
 const volatile __u8 cfg_proto = 0;
 const volatile __u16 cfg_port = 0;
 const volatile __u32 cfg_snaplen = HOPTRACE_SNAPLEN_DEFAULT;
+const volatile __u32 cfg_wakeup_backlog = 1 << 20;
 const volatile bool cfg_kfree_has_reason = false;
 const volatile bool cfg_consume_has_location = false;
 const volatile bool cfg_fib_table_is_ptr = false;

@@ -19,6 +19,7 @@ extern const volatile __u32 cfg_peer_count;
 extern const volatile __u8 cfg_proto;	  /* 0: any */
 extern const volatile __u16 cfg_port;	  /* host order, 0: any */
 extern const volatile __u32 cfg_snaplen;  /* <= HOPTRACE_SNAPLEN_MAX */
+extern const volatile __u32 cfg_wakeup_backlog; /* ring bytes pending before a wake-up */
 extern const volatile bool cfg_kfree_has_reason;	 /* kfree_skb tracepoint has reason */
 extern const volatile bool cfg_consume_has_location; /* consume_skb has location (6.3+) */
 
@@ -117,13 +118,13 @@ struct hop_site {
 };
 
 /* Waking the reader costs microseconds a record (an interrupt, here a hypervisor exit):
- * records go in silently and the reader polls on a short timer, unless a backlog builds. */
-#define WAKEUP_BACKLOG (256 << 10)
-
+ * records go in silently and the reader polls on a short timer, unless a backlog of
+ * cfg_wakeup_backlog bytes (an eighth of the ring) builds. */
 static __always_inline __u64 submit_flags(void)
 {
-	return bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) > WAKEUP_BACKLOG ? BPF_RB_FORCE_WAKEUP
-									     : BPF_RB_NO_WAKEUP;
+	return bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) > cfg_wakeup_backlog
+		       ? BPF_RB_FORCE_WAKEUP
+		       : BPF_RB_NO_WAKEUP;
 }
 
 static __always_inline void stats_count(bool lost)

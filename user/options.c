@@ -118,6 +118,30 @@ static int set_snaplen(struct options *o, const char *arg)
 	return 0;
 }
 
+#define RING_MIN (64u << 10)
+#define RING_MAX (1u << 30)
+
+static int set_ring_size(struct options *o, const char *arg)
+{
+	unsigned long long v;
+	char *end;
+
+	errno = 0;
+	v = strtoull(arg, &end, 10);
+	if (*end == 'k' || *end == 'K')
+		v <<= 10, end++;
+	else if (*end == 'm' || *end == 'M')
+		v <<= 20, end++;
+	if (!isdigit((unsigned char)*arg) || errno || *end || v < RING_MIN || v > RING_MAX ||
+	    (v & (v - 1))) {
+		fprintf(stderr, "hoptrace: invalid --ring-size '%s' (a power of two, 64K-1024M)\n",
+			arg);
+		return -EINVAL;
+	}
+	o->ring_size = (__u32)v;
+	return 0;
+}
+
 static int set_json(struct options *o, const char *arg)
 {
 	(void)arg;
@@ -197,6 +221,10 @@ static const struct option_row trace_rows[] = {
 	  set_linger },
 	{ "snaplen", 's', "BYTES", "bytes of each packet to capture (default 128, at most 512)",
 	  set_snaplen },
+	{ "ring-size", 0, "BYTES",
+	  "kernel-to-user ring buffer size, a power of two (default 8M; raise it when events are "
+	  "lost)",
+	  set_ring_size },
 	{ "json", 'j', NULL, "write JSON Lines (docs/output.md) instead of text", set_json },
 	{ "pcapng", 'w', "FILE", "also write the trace as pcapng to FILE (- for stdout)",
 	  set_pcapng },
@@ -262,6 +290,7 @@ static void defaults(struct options *o)
 {
 	memset(o, 0, sizeof(*o));
 	o->snaplen = HOPTRACE_SNAPLEN_DEFAULT;
+	o->ring_size = 8u << 20;
 	o->linger_s = 0.5;
 }
 

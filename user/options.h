@@ -20,6 +20,7 @@ struct options {
 	double duration_s;  /* 0: until Ctrl-C or the command ends */
 	double linger_s;    /* after the command ends, wait this long for in-flight packets */
 	__u32 snaplen;
+	__u32 ring_size; /* ring buffer bytes: a power of two */
 	bool json;
 	bool quiet;
 	int verbose;

@@ -115,6 +115,16 @@ static int on_event(void *ctx, void *data, size_t size)
 	return s->write_error ? -s->write_error : 0;
 }
 
+/* Under sudo, a file hoptrace creates belongs to the user who ran sudo, not to root. */
+static void give_to_invoking_user(int fd)
+{
+	const char *uid = getenv("SUDO_UID"), *gid = getenv("SUDO_GID");
+
+	if (uid && gid && fchown(fd, (uid_t)strtoul(uid, NULL, 10), (gid_t)strtoul(gid, NULL, 10)))
+		fprintf(stderr, "hoptrace: warning: cannot give the output to uid %s: %s\n", uid,
+			strerror(errno));
+}
+
 /* Output files are checked before attaching: an existing file is never overwritten. */
 static int open_pcapng(struct session *s)
 {
@@ -132,6 +142,7 @@ static int open_pcapng(struct session *s)
 				errno == EEXIST ? " (remove it or choose another name)" : "");
 			return -1;
 		}
+		give_to_invoking_user(fd);
 		s->pcapng_file = fdopen(fd, "w");
 		if (!s->pcapng_file) {
 			close(fd);

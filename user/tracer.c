@@ -27,6 +27,7 @@ static void configure(struct hoptrace_bpf *skel, const struct options *o,
 	skel->rodata->cfg_proto = o->proto;
 	skel->rodata->cfg_port = o->port;
 	skel->rodata->cfg_snaplen = o->snaplen;
+	skel->rodata->cfg_wakeup_backlog = o->ring_size / 8;
 	skel->rodata->cfg_kfree_has_reason = kf->kfree_has_reason;
 	skel->rodata->cfg_consume_has_location = kf->consume_has_location;
 	skel->rodata->cfg_fib_table_is_ptr = kf->fib_table_is_ptr;
@@ -46,7 +47,9 @@ int tracer__load(struct tracer *t, const struct options *opts, const struct kern
 		return err;
 	}
 	configure(t->skel, opts, kf);
-	err = netfilter__prepare(t->skel->obj);
+	err = bpf_map__set_max_entries(t->skel->maps.events, opts->ring_size);
+	if (!err)
+		err = netfilter__prepare(t->skel->obj);
 	if (!err)
 		err = attach_plan__apply(plan, t->skel->obj);
 	if (!err)

@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# hoptrace leaves the kernel as it found it, however it ends: Ctrl-C, SIGTERM, a closed
+# output pipe, kill -9, and with two instances tracing at once. And under a flood larger
+# than the ring buffer, losses are counted, reported and marked, never hidden.
+cd "$(dirname "$0")/../.." || exit 1
+. tests/e2e/lib.sh
+trap topo_down EXIT
+trap 'exit 130' INT TERM
+
+# hoptrace's programs still loaded anywhere (links hold their programs, so this counts
+# leftover links too).
+ours() {
+	bpftool prog show --json 2>/dev/null | jq '[.[] | select(.name // "" |
+		test("^(kfree_skb|consume_skb|dev_xmit|netif_receive|sock_recv|fib_lookup|nf_observe)_"))]
+		| length'
+}
+
+# Waits (bounded) until the programs of one more instance are loaded.
+wait_attached() {
+	local want=$1
+	for _ in $(seq 100); do
+		[ "$(ours)" -ge "$want" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+wait_gone() {
+	for _ in $(seq 50); do
+		[ "$(ours)" -le "$1" ] && return 0
+		sleep 0.1
+	done
+	echo "programs left: $(ours), expected at most $1"
+	return 1
+}
+
+stop_case() {
+	local sig=$1 base pid rc
+	base=$(ours)
+	"$HOPTRACE" --pod-ip "$IP_A" --json -q >"$TMP/out.jsonl" 2>"$TMP/err" &
+	pid=$!
+	wait_attached $((base + 1)) || return 1
+	nsx "$NS_A" ping -c1 -W2 -q "$IP_B" >/dev/null
+	sleep 0.3
+	kill -"$sig" $pid
+	wait $pid
+	rc=$?
+	wait_gone "$base" || return 1
+	[ $rc -eq 0 ] || { echo "exit $rc after SIG$sig"; cat "$TMP/err"; return 1; }
+	expect_jq "$TMP/out.jsonl" '.[-1].type == "summary" and .[-1].delivered >= 2' \
+		"the summary still closes the output, with the packets traced before SIG$sig"
+}
+
+case_sigint_detaches_and_summarises() { stop_case INT; }
+case_sigterm_detaches_and_summarises() { stop_case TERM; }
+
+case_closed_pipe() {
+	local base rc
+	base=$(ours)
+	set -o pipefail
+	"$HOPTRACE" --pod-ip "$IP_A" --json -q -- ip netns exec "$NS_A" \
+		ping -c 20 -i 0.05 -q "$IP_B" 2>"$TMP/err" | head -c 100 >/dev/null
+	rc=$?
+	set +o pipefail
+	wait_gone "$base" || return 1
+	[ $rc -ne 0 ] && grep -q "writing output: Broken pipe" "$TMP/err" ||
+		{ echo "exit $rc"; cat "$TMP/err"; return 1; }
+}
+
+case_kill9_leaves_nothing() {
+	local base pid
+	base=$(ours)
+	"$HOPTRACE" --pod-ip "$IP_A" -q >/dev/null 2>&1 &
+	pid=$!
+	wait_attached $((base + 1)) || return 1
+	kill -9 $pid
+	wait $pid 2>/dev/null
+	wait_gone "$base"
+}
+
+case_two_instances_at_once() {
+	local base p1 p2
+	base=$(ours)
+	"$HOPTRACE" --pod-ip "$IP_A" --json -q --duration 4 >"$TMP/one.jsonl" 2>"$TMP/one.err" &
+	p1=$!
+	"$HOPTRACE" --pod-ip "$IP_A" --json -q --duration 4 >"$TMP/two.jsonl" 2>"$TMP/two.err" &
+	p2=$!
+	wait_attached $((base + 2)) || return 1
+	sleep 0.5
+	nsx "$NS_NODE" iptables -w -I FORWARD -d "$IP_D" -p udp --dport 7778 -j DROP
+	nsx "$NS_A" bash -c "echo x > /dev/udp/$IP_D/7778"
+	wait $p1 && wait $p2 || { cat "$TMP/one.err" "$TMP/two.err"; return 1; }
+	nsx "$NS_NODE" iptables -w -D FORWARD -d "$IP_D" -p udp --dport 7778 -j DROP
+	wait_gone "$base" || return 1
+	for f in one two; do
+		expect_jq "$TMP/$f.jsonl" '[.[] | select(.type=="packet" and .fate=="dropped"
+			and .drop.reason=="NETFILTER_DROP")] | length == 1' \
+			"instance $f saw the drop" || return 1
+	done
+}
+
+case_flood_losses_counted() {
+	"$HOPTRACE" --pod-ip "$IP_A" --json -q --ring-size 64K --snaplen 512 -- \
+		ip netns exec "$NS_A" ping -f -c 3000 -q "$IP_B" >"$TMP/out.jsonl" 2>"$TMP/err" ||
+		{ cat "$TMP/err"; return 1; }
+	expect_jq "$TMP/out.jsonl" '.[-1].type == "summary" and .[-1].lost_events > 0' \
+		"a 64 KiB ring cannot hold a 3000-packet flood: losses are counted" || return 1
+	expect_jq "$TMP/out.jsonl" '[.[] | select(.type=="packet" and .incomplete)] | length > 0' \
+		"packets alive during the losses are marked incomplete" || return 1
+	grep -q "events lost" "$TMP/err" || { echo "no loss report on stderr"; return 1; }
+}
+
+topo_up || { echo "FAIL e2e lifecycle_topology: could not build the namespaces"; exit 1; }
+run_case sigint_detaches_and_summarises case_sigint_detaches_and_summarises
+run_case sigterm_detaches_and_summarises case_sigterm_detaches_and_summarises
+run_case closed_pipe case_closed_pipe
+run_case kill9_leaves_nothing case_kill9_leaves_nothing
+run_case two_instances_at_once case_two_instances_at_once
+run_case flood_losses_counted case_flood_losses_counted
+exit $TESTS_FAILED
