@@ -16,11 +16,11 @@ extern const volatile struct hop_cidr cfg_pod[HOPTRACE_MAX_CIDRS];
 extern const volatile __u32 cfg_pod_count;
 extern const volatile struct hop_cidr cfg_peer[HOPTRACE_MAX_CIDRS];
 extern const volatile __u32 cfg_peer_count;
-extern const volatile __u8 cfg_proto;	  /* 0: any */
-extern const volatile __u16 cfg_port;	  /* host order, 0: any */
-extern const volatile __u32 cfg_snaplen;  /* <= HOPTRACE_SNAPLEN_MAX */
-extern const volatile __u32 cfg_wakeup_backlog; /* ring bytes pending before a wake-up */
-extern const volatile bool cfg_kfree_has_reason;	 /* kfree_skb tracepoint has reason */
+extern const volatile __u8 cfg_proto;		     /* 0: any */
+extern const volatile __u16 cfg_port;		     /* host order, 0: any */
+extern const volatile __u32 cfg_snaplen;	     /* <= HOPTRACE_SNAPLEN_MAX */
+extern const volatile __u32 cfg_wakeup_backlog;	     /* ring bytes pending before a wake-up */
+extern const volatile bool cfg_kfree_has_reason;     /* kfree_skb tracepoint has reason */
 extern const volatile bool cfg_consume_has_location; /* consume_skb has location (6.3+) */
 
 /* What is remembered of a tracked skb between hops. */
@@ -122,9 +122,9 @@ struct hop_site {
  * cfg_wakeup_backlog bytes (an eighth of the ring) builds. */
 static __always_inline __u64 submit_flags(void)
 {
-	return bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) > cfg_wakeup_backlog
-		       ? BPF_RB_FORCE_WAKEUP
-		       : BPF_RB_NO_WAKEUP;
+	return bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) > cfg_wakeup_backlog ?
+		       BPF_RB_FORCE_WAKEUP :
+		       BPF_RB_NO_WAKEUP;
 }
 
 static __always_inline void stats_count(bool lost)

@@ -39,11 +39,11 @@ static __always_inline int nf_observe(struct bpf_nf_ctx *ctx, __u8 pos)
 
 /* libbpf 1.1 does not know this section; user space sets the program type (netfilter) and
  * attach type before load and creates the links with BPF_LINK_CREATE itself. */
-#define NF_OBSERVER(pos)                                         \
-	SEC("netfilter")                                         \
-	int nf_observe_##pos(struct bpf_nf_ctx *ctx)             \
-	{                                                        \
-		return nf_observe(ctx, pos);                     \
+#define NF_OBSERVER(pos)                             \
+	SEC("netfilter")                             \
+	int nf_observe_##pos(struct bpf_nf_ctx *ctx) \
+	{                                            \
+		return nf_observe(ctx, pos);         \
 	}
 
 NF_OBSERVER(0)

@@ -30,12 +30,12 @@ enum hop_hook {
 
 /* Event flags: facts the BPF side knew when it recorded the hop. */
 enum hop_flag {
-	HOP_F_NEW = 1 << 0,	      /* skb was not tracked before this hop */
-	HOP_F_L2 = 1 << 1,	      /* data[] starts at an Ethernet header */
-	HOP_F_TUPLE = 1 << 2,	      /* tuple is valid */
-	HOP_F_TUPLE_FROM_SK = 1 << 3, /* tuple came from the owning socket, no IP header yet */
-	HOP_F_HAS_REASON = 1 << 4,    /* reason is the kernel's drop reason */
-	HOP_F_NETNS_FROM_SK = 1 << 5, /* netns came from the socket (no device) */
+	HOP_F_NEW = 1 << 0,	       /* skb was not tracked before this hop */
+	HOP_F_L2 = 1 << 1,	       /* data[] starts at an Ethernet header */
+	HOP_F_TUPLE = 1 << 2,	       /* tuple is valid */
+	HOP_F_TUPLE_FROM_SK = 1 << 3,  /* tuple came from the owning socket, no IP header yet */
+	HOP_F_HAS_REASON = 1 << 4,     /* reason is the kernel's drop reason */
+	HOP_F_NETNS_FROM_SK = 1 << 5,  /* netns came from the socket (no device) */
 	HOP_F_NETNS_FROM_DST = 1 << 6, /* netns came from the route's device */
 	HOP_F_NF_STATE = 1 << 7,       /* info.nf holds where in netfilter the skb last was */
 };
@@ -97,9 +97,9 @@ struct hop_event {
 	__u32 reason; /* kfree_skb drop reason (raw enum value) */
 	__u32 cpu;
 	__u32 mark;
-	__u16 hook;  /* enum hop_hook */
-	__u16 flags; /* enum hop_flag */
-	__u16 cap_len;  /* bytes of data[] that hold packet bytes */
+	__u16 hook;    /* enum hop_hook */
+	__u16 flags;   /* enum hop_flag */
+	__u16 cap_len; /* bytes of data[] that hold packet bytes */
 	__u16 pad;
 	__u32 wire_len; /* length of the packet from the first captured byte on */
 	__u32 pad2;

@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(
-	clang llvm make gcc pkg-config
+	clang llvm clang-format make gcc pkg-config
 	libbpf-dev bpftool libelf-dev zlib1g-dev libpcap-dev
 	iproute2 iptables nftables conntrack netcat-openbsd
 	tshark python3 jq iputils-ping procps

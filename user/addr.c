@@ -109,7 +109,7 @@ static const struct {
 	const char *name;
 	__u8 number;
 } proto_names[] = {
-	{ "icmp", 1 }, { "tcp", 6 }, { "udp", 17 }, { "gre", 47 },
+	{ "icmp", 1 }, { "tcp", 6 },	{ "udp", 17 },	 { "gre", 47 },
 	{ "esp", 50 }, { "icmp6", 58 }, { "sctp", 132 },
 };
 

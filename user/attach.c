@@ -32,8 +32,7 @@ static const char *raw_tp_unusable(const struct kernel_features *kf, const struc
 	return tracefs_has_event(category, tp_name(w)) ? NULL : "tracepoint not found";
 }
 
-static const char *tracepoint_unusable(const struct kernel_features *kf,
-				       const struct attach_way *w)
+static const char *tracepoint_unusable(const struct kernel_features *kf, const struct attach_way *w)
 {
 	return raw_tp_unusable(kf, w) ? "tracepoint not in tracefs" : NULL;
 }
@@ -127,7 +126,8 @@ int attach_plan__apply(const struct attach_plan *plan, struct bpf_object *obj)
 	struct bpf_program *prog;
 	int err;
 
-	bpf_object__for_each_program(prog, obj) {
+	bpf_object__for_each_program(prog, obj)
+	{
 		err = bpf_program__set_autoload(prog, chosen(plan, bpf_program__name(prog)));
 		if (err)
 			return err;
@@ -190,8 +190,8 @@ static void print_text(const struct attach_plan *plan, const struct kernel_featu
 	}
 }
 
-void attach_plan__print(const struct attach_plan *plan, const struct kernel_features *kf,
-			FILE *f, bool json)
+void attach_plan__print(const struct attach_plan *plan, const struct kernel_features *kf, FILE *f,
+			bool json)
 {
 	if (json)
 		print_json(plan, kf, f);

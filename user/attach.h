@@ -41,7 +41,7 @@ void attach_plan__build(struct attach_plan *plan, const struct kernel_features *
 int attach_plan__apply(const struct attach_plan *plan, struct bpf_object *obj);
 
 /* The plan and the kernel features, as text lines or one JSON object. */
-void attach_plan__print(const struct attach_plan *plan, const struct kernel_features *kf,
-			FILE *f, bool json);
+void attach_plan__print(const struct attach_plan *plan, const struct kernel_features *kf, FILE *f,
+			bool json);
 
 #endif /* ATTACH_H */

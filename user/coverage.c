@@ -22,8 +22,9 @@ int coverage__check_names(const char *const *names, int count)
 			continue;
 		snprintf(path, sizeof(path), RUN_NETNS "/%s", names[i]);
 		if (stat(path, &st)) {
-			fprintf(stderr, "hoptrace: --netns %s: no such network namespace (see ip netns "
-					"list)\n",
+			fprintf(stderr,
+				"hoptrace: --netns %s: no such network namespace (see ip netns "
+				"list)\n",
 				names[i]);
 			return -1;
 		}
@@ -68,8 +69,7 @@ static int add_all_named(struct coverage *cov)
 	return err;
 }
 
-int coverage__collect(struct coverage *cov, const char *const *names, int count,
-		      struct podns *pods)
+int coverage__collect(struct coverage *cov, const char *const *names, int count, struct podns *pods)
 {
 	const __u32 *inodes;
 	char path[512];

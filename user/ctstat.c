@@ -29,7 +29,8 @@ static int column_of(char *header, const char *name)
 	char *save = NULL;
 	int i = 0;
 
-	for (char *tok = strtok_r(header, " \t\n", &save); tok; tok = strtok_r(NULL, " \t\n", &save), i++)
+	for (char *tok = strtok_r(header, " \t\n", &save); tok;
+	     tok = strtok_r(NULL, " \t\n", &save), i++)
 		if (!strcmp(tok, name))
 			return i;
 	return -1;

@@ -13,8 +13,8 @@ struct ctstat_counts {
 	__u64 insert_failed;
 	__u64 drop;
 	__u64 early_drop;
-	__u64 count; /* entries now */
-	__u64 max;   /* nf_conntrack_max */
+	__u64 count;  /* entries now */
+	__u64 max;    /* nf_conntrack_max */
 	bool present; /* the namespace has conntrack statistics */
 };
 

@@ -16,12 +16,12 @@ struct ctstat;
 struct btf;
 
 struct enrich {
-	struct kallsyms *ksyms;	       /* NULL: locations print as addresses */
-	struct drop_reasons *reasons;  /* NULL: this kernel passes no drop reason */
-	struct netns_names *netns;     /* NULL: namespaces print as inodes */
-	struct podns *pods;	       /* NULL: no namespace is known to be a pod */
-	struct ctstat *ct;	       /* NULL: conntrack statistics not read */
-	__s64 mono_to_wall_ns;	       /* CLOCK_REALTIME - CLOCK_MONOTONIC at start */
+	struct kallsyms *ksyms;	      /* NULL: locations print as addresses */
+	struct drop_reasons *reasons; /* NULL: this kernel passes no drop reason */
+	struct netns_names *netns;    /* NULL: namespaces print as inodes */
+	struct podns *pods;	      /* NULL: no namespace is known to be a pod */
+	struct ctstat *ct;	      /* NULL: conntrack statistics not read */
+	__s64 mono_to_wall_ns;	      /* CLOCK_REALTIME - CLOCK_MONOTONIC at start */
 };
 
 /* Loads what naming needs; a part that cannot load leaves its pointer NULL (the output

@@ -100,7 +100,8 @@ bool headers__tunnel(const struct hop_event *ev, const __u8 *data, struct tunnel
 	if (!data || !len)
 		return false;
 	if (ev->flags & HOP_F_L2) {
-		if (len < ETH_HLEN || (be16(data + 12) != ETH_P_IP && be16(data + 12) != ETH_P_IPV6))
+		if (len < ETH_HLEN ||
+		    (be16(data + 12) != ETH_P_IP && be16(data + 12) != ETH_P_IPV6))
 			return false;
 		off = ETH_HLEN;
 	}

@@ -9,7 +9,7 @@
 #include "hoptrace.h"
 
 struct tunnel_info {
-	const char *kind;	/* "vxlan" or "geneve" */
+	const char *kind; /* "vxlan" or "geneve" */
 	__u32 vni;
 	struct hop_tuple outer; /* the node-to-node header */
 	struct hop_tuple inner; /* the pod's packet inside */

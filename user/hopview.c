@@ -104,8 +104,8 @@ static int push_changes(struct builder *b, struct enrich *en, const struct hop *
 			return -1;
 		v->tunnel = true;
 		v->tun = in ? *tun : *prev_tun;
-		v->name = !strcmp(v->tun.kind, "geneve") ? (in ? "geneve_encap" : "geneve_decap")
-							  : (in ? "vxlan_encap" : "vxlan_decap");
+		v->name = !strcmp(v->tun.kind, "geneve") ? (in ? "geneve_encap" : "geneve_decap") :
+							   (in ? "vxlan_encap" : "vxlan_decap");
 		v->layer = "overlay";
 	}
 	/* A route lookup's flow has no ports (and often no protocol): not a packet to compare. */
@@ -194,8 +194,8 @@ static void nf_details(const struct hop_view *v, char *buf, size_t size)
 		return;
 	}
 	if (v->nf_range)
-		snprintf(buf, size, "%s %s DROP by table %s (priority %d)", v->nf_family, v->nf_hook,
-			 v->nf_range->table, v->nf_range->priority);
+		snprintf(buf, size, "%s %s DROP by table %s (priority %d)", v->nf_family,
+			 v->nf_hook, v->nf_range->table, v->nf_range->priority);
 	else
 		snprintf(buf, size, "%s %s DROP", v->nf_family, v->nf_hook);
 }

@@ -13,8 +13,8 @@
 #include "timeline.h"
 
 enum hop_view_kind {
-	HOP_VIEW_KERNEL,      /* a hop the kernel recorded */
-	HOP_VIEW_NAT,	      /* the tuple changed between the previous hop and this one */
+	HOP_VIEW_KERNEL,       /* a hop the kernel recorded */
+	HOP_VIEW_NAT,	       /* the tuple changed between the previous hop and this one */
 	HOP_VIEW_TUNNEL_ENCAP, /* from here on the packet is inside a tunnel */
 	HOP_VIEW_TUNNEL_DECAP, /* from here on it is not */
 };
@@ -28,7 +28,7 @@ struct hop_view {
 	bool nf;
 	const char *nf_family;
 	const char *nf_hook;
-	bool nf_dropped;		/* the packet died inside this hook, by netfilter */
+	bool nf_dropped;		 /* the packet died inside this hook, by netfilter */
 	const struct nf_range *nf_range; /* who dropped it, when nf_dropped */
 	/* nat hops */
 	struct hop_tuple before, after;

@@ -101,16 +101,17 @@ static int usage(FILE *f)
 			subcommands[i].help);
 	fprintf(f, "\n");
 	options__usage(f);
-	fprintf(f, "\nWith -- COMMAND, the command runs once every hook is attached, its output going\n"
-		   "to standard error; the trace stops when it exits (after --linger) and hoptrace\n"
-		   "exits with its status. Output schema, hooks and kernel needs: docs/ and README.\n\n"
-		   "Examples:\n"
-		   "  hoptrace --pod-ip 10.244.1.5\n"
-		   "  hoptrace --pod-ip 10.244.1.5 --json > trace.jsonl\n"
-		   "  hoptrace --pod-ip 10.244.1.5 --peer 10.244.2.0/24 --proto udp --port 53 "
-		   "--duration 10\n"
-		   "  hoptrace --pod-ip 10.244.1.5 -w drop.pcapng 'udp port 53' -- ip netns exec "
-		   "pod-a nc -u -w1 10.96.0.10 53\n");
+	fprintf(f,
+		"\nWith -- COMMAND, the command runs once every hook is attached, its output going\n"
+		"to standard error; the trace stops when it exits (after --linger) and hoptrace\n"
+		"exits with its status. Output schema, hooks and kernel needs: docs/ and README.\n\n"
+		"Examples:\n"
+		"  hoptrace --pod-ip 10.244.1.5\n"
+		"  hoptrace --pod-ip 10.244.1.5 --json > trace.jsonl\n"
+		"  hoptrace --pod-ip 10.244.1.5 --peer 10.244.2.0/24 --proto udp --port 53 "
+		"--duration 10\n"
+		"  hoptrace --pod-ip 10.244.1.5 -w drop.pcapng 'udp port 53' -- ip netns exec "
+		"pod-a nc -u -w1 10.96.0.10 53\n");
 	return 0;
 }
 

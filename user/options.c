@@ -190,8 +190,8 @@ static int set_netns(struct options *o, const char *arg)
 		return -E2BIG;
 	}
 	if (!*arg || strchr(arg, '/')) {
-		fprintf(stderr, "hoptrace: invalid --netns '%s' (a name under /run/netns, or all)\n",
-			arg);
+		fprintf(stderr,
+			"hoptrace: invalid --netns '%s' (a name under /run/netns, or all)\n", arg);
 		return -EINVAL;
 	}
 	o->netns[o->netns_count++] = arg;
@@ -300,7 +300,8 @@ static int take_positional(struct options *o, int argc, char **argv, int first)
 	size_t len = 0;
 
 	if (o->filter_expr) {
-		fprintf(stderr, "hoptrace: give the filter expression once (--filter or trailing)\n");
+		fprintf(stderr,
+			"hoptrace: give the filter expression once (--filter or trailing)\n");
 		return -1;
 	}
 	for (int i = first; i < argc; i++)
@@ -356,8 +357,9 @@ static int build_getopt(struct option *longs, char *shorts, bool allow_trace)
 		for (size_t i = 0; i < counts[s]; i++) {
 			const struct option_row *r = &sets[s][i];
 
-			longs[n] = (struct option){ r->name, r->arg ? required_argument : no_argument,
-						    NULL, 1000 + (int)(s * 100 + i) };
+			longs[n] = (struct option){ r->name,
+						    r->arg ? required_argument : no_argument, NULL,
+						    1000 + (int)(s * 100 + i) };
 			n++;
 			if (r->short_name) {
 				shorts[s_len++] = r->short_name;

@@ -15,18 +15,18 @@ struct options {
 	int pod_count;
 	struct hop_cidr peers[HOPTRACE_MAX_CIDRS];
 	int peer_count;
-	__u8 proto;	    /* 0: any */
-	__u16 port;	    /* 0: any */
-	double duration_s;  /* 0: until Ctrl-C or the command ends */
-	double linger_s;    /* after the command ends, wait this long for in-flight packets */
+	__u8 proto;	   /* 0: any */
+	__u16 port;	   /* 0: any */
+	double duration_s; /* 0: until Ctrl-C or the command ends */
+	double linger_s;   /* after the command ends, wait this long for in-flight packets */
 	__u32 snaplen;
 	__u32 ring_size; /* ring buffer bytes: a power of two */
 	bool json;
 	bool quiet;
 	int verbose;
-	const char *pcapng_path; /* NULL: no pcapng; "-": standard output */
-	char *filter_expr;	 /* pcap-filter expression, or NULL */
-	char **command;		 /* argv after "--", or NULL */
+	const char *pcapng_path;	       /* NULL: no pcapng; "-": standard output */
+	char *filter_expr;		       /* pcap-filter expression, or NULL */
+	char **command;			       /* argv after "--", or NULL */
 	const char *netns[HOPTRACE_MAX_NETNS]; /* --netns names ("all": every named one) */
 	int netns_count;
 };

@@ -69,10 +69,11 @@ static void write_view_extras(struct json_writer *w, struct enrich *en, const st
 		json__object_begin(w, "fib");
 		json__uint(w, "table", ev->info.fib.table);
 		json__int(w, "err", ev->info.fib.err);
-		json__string(w, "gateway", ev->info.fib.gw_family
-						   ? addr__format(ev->info.fib.gw_family, ev->info.fib.gw,
-								  gw, sizeof(gw))
-						   : NULL);
+		json__string(w, "gateway",
+			     ev->info.fib.gw_family ?
+				     addr__format(ev->info.fib.gw_family, ev->info.fib.gw, gw,
+						  sizeof(gw)) :
+				     NULL);
 		json__object_end(w);
 	}
 	if (v->kind == HOP_VIEW_KERNEL && ev->hook == HOOK_KFREE_SKB) {
@@ -225,7 +226,8 @@ static int json_summary(struct sink *s, const struct trace_summary *sum)
 	json__uint(&w, "incomplete", t->incomplete);
 	json__array_begin(&w, "drop_sites");
 	for (int i = 0; i < t->site_count; i++) {
-		struct hop_event ev = { .hook = HOOK_KFREE_SKB, .reason = t->sites[i].reason,
+		struct hop_event ev = { .hook = HOOK_KFREE_SKB,
+					.reason = t->sites[i].reason,
 					.location = t->sites[i].location,
 					.flags = t->sites[i].has_reason ? HOP_F_HAS_REASON : 0 };
 

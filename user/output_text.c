@@ -78,7 +78,8 @@ static int text_packet(struct sink *s, const struct packet *p)
 		print_view(ts, &p->hops[0], &views[i]);
 	verdict__judge(s->en, p, views, n, &v);
 	verdict__describe(&v, line, sizeof(line));
-	fprintf(s->f, "    => %s%s\n", line, p->incomplete ? " [incomplete: events were lost]" : "");
+	fprintf(s->f, "    => %s%s\n", line,
+		p->incomplete ? " [incomplete: events were lost]" : "");
 	free(views);
 	/* Flushed once per poll round by the session, not per packet. */
 	return -sink__stream_error(s->f);
@@ -95,9 +96,11 @@ static void print_conntrack(FILE *f, const struct ctstat *ct)
 		    ns->end.drop == ns->start.drop && ns->end.early_drop == ns->start.early_drop &&
 		    ns->end.count < ns->end.max)
 			continue;
-		fprintf(f, "  conntrack in %s: insert_failed +%llu, drop +%llu, early_drop +%llu, "
-			   "entries %llu of %llu\n",
-			ns->path, (unsigned long long)(ns->end.insert_failed - ns->start.insert_failed),
+		fprintf(f,
+			"  conntrack in %s: insert_failed +%llu, drop +%llu, early_drop +%llu, "
+			"entries %llu of %llu\n",
+			ns->path,
+			(unsigned long long)(ns->end.insert_failed - ns->start.insert_failed),
 			(unsigned long long)(ns->end.drop - ns->start.drop),
 			(unsigned long long)(ns->end.early_drop - ns->start.early_drop),
 			(unsigned long long)ns->end.count, (unsigned long long)ns->end.max);
@@ -109,8 +112,9 @@ static int text_summary(struct sink *s, const struct trace_summary *sum)
 	const struct timeline_totals *t = sum->totals;
 	char reason[96], loc[128];
 
-	fprintf(s->f, "\nsummary: %.1fs, %llu events, %llu lost, %llu packets: %llu dropped, "
-		      "%llu delivered, %llu unknown",
+	fprintf(s->f,
+		"\nsummary: %.1fs, %llu events, %llu lost, %llu packets: %llu dropped, "
+		"%llu delivered, %llu unknown",
 		sum->seconds, (unsigned long long)t->events, (unsigned long long)sum->lost_events,
 		(unsigned long long)t->packets, (unsigned long long)t->dropped,
 		(unsigned long long)t->delivered, (unsigned long long)t->unknown);
@@ -121,7 +125,8 @@ static int text_summary(struct sink *s, const struct trace_summary *sum)
 		fprintf(s->f, "  %llu sends found no route\n", (unsigned long long)t->no_route);
 	print_conntrack(s->f, sum->ct);
 	for (int i = 0; i < t->site_count; i++) {
-		struct hop_event ev = { .hook = HOOK_KFREE_SKB, .reason = t->sites[i].reason,
+		struct hop_event ev = { .hook = HOOK_KFREE_SKB,
+					.reason = t->sites[i].reason,
 					.location = t->sites[i].location,
 					.flags = t->sites[i].has_reason ? HOP_F_HAS_REASON : 0 };
 		const char *r = enrich__reason(s->en, &ev, reason, sizeof(reason));

@@ -27,8 +27,8 @@ int btf_tracepoint_args(const struct btf *btf, const char *name)
 	id = btf__find_by_name_kind(btf, type_name, BTF_KIND_TYPEDEF);
 	if (id < 0)
 		return -1;
-	t = btf__type_by_id(btf, id);		 /* typedef -> pointer */
-	t = btf__type_by_id(btf, t->type);	 /* pointer -> func proto */
+	t = btf__type_by_id(btf, id);	   /* typedef -> pointer */
+	t = btf__type_by_id(btf, t->type); /* pointer -> func proto */
 	t = t ? btf__type_by_id(btf, t->type) : NULL;
 	if (!t || !btf_is_func_proto(t))
 		return -1;
@@ -48,8 +48,7 @@ bool tracefs_has_event(const char *category, const char *name)
 	return false;
 }
 
-static int trial_load(enum bpf_prog_type type, enum bpf_attach_type attach, __u32 btf_id,
-		      int ret)
+static int trial_load(enum bpf_prog_type type, enum bpf_attach_type attach, __u32 btf_id, int ret)
 {
 	struct bpf_insn insns[] = {
 		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = ret },

@@ -10,16 +10,16 @@
 struct btf;
 
 struct kernel_features {
-	struct btf *btf;	 /* the running kernel's BTF, or NULL */
-	bool kfree_has_reason;	 /* skb:kfree_skb passes the drop reason */
+	struct btf *btf;	   /* the running kernel's BTF, or NULL */
+	bool kfree_has_reason;	   /* skb:kfree_skb passes the drop reason */
 	bool consume_has_location; /* skb:consume_skb passes the caller */
-	bool fentry;		 /* fentry programs load on vmlinux functions */
-	bool kprobes;		 /* the kprobe PMU exists */
-	bool nf_link;		 /* BPF netfilter programs load */
-	bool fib_table_is_ptr;	 /* fib_table_lookup passes struct fib_table *, not tb_id */
-	char btf_error[128];	 /* why btf is NULL */
-	char fentry_error[128];	 /* why fentry is false */
-	char nf_link_error[128]; /* why nf_link is false */
+	bool fentry;		   /* fentry programs load on vmlinux functions */
+	bool kprobes;		   /* the kprobe PMU exists */
+	bool nf_link;		   /* BPF netfilter programs load */
+	bool fib_table_is_ptr;	   /* fib_table_lookup passes struct fib_table *, not tb_id */
+	char btf_error[128];	   /* why btf is NULL */
+	char fentry_error[128];	   /* why fentry is false */
+	char nf_link_error[128];   /* why nf_link is false */
 };
 
 /* Fills kf; never fails: absent features are recorded with the reason. */

@@ -18,7 +18,8 @@ void status__show(struct status *st, double elapsed, __u64 events, __u64 packets
 	if (!st->enabled || elapsed - st->last < 0.25)
 		return;
 	st->last = elapsed;
-	fprintf(stderr, "\r\033[K[hoptrace] %.1fs  events %llu  packets %llu  drops %llu  lost %llu",
+	fprintf(stderr,
+		"\r\033[K[hoptrace] %.1fs  events %llu  packets %llu  drops %llu  lost %llu",
 		elapsed, (unsigned long long)events, (unsigned long long)packets,
 		(unsigned long long)drops, (unsigned long long)lost);
 	fflush(stderr);

@@ -33,10 +33,10 @@ struct packet {
 	__u64 flow_id;		     /* 0: no tuple was ever seen */
 	struct hop_tuple flow_tuple; /* the flow's first packet's tuple, as first seen */
 	enum fate fate;
-	bool incomplete;  /* events were lost while it lived, or it was evicted */
-	bool reply;	  /* travels opposite to the flow's first packet */
-	bool judged;	  /* the filter has seen its bytes */
-	bool rejected;	  /* the filter refused it: its hops are not kept */
+	bool incomplete; /* events were lost while it lived, or it was evicted */
+	bool reply;	 /* travels opposite to the flow's first packet */
+	bool judged;	 /* the filter has seen its bytes */
+	bool rejected;	 /* the filter refused it: its hops are not kept */
 	int hop_count;
 	int hop_cap;
 	__u32 hops_dropped; /* hops past TIMELINE_MAX_HOPS, counted but not kept */

@@ -138,7 +138,8 @@ static int open_pcapng(struct session *s)
 	} else {
 		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 		if (fd < 0) {
-			fprintf(stderr, "hoptrace: cannot create '%s': %s%s\n", path, strerror(errno),
+			fprintf(stderr, "hoptrace: cannot create '%s': %s%s\n", path,
+				strerror(errno),
 				errno == EEXIST ? " (remove it or choose another name)" : "");
 			return -1;
 		}
@@ -160,14 +161,15 @@ static int make_sinks(struct session *s)
 
 	s->out = text;
 	if (!s->obs || !s->obs->no_output) {
-		main_sink = s->opts->json ? output_json__new(text, &s->en)
-					  : output_text__new(text, &s->en);
+		main_sink = s->opts->json ? output_json__new(text, &s->en) :
+					    output_text__new(text, &s->en);
 		if (!main_sink)
 			return -ENOMEM;
 		s->sinks[s->sink_count++] = main_sink;
 	}
 	if (s->pcapng_file) {
-		s->sinks[s->sink_count] = output_pcapng__new(s->pcapng_file, &s->en, s->opts->snaplen);
+		s->sinks[s->sink_count] =
+			output_pcapng__new(s->pcapng_file, &s->en, s->opts->snaplen);
 		if (!s->sinks[s->sink_count]) {
 			fprintf(stderr, "hoptrace: writing pcapng: %s\n", strerror(errno));
 			return -errno;
@@ -211,8 +213,9 @@ static int prepare(struct session *s)
 {
 	kernel_features__probe(&s->kf);
 	if (!s->kf.btf) {
-		fprintf(stderr, "hoptrace: the kernel has no BTF (/sys/kernel/btf/vmlinux: %s); "
-				"CONFIG_DEBUG_INFO_BTF=y is required\n",
+		fprintf(stderr,
+			"hoptrace: the kernel has no BTF (/sys/kernel/btf/vmlinux: %s); "
+			"CONFIG_DEBUG_INFO_BTF=y is required\n",
 			s->kf.btf_error);
 		return -1;
 	}
@@ -257,8 +260,9 @@ static void check_losses(struct session *s, __u64 *lost_seen)
 	if (tracer__stats(&s->tracer, &st) || st.lost == *lost_seen)
 		return;
 	status__clear(&s->status);
-	fprintf(stderr, "hoptrace: %llu events lost (ring buffer full); open packets marked "
-			"incomplete\n",
+	fprintf(stderr,
+		"hoptrace: %llu events lost (ring buffer full); open packets marked "
+		"incomplete\n",
 		(unsigned long long)(st.lost - *lost_seen));
 	*lost_seen = st.lost;
 	timeline__mark_loss(s->tl);
@@ -316,7 +320,7 @@ static int finish(struct session *s, int rc)
 	status__clear(&s->status);
 	ctstat__finish(s->en.ct);
 	sum = (struct trace_summary){ timeline__totals(s->tl), st.events, st.lost, s->bad_events,
-				      now_s() - s->started, s->en.ct };
+				      now_s() - s->started,    s->en.ct };
 	for (int i = 0; i < s->sink_count && !s->write_error; i++) {
 		int err = s->sinks[i]->summary(s->sinks[i], &sum);
 
@@ -324,8 +328,9 @@ static int finish(struct session *s, int rc)
 			s->write_error = -err;
 	}
 	if (st.lost)
-		fprintf(stderr, "hoptrace: %llu events were lost (ring buffer full); packets they "
-				"touched are marked incomplete\n",
+		fprintf(stderr,
+			"hoptrace: %llu events were lost (ring buffer full); packets they "
+			"touched are marked incomplete\n",
 			(unsigned long long)st.lost);
 	if (s->bad_events)
 		fprintf(stderr, "hoptrace: %llu malformed events ignored\n",

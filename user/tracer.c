@@ -56,8 +56,8 @@ int tracer__load(struct tracer *t, const struct options *opts, const struct kern
 		err = hoptrace_bpf__load(t->skel);
 	if (err) {
 		fprintf(stderr, "hoptrace: loading BPF programs: %s%s\n", strerror(-err),
-			err == -EPERM ? " (run as root: CAP_BPF, CAP_PERFMON and CAP_NET_ADMIN)"
-				      : " (-vv shows the verifier log)");
+			err == -EPERM ? " (run as root: CAP_BPF, CAP_PERFMON and CAP_NET_ADMIN)" :
+					" (-vv shows the verifier log)");
 		goto out_destroy;
 	}
 	t->rb = ring_buffer__new(bpf_map__fd(t->skel->maps.events), on_event, ctx, NULL);
@@ -107,7 +107,8 @@ int tracer__attach(struct tracer *t, struct attach_plan *plan, const char *const
 		t->links[t->link_count++] = link;
 	}
 	if (!t->link_count && !t->nf) {
-		fprintf(stderr, "hoptrace: no hook could attach on this kernel (see hoptrace hooks)\n");
+		fprintf(stderr,
+			"hoptrace: no hook could attach on this kernel (see hoptrace hooks)\n");
 		return -ENOENT;
 	}
 	return t->link_count;

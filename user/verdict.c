@@ -16,9 +16,10 @@ static bool starts_with(const char *s, const char *prefix)
 /* Drops that are routing decisions, taken in the IP layer of whichever namespace. */
 static bool routing_reason(const char *r)
 {
-	static const char *const names[] = { "IP_RPFILTER", "IP_INNOROUTES", "IP_OUTNOROUTES",
-					     "IP_INADDRERRORS", "IP_OUTADDRERRORS",
-					     "IP_INVALID_SOURCE", "IP_LOCAL_SOURCE" };
+	static const char *const names[] = { "IP_RPFILTER",	 "IP_INNOROUTES",
+					     "IP_OUTNOROUTES",	 "IP_INADDRERRORS",
+					     "IP_OUTADDRERRORS", "IP_INVALID_SOURCE",
+					     "IP_LOCAL_SOURCE" };
 
 	for (size_t i = 0; r && i < sizeof(names) / sizeof(names[0]); i++)
 		if (!strcmp(r, names[i]))
@@ -142,12 +143,14 @@ void verdict__describe(const struct verdict *v, char *buf, size_t size)
 	switch (v->fate) {
 	case FATE_DELIVERED:
 		snprintf(buf, size, "delivered (%s in netns %s)",
-			 v->last && v->last->ev.hook == HOOK_SOCK_RECV ? "read by a socket" : "consumed",
+			 v->last && v->last->ev.hook == HOOK_SOCK_RECV ? "read by a socket" :
+									 "consumed",
 			 v->netns_label);
 		return;
 	case FATE_NO_ROUTE:
-		snprintf(buf, size, "NO ROUTE in %s (netns %s): %s in table %u; the send never "
-				    "produced a packet",
+		snprintf(buf, size,
+			 "NO ROUTE in %s (netns %s): %s in table %u; the send never "
+			 "produced a packet",
 			 v->layer, v->netns_label,
 			 v->route_err == -HOP_EAGAIN ? "no matching route" : "route lookup failed",
 			 v->route_table);

@@ -22,13 +22,13 @@ struct verdict {
 	const char *layer;
 	/* Netfilter attribution, when the drop happened inside a netfilter hook. */
 	bool nf;
-	const char *nf_family;	/* "ipv4", "ipv6" */
-	const char *nf_hook;	/* "PREROUTING", ... */
-	const char *nf_table;	/* "filter", "nat (dst)", "conntrack", ... */
-	int nf_priority;	/* the standard priority of that table */
-	bool ct_insert_fail;	/* the conntrack confirm step refused the entry */
-	bool ct_table_full;	/* conntrack was at its maximum while this was dropped */
-	bool tunnel;		/* the packet was inside a tunnel when it ended */
+	const char *nf_family; /* "ipv4", "ipv6" */
+	const char *nf_hook;   /* "PREROUTING", ... */
+	const char *nf_table;  /* "filter", "nat (dst)", "conntrack", ... */
+	int nf_priority;       /* the standard priority of that table */
+	bool ct_insert_fail;   /* the conntrack confirm step refused the entry */
+	bool ct_table_full;    /* conntrack was at its maximum while this was dropped */
+	bool tunnel;	       /* the packet was inside a tunnel when it ended */
 	/* no_route: the failed lookup */
 	int route_err;
 	__u32 route_table;
