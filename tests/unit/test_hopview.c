@@ -1,0 +1,241 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Unit tests of what hops mean together, on synthetic packets: which netfilter table range
+ * dropped a packet (the priority-range attribution), NAT before -> after, VXLAN
+ * encapsulation and decapsulation from captured bytes, and the verdict's layer. */
+#include <arpa/inet.h>
+#include <stdlib.h>
+#include <string.h>
+#include <bpf/btf.h>
+
+#include "check.h"
+#include "drop_reason.h"
+#include "hopview.h"
+#include "verdict.h"
+
+#define NFPROTO_IPV4 2
+#define NF_FORWARD 2
+#define NF_POSTROUTING 4
+#define REASON_NETFILTER_DROP 11
+#define REASON_VXLAN_VNI_NOT_FOUND 90
+
+static struct drop_reasons *reasons(void)
+{
+	static const char *const names[] = { "SKB_DROP_REASON_NETFILTER_DROP",
+					     "SKB_DROP_REASON_VXLAN_VNI_NOT_FOUND" };
+	static const long long values[] = { REASON_NETFILTER_DROP, REASON_VXLAN_VNI_NOT_FOUND };
+	struct drop_reasons *dr;
+	struct btf *btf = btf__new_empty();
+
+	if (!btf)
+		return NULL;
+	btf__add_int(btf, "int", 4, BTF_INT_SIGNED);
+	btf__add_enum(btf, "skb_drop_reason", 4);
+	for (int i = 0; i < 2; i++)
+		btf__add_enum_value(btf, names[i], values[i]);
+	dr = drop_reasons__load(btf);
+	btf__free(btf);
+	return dr;
+}
+
+static struct hop_tuple udp(const char *src, __u16 sport, const char *dst, __u16 dport)
+{
+	struct hop_tuple t = { .family = HOP_AF_INET, .proto = 17, .sport = sport, .dport = dport };
+
+	inet_pton(AF_INET, src, t.saddr);
+	inet_pton(AF_INET, dst, t.daddr);
+	return t;
+}
+
+static struct hop hop(__u16 hook, const struct hop_tuple *t)
+{
+	struct hop h = { .ev = { .hook = hook, .flags = HOP_F_TUPLE, .tuple = *t } };
+
+	return h;
+}
+
+static struct hop nf_hop(__u8 hook, const struct hop_tuple *t)
+{
+	struct hop h = hop(HOOK_NF, t);
+
+	h.ev.info.nf.pf = NFPROTO_IPV4;
+	h.ev.info.nf.hook = hook;
+	return h;
+}
+
+static struct hop drop_hop(__u32 reason, __u8 nf_hook, __u8 pos, const struct hop_tuple *t)
+{
+	struct hop h = hop(HOOK_KFREE_SKB, t);
+
+	h.ev.flags |= HOP_F_HAS_REASON | HOP_F_NF_STATE;
+	h.ev.reason = reason;
+	h.ev.info.nf.pf = NFPROTO_IPV4;
+	h.ev.info.nf.hook = nf_hook;
+	h.ev.info.nf.pos = pos;
+	return h;
+}
+
+static int build(struct enrich *en, struct hop *hops, int n, enum fate fate,
+		 struct hop_view **views, struct verdict *v)
+{
+	struct packet p = { .hops = hops, .hop_count = n, .fate = fate };
+	int count = hopview__build(en, &p, views);
+
+	if (count >= 0)
+		verdict__judge(en, &p, *views, count, v);
+	return count;
+}
+
+/* Passed position 4 (before filter) in FORWARD, then freed by netfilter: table filter. */
+static void test_forward_drop_is_filter(void)
+{
+	struct enrich en = { .reasons = reasons() };
+	struct hop_tuple t = udp("10.0.0.1", 1000, "10.0.1.1", 53);
+	struct hop hops[] = { hop(HOOK_NETIF_RECEIVE, &t), nf_hop(NF_FORWARD, &t),
+			      drop_hop(REASON_NETFILTER_DROP, NF_FORWARD, 4, &t) };
+	struct hop_view *views;
+	struct verdict v;
+	int n = build(&en, hops, 3, FATE_DROPPED, &views, &v);
+
+	CHECK(n == 3);
+	CHECK(views[1].nf && views[1].nf_dropped);
+	CHECK(views[1].nf_range && !strcmp(views[1].nf_range->table, "filter"));
+	CHECK(v.nf && v.nf_priority == 0);
+	CHECK_STR(v.nf_hook, "FORWARD");
+	CHECK_STR(v.nf_table, "filter");
+	CHECK_STR(v.layer, "node");
+	free(views);
+	drop_reasons__free(en.reasons);
+}
+
+/* Dropped after the last position of POSTROUTING: conntrack confirm refused the entry. */
+static void test_confirm_drop_is_ct_insert_fail(void)
+{
+	struct enrich en = { .reasons = reasons() };
+	struct hop_tuple t = udp("10.0.0.1", 1000, "10.0.1.1", 53);
+	struct hop hops[] = { nf_hop(NF_POSTROUTING, &t),
+			      drop_hop(REASON_NETFILTER_DROP, NF_POSTROUTING, 8, &t) };
+	struct hop_view *views;
+	struct verdict v;
+
+	CHECK(build(&en, hops, 2, FATE_DROPPED, &views, &v) == 2);
+	CHECK_STR(v.nf_table, "conntrack confirm");
+	CHECK(v.ct_insert_fail);
+	CHECK_STR(v.layer, "kernel");
+	free(views);
+	drop_reasons__free(en.reasons);
+}
+
+/* A drop by something other than netfilter right after a hook is not the hook's. */
+static void test_other_reason_is_not_netfilter(void)
+{
+	struct enrich en = { .reasons = reasons() };
+	struct hop_tuple t = udp("10.0.0.1", 1000, "10.0.1.1", 53);
+	struct hop hops[] = { nf_hop(NF_FORWARD, &t),
+			      drop_hop(REASON_VXLAN_VNI_NOT_FOUND, NF_FORWARD, 4, &t) };
+	struct hop_view *views;
+	struct verdict v;
+
+	CHECK(build(&en, hops, 2, FATE_DROPPED, &views, &v) == 2);
+	CHECK(!views[0].nf_dropped);
+	CHECK(!v.nf);
+	CHECK_STR(v.layer, "overlay");
+	free(views);
+	drop_reasons__free(en.reasons);
+}
+
+/* The destination changes between two hops: a nat hop (dnat) with before and after. */
+static void test_dnat_between_hops(void)
+{
+	struct enrich en = {};
+	struct hop_tuple svc = udp("10.0.0.1", 1000, "10.96.0.10", 53);
+	struct hop_tuple pod = udp("10.0.0.1", 1000, "10.244.2.2", 5353);
+	struct hop hops[] = { nf_hop(0, &svc), hop(HOOK_DEV_XMIT, &pod),
+			      hop(HOOK_CONSUME_SKB, &pod) };
+	struct hop_view *views;
+	struct verdict v;
+	int n = build(&en, hops, 3, FATE_DELIVERED, &views, &v);
+
+	CHECK(n == 4);
+	CHECK(views[1].kind == HOP_VIEW_NAT);
+	CHECK_STR(views[1].nat_kind, "dnat");
+	CHECK_STR(views[1].layer, "service");
+	CHECK(!memcmp(&views[1].before, &svc, sizeof(svc)));
+	CHECK(!memcmp(&views[1].after, &pod, sizeof(pod)));
+	free(views);
+}
+
+/* Raw-IP bytes of a VXLAN packet (VNI 42) around a pod's UDP packet. */
+static __u8 *vxlan_bytes(__u32 *len)
+{
+	static const __u8 outer[] = {
+		0x45, 0,    0,	  82,	0,  0,	0,  0, 64, 17, 0, 0, 172,  31,
+		77,   1,    172,  31,	77, 2,					 /* IPv4 */
+		0x30, 0x39, 0x12, 0xb5, 0,  62, 0,  0,				 /* UDP 4789 */
+		0x08, 0,    0,	  0,	0,  0,	42, 0,				 /* VXLAN */
+		0,    1,    2,	  3,	4,  5,	0,  1, 2,  3,  4, 6, 0x08, 0x00, /* Ethernet */
+		0x45, 0,    0,	  32,	0,  0,	0,  0, 64, 17, 0, 0, 10,   0,
+		0,    1,    10,	  0,	1,  1,	       /* inner IPv4 */
+		0x03, 0xe8, 0,	  53,	0,  12, 0,  0, /* inner UDP */
+	};
+	__u8 *b = malloc(sizeof(outer));
+
+	if (b)
+		memcpy(b, outer, sizeof(outer));
+	*len = sizeof(outer);
+	return b;
+}
+
+/* The pod's packet alone: the inner part of vxlan_bytes(). */
+static __u8 *plain_bytes(__u32 *len)
+{
+	__u32 all;
+	__u8 *b = vxlan_bytes(&all);
+
+	*len = all - 50;
+	if (b)
+		memmove(b, b + 50, *len);
+	return b;
+}
+
+/* Bytes become a VXLAN packet, then plain again: encap and decap hops with the VNI. (A hop
+ * without bytes says nothing of tunnels, so each hop here carries its packet.) */
+static void test_vxlan_encap_and_decap(void)
+{
+	struct enrich en = {};
+	struct hop_tuple inner = udp("10.0.0.1", 1000, "10.0.1.1", 53);
+	struct hop_tuple outer = udp("172.31.77.1", 12345, "172.31.77.2", 4789);
+	struct hop hops[] = { hop(HOOK_DEV_XMIT, &inner), hop(HOOK_DEV_XMIT, &outer),
+			      hop(HOOK_NETIF_RECEIVE, &inner) };
+	struct hop_view *views;
+	struct verdict v;
+	__u32 len;
+	int n;
+
+	hops[0].data = plain_bytes(&len);
+	hops[0].ev.cap_len = len;
+	hops[1].data = vxlan_bytes(&len);
+	hops[1].ev.cap_len = len;
+	hops[2].data = plain_bytes(&len);
+	hops[2].ev.cap_len = len;
+	n = build(&en, hops, 3, FATE_UNKNOWN, &views, &v);
+	CHECK(n == 5);
+	CHECK(views[1].kind == HOP_VIEW_TUNNEL_ENCAP);
+	CHECK_STR(views[1].name, "vxlan_encap");
+	CHECK(views[1].tun.vni == 42 && views[1].tun.outer.dport == 4789);
+	CHECK(views[2].tunnel && views[2].tun.inner.dport == 53);
+	CHECK(views[3].kind == HOP_VIEW_TUNNEL_DECAP);
+	CHECK_STR(views[3].name, "vxlan_decap");
+	free(views);
+	for (int i = 0; i < 3; i++)
+		free(hops[i].data);
+}
+
+int main(void)
+{
+	RUN(test_forward_drop_is_filter);
+	RUN(test_confirm_drop_is_ct_insert_fail);
+	RUN(test_other_reason_is_not_netfilter);
+	RUN(test_dnat_between_hops);
+	RUN(test_vxlan_encap_and_decap);
+	CHECK_EXIT();
+}
