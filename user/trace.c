@@ -373,6 +373,18 @@ static int libbpf_log(enum libbpf_print_level level, const char *fmt, va_list ar
 	return vfprintf(stderr, fmt, args);
 }
 
+/* Everything that needed them is done: the rest of the trace runs with less. */
+static void drop_privileges(struct session *s)
+{
+	int err = privilege__drop_after_attach();
+
+	if (err)
+		fprintf(stderr, "hoptrace: warning: could not drop capabilities: %s\n",
+			strerror(-err));
+	else if (s->opts->verbose)
+		fprintf(stderr, "hoptrace: capabilities dropped but CAP_SYS_ADMIN, CAP_SYS_PTRACE\n");
+}
+
 static int start_command(struct session *s, pid_t *child)
 {
 	*child = command__start(s->opts->command);
@@ -409,6 +421,7 @@ int trace__run_observed(struct options *opts, const struct trace_observer *obs)
 	s.started = now_s();
 	if (opts->command && start_command(&s, &child))
 		goto out_finish;
+	drop_privileges(&s);
 	rc = poll_loop(&s, child, &child_status, &child_ended) ? 1 : 0;
 	if (child > 0) {
 		if (!child_ended) {

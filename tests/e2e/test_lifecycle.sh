@@ -110,6 +110,23 @@ case_flood_losses_counted() {
 	grep -q "events lost" "$TMP/err" || { echo "no loss report on stderr"; return 1; }
 }
 
+# Once attached, hoptrace keeps CAP_SYS_ADMIN and CAP_SYS_PTRACE only, and still traces.
+case_drops_capabilities_and_still_traces() {
+	local base pid caps
+	base=$(ours)
+	"$HOPTRACE" --pod-ip "$IP_A" --json -q --duration 3 >"$TMP/out.jsonl" 2>"$TMP/err" &
+	pid=$!
+	wait_attached $((base + 1)) || return 1
+	sleep 0.3
+	caps=$(awk '/^CapEff/ {print $2}' /proc/$pid/status)
+	nsx "$NS_A" ping -c1 -W2 -q "$IP_B" >/dev/null
+	wait $pid || { cat "$TMP/err"; return 1; }
+	echo "effective capabilities while tracing: $caps"
+	[ "$caps" = 0000000000280000 ] || { echo "expected only SYS_ADMIN and SYS_PTRACE"; return 1; }
+	expect_jq "$TMP/out.jsonl" '[.[] | select(.type=="packet" and .fate=="delivered")]
+		| length >= 2' "the ping sent after the drop is traced"
+}
+
 topo_up || { echo "FAIL e2e lifecycle_topology: could not build the namespaces"; exit 1; }
 run_case sigint_detaches_and_summarises case_sigint_detaches_and_summarises
 run_case sigterm_detaches_and_summarises case_sigterm_detaches_and_summarises
@@ -117,4 +134,5 @@ run_case closed_pipe case_closed_pipe
 run_case kill9_leaves_nothing case_kill9_leaves_nothing
 run_case two_instances_at_once case_two_instances_at_once
 run_case flood_losses_counted case_flood_losses_counted
+run_case drops_capabilities_and_still_traces case_drops_capabilities_and_still_traces
 exit $TESTS_FAILED
