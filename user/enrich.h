@@ -13,6 +13,7 @@ struct drop_reasons;
 struct netns_names;
 struct podns;
 struct ctstat;
+struct coverage;
 struct btf;
 
 struct enrich {
@@ -21,6 +22,7 @@ struct enrich {
 	struct netns_names *netns;    /* NULL: namespaces print as inodes */
 	struct podns *pods;	      /* NULL: no namespace is known to be a pod */
 	struct ctstat *ct;	      /* NULL: conntrack statistics not read */
+	const struct coverage *cov;   /* namespaces with netfilter links, to ask what sits there */
 	__s64 mono_to_wall_ns;	      /* CLOCK_REALTIME - CLOCK_MONOTONIC at start */
 };
 

@@ -65,6 +65,21 @@ const struct nf_range *netfilter__range(__u8 hook, __u8 pos)
 	return &ranges[pos];
 }
 
+bool netfilter__range_bounds(__u8 hook, __u8 pos, int *from, int *to)
+{
+	if (!netfilter__range(hook, pos))
+		return false;
+	*from = ranges[pos].from;
+	*to = INT_MAX;
+	for (int i = 0; i + 1 < HOP_NF_POSITIONS; i++) {
+		if (hook_positions[hook][i] == pos && hook_positions[hook][i + 1]) {
+			*to = ranges[hook_positions[hook][i + 1]].from;
+			break;
+		}
+	}
+	return true;
+}
+
 const char *netfilter__hook_name(__u8 hook)
 {
 	static const char *names[] = { "PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING" };

@@ -20,6 +20,10 @@ struct nf_range {
 /* The range after pos in hook (NF_INET_*), or NULL for an unknown pair. */
 const struct nf_range *netfilter__range(__u8 hook, __u8 pos);
 
+/* The priorities around the range after pos in hook: the observer at pos and the next one
+ * the hook has (INT_MAX after the last). False for an unknown pair. */
+bool netfilter__range_bounds(__u8 hook, __u8 pos, int *from, int *to);
+
 /* "PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING" or "?". */
 const char *netfilter__hook_name(__u8 hook);
 

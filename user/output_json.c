@@ -142,6 +142,7 @@ static void write_verdict(struct json_writer *w, const struct verdict *v)
 		json__string(w, "table", v->nf_table);
 		json__int(w, "priority", v->nf_priority);
 		json__string(w, "verdict", "drop");
+		json__string(w, "hooks_in_range", v->nf_chains[0] ? v->nf_chains : NULL);
 		json__object_end(w);
 	}
 	if (v->ct_insert_fail)

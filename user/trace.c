@@ -229,6 +229,7 @@ static int prepare(struct session *s)
 	if (coverage__collect(&s->cov, s->opts->netns, s->opts->netns_count, s->en.pods))
 		return -1;
 	s->en.ct = ctstat__start(&s->cov);
+	s->en.cov = &s->cov;
 	return make_sinks(s);
 }
 

@@ -3,8 +3,10 @@
  * same thing about where and why it died. */
 #include <stdio.h>
 #include <string.h>
+#include "coverage.h"
 #include "ctstat.h"
 #include "hopview.h"
+#include "nfhooks.h"
 #include "podns.h"
 #include "verdict.h"
 
@@ -49,6 +51,25 @@ static const char *table_layer(const char *table)
 	return "node";
 }
 
+/* Asks the kernel what is registered in the range that dropped the packet. */
+static void name_chains(struct enrich *en, const struct hop_view *hv, struct verdict *v)
+{
+	const struct hop_event *drop = &v->last->ev;
+	int from, to;
+
+	if (!en->cov || !netfilter__range_bounds(drop->info.nf.hook, drop->info.nf.pos, &from, &to))
+		return;
+	for (int i = 0; i < en->cov->count; i++) {
+		if (en->cov->inodes[i] != v->netns)
+			continue;
+		if (nfhooks__between(en->cov->paths[i], drop->info.nf.pf, drop->info.nf.hook, from,
+				     to, v->nf_chains, sizeof(v->nf_chains)) < 0)
+			v->nf_chains[0] = 0;
+		return;
+	}
+	(void)hv;
+}
+
 /* The drop happened inside a netfilter hook: that hook's view names the table. */
 static bool judge_netfilter(struct enrich *en, const struct hop_view *views, int count,
 			    struct verdict *v)
@@ -63,6 +84,7 @@ static bool judge_netfilter(struct enrich *en, const struct hop_view *views, int
 		v->nf_hook = hv->nf_hook;
 		v->nf_table = hv->nf_range ? hv->nf_range->table : NULL;
 		v->nf_priority = hv->nf_range ? hv->nf_range->priority : 0;
+		name_chains(en, hv, v);
 		v->ct_insert_fail = v->nf_table && !strcmp(v->nf_table, "conntrack confirm");
 		v->ct_table_full = v->nf_table && !strcmp(v->nf_table, "conntrack") && en->ct &&
 				   ctstat__table_full(en->ct, v->netns);
@@ -165,8 +187,10 @@ void verdict__describe(const struct verdict *v, char *buf, size_t size)
 	n = snprintf(buf, size, "DROPPED in %s (%s): %s at %s", v->layer, where,
 		     v->reason ? v->reason : "reason unknown", v->location[0] ? v->location : "?");
 	if (v->nf && n > 0 && (size_t)n < size)
-		n += snprintf(buf + n, size - n, "; netfilter %s %s, table %s (priority %d)",
-			      v->nf_family, v->nf_hook, or_dash(v->nf_table), v->nf_priority);
+		n += snprintf(buf + n, size - n, "; netfilter %s %s, table %s (priority %d)%s%s%s",
+			      v->nf_family, v->nf_hook, or_dash(v->nf_table), v->nf_priority,
+			      v->nf_chains[0] ? " [" : "", v->nf_chains,
+			      v->nf_chains[0] ? "]" : "");
 	if (v->ct_insert_fail && n > 0 && (size_t)n < size)
 		n += snprintf(buf + n, size - n, "; ct_insert_fail: conntrack refused the entry");
 	if (v->ct_table_full && n > 0 && (size_t)n < size)

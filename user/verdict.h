@@ -26,9 +26,10 @@ struct verdict {
 	const char *nf_hook;   /* "PREROUTING", ... */
 	const char *nf_table;  /* "filter", "nat (dst)", "conntrack", ... */
 	int nf_priority;       /* the standard priority of that table */
-	bool ct_insert_fail;   /* the conntrack confirm step refused the entry */
-	bool ct_table_full;    /* conntrack was at its maximum while this was dropped */
-	bool tunnel;	       /* the packet was inside a tunnel when it ended */
+	char nf_chains[256]; /* what the kernel lists in that range, "nft ip filter FORWARD (0)" */
+	bool ct_insert_fail; /* the conntrack confirm step refused the entry */
+	bool ct_table_full;  /* conntrack was at its maximum while this was dropped */
+	bool tunnel;	     /* the packet was inside a tunnel when it ended */
 	/* no_route: the failed lookup */
 	int route_err;
 	__u32 route_table;
