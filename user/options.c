@@ -290,7 +290,7 @@ static void defaults(struct options *o)
 {
 	memset(o, 0, sizeof(*o));
 	o->snaplen = HOPTRACE_SNAPLEN_DEFAULT;
-	o->ring_size = 8u << 20;
+	o->ring_size = HOPTRACE_RING_DEFAULT;
 	o->linger_s = 0.5;
 }
 

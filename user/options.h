@@ -9,6 +9,7 @@
 #include "hoptrace.h"
 
 #define HOPTRACE_MAX_NETNS 64
+#define HOPTRACE_RING_DEFAULT (8u << 20)
 
 struct options {
 	struct hop_cidr pods[HOPTRACE_MAX_CIDRS];

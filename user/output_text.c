@@ -46,7 +46,7 @@ static void print_view(struct text_sink *ts, const struct hop *first, const stru
 	else
 		snprintf(dev, sizeof(dev), "%s", ev->ifname[0] ? ev->ifname : "-");
 	hopview__details(en, v, details, sizeof(details));
-	fprintf(ts->base.f, "    %+12.3fus  %-14s %-20s %-14s %-7s", us,
+	fprintf(ts->base.f, "    %+12.3fus  %-14s %-20s %-14s %-8s", us,
 		netns_label(en, ev->netns, ns, sizeof(ns)), dev, v->name, v->layer);
 	if (v->kind == HOP_VIEW_KERNEL && ev->hook != HOOK_FIB)
 		fprintf(ts->base.f, " len %-5u", ev->len);

@@ -17,6 +17,12 @@ static void set_cidrs(volatile struct hop_cidr *dst, const struct hop_cidr *src,
 		memcpy((void *)&dst[i], &src[i], sizeof(src[i]));
 }
 
+/* Options filled by hand (demo, selftest) may leave the ring size at 0: the default. */
+static __u32 ring_size(const struct options *o)
+{
+	return o->ring_size ? o->ring_size : HOPTRACE_RING_DEFAULT;
+}
+
 static void configure(struct hoptrace_bpf *skel, const struct options *o,
 		      const struct kernel_features *kf)
 {
@@ -27,7 +33,7 @@ static void configure(struct hoptrace_bpf *skel, const struct options *o,
 	skel->rodata->cfg_proto = o->proto;
 	skel->rodata->cfg_port = o->port;
 	skel->rodata->cfg_snaplen = o->snaplen;
-	skel->rodata->cfg_wakeup_backlog = o->ring_size / 8;
+	skel->rodata->cfg_wakeup_backlog = ring_size(o) / 8;
 	skel->rodata->cfg_kfree_has_reason = kf->kfree_has_reason;
 	skel->rodata->cfg_consume_has_location = kf->consume_has_location;
 	skel->rodata->cfg_fib_table_is_ptr = kf->fib_table_is_ptr;
@@ -47,7 +53,7 @@ int tracer__load(struct tracer *t, const struct options *opts, const struct kern
 		return err;
 	}
 	configure(t->skel, opts, kf);
-	err = bpf_map__set_max_entries(t->skel->maps.events, opts->ring_size);
+	err = bpf_map__set_max_entries(t->skel->maps.events, ring_size(opts));
 	if (!err)
 		err = netfilter__prepare(t->skel->obj);
 	if (!err)
