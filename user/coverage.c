@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Namespace coverage: paths to open for setns(2), de-duplicated by inode so a namespace
  * reached both as a pod's and by name gets one set of links. */
-#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include "coverage.h"
+#include "dirwalk.h"
 #include "podns.h"
 
 #define RUN_NETNS "/run/netns"
@@ -50,23 +50,15 @@ static int add_path(struct coverage *cov, const char *path)
 	return 0;
 }
 
+static int add_named(void *ctx, const char *path, const char *name)
+{
+	(void)name;
+	return add_path(ctx, path);
+}
+
 static int add_all_named(struct coverage *cov)
 {
-	char path[512];
-	struct dirent *de;
-	DIR *d = opendir(RUN_NETNS);
-	int err = 0;
-
-	if (!d)
-		return 0;
-	while (!err && (de = readdir(d))) {
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), RUN_NETNS "/%s", de->d_name);
-		err = add_path(cov, path);
-	}
-	closedir(d);
-	return err;
+	return dirwalk(RUN_NETNS, NULL, add_named, cov);
 }
 
 int coverage__collect(struct coverage *cov, const char *const *names, int count, struct podns *pods)

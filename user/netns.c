@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Network namespace names: a table of inode -> name, grown by rescans on lookup misses. */
+#include "dirwalk.h"
 #include "netns.h"
 
 #include <ctype.h>
@@ -92,24 +93,15 @@ static int netns_names__add(struct netns_names *nn, __u32 inode, const char *nam
 	return 0;
 }
 
+static int netns_names__add_named(void *ctx, const char *path, const char *name)
+{
+	return netns_names__add(ctx, path_inode(path), name);
+}
+
+/* No directory just means no named namespaces. */
 static int netns_names__scan_run_dir(struct netns_names *nn, const char *dir)
 {
-	char path[PATH_MAX];
-	struct dirent *de;
-	DIR *d = opendir(dir);
-	int err = 0;
-
-	/* No directory just means no named namespaces. */
-	if (!d)
-		return 0;
-	while (!err && (de = readdir(d))) {
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-		err = netns_names__add(nn, path_inode(path), de->d_name);
-	}
-	closedir(d);
-	return err;
+	return dirwalk(dir, NULL, netns_names__add_named, nn);
 }
 
 static void proc_comm(const char *proc_dir, const char *pid, char *comm, size_t size)

@@ -3,7 +3,6 @@
  * addresses with getifaddrs, and come back. Runs at start-up and when a hop names a
  * namespace not seen before, never per event. */
 #define _GNU_SOURCE
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ifaddrs.h>
@@ -21,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "addr.h"
+#include "dirwalk.h"
 #include "podns.h"
 
 #define PODNS_MAX 4096
@@ -147,26 +147,24 @@ static void check_namespace(struct podns *pn, const char *path, int home)
 	close(fd);
 }
 
-static void scan_dir(struct podns *pn, const char *dir, const char *suffix, int home)
-{
-	char path[512];
-	struct dirent *de;
-	DIR *d = opendir(dir);
+struct scan {
+	struct podns *pn;
+	int home;
+};
 
-	if (!d)
-		return;
-	while ((de = readdir(d))) {
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "%s/%s%s", dir, de->d_name, suffix);
-		check_namespace(pn, path, home);
-	}
-	closedir(d);
+static int scan_one(void *ctx, const char *path, const char *name)
+{
+	struct scan *sc = ctx;
+
+	(void)name;
+	check_namespace(sc->pn, path, sc->home);
+	return 0;
 }
 
 static void rescan(struct podns *pn)
 {
-	int home = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	struct scan sc = { pn, open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC) };
+	int home = sc.home;
 	struct stat st;
 
 	if (home < 0)
@@ -174,9 +172,10 @@ static void rescan(struct podns *pn)
 	/* The initial namespace is a node, never a pod. */
 	if (!fstat(home, &st) && !seen_has(pn, st.st_ino) && pn->seen_count < PODNS_MAX)
 		pn->seen[pn->seen_count++] = st.st_ino;
-	scan_dir(pn, "/run/netns", "", home);
-	scan_dir(pn, "/var/run/netns", "", home);
-	scan_dir(pn, "/proc", "/ns/net", home);
+
+	dirwalk("/run/netns", NULL, scan_one, &sc);
+	dirwalk("/var/run/netns", NULL, scan_one, &sc);
+	dirwalk("/proc", "/ns/net", scan_one, &sc);
 	close(home);
 	pn->last_scan = time(NULL);
 }
