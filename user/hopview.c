@@ -90,8 +90,8 @@ static struct hop_view *push(struct builder *b, enum hop_view_kind kind, const s
 }
 
 /* Synthetic hops that go before hop i: tunnel on/off, and NAT between i-1 and i. */
-static int push_changes(struct builder *b, struct enrich *en, const struct hop *prev,
-			const struct hop *cur, const struct tunnel_info *prev_tun, bool prev_in,
+static int push_changes(struct builder *b, const struct hop *prev, const struct hop *cur,
+			const struct tunnel_info *prev_tun, bool prev_in,
 			const struct tunnel_info *tun, bool in)
 {
 	struct hop_tuple before, after;
@@ -123,7 +123,6 @@ static int push_changes(struct builder *b, struct enrich *en, const struct hop *
 	v->before = before;
 	v->after = after;
 	v->nat_kind = kind;
-	(void)en;
 	return 0;
 }
 
@@ -142,7 +141,7 @@ int hopview__build(struct enrich *en, const struct packet *p, struct hop_view **
 		/* Hops without bytes (socket tuples, route lookups) say nothing of tunnels. */
 		if (!h->ev.cap_len)
 			in = prev_in, tun = prev_tun;
-		if (i > 0 && push_changes(&b, en, last_packet, h, &prev_tun, prev_in, &tun, in))
+		if (i > 0 && push_changes(&b, last_packet, h, &prev_tun, prev_in, &tun, in))
 			goto out_nomem;
 		if (h->ev.hook != HOOK_FIB && (h->ev.flags & HOP_F_TUPLE))
 			last_packet = h;

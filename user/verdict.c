@@ -52,7 +52,7 @@ static const char *table_layer(const char *table)
 }
 
 /* Asks the kernel what is registered in the range that dropped the packet. */
-static void name_chains(struct enrich *en, const struct hop_view *hv, struct verdict *v)
+static void name_chains(struct enrich *en, struct verdict *v)
 {
 	const struct hop_event *drop = &v->last->ev;
 	int from, to;
@@ -67,7 +67,6 @@ static void name_chains(struct enrich *en, const struct hop_view *hv, struct ver
 			v->nf_chains[0] = 0;
 		return;
 	}
-	(void)hv;
 }
 
 /* The drop happened inside a netfilter hook: that hook's view names the table. */
@@ -84,7 +83,7 @@ static bool judge_netfilter(struct enrich *en, const struct hop_view *views, int
 		v->nf_hook = hv->nf_hook;
 		v->nf_table = hv->nf_range ? hv->nf_range->table : NULL;
 		v->nf_priority = hv->nf_range ? hv->nf_range->priority : 0;
-		name_chains(en, hv, v);
+		name_chains(en, v);
 		v->ct_insert_fail = v->nf_table && !strcmp(v->nf_table, "conntrack confirm");
 		v->ct_table_full = v->nf_table && !strcmp(v->nf_table, "conntrack") && en->ct &&
 				   ctstat__table_full(en->ct, v->netns);
