@@ -111,6 +111,7 @@ struct hop_site {
 	bool ends_life; /* kfree_skb, consume_skb: the skb is gone after this hop */
 	bool at_l3;	/* skb->data points at the network header (receive path) */
 	bool nf_entry;	/* the entry of a netfilter hook: nf_pf, nf_hook say which */
+	bool nf_unranged; /* entered through nf_hook_slow: no table positions follow */
 	bool delivers;	/* a socket reads the data here */
 	bool direct;	/* the skb pointer is BTF-typed: fields can be loaded directly */
 	__u8 nf_pf;
@@ -199,7 +200,7 @@ static __always_inline void track_update(struct track_state *st, const struct ho
 	st->nf_valid = site->nf_entry;
 	st->nf_pf = site->nf_pf;
 	st->nf_hook = site->nf_hook;
-	st->nf_pos = 0;
+	st->nf_pos = site->nf_unranged ? HOP_NF_POS_UNKNOWN : 0;
 }
 
 static __always_inline void remember_last_skb(struct sk_buff *skb, const struct skb_view *v)

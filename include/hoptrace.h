@@ -43,6 +43,7 @@ enum hop_flag {
 /* Netfilter observation points: the entry of a hook, then one just before each standard
  * table priority (user/netfilter.c has the table of them). */
 #define HOP_NF_POSITIONS 9
+#define HOP_NF_POS_UNKNOWN 0xff /* seen in the hook, but no position inside it */
 
 /* The union's member follows the hook: nf for HOOK_NF and (with HOP_F_NF_STATE) for
  * HOOK_KFREE_SKB; fib for HOOK_FIB. */

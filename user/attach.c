@@ -3,6 +3,7 @@
  * choose, and once more to switch off every program that was not chosen. */
 #include <errno.h>
 #include <string.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include "attach.h"
 #include "json.h"
@@ -43,6 +44,20 @@ static const char *nf_link_unusable(const struct kernel_features *kf, const stru
 	return kf->nf_link ? NULL : "no BPF netfilter links (Linux 6.4+)";
 }
 
+static const char *fentry_unusable(const struct kernel_features *kf, const struct attach_way *w)
+{
+	if (!kf->fentry)
+		return "fentry refused here";
+	return btf__find_by_name_kind(kf->btf, w->target, BTF_KIND_FUNC) < 0 ? "not in kernel BTF" :
+									       NULL;
+}
+
+static const char *kprobe_unusable(const struct kernel_features *kf, const struct attach_way *w)
+{
+	(void)w;
+	return kf->kprobes ? NULL : "no kprobes";
+}
+
 static const struct attach_way ways[] = {
 	{ "kfree_skb", "tp_btf", "kfree_skb_tp_btf", false, "skb/kfree_skb", tp_btf_unusable },
 	{ "kfree_skb", "raw_tp", "kfree_skb_raw_tp", false, "skb/kfree_skb", raw_tp_unusable },
@@ -70,6 +85,8 @@ static const struct attach_way ways[] = {
 	  raw_tp_unusable },
 	{ "netfilter", "nf_link", "nf_observe_", true, "links between table priorities",
 	  nf_link_unusable },
+	{ "netfilter", "fentry", "netfilter_fentry", false, "nf_hook_slow", fentry_unusable },
+	{ "netfilter", "kprobe", "netfilter_kprobe", false, "nf_hook_slow", kprobe_unusable },
 };
 
 #define WAY_COUNT (sizeof(ways) / sizeof(ways[0]))
