@@ -14,7 +14,7 @@ PKT_SIZE=64
 usage() {
 	cat <<EOF
 Usage: bench/run.sh [--smoke] [--hoptrace PATH] [--tools DIR] [--report FILE]
-                    [--before FILE] [--compare PATH] [--keep]
+                    [--before FILE] [--compare PATH] [--only LIST] [--keep]
   --smoke        one short round of every measurement (for tests)
   --hoptrace     the hoptrace binary (default build/hoptrace)
   --tools        where udpblast, runstat and floor are (default build/bench)
@@ -22,6 +22,8 @@ Usage: bench/run.sh [--smoke] [--hoptrace PATH] [--tools DIR] [--report FILE]
   --before FILE  a previous report (read at the start): its figures go beside the new ones
   --compare PATH another hoptrace binary (an older build) run in the same rounds as
                  hoptrace: its idle and traced pps ratios beside the new ones
+  --only LIST    only these measurements, comma-separated: idle, traced, cost, sweep,
+                 startup (for a quick look; the table then has gaps)
   --keep         keep the work folder (per-run outputs) for a look afterwards
 EOF
 }
@@ -89,6 +91,7 @@ TOOLS=build/bench
 REPORT=""
 BEFORE=""
 COMPARE=""
+ONLY=""
 COMPARE_WHAT=${BENCH_COMPARE_WHAT:-}
 KEEP=0
 while [ $# -gt 0 ]; do
@@ -99,6 +102,7 @@ while [ $# -gt 0 ]; do
 	--report) REPORT=$2; shift ;;
 	--before) BEFORE=$2; shift ;;
 	--compare) COMPARE=$2; shift ;;
+	--only) ONLY=$2; shift ;;
 	--keep) KEEP=1 ;;
 	-h | --help) usage; exit 0 ;;
 	*) usage >&2; exit 2 ;;
@@ -129,6 +133,8 @@ done
 for cmd in ip bpftool taskset timeout awk; do
 	command -v "$cmd" >/dev/null || die "$cmd not found (make deps)"
 done
+
+want() { [ -z "$ONLY" ] || [[ ",$ONLY," == *",$1,"* ]]; }
 
 # ---- topology and cleanup ----
 
@@ -295,6 +301,7 @@ with_before() {
 # ---- one run of each kind; each leaves OUT.send, OUT.recv and more ----
 
 RESULTS=$WORK/results
+: >"$RESULTS"
 RUN_N=0
 # next_run VAR: a fresh output prefix for one run, in VAR.
 next_run() { RUN_N=$((RUN_N + 1)); printf -v "$1" '%s/run%d' "$WORK" "$RUN_N"; }
@@ -697,7 +704,7 @@ machine_lines() {
 		"$(lscpu 2>/dev/null | awk -F': *' '/^Hypervisor vendor/ { v = $2 " guest" }
 			END { print v ? v : "no hypervisor seen" }')"
 	echo "kernel: $(uname -r) ($(uname -m))"
-	echo "hoptrace: $("$HOPTRACE" version 2>/dev/null)$(git -C "$BENCH_DIR/.." describe --always --dirty 2>/dev/null | sed 's/^/, commit /')"
+	echo "hoptrace: $HOPTRACE_ID"
 	[ -n "$COMPARE" ] && echo "compared with (--compare, same rounds): $COMPARE, $("$COMPARE" version 2>/dev/null)${COMPARE_WHAT:+, $COMPARE_WHAT}"
 	echo "traffic: UDP, $PKT_SIZE-byte payload, sendmmsg/recvmmsg, tx ns -> veth -> bridge ns -> veth -> rx ns; sender on CPU 0, receiver on CPU $((NCPU - 1))"
 	echo "runs: ${RUN_S}s each, $ROUNDS interleaved rounds (A/B/peer), $COST_ROUNDS cost rounds, $STARTUP_RUNS start-ups"
@@ -743,6 +750,8 @@ FOREIGN=$(bpftool prog show 2>/dev/null | awk '/^[0-9]+: (tracing|raw_tracepoint
 		if (t) printf "%d programs: %s", t, s }')
 
 START=$(date +%s)
+# Which hoptrace, taken now: the tree may move on while the benchmark runs.
+HOPTRACE_ID="$("$HOPTRACE" version 2>/dev/null)$(git -C "$BENCH_DIR/.." describe --always --dirty 2>/dev/null | sed 's/^/, commit /')"
 LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 read_before
 load_start
@@ -750,17 +759,29 @@ topo_up || die "cannot build the namespaces"
 log "namespaces $NS_TX, $NS_BR, $NS_RX; ${RUN_S}s runs; work in $WORK"
 run_plain "$WORK/warmup" 0 && check_run "$WORK/warmup"
 
-log "1/5 idle path ($ROUNDS rounds)"
-measure_idle
-log "3,4/5 traced path and peer ($ROUNDS rounds)"
-measure_traced
+if want idle; then
+	log "1/5 idle path ($ROUNDS rounds)"
+	measure_idle
+fi
+if want traced; then
+	log "3,4/5 traced path and peer ($ROUNDS rounds)"
+	measure_traced
+fi
 EPP=$(stat traced.hop_epp | awk '{ print $1 }')
-log "2/5 per-invocation cost ($COST_ROUNDS rounds, BPF run-time stats on)"
-measure_cost "$(awk -v k="$BUDGET_KEVS" -v e="$EPP" 'BEGIN { printf "%d", k * 1000 / e }')"
-log "3/5 loss onset sweep (${SWEEP_KEVS// /, }k ev/s)"
-measure_sweep "$EPP"
-log "5/5 start-up ($STARTUP_RUNS runs)"
-measure_startup
+# Without the traced rounds: events per packet as this version had them (8).
+[ -n "$EPP" ] && [ "$EPP" != - ] || EPP=8
+if want cost; then
+	log "2/5 per-invocation cost ($COST_ROUNDS rounds, BPF run-time stats on)"
+	measure_cost "$(awk -v k="$BUDGET_KEVS" -v e="$EPP" 'BEGIN { printf "%d", k * 1000 / e }')"
+fi
+if want sweep; then
+	log "3/5 loss onset sweep (${SWEEP_KEVS// /, }k ev/s)"
+	measure_sweep "$EPP"
+fi
+if want startup; then
+	log "5/5 start-up ($STARTUP_RUNS runs)"
+	measure_startup
+fi
 
 load_stop
 machine_lines >"$WORK/machine"

@@ -89,6 +89,9 @@ static __always_inline __u32 *track_hint_slot(__u64 skb)
 	/* One 32-bit move, so later shifts work on the copy and never on the pointer. */
 	asm volatile("%0 = %1" : "=w"(lo) : "w"((__u32)skb));
 	h = (lo >> 8) ^ (lo >> 24);
+	/* Mask after the xor: verifiers before 6.2-ish lose a register's bounds on an xor
+	 * with a non-constant, and clang would otherwise mask first. */
+	barrier_var(h);
 
 	return &track_hint[h & (TRACK_HINT_SLOTS - 1)];
 }
@@ -108,12 +111,12 @@ struct hop_site {
 	__u32 reason;
 	__u16 hook;
 	__u16 flags;
-	bool ends_life; /* kfree_skb, consume_skb: the skb is gone after this hop */
-	bool at_l3;	/* skb->data points at the network header (receive path) */
-	bool nf_entry;	/* the entry of a netfilter hook: nf_pf, nf_hook say which */
+	bool ends_life;	  /* kfree_skb, consume_skb: the skb is gone after this hop */
+	bool at_l3;	  /* skb->data points at the network header (receive path) */
+	bool nf_entry;	  /* the entry of a netfilter hook: nf_pf, nf_hook say which */
 	bool nf_unranged; /* entered through nf_hook_slow: no table positions follow */
-	bool delivers;	/* a socket reads the data here */
-	bool direct;	/* the skb pointer is BTF-typed: fields can be loaded directly */
+	bool delivers;	  /* a socket reads the data here */
+	bool direct;	  /* the skb pointer is BTF-typed: fields can be loaded directly */
 	__u8 nf_pf;
 	__u8 nf_hook;
 };

@@ -68,22 +68,26 @@ const char *enrich__hook_name(const struct hop_event *ev)
 	}
 }
 
-/* A netfilter drop happens in the node's (or pod's) IP stack, whichever device the skb
- * last had; the netfilter hook names the table in later hops. */
-static bool netfilter_drop(const struct enrich *en, const struct hop_event *ev)
+bool enrich__is_netfilter_drop(const struct enrich *en, const struct hop_event *ev)
 {
-	char buf[64];
-	const char *r = enrich__reason(en, ev, buf, sizeof(buf));
+	char buf[128];
+	const char *r;
 
-	return r && !strcmp(r, "NETFILTER_DROP");
+	if (ev->hook != HOOK_KFREE_SKB)
+		return false;
+	r = enrich__reason(en, ev, buf, sizeof(buf));
+	if (r)
+		return !strcmp(r, "NETFILTER_DROP");
+	/* Before drop reasons (5.17), nf_hook_slow's only free is its drop verdict. */
+	r = enrich__location(en, ev, buf, sizeof(buf));
+	return r && !strncmp(r, "nf_hook_slow+", 13);
 }
 
 const char *enrich__layer(struct enrich *en, const struct hop_event *ev)
 {
 	if (en->pods && podns__is_pod(en->pods, ev->netns))
 		return "pod";
-	if (ev->hook == HOOK_NF || ev->hook == HOOK_FIB ||
-	    (ev->hook == HOOK_KFREE_SKB && netfilter_drop(en, ev)))
+	if (ev->hook == HOOK_NF || ev->hook == HOOK_FIB || enrich__is_netfilter_drop(en, ev))
 		return "node";
 	if (!strcmp(ev->dev_kind, "bridge"))
 		return "bridge";

@@ -4,6 +4,7 @@
 #ifndef ENRICH_H
 #define ENRICH_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <linux/types.h>
 #include "hoptrace.h"
@@ -39,6 +40,10 @@ const char *enrich__hook_name(const struct hop_event *ev);
 /* "pod", "veth", "bridge", "overlay", "node" or "kernel": the part of the path the hop
  * belongs to, in the order operators check them. */
 const char *enrich__layer(struct enrich *en, const struct hop_event *ev);
+
+/* Whether a kfree_skb hop is a netfilter drop: by its reason, or on kernels without reasons
+ * by its location in nf_hook_slow. */
+bool enrich__is_netfilter_drop(const struct enrich *en, const struct hop_event *ev);
 
 /* The drop reason's name, or NULL when the hop carries none. */
 const char *enrich__reason(const struct enrich *en, const struct hop_event *ev, char *buf,

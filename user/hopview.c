@@ -38,14 +38,6 @@ static const char *nat_kind(const struct hop_tuple *b, const struct hop_tuple *a
 	return src ? "snat" : NULL;
 }
 
-static bool is_netfilter_drop(const struct enrich *en, const struct hop_event *ev)
-{
-	char buf[64];
-	const char *r = enrich__reason(en, ev, buf, sizeof(buf));
-
-	return r && !strcmp(r, "NETFILTER_DROP");
-}
-
 /* An nf_hook hop's verdict: dropped here when the packet's life ends next, by netfilter,
  * with the BPF side's note that it was still inside this hook. */
 static void nf_verdict(struct enrich *en, const struct packet *p, int i, struct hop_view *v)
@@ -60,7 +52,7 @@ static void nf_verdict(struct enrich *en, const struct packet *p, int i, struct 
 	next = &p->hops[i + 1].ev;
 	if (next->hook == HOOK_KFREE_SKB && (next->flags & HOP_F_NF_STATE) &&
 	    next->info.nf.pf == ev->info.nf.pf && next->info.nf.hook == ev->info.nf.hook &&
-	    is_netfilter_drop(en, next)) {
+	    enrich__is_netfilter_drop(en, next)) {
 		v->nf_dropped = true;
 		v->nf_range = netfilter__range(next->info.nf.hook, next->info.nf.pos);
 	}

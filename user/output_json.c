@@ -140,7 +140,10 @@ static void write_verdict(struct json_writer *w, const struct verdict *v)
 		json__string(w, "family", v->nf_family);
 		json__string(w, "hook", v->nf_hook);
 		json__string(w, "table", v->nf_table);
-		json__int(w, "priority", v->nf_priority);
+		if (v->nf_table)
+			json__int(w, "priority", v->nf_priority);
+		else
+			json__null(w, "priority");
 		json__string(w, "verdict", "drop");
 		json__string(w, "hooks_in_range", v->nf_chains[0] ? v->nf_chains : NULL);
 		json__object_end(w);

@@ -383,7 +383,8 @@ static void drop_privileges(struct session *s)
 		fprintf(stderr, "hoptrace: warning: could not drop capabilities: %s\n",
 			strerror(-err));
 	else if (s->opts->verbose)
-		fprintf(stderr, "hoptrace: capabilities dropped but CAP_SYS_ADMIN, CAP_SYS_PTRACE\n");
+		fprintf(stderr,
+			"hoptrace: capabilities dropped but CAP_SYS_ADMIN, CAP_SYS_PTRACE\n");
 }
 
 static int start_command(struct session *s, pid_t *child)

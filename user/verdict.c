@@ -185,11 +185,14 @@ void verdict__describe(const struct verdict *v, char *buf, size_t size)
 	}
 	n = snprintf(buf, size, "DROPPED in %s (%s): %s at %s", v->layer, where,
 		     v->reason ? v->reason : "reason unknown", v->location[0] ? v->location : "?");
-	if (v->nf && n > 0 && (size_t)n < size)
+	if (v->nf && v->nf_table && n > 0 && (size_t)n < size)
 		n += snprintf(buf + n, size - n, "; netfilter %s %s, table %s (priority %d)%s%s%s",
-			      v->nf_family, v->nf_hook, or_dash(v->nf_table), v->nf_priority,
+			      v->nf_family, v->nf_hook, v->nf_table, v->nf_priority,
 			      v->nf_chains[0] ? " [" : "", v->nf_chains,
 			      v->nf_chains[0] ? "]" : "");
+	else if (v->nf && n > 0 && (size_t)n < size)
+		n += snprintf(buf + n, size - n, "; netfilter %s %s (table not known here)",
+			      v->nf_family, v->nf_hook);
 	if (v->ct_insert_fail && n > 0 && (size_t)n < size)
 		n += snprintf(buf + n, size - n, "; ct_insert_fail: conntrack refused the entry");
 	if (v->ct_table_full && n > 0 && (size_t)n < size)

@@ -1,0 +1,163 @@
+#!/usr/bin/env bash
+# Judges what tests/vmtest/guest.sh left in OUTDIR against tests/vmtest/expect-<kernel>.json
+# and prints one PASS/FAIL line per case (as the end-to-end tests do), with the reasons
+# under each failure. Runs on the host, where jq is cheap.
+# Usage: check.sh LABEL EXPECT.json OUTDIR   (exit status: number of failed cases, capped)
+set -u
+label=$1 expect=$2 out=$3
+failed=0
+cases=(plan closed_port netfilter_drop vxlan)
+
+# problems CASE JQ-PROGRAM [JQ-ARGS...]: runs the program over CASE.jsonl (slurped), with
+# the expectation as $e and the namespace names as $n1, $n2; prints the problems it lists.
+problems() {
+	local name=$1 prog=$2
+	shift 2
+	jq -r -s --slurpfile exp "$expect" --arg n1 "$N1" --arg n2 "$N2" "$@" \
+		"\$exp[0] as \$e | $prog | .[]" "$out/$name.jsonl" 2>&1
+}
+
+# The trace itself must have run: its exit status, and any attach error. Returns 1 when it
+# did not run, so the case says why once instead of listing every missing hop.
+trace_problems() {
+	local name=$1 rc
+	rc=$(cat "$out/$name.rc" 2>/dev/null) || { echo "not run (the guest stopped first)"; return 1; }
+	grep 'attach failed' "$out/$name.err"
+	[ "$rc" = 0 ] && return 0
+	echo "hoptrace exited $rc:"
+	grep '^hoptrace: \|^libbpf: ' "$out/$name.err" | head -6
+	return 1
+}
+
+# The end of libbpf's log for the program that failed to load: the verifier's last words,
+# or the CO-RE relocation that failed.
+verifier_summary() {
+	local log=$1
+	[ -s "$log" ] || return 0
+	echo "libbpf's log (hoptrace -vv), the end of it:"
+	grep -B10 -- '-- END PROG LOAD LOG --' "$log" | tail -11 | cut -c1-150
+	grep "prog '.*': failed\|no matching targets\|CO-RE.*fail\|unknown#195896080" "$log" |
+		head -4 | cut -c1-150
+}
+
+# One dropped packet to $port, with the reason, location (function), namespace, layer and
+# netfilter attribution that the expectation's $case entry names.
+drop_prog() {
+	cat <<-'EOF'
+		[.[] | select(.type == "packet" and .fate == "dropped" and .flow_tuple.dport == $port)]
+		  as $d
+		| $e[$case] as $x
+		| if ($d | length) != 1 then
+			["expected 1 dropped packet, got \($d | length)"]
+		  else $d[0].drop as $g | [
+			(if $g.reason != $x.reason then
+				"reason \($g.reason) (expected \($x.reason))" else empty end),
+			(if ($g.location // "" | startswith($x.location + "+") | not) then
+				"location \($g.location) (expected \($x.location)+...)" else empty end),
+			(if $g.netns_name != $n1 then
+				"namespace \($g.netns_name) (expected \($n1))" else empty end),
+			(if $x.layer and $g.layer != $x.layer then
+				"layer \($g.layer) (expected \($x.layer))" else empty end),
+			(if ($x | has("nf")) and $x.nf == null and $g.nf != null then
+				"netfilter attribution \($g.nf | tojson) where the kernel has no way to give it"
+			 else empty end),
+			($x.nf // {} | to_entries[] | select($g.nf[.key] != .value)
+				| "nf.\(.key) \($g.nf[.key]) (expected \(.value))")
+		  ] end
+	EOF
+}
+
+case_closed_port() {
+	trace_problems closed_port || return
+	problems closed_port "$(drop_prog)" --argjson port 9 --arg case closed_port
+}
+
+case_netfilter_drop() {
+	trace_problems netfilter_drop || return
+	problems netfilter_drop "$(drop_prog)" --argjson port 9999 --arg case netfilter_drop
+}
+
+case_vxlan() {
+	trace_problems vxlan || return
+	problems vxlan '
+		[.[] | select(.type == "hop")] as $h
+		| [.[] | select(.type == "packet" and .fate == "delivered"
+			and .flow_tuple.src == "10.244.1.2" and .flow_tuple.dst == "10.244.2.2")] as $p
+		| [
+		(if [$h[] | select(.hook == "vxlan_encap" and .netns_name == $n1
+			and .layer == "overlay" and .vxlan.vni == $e.vxlan.vni
+			and .vxlan.outer.dport == 4789 and .vxlan.outer.dst == "172.31.77.2")]
+			| length < 1 then "no vxlan_encap hop on node 1 (VNI \($e.vxlan.vni))"
+		 else empty end),
+		(if [$h[] | select(.hook == "vxlan_decap" and .netns_name == $n2
+			and .layer == "overlay" and .vxlan.vni == $e.vxlan.vni)] | length < 1
+			then "no vxlan_decap hop on node 2" else empty end),
+		(if [$p[] | select(.reply == false)] | length < 1
+			then "the echo request was not delivered" else empty end),
+		(if [$p[] | select(.reply == true)] | length < 1
+			then "the echo reply was not delivered" else empty end)
+		]'
+}
+
+# The plan: features and the method of every hook as `hooks --json` gives them, then the
+# hook lines of the vxlan trace's -v log, which say what really attached.
+case_plan() {
+	jq -r --slurpfile exp "$expect" '$exp[0] as $e | .features as $f
+		| ([.hooks[] | {key: .hook, value: .method}] | from_entries) as $got
+		| ($e.features | to_entries[] | select($f[.key] != .value)
+			| "feature \(.key): \($f[.key]) (expected \(.value))"),
+		  (($e.hooks | keys) - ($got | keys) | .[] | "hook \(.) missing from the plan"),
+		  (($got | keys) - ($e.hooks | keys) | .[] | "hook \(.) not in the expectation"),
+		  ($e.hooks | to_entries[] | . as $h | select($got | has($h.key)) | select($got[.key] != .value)
+			| "hook \(.key): \($got[.key] // "none") (expected \(.value // "none"))"),
+		  (.hooks[] | select(.attach_error) | "hook \(.hook): \(.attach_error)")' \
+		"$out/hooks.json" 2>&1
+	if ! trace_problems vxlan; then
+		verifier_summary "$out/vxlan-vv.err"
+		return
+	fi
+	while read -r hook method; do
+		if [ "$method" = - ]; then
+			grep -q "^hoptrace: hook $hook skipped: no way to attach" "$out/vxlan.err" ||
+				echo "hook $hook: no \"skipped: no way to attach\" line in the -v log"
+		else
+			grep -q "^hoptrace: hook $hook via $method " "$out/vxlan.err" ||
+				echo "hook $hook: no \"via $method\" line in the -v log"
+		fi
+	done < <(jq -r '.hooks | to_entries[] | "\(.key) \(.value // "-")"' "$expect")
+}
+
+run() {
+	local name=$1 log
+	log=$("case_$name" 2>&1)
+	if [ -z "$log" ]; then
+		echo "PASS e2e vmtest_${label}_$name"
+	else
+		echo "FAIL e2e vmtest_${label}_$name"
+		printf '%s\n' "$log" | awk '!seen[$0]++' | sed 's/^/    /' | head -30
+		failed=$((failed + 1))
+	fi
+}
+
+if [ ! -r "$expect" ]; then
+	echo "FAIL e2e vmtest_${label}_plan"
+	echo "    no expectation file $expect"
+	exit 1
+fi
+if [ ! -r "$out/names" ]; then
+	for c in "${cases[@]}"; do
+		echo "FAIL e2e vmtest_${label}_$c"
+		echo "    not run: the guest left no results in $out"
+	done
+	exit 4
+fi
+. "$out/names"
+if [ ! -e "$out/topology.ok" ]; then
+	echo "FAIL e2e vmtest_${label}_topology"
+	sed 's/^/    /' "$out/topology.err" | head -20
+	failed=1
+fi
+for c in "${cases[@]}"; do
+	run "$c"
+done
+exit $((failed > 100 ? 100 : failed))

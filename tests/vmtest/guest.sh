@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# Runs inside a vmtest guest (or, for KERNELS=host, on this machine): loads the modules,
+# records the attach plan, builds two nodes joined by a VXLAN overlay in namespaces it
+# creates, and traces three commands. It judges nothing: the host reads OUTDIR
+# (tests/vmtest/check.sh), because every fork and exec costs ~30x more under TCG.
+# Usage: guest.sh OUTDIR   (HOPTRACE: the binary; PREFIX: namespace name prefix)
+set -u
+out=$1
+hoptrace=${HOPTRACE:-build/hoptrace}
+prefix=${PREFIX:-vt}
+N1=$prefix-n1 N2=$prefix-n2 P1=$prefix-p1 P2=$prefix-p2
+POD1=10.244.1.2 POD2=10.244.2.2 NODE1=10.244.1.1
+
+mkdir -p "$out" || exit 1
+# Seconds since the guest booted at each step (bash built-ins only: no fork).
+stamp() { local up; read -r up _ </proc/uptime; printf '%s %s\n' "$1" "$up" >>"$out/timing"; }
+: >"$out/timing"
+stamp start
+cleanup() { for ns in "$P1" "$P2" "$N1" "$N2"; do ip netns del "$ns" 2>/dev/null; done; }
+# In a guest the namespaces go with the VM; deleting them costs seconds under TCG.
+[ -n "${VMTEST_GUEST:-}" ] || trap cleanup EXIT
+printf 'N1=%s N2=%s P1=%s P2=%s\n' "$N1" "$N2" "$P1" "$P2" >"$out/names"
+read -r _ _ release _ </proc/version
+printf '%s\n' "$release" >"$out/release"
+cp /proc/version "$out/version"
+
+# Debian's kernels have these as modules; a kernel with them built in makes modprobe fail
+# harmlessly. iptables-nft loads the rest (nft_compat, xt_*) through kernel auto-loading.
+modprobe -a veth vxlan bridge nf_tables nft_compat xt_tcpudp 2>"$out/modprobe.err"
+
+stamp modules
+"$hoptrace" hooks >"$out/hooks.txt" 2>&1
+"$hoptrace" hooks --json >"$out/hooks.json" 2>>"$out/hooks.txt"
+
+# node_batch N: node N's devices and routes, as one `ip -batch` in its namespace.
+node_batch() {
+	local n=$1 other=$((3 - $1))
+	cat <<-EOF
+		link set lo up
+		addr add 172.31.77.$n/24 dev ul0
+		link set ul0 up
+		link add cni0 type bridge
+		addr add 10.244.$n.1/24 dev cni0
+		link set cni0 up
+		link set veth0 master cni0 up
+		link add vx0 type vxlan id 42 local 172.31.77.$n remote 172.31.77.$other dstport 4789 dev ul0
+		addr add 10.99.0.$n/24 dev vx0
+		link set vx0 up
+		route add 10.244.$other.0/24 via 10.99.0.$other dev vx0
+	EOF
+}
+
+pod_batch() {
+	cat <<-EOF
+		link set lo up
+		addr add 10.244.$1.2/24 dev eth0
+		link set eth0 up
+		route add default via 10.244.$1.1
+	EOF
+}
+
+# The topology of tests/e2e/test_overlay.sh: an underlay veth between the nodes, a bridge
+# and a pod on each, VXLAN (VNI 42) between them.
+topology_up() {
+	ip -b - <<-EOF || return 1
+		netns add $N1
+		netns add $N2
+		netns add $P1
+		netns add $P2
+		link add ul0 netns $N1 type veth peer name ul0 netns $N2
+		link add veth0 netns $N1 type veth peer name eth0 netns $P1
+		link add veth0 netns $N2 type veth peer name eth0 netns $P2
+	EOF
+	node_batch 1 | ip -n "$N1" -b - || return 1
+	node_batch 2 | ip -n "$N2" -b - || return 1
+	pod_batch 1 | ip -n "$P1" -b - || return 1
+	pod_batch 2 | ip -n "$P2" -b - || return 1
+	ip netns exec "$N1" sysctl -qw net.ipv4.ip_forward=1 || return 1
+	ip netns exec "$N2" sysctl -qw net.ipv4.ip_forward=1 || return 1
+	# Datagram ICMP sockets, as unprivileged pods use: a root ping's raw socket would
+	# have the kernel free the original echo reply with NO_SOCKET.
+	ip netns exec "$P1" sysctl -qw net.ipv4.ping_group_range="0 2147483647" || return 1
+	# Warm the neighbour caches so no traced packet waits behind ARP.
+	ip netns exec "$P1" ping -c1 -W5 -q $POD2 >/dev/null
+}
+
+# trace CASE HOPTRACE-ARGS... -- COMMAND...: OUTDIR/CASE.jsonl, .err and .rc.
+trace() {
+	local name=$1
+	shift
+	"$hoptrace" --json -q "$@" >"$out/$name.jsonl" 2>"$out/$name.err"
+	echo $? >"$out/$name.rc"
+	stamp "$name"
+}
+
+stamp plan
+if ! topology_up >"$out/topology.err" 2>&1; then
+	echo "guest: topology failed:" >&2
+	cat "$out/topology.err" >&2
+	exit 1
+fi
+echo ok >"$out/topology.ok"
+stamp topology
+
+# -v: the hook lines on stderr show what really attached (the plan case checks them).
+trace vxlan -v --netns "$N1" --netns "$N2" --pod-ip $POD1 -- \
+	ip netns exec "$P1" ping -c1 -W2 $POD2
+# A failed load: keep libbpf's log (verifier, CO-RE relocations) for the report.
+read -r rc <"$out/vxlan.rc"
+if [ "$rc" != 0 ] && grep -q "loading BPF programs" "$out/vxlan.err"; then
+	"$hoptrace" -vv --pod-ip $POD1 -- true >/dev/null 2>"$out/vxlan-vv.err"
+fi
+trace closed_port --pod-ip $POD1 --proto udp --port 9 -- \
+	ip netns exec "$P1" bash -c "echo knock >/dev/udp/$NODE1/9"
+ip netns exec "$N1" iptables -w -A FORWARD -d $POD2 -p udp --dport 9999 -j DROP \
+	2>"$out/iptables.err"
+trace netfilter_drop --netns "$N1" --netns "$N2" --pod-ip $POD1 -- \
+	ip netns exec "$P1" bash -c "echo drop-me >/dev/udp/$POD2/9999"
+exit 0
