@@ -34,13 +34,15 @@ else
 	echo "SKIP e2e all: end-to-end tests need root (real BPF, real namespaces)" | tee -a "$log"
 fi
 
-# make test also runs the suite again under AddressSanitizer and UBSan, and each fuzz
-# target briefly; their lines are counted here, under names of their own.
+# make test also runs the suite again under AddressSanitizer and UBSan, each fuzz target
+# briefly, and the kernel matrix; their lines are counted here, under names of their own.
 if [ "${HOPTRACE_TEST_EXTRAS:-0}" = 1 ]; then
 	run sanitize bash -c 'HOPTRACE_TEST_EXTRAS=0 make -s --no-print-directory sanitize 2>&1 |
 		sed -u -e "s/^\(PASS\|FAIL\|SKIP\) \([a-z]*\) /\1 \2-asan /" -e "/^[0-9]* passed, /d"
 		exit ${PIPESTATUS[0]}'
 	run fuzz_smoke make -s --no-print-directory fuzz-smoke
+	# The same binary under Debian's 5.10, 6.1 and 6.12 kernels (qemu, docs/kernels.md).
+	run vmtest make -s --no-print-directory vmtest KERNELS="${VMTEST_KERNELS:-5.10 6.1 6.12}"
 fi
 
 passed=$(grep -c '^PASS' "$log")
