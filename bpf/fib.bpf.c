@@ -6,15 +6,24 @@
 
 extern const volatile bool cfg_fib_table_is_ptr; /* older kernels pass struct fib_table * */
 
-static __always_inline bool flow_tuple(struct hop_tuple *t, const struct flowi4 *flp)
+/* direct: the tp_btf program holds a trusted flowi4 and loads its fields plainly; raw_tp
+ * reads them with probe reads. Every route lookup of the node comes through here. */
+static __always_inline bool flow_tuple(struct hop_tuple *t, const struct flowi4 *flp, bool direct)
 {
-	__u8 proto = BPF_CORE_READ(flp, __fl_common.flowic_proto);
+	__u8 proto;
 
 	t->family = HOP_AF_INET;
+	if (direct) {
+		proto = flp->__fl_common.flowic_proto;
+		*(__u32 *)t->saddr = flp->saddr;
+		*(__u32 *)t->daddr = flp->daddr;
+	} else {
+		proto = BPF_CORE_READ(flp, __fl_common.flowic_proto);
+		/* Explicit sizes: READ_INTO on an array would copy one element. */
+		bpf_core_read(t->saddr, 4, &flp->saddr);
+		bpf_core_read(t->daddr, 4, &flp->daddr);
+	}
 	t->proto = proto;
-	/* Explicit sizes: READ_INTO on an array would copy one element. */
-	bpf_core_read(t->saddr, 4, &flp->saddr);
-	bpf_core_read(t->daddr, 4, &flp->daddr);
 	if (proto == IPPROTO_TCP || proto == IPPROTO_UDP || proto == IPPROTO_SCTP) {
 		t->sport = __builtin_bswap16(BPF_CORE_READ(flp, uli.ports.sport));
 		t->dport = __builtin_bswap16(BPF_CORE_READ(flp, uli.ports.dport));
@@ -60,14 +69,14 @@ static __always_inline void fill_fib(struct hop_event *e, __u64 table,
 }
 
 static __always_inline int on_fib_lookup(__u64 tb, const struct flowi4 *flp,
-					 const struct fib_nh_common *nhc, int err)
+					 const struct fib_nh_common *nhc, int err, bool direct)
 {
 	struct hop_tuple t __attribute__((aligned(8))) = {};
 	struct hop_event *e;
 	__u64 skb, table;
 	bool failed;
 
-	if (!flp || !flow_tuple(&t, flp))
+	if (!flp || !flow_tuple(&t, flp, direct))
 		return 0;
 	table = cfg_fib_table_is_ptr ? BPF_CORE_READ((struct fib_table *)tb, tb_id) : tb;
 	failed = hop_fib_failed(table, err);
@@ -98,15 +107,14 @@ static __always_inline int on_fib_lookup(__u64 tb, const struct flowi4 *flp,
 }
 
 SEC("tp_btf/fib_table_lookup")
-int BPF_PROG(fib_lookup_tp_btf)
+int BPF_PROG(fib_lookup_tp_btf, __u64 tb, const struct flowi4 *flp)
 {
-	return on_fib_lookup(ctx[0], (const struct flowi4 *)ctx[1],
-			     (const struct fib_nh_common *)ctx[2], (int)ctx[3]);
+	return on_fib_lookup(tb, flp, (const struct fib_nh_common *)ctx[2], (int)ctx[3], true);
 }
 
 SEC("raw_tp/fib_table_lookup")
 int BPF_PROG(fib_lookup_raw_tp)
 {
 	return on_fib_lookup(ctx[0], (const struct flowi4 *)ctx[1],
-			     (const struct fib_nh_common *)ctx[2], (int)ctx[3]);
+			     (const struct fib_nh_common *)ctx[2], (int)ctx[3], false);
 }

@@ -20,8 +20,9 @@ static __always_inline int nf_observe(struct bpf_nf_ctx *ctx, __u8 pos)
 			.at_l3 = true,
 			.direct = true,
 			.nf_entry = true,
-			.nf_pf = BPF_CORE_READ(state, pf),
-			.nf_hook = BPF_CORE_READ(state, hook),
+			/* Plain loads: the context's state is a trusted pointer. */
+			.nf_pf = state->pf,
+			.nf_hook = state->hook,
 		};
 
 		hop_observe(skb, &site);
