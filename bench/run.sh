@@ -53,6 +53,9 @@ stats_snapshot() {
 	[ -n "${BENCH_FLOOR_PID:-}" ] && prog_stats "$BENCH_FLOOR_PID"
 }
 
+# CPU ticks (user + system) the process PID has used itself, children apart.
+cpu_ticks() { awk '{ sub(/.*\) /, ""); print $12 + $13 }' "/proc/$1/stat" 2>/dev/null; }
+
 # traffic OUT RATE STATS: receiver in the rx namespace, sender in the tx namespace for
 # BENCH_RUN_S seconds (RATE 0: flat out). Results go to OUT.send, OUT.recv and, with
 # STATS=1, the parent's program counters before and after to OUT.stats0/OUT.stats1.
@@ -70,10 +73,12 @@ traffic() {
 	done
 	[ -e "$ready" ] || { kill "$rpid" 2>/dev/null; echo "receiver not ready" >>"$out.err"; return 1; }
 	[ "$stats" = 1 ] && stats_snapshot >"$out.stats0"
+	cpu_ticks "$PPID" >"$out.cpu0"
 	$BENCH_PIN_TX ip netns exec "$BENCH_NS_TX" "$BENCH_TOOLS/udpblast" send \
 		--addr "$BENCH_DST:$UDP_PORT" --size "$PKT_SIZE" --duration "$BENCH_RUN_S" \
 		--rate "$rate" >"$out.send" 2>>"$out.err"
 	[ "$stats" = 1 ] && stats_snapshot >"$out.stats1"
+	cpu_ticks "$PPID" >"$out.cpu1"
 	wait "$rpid"
 }
 
@@ -208,7 +213,7 @@ load_sampler() {
 	proc_ticks >"$WORK/ticks.prev"
 	while sleep 5; do
 		proc_ticks >"$WORK/ticks.cur"
-		awk 'NR == FNR { p[$1] = $2; next }
+		awk 'FILENAME == ARGV[1] { p[$1] = $2; next }
 			{ d = $2 - ($1 in p ? p[$1] : 0); if (d > 0) print $3, d }' \
 			"$WORK/ticks.prev" "$WORK/ticks.cur" >>"$WORK/foreign"
 		mv "$WORK/ticks.cur" "$WORK/ticks.prev"
@@ -292,7 +297,7 @@ with_before() {
 	touch "$WORK/before.tsv"
 	awk -F'\t' -v OFS='\t' -v as="$BEFORE_AS" "$ROW_KEY"'
 		BEGIN { split(as, a, "\t"); alias[a[1]] = a[2] }
-		NR == FNR { b[$1] = $2; next }
+		FILENAME == ARGV[1] { b[$1] = $2; next }
 		{ k = row_key($1)
 			if (k in alias) k = alias[k]
 			$6 = (k in b) ? b[k] : ""; print }' "$WORK/before.tsv" "$1"
@@ -359,6 +364,11 @@ run_bpftrace() {
 }
 
 pps_of() { field "$1.recv" pps; }
+# The tracer's own CPU time over the traffic window, as a share of one CPU.
+cpu_of() {
+	awk -v hz="$(getconf CLK_TCK)" -v s="$RUN_S" 'NR == 1 { a = $1 } NR == 2 { b = $1 }
+		END { print (b - a) / hz / s }' "$1.cpu0" "$1.cpu1"
+}
 sent_of() { field "$1.send" sent; }
 check_run() { [ -s "$1.recv" ] && [ -s "$1.send" ] || { sed 's/^/  /' "$1.err" >&2; die "run $1 failed"; }; }
 
@@ -427,6 +437,7 @@ measure_traced() {
 		[ -n "$ev" ] || die "no summary from hoptrace in $h"
 		record traced.hop_evps "$(awk -v e="$ev" -v s="$RUN_S" 'BEGIN { print e / s }')"
 		record traced.hop_lost "$lost"
+		record traced.hop_cpu "$(cpu_of "$h")"
 		record_pair text "$ev" "$lost"
 		record traced.hop_epp "$(awk -v e="$ev" -v l="$lost" -v n="$(sent_of "$h")" \
 			'BEGIN { print (e + l) / n }')"
@@ -477,10 +488,16 @@ floor_stop() {
 }
 
 # record_cost KIND OUT: per program, raw ns/run and net of the floor of the same run.
+# A program that ran less than once per ten packets sent ran for other traffic (other
+# users' tests on the machine: drops, TCP reads): it is named apart, not measured.
 record_cost() {
-	local kind=$1 out=$2 floor name ns cnt
+	local kind=$1 out=$2 floor name ns cnt sent
 	[ -s "$out.stats0" ] && [ -s "$out.stats1" ] || die "no BPF program counters read ($out)"
-	stats_delta "$out" >"$out.cost"
+	sent=$(sent_of "$out")
+	stats_delta "$out" | awk -v n="$sent" -v other="$out.other" '
+		$1 == "bench_floor" || $3 >= 0.1 * n { print; next }
+		{ print $1 >>other }' >"$out.cost"
+	[ -s "$out.other" ] && sort -u "$out.other" | sed "s/^/cost.other /" >>"$RESULTS"
 	floor=$(awk '$1 == "bench_floor" { print $2 }' "$out.cost")
 	[ -n "$floor" ] || die "no floor measured ($out)"
 	record "cost.floor" "$floor"
@@ -535,6 +552,7 @@ measure_sweep() {
 				record "sweep.$sink.$kevs.offered" "$(awk -v e="$ev" \
 					-v l="$lost" -v s="$RUN_S" 'BEGIN { print (e + l) / s }')"
 				record "sweep.$sink.$kevs.lost" "$lost"
+				record "sweep.$sink.$kevs.cpu" "$(cpu_of "$out")"
 				record_pair "$sink" "$ev" "$lost"
 			done
 		done
@@ -576,6 +594,7 @@ fmt() {
 		else if (k == "ms") printf "%.0f ms", v * 1000
 		else if (k == "mb") printf "%.1f MiB", v / 1024
 		else if (k == "ns") printf "%.0f ns", v
+		else if (k == "pct") printf "%.0f%%", v * 100
 		else printf "%.0f", v }'
 }
 
@@ -614,17 +633,18 @@ loss_row() {
 # Loss onset per sink: the lowest offered rate of the sweep that lost events, and the
 # highest that did not.
 onset_rows() {
-	local sink=$1 kevs off lost ok="-" bad="none"
+	local sink=$1 kevs off lost cpu ok="-" bad="none"
 	for kevs in $SWEEP_KEVS; do
 		read -r off _ _ _ <<<"$(stat "sweep.$sink.$kevs.offered")"
 		read -r _ _ lost _ <<<"$(stat "sweep.$sink.$kevs.lost")"
+		read -r cpu _ _ _ <<<"$(stat "sweep.$sink.$kevs.cpu")"
 		if [ "$lost" = 0 ]; then
 			ok=$(fmt "$off" k)
 		elif [ "$bad" = none ]; then
 			bad=$(fmt "$off" k)
 		fi
 		printf '%s\t%s\t%s\t%s\t%s\n' "     $sink sink, ${kevs}k ev/s asked: offered, lost" \
-			"$(fmt "$off" k)" "lost $lost" "" ""
+			"$(fmt "$off" k)" "lost $lost, hoptrace at $(fmt "$cpu" pct) of a CPU" "" ""
 	done
 	printf '%s\t%s\t%s\t%s\t%s\n' "   $sink sink: loss starts at (offered ev/s)" "$bad" \
 		"highest lossless $ok" "reported" ""
@@ -649,6 +669,11 @@ build_table() {
 	echo -e "   ns per run net of the floor, non-matching path (--netns)\t\t\t\t"
 	cost_rows nonmatch "≤ 60 ns" "<=" 60
 	row "   all programs: runs per packet, non-matching" cost.nonmatch_runs_pp ratio
+	local other
+	other=$(awk '$1 == "cost.other" { if (!s[$2]++) o = o (o ? ", " : "") $2 } END { print o }' \
+		"$RESULTS")
+	[ -n "$other" ] &&
+		echo -e "   ran only for others' traffic (not measured): $other\t\t\t\t"
 	row "   all programs: ns per packet net, non-matching" cost.nonmatch_ns_pp ns
 	row "   without nf links on the path: runs per packet" cost.nonmatch_default_runs_pp ratio
 	row "   without nf links on the path: ns per packet net" cost.nonmatch_default_ns_pp ns
@@ -659,8 +684,9 @@ build_table() {
 	row "   baseline pps (traced rounds)" traced.base_pps k
 	row "   events/s consumed by user space" traced.hop_evps k
 	row "   lost events per ${RUN_S}s run, flat out" traced.hop_lost int
+	row "   hoptrace's own CPU, share of one CPU" traced.hop_cpu pct
 	row "   events per packet" traced.hop_epp ratio
-	if [ -n "$COMPARE" ]; then
+	if [ -n "$COMPARE" ] && want traced; then
 		row "   older build, same rounds: pps ratio" traced.cmp_ratio ratio
 		row "   older build: events per packet" traced.cmp_epp ratio
 	fi
@@ -716,7 +742,7 @@ machine_lines() {
 		cat "$WORK/before.head"
 	fi
 	echo "attach plan:"
-	"$HOPTRACE" hooks | sed -n '/^hooks:/,$p' | tail -n +2
+	cat "$WORK/plan"
 }
 
 write_report() {
@@ -753,6 +779,9 @@ START=$(date +%s)
 # Which hoptrace, taken now: the tree may move on while the benchmark runs.
 HOPTRACE_ID="$("$HOPTRACE" version 2>/dev/null)$(git -C "$BENCH_DIR/.." describe --always --dirty 2>/dev/null | sed 's/^/, commit /')"
 LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
+"$HOPTRACE" hooks 2>"$WORK/plan.err" | sed -n '/^hooks:/,$p' | tail -n +2 >"$WORK/plan"
+[ -s "$WORK/plan" ] ||
+	echo "  (hoptrace hooks said nothing: $(head -n 1 "$WORK/plan.err"))" >"$WORK/plan"
 read_before
 load_start
 topo_up || die "cannot build the namespaces"
