@@ -38,7 +38,7 @@ static void print_view(struct text_sink *ts, const struct hop *first, const stru
 {
 	struct enrich *en = ts->base.en;
 	const struct hop_event *ev = &v->hop->ev;
-	char ns[48], dev[48], details[320];
+	char ns[48], dev[48], details[320], len[16];
 	double us = (double)(ev->ts_ns - first->ev.ts_ns) / 1000.0;
 
 	if (ev->ifname[0] && ev->dev_kind[0])
@@ -46,11 +46,16 @@ static void print_view(struct text_sink *ts, const struct hop *first, const stru
 	else
 		snprintf(dev, sizeof(dev), "%s", ev->ifname[0] ? ev->ifname : "-");
 	hopview__details(en, v, details, sizeof(details));
+	len[0] = 0;
+	if (v->kind == HOP_VIEW_KERNEL && ev->hook != HOOK_FIB)
+		snprintf(len, sizeof(len), "len %u", ev->len);
 	fprintf(ts->base.f, "    %+12.3fus  %-14s %-20s %-14s %-8s", us,
 		netns_label(en, ev->netns, ns, sizeof(ns)), dev, v->name, v->layer);
-	if (v->kind == HOP_VIEW_KERNEL && ev->hook != HOOK_FIB)
-		fprintf(ts->base.f, " len %-5u", ev->len);
-	fprintf(ts->base.f, "%s%s\n", details[0] ? "  " : "", details);
+	/* The details line up in one column; no trailing blanks when there are none. */
+	if (details[0])
+		fprintf(ts->base.f, " %-9s  %s\n", len, details);
+	else
+		fprintf(ts->base.f, " %s\n", len);
 }
 
 static int text_packet(struct sink *s, const struct packet *p)
