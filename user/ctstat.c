@@ -1,15 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /* /proc/net/stat/nf_conntrack and the nf_conntrack_count/max sysctls are per network
  * namespace as seen by the reader: enter the namespace, read, come back. */
-#define _GNU_SOURCE
-#include <fcntl.h>
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include "coverage.h"
 #include "ctstat.h"
+#include "nsenter.h"
 
 static __u64 read_number(const char *path)
 {
@@ -77,21 +75,17 @@ static void read_here(struct ctstat_counts *c)
 	c->max = read_number("/proc/sys/net/netfilter/nf_conntrack_max");
 }
 
+static int read_here_fn(void *ctx)
+{
+	read_here(ctx);
+	return 0;
+}
+
 static void read_in(const char *path, struct ctstat_counts *c)
 {
-	int home = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
 	memset(c, 0, sizeof(*c));
-	if (home >= 0 && fd >= 0 && !setns(fd, CLONE_NEWNET)) {
-		read_here(c);
-		if (setns(home, CLONE_NEWNET))
-			perror("hoptrace: returning to the initial network namespace");
-	}
-	if (fd >= 0)
-		close(fd);
-	if (home >= 0)
-		close(home);
+	if (nsenter__run(path, read_here_fn, c))
+		memset(c, 0, sizeof(*c));
 }
 
 struct ctstat *ctstat__start(const struct coverage *cov)

@@ -4,9 +4,7 @@
  * covered namespace with setns(2), link, and come back. */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,9 +15,8 @@
 #include <bpf/libbpf.h>
 #include "hoptrace.h"
 #include "netfilter.h"
+#include "nsenter.h"
 
-#define HOP_BPF_PROG_TYPE_NETFILTER 32
-#define HOP_BPF_NETFILTER 45
 #define NFPROTO_IPV4 2
 #define NFPROTO_IPV6 10
 #define NF_INET_NUMHOOKS 5
@@ -209,43 +206,33 @@ static int link_here(struct nf_links *l, struct bpf_object *obj)
 	return 0;
 }
 
-static int link_in(struct nf_links *l, struct bpf_object *obj, const char *path, int home)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC), err;
+struct link_job {
+	struct nf_links *links;
+	struct bpf_object *obj;
+};
 
-	if (fd < 0)
-		return -errno;
-	if (setns(fd, CLONE_NEWNET)) {
-		err = -errno;
-		close(fd);
-		return err;
-	}
-	err = link_here(l, obj);
-	if (setns(home, CLONE_NEWNET) && !err)
-		err = -errno;
-	close(fd);
-	if (!err)
-		l->netns++;
-	return err;
+static int link_fn(void *ctx)
+{
+	struct link_job *job = ctx;
+
+	return link_here(job->links, job->obj);
 }
 
 struct nf_links *netfilter__attach(struct bpf_object *obj, const char *const *netns_paths,
 				   int count)
 {
 	struct nf_links *l = calloc(1, sizeof(*l));
-	int home = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	struct link_job job = { l, obj };
 	int err = l ? 0 : -ENOMEM;
 
-	if (home < 0)
-		err = -errno;
 	for (int i = 0; i < count && !err; i++) {
-		err = link_in(l, obj, netns_paths[i], home);
+		err = nsenter__run(netns_paths[i], link_fn, &job);
 		if (err)
 			fprintf(stderr, "hoptrace: netfilter links in %s: %s\n", netns_paths[i],
 				strerror(-err));
+		else
+			l->netns++;
 	}
-	if (home >= 0)
-		close(home);
 	if (err) {
 		netfilter__detach(l);
 		return NULL;

@@ -10,6 +10,11 @@
 
 struct bpf_object;
 
+/* Not in libbpf 1.1's headers: BPF netfilter programs and links arrived in Linux 6.4
+ * (84601d6ee68a). */
+#define HOP_BPF_PROG_TYPE_NETFILTER 32
+#define HOP_BPF_NETFILTER 45
+
 /* The range after observation position pos: the table whose standard priority lies there. */
 struct nf_range {
 	const char *table; /* "raw", "conntrack", "mangle", "nat (dst)", "filter", ... */

@@ -4,9 +4,7 @@
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
-#include <sched.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -15,6 +13,7 @@
 #include <linux/netfilter/nfnetlink_hook.h>
 #include <linux/netlink.h>
 #include "nfhooks.h"
+#include "nsenter.h"
 
 struct hook_request {
 	struct nlmsghdr nh;
@@ -178,24 +177,25 @@ static int between_here(__u8 pf, __u8 hook, int from, int to, char *buf, size_t 
 	return err;
 }
 
+struct between {
+	__u8 pf, hook;
+	int from, to;
+	char *buf;
+	size_t size;
+};
+
+static int between_fn(void *ctx)
+{
+	struct between *b = ctx;
+
+	return between_here(b->pf, b->hook, b->from, b->to, b->buf, b->size);
+}
+
 int nfhooks__between(const char *netns_path, __u8 pf, __u8 hook, int from, int to, char *buf,
 		     size_t size)
 {
-	int home = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
-	int fd = open(netns_path, O_RDONLY | O_CLOEXEC);
-	int ret = -EINVAL;
+	struct between b = { pf, hook, from, to, buf, size };
 
 	buf[0] = 0;
-	if (home >= 0 && fd >= 0 && !setns(fd, CLONE_NEWNET)) {
-		ret = between_here(pf, hook, from, to, buf, size);
-		if (setns(home, CLONE_NEWNET))
-			perror("hoptrace: returning to the initial network namespace");
-	} else {
-		ret = -errno;
-	}
-	if (fd >= 0)
-		close(fd);
-	if (home >= 0)
-		close(home);
-	return ret;
+	return nsenter__run(netns_path, between_fn, &b);
 }

@@ -4,13 +4,11 @@
  * namespace not seen before, never per event. */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <fcntl.h>
 #include <ifaddrs.h>
 #include <linux/ethtool.h>
 #include <linux/sockios.h>
 #include <net/if.h>
 #include <netinet/in.h>
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +19,7 @@
 #include <unistd.h>
 #include "addr.h"
 #include "dirwalk.h"
+#include "nsenter.h"
 #include "podns.h"
 
 #define PODNS_MAX 4096
@@ -122,61 +121,53 @@ static bool holds_pod_address(const struct podns *pn)
 	return found;
 }
 
-static void check_namespace(struct podns *pn, const char *path, int home)
-{
-	struct stat st;
-	int fd;
-
-	if (pn->seen_count >= PODNS_MAX || stat(path, &st) || seen_has(pn, st.st_ino))
-		return;
-	pn->seen[pn->seen_count++] = st.st_ino;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return;
-	if (!setns(fd, CLONE_NEWNET)) {
-		bool traced = holds_pod_address(pn);
-
-		if ((traced || looks_like_pod()) && pn->pod_inode_count < PODNS_MAX) {
-			pn->pod_traced[pn->pod_inode_count] = traced;
-			pn->pod_paths[pn->pod_inode_count] = strdup(path);
-			pn->pod_inodes[pn->pod_inode_count++] = st.st_ino;
-		}
-		if (setns(home, CLONE_NEWNET))
-			perror("hoptrace: returning to the initial network namespace");
-	}
-	close(fd);
-}
-
-struct scan {
+struct look {
 	struct podns *pn;
-	int home;
+	const char *path;
+	__u32 inode;
 };
+
+/* Runs inside the namespace: records it when it is a pod. */
+static int look_fn(void *ctx)
+{
+	struct look *lk = ctx;
+	struct podns *pn = lk->pn;
+	bool traced = holds_pod_address(pn);
+
+	if ((traced || looks_like_pod()) && pn->pod_inode_count < PODNS_MAX) {
+		pn->pod_traced[pn->pod_inode_count] = traced;
+		pn->pod_paths[pn->pod_inode_count] = strdup(lk->path);
+		pn->pod_inodes[pn->pod_inode_count++] = lk->inode;
+	}
+	return 0;
+}
 
 static int scan_one(void *ctx, const char *path, const char *name)
 {
-	struct scan *sc = ctx;
+	struct podns *pn = ctx;
+	struct look lk = { pn, path, 0 };
+	struct stat st;
 
 	(void)name;
-	check_namespace(sc->pn, path, sc->home);
+	if (pn->seen_count >= PODNS_MAX || stat(path, &st) || seen_has(pn, st.st_ino))
+		return 0;
+	pn->seen[pn->seen_count++] = st.st_ino;
+	lk.inode = st.st_ino;
+	nsenter__run(path, look_fn, &lk);
 	return 0;
 }
 
 static void rescan(struct podns *pn)
 {
-	struct scan sc = { pn, open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC) };
-	int home = sc.home;
 	struct stat st;
 
-	if (home < 0)
-		return;
 	/* The initial namespace is a node, never a pod. */
-	if (!fstat(home, &st) && !seen_has(pn, st.st_ino) && pn->seen_count < PODNS_MAX)
+	if (!stat("/proc/self/ns/net", &st) && !seen_has(pn, st.st_ino) &&
+	    pn->seen_count < PODNS_MAX)
 		pn->seen[pn->seen_count++] = st.st_ino;
-
-	dirwalk("/run/netns", NULL, scan_one, &sc);
-	dirwalk("/var/run/netns", NULL, scan_one, &sc);
-	dirwalk("/proc", "/ns/net", scan_one, &sc);
-	close(home);
+	dirwalk("/run/netns", NULL, scan_one, pn);
+	dirwalk("/var/run/netns", NULL, scan_one, pn);
+	dirwalk("/proc", "/ns/net", scan_one, pn);
 	pn->last_scan = time(NULL);
 }
 

@@ -9,11 +9,8 @@
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
+#include "netfilter.h"
 #include "probe.h"
-
-/* Not in libbpf 1.1's headers: BPF netfilter programs arrived in Linux 6.4 (84601d6ee68a). */
-#define HOP_BPF_PROG_TYPE_NETFILTER 32
-#define HOP_BPF_NETFILTER 45
 
 int btf_tracepoint_args(const struct btf *btf, const char *name)
 {
