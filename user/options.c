@@ -228,7 +228,7 @@ static const struct option_row trace_rows[] = {
 	{ "json", 'j', NULL, "write JSON Lines (docs/output.md) instead of text", set_json },
 	{ "pcapng", 'w', "FILE", "also write the trace as pcapng to FILE (- for stdout)",
 	  set_pcapng },
-	{ "quiet", 'q', NULL, "no live status line on stderr", set_quiet },
+	{ "quiet", 'q', NULL, "no start line and no live status line on stderr", set_quiet },
 	{ "verbose", 'v', NULL, "more detail; twice shows libbpf's log", set_verbose },
 };
 

@@ -248,9 +248,26 @@ static void report_skipped_hooks(const struct session *s)
 			fprintf(stderr, "hoptrace: hook %s via %s %s\n", c->hook, c->way->method,
 				c->way->target);
 	}
-	if (s->tracer.nf && s->opts->verbose)
-		fprintf(stderr, "hoptrace: %d netfilter links in %d network namespaces\n",
-			netfilter__link_count(s->tracer.nf), netfilter__netns_count(s->tracer.nf));
+}
+
+/* One line once every hook is attached, so whoever started the trace (a person, a script)
+ * knows that traffic sent from now on is seen. */
+static void report_ready(const struct session *s)
+{
+	int hooks = 0, netns;
+
+	if (s->opts->quiet)
+		return;
+	for (int i = 0; i < s->plan.count; i++)
+		if (s->plan.hooks[i].way && !s->plan.hooks[i].attach_error[0])
+			hooks++;
+	fprintf(stderr, "hoptrace: tracing: %d of %d hooks attached", hooks, s->plan.count);
+	if (s->tracer.nf) {
+		netns = netfilter__netns_count(s->tracer.nf);
+		fprintf(stderr, ", %d netfilter links in %d network namespace%s",
+			netfilter__link_count(s->tracer.nf), netns, netns == 1 ? "" : "s");
+	}
+	fprintf(stderr, "%s\n", s->opts->command ? "" : "; Ctrl-C to stop");
 }
 
 /* Notes losses as they happen: the packets alive at that moment may miss hops. */
@@ -419,6 +436,7 @@ int trace__run_observed(struct options *opts, const struct trace_observer *obs)
 	if (tracer__attach(&s.tracer, &s.plan, (const char *const *)s.cov.paths, s.cov.count) < 0)
 		goto out;
 	report_skipped_hooks(&s);
+	report_ready(&s);
 	status__init(&s.status, !opts->quiet);
 	s.started = now_s();
 	if (opts->command && start_command(&s, &child))

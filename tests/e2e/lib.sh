@@ -95,3 +95,16 @@ expect_jq() {
 		return 1
 	fi
 }
+
+# Waits (bounded, 10 s) for the start line a running trace prints on stderr once every hook
+# is attached: traffic sent after it is seen. $1: that trace's stderr file, $2: its pid.
+wait_tracing() {
+	for _ in $(seq 100); do
+		grep -q "^hoptrace: tracing: " "$1" 2>/dev/null && return 0
+		kill -0 "$2" 2>/dev/null || { echo "the trace ended before it was attached:"; cat "$1"; return 1; }
+		sleep 0.1
+	done
+	echo "no start line within 10 s:"
+	cat "$1"
+	return 1
+}

@@ -37,9 +37,9 @@ wait_gone() {
 stop_case() {
 	local sig=$1 base pid rc
 	base=$(ours)
-	"$HOPTRACE" --pod-ip "$IP_A" --json -q >"$TMP/out.jsonl" 2>"$TMP/err" &
+	"$HOPTRACE" --pod-ip "$IP_A" --json >"$TMP/out.jsonl" 2>"$TMP/err" &
 	pid=$!
-	wait_attached $((base + 1)) || return 1
+	wait_tracing "$TMP/err" $pid || return 1
 	nsx "$NS_A" ping -c1 -W2 -q "$IP_B" >/dev/null
 	sleep 0.3
 	kill -"$sig" $pid
@@ -81,12 +81,11 @@ case_kill9_leaves_nothing() {
 case_two_instances_at_once() {
 	local base p1 p2
 	base=$(ours)
-	"$HOPTRACE" --pod-ip "$IP_A" --json -q --duration 4 >"$TMP/one.jsonl" 2>"$TMP/one.err" &
+	"$HOPTRACE" --pod-ip "$IP_A" --json --duration 6 >"$TMP/one.jsonl" 2>"$TMP/one.err" &
 	p1=$!
-	"$HOPTRACE" --pod-ip "$IP_A" --json -q --duration 4 >"$TMP/two.jsonl" 2>"$TMP/two.err" &
+	"$HOPTRACE" --pod-ip "$IP_A" --json --duration 6 >"$TMP/two.jsonl" 2>"$TMP/two.err" &
 	p2=$!
-	wait_attached $((base + 2)) || return 1
-	sleep 0.5
+	wait_tracing "$TMP/one.err" $p1 && wait_tracing "$TMP/two.err" $p2 || return 1
 	nsx "$NS_NODE" iptables -w -I FORWARD -d "$IP_D" -p udp --dport 7778 -j DROP
 	nsx "$NS_A" bash -c "echo x > /dev/udp/$IP_D/7778"
 	wait $p1 && wait $p2 || { cat "$TMP/one.err" "$TMP/two.err"; return 1; }
@@ -116,13 +115,16 @@ case_flood_losses_counted() {
 
 # Once attached, hoptrace keeps CAP_SYS_ADMIN and CAP_SYS_PTRACE only, and still traces.
 case_drops_capabilities_and_still_traces() {
-	local base pid caps
-	base=$(ours)
-	"$HOPTRACE" --pod-ip "$IP_A" --json -q --duration 3 >"$TMP/out.jsonl" 2>"$TMP/err" &
+	local pid caps
+	"$HOPTRACE" --pod-ip "$IP_A" --json --duration 5 >"$TMP/out.jsonl" 2>"$TMP/err" &
 	pid=$!
-	wait_attached $((base + 1)) || return 1
-	sleep 0.3
-	caps=$(awk '/^CapEff/ {print $2}' /proc/$pid/status)
+	wait_tracing "$TMP/err" $pid || return 1
+	# Capabilities are dropped just after the start line: give it a moment (bounded).
+	for _ in $(seq 20); do
+		caps=$(awk '/^CapEff/ {print $2}' /proc/$pid/status)
+		[ "$caps" = 0000000000280000 ] && break
+		sleep 0.1
+	done
 	nsx "$NS_A" ping -c1 -W2 -q "$IP_B" >/dev/null
 	wait $pid || { cat "$TMP/err"; return 1; }
 	echo "effective capabilities while tracing: $caps"
