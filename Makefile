@@ -8,13 +8,15 @@ BPFTOOL ?= bpftool
 CC ?= cc
 
 VMLINUX_DIR := vmlinux/$(ARCH)
-BPF_SRCS := $(wildcard bpf/*.bpf.c)
-BPF_OBJS := $(patsubst bpf/%.bpf.c,$(BUILD)/bpf/%.bpf.o,$(BPF_SRCS))
+# bpf/hoptrace.bpf.c includes the others: one unit, built twice (see that file).
+BPF_DEPS := $(wildcard bpf/*.bpf.c bpf/*.bpf.h) include/hoptrace.h
 SKEL := $(BUILD)/hoptrace.skel.h
+SKEL_CAST := $(BUILD)/hoptrace_cast.skel.h
+CAST_BYTES := $(BUILD)/hoptrace_cast_bytes.o
 
 USER_SRCS := $(wildcard user/*.c)
 USER_OBJS := $(patsubst user/%.c,$(BUILD)/user/%.o,$(USER_SRCS))
-LIB_OBJS := $(filter-out $(BUILD)/user/main.o,$(USER_OBJS))
+LIB_OBJS := $(filter-out $(BUILD)/user/main.o,$(USER_OBJS)) $(BUILD)/hoptrace_cast_bytes.o
 
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
@@ -46,23 +48,43 @@ all: $(BUILD)/hoptrace
 deps:
 	$(Q)scripts/install-deps.sh
 
-$(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c $(wildcard bpf/*.bpf.h) include/hoptrace.h | $(BUILD)/bpf
+$(BUILD)/bpf/hoptrace.bpf.o: $(BPF_DEPS) | $(BUILD)/bpf
 	$(call msg,BPF,$@)
-	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c bpf/hoptrace.bpf.c -o $@
 
-$(BUILD)/hoptrace.bpf.o: $(BPF_OBJS)
-	$(call msg,LINK-BPF,$@)
-	$(Q)$(BPFTOOL) gen object $@ $^
+$(BUILD)/bpf/hoptrace_cast.bpf.o: $(BPF_DEPS) | $(BUILD)/bpf
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -DHOP_RDONLY_CAST -c bpf/hoptrace.bpf.c -o $@
 
-$(SKEL): $(BUILD)/hoptrace.bpf.o
+$(SKEL): $(BUILD)/bpf/hoptrace.bpf.o
 	$(call msg,SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name hoptrace_bpf > $@
+
+# user/bpf_object.c opens the probe-read skeleton with the cast object's bytes: both must
+# have the same maps, programs and variables, at the same offsets. The skeletons, minus
+# their names and embedded bytes, must be identical, or the build stops here.
+$(SKEL_CAST): $(BUILD)/bpf/hoptrace_cast.bpf.o $(SKEL)
+	$(call msg,SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name hoptrace_cast_bpf > $@.tmp
+	$(Q)scripts/skel-layout.sh $(SKEL) hoptrace_bpf > $@.a && \
+		scripts/skel-layout.sh $@.tmp hoptrace_cast_bpf > $@.b && \
+		cmp -s $@.a $@.b || { echo "BPF object variants differ in layout:"; \
+		diff $@.a $@.b | head -20; rm -f $@.tmp; exit 1; }
+	$(Q)rm -f $@.a $@.b && mv $@.tmp $@
+
+$(CAST_BYTES:.o=.c): $(SKEL_CAST)
+	$(call msg,GEN,$@)
+	$(Q)scripts/skel-bytes.sh $< hoptrace_cast_bpf > $@
+
+$(CAST_BYTES): $(CAST_BYTES:.o=.c)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
 
 $(BUILD)/user/%.o: user/%.c $(SKEL) | $(BUILD)/user
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -c $< -o $@
 
-$(BUILD)/hoptrace: $(USER_OBJS)
+$(BUILD)/hoptrace: $(USER_OBJS) $(CAST_BYTES)
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
 
@@ -84,10 +106,12 @@ demo: deps all
 	$(Q)$(BUILD)/hoptrace demo
 
 format:
-	$(Q)clang-format -i bpf/*.c bpf/*.h user/*.c user/*.h include/*.h tests/unit/*.c tests/unit/*.h
+	$(Q)clang-format -i bpf/*.c bpf/*.h user/*.c user/*.h include/*.h tests/unit/*.c tests/unit/*.h \
+		bench/*.c
 
 check-format:
-	$(Q)clang-format --dry-run -Werror bpf/*.c bpf/*.h user/*.c user/*.h include/*.h tests/unit/*.c tests/unit/*.h
+	$(Q)clang-format --dry-run -Werror bpf/*.c bpf/*.h user/*.c user/*.h include/*.h tests/unit/*.c tests/unit/*.h \
+		bench/*.c
 
 clean:
 	$(Q)rm -rf $(BUILD)

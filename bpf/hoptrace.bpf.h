@@ -43,7 +43,7 @@ struct {
 	__uint(max_entries, 65536);
 	__type(key, __u64);
 	__type(value, struct track_state);
-} tracked_skbs SEC(".maps") __weak;
+} tracked_skbs SEC(".maps");
 
 /* The last traced skb each CPU handled: a route lookup (which has no skb) that follows on
  * the same CPU for the same destination belongs to it. */
@@ -58,19 +58,19 @@ struct {
 	__uint(max_entries, 1);
 	__type(key, __u32);
 	__type(value, struct last_skb);
-} last_skbs SEC(".maps") __weak;
+} last_skbs SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 8 << 20);
-} events SEC(".maps") __weak;
+} events SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
 	__type(value, struct hop_stats);
-} stats SEC(".maps") __weak;
+} stats SEC(".maps");
 
 /* A counting filter in front of the tracking map: how many tracked skbs hash to each slot.
  * A zero slot means "not tracked" for a few instructions, where a hash lookup that misses
@@ -111,12 +111,13 @@ struct hop_site {
 	__u32 reason;
 	__u16 hook;
 	__u16 flags;
-	bool ends_life;	  /* kfree_skb, consume_skb: the skb is gone after this hop */
-	bool at_l3;	  /* skb->data points at the network header (receive path) */
-	bool nf_entry;	  /* the entry of a netfilter hook: nf_pf, nf_hook say which */
-	bool nf_unranged; /* entered through nf_hook_slow: no table positions follow */
-	bool delivers;	  /* a socket reads the data here */
-	bool direct;	  /* the skb pointer is BTF-typed: fields can be loaded directly */
+	bool ends_life;	   /* kfree_skb, consume_skb: the skb is gone after this hop */
+	bool tracked_only; /* reports only skbs an earlier hop took up (consume_skb) */
+	bool at_l3;	   /* skb->data points at the network header (receive path) */
+	bool nf_entry;	   /* the entry of a netfilter hook: nf_pf, nf_hook say which */
+	bool nf_unranged;  /* entered through nf_hook_slow: no table positions follow */
+	bool delivers;	   /* a socket reads the data here */
+	bool direct;	   /* the skb pointer is BTF-typed: fields can be loaded directly */
 	__u8 nf_pf;
 	__u8 nf_hook;
 };
@@ -255,6 +256,8 @@ static __always_inline int hop_observe(struct sk_buff *skb, const struct hop_sit
 		return 0;
 	if (maybe_tracked(key))
 		st = bpf_map_lookup_elem(&tracked_skbs, &key);
+	if (!st && site->tracked_only)
+		return 0;
 	skb_view_init(&v, skb, site->at_l3, site->direct);
 	if (st && skb_reused(st, site, &v)) {
 		skb_untrack(key);

@@ -18,12 +18,16 @@ static __always_inline int on_kfree_skb(struct sk_buff *skb, __u64 location, __u
 	return hop_observe(skb, &site);
 }
 
+/* A normal end only completes a packet some earlier hop took up: every skb the node
+ * frees passes here, and one never seen alive has no path to complete. Drops, by
+ * contrast, are reported even for an skb first seen at its drop. */
 static __always_inline int on_consume_skb(struct sk_buff *skb, __u64 location, bool direct)
 {
 	struct hop_site site = {
 		.location = location,
 		.hook = HOOK_CONSUME_SKB,
 		.ends_life = true,
+		.tracked_only = true,
 		.direct = direct,
 	};
 

@@ -99,6 +99,73 @@ static __always_inline bool parse_l3_at(struct skb_view *v, __u32 off, __u16 pro
 	return true;
 }
 
+#ifdef HOP_RDONLY_CAST
+/* Linux 6.2+: a read-only typed view of any kernel address. The verifier replaces the call
+ * with a register move, and loads through the result are fault-tolerant plain loads: the
+ * header costs a few loads instead of one bpf_probe_read_kernel (a helper call of about 35
+ * ns, on the path every packet of the node takes). */
+extern void *bpf_rdonly_cast(const void *obj__ign, __u32 btf_id__k) __ksym;
+
+static __always_inline void read_ports_cast(struct hop_tuple *t, unsigned long l4)
+{
+	const struct udphdr *uh;
+
+	if (t->proto != IPPROTO_TCP && t->proto != IPPROTO_UDP && t->proto != IPPROTO_SCTP)
+		return;
+	/* TCP, UDP and SCTP all begin with the two ports. */
+	uh = bpf_rdonly_cast((void *)l4, bpf_core_type_id_kernel(struct udphdr));
+	t->sport = __builtin_bswap16(uh->source);
+	t->dport = __builtin_bswap16(uh->dest);
+}
+
+/* parse_l3_at, reading through typed views of the header instead of a copy. */
+static __always_inline bool parse_l3_cast(struct skb_view *v, __u32 off, __u16 protocol)
+{
+	unsigned long base = (unsigned long)v->head + off;
+	const struct iphdr *ip =
+		bpf_rdonly_cast((void *)base, bpf_core_type_id_kernel(struct iphdr));
+	const struct ipv6hdr *ip6;
+	struct hop_tuple *t = &v->tuple;
+	__u8 version = BPF_CORE_READ_BITFIELD(ip, version);
+	__u32 ihl;
+
+	if (version == 4 && (protocol == ETH_P_IP_BE || !protocol)) {
+		ihl = BPF_CORE_READ_BITFIELD(ip, ihl) * 4;
+		if (ihl < 20)
+			return false;
+		v->l4_off = off + ihl;
+		t->family = HOP_AF_INET;
+		t->proto = ip->protocol;
+		*(__u32 *)t->saddr = ip->saddr;
+		*(__u32 *)t->daddr = ip->daddr;
+		if (!(__builtin_bswap16(ip->frag_off) & IP_OFFSET_MASK))
+			read_ports_cast(t, base + ihl);
+	} else if (version == 6 && (protocol == ETH_P_IPV6_BE || !protocol)) {
+		ip6 = bpf_rdonly_cast((void *)base, bpf_core_type_id_kernel(struct ipv6hdr));
+		v->l4_off = off + 40;
+		t->family = HOP_AF_INET6;
+		t->proto = ip6->nexthdr;
+		for (int i = 0; i < 4; i++) {
+			((__u32 *)t->saddr)[i] = ip6->saddr.in6_u.u6_addr32[i];
+			((__u32 *)t->daddr)[i] = ip6->daddr.in6_u.u6_addr32[i];
+		}
+		read_ports_cast(t, base + 40);
+	} else {
+		return false;
+	}
+	v->l3_off = off;
+	v->l3_ok = true;
+	return true;
+}
+
+/* Only programs that hold a BTF-typed skb (direct) use it: they run on the kernels that
+ * have the kfunc, and the raw_tp/kprobe programs stay free of kfunc calls. */
+#define PARSE_L3(direct, v, off, protocol) \
+	((direct) ? parse_l3_cast(v, off, protocol) : parse_l3_at(v, off, protocol))
+#else
+#define PARSE_L3(direct, v, off, protocol) parse_l3_at(v, off, protocol)
+#endif
+
 /* Before the IP header exists (or after it is gone), the owning socket still says who
  * talks to whom. Request and time-wait sockets are TCP and lack sk_protocol. */
 static __always_inline bool tuple_from_sock(struct skb_view *v, struct sock *sk)
@@ -145,13 +212,13 @@ static __always_inline void skb_view_init(struct skb_view *v, struct sk_buff *sk
 
 	v->head = SKB_FIELD(direct, skb, head);
 	if (at_l3) {
-		v->tuple_ok = parse_l3_at(v, SKB_FIELD(direct, skb, data) - v->head, protocol);
+		v->tuple_ok = PARSE_L3(direct, v, SKB_FIELD(direct, skb, data) - v->head, protocol);
 	} else {
 		nh = SKB_FIELD(direct, skb, network_header);
-		v->tuple_ok = nh && nh != SKB_HEADER_UNSET && parse_l3_at(v, nh, protocol);
+		v->tuple_ok = nh && nh != SKB_HEADER_UNSET && PARSE_L3(direct, v, nh, protocol);
 	}
 	if (!v->tuple_ok)
-		v->tuple_ok = tuple_from_sock(v, BPF_CORE_READ(skb, sk));
+		v->tuple_ok = tuple_from_sock(v, SKB_FIELD(direct, skb, sk));
 }
 
 static __always_inline void read_dev(struct hop_event *e, struct net_device *dev)

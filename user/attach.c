@@ -143,8 +143,7 @@ int attach_plan__apply(const struct attach_plan *plan, struct bpf_object *obj)
 	struct bpf_program *prog;
 	int err;
 
-	bpf_object__for_each_program(prog, obj)
-	{
+	bpf_object__for_each_program(prog, obj) {
 		err = bpf_program__set_autoload(prog, chosen(plan, bpf_program__name(prog)));
 		if (err)
 			return err;
@@ -165,6 +164,7 @@ static void print_json(const struct attach_plan *plan, const struct kernel_featu
 	json__bool(&w, "fentry", kf->fentry);
 	json__bool(&w, "kprobes", kf->kprobes);
 	json__bool(&w, "netfilter_link", kf->nf_link);
+	json__bool(&w, "rdonly_cast", kf->rdonly_cast);
 	json__object_end(&w);
 	json__array_begin(&w, "hooks");
 	for (int i = 0; i < plan->count; i++) {
@@ -191,6 +191,9 @@ static void print_text(const struct attach_plan *plan, const struct kernel_featu
 	fprintf(f, "  %-16s %s\n", "fentry/fexit", kf->fentry ? "yes" : kf->fentry_error);
 	fprintf(f, "  %-16s %s\n", "kprobes", kf->kprobes ? "yes" : "no (no kprobe PMU)");
 	fprintf(f, "  %-16s %s\n", "netfilter link", kf->nf_link ? "yes" : kf->nf_link_error);
+	fprintf(f, "  %-16s %s\n", "header reads",
+		kf->rdonly_cast ? "bpf_rdonly_cast (plain loads)" :
+				  "bpf_probe_read_kernel (no bpf_rdonly_cast kfunc)");
 	fprintf(f, "hooks:\n");
 	for (int i = 0; i < plan->count; i++) {
 		const struct attach_choice *c = &plan->hooks[i];

@@ -94,8 +94,7 @@ int netfilter__prepare(struct bpf_object *obj)
 	struct bpf_program *prog;
 	int err;
 
-	bpf_object__for_each_program(prog, obj)
-	{
+	bpf_object__for_each_program(prog, obj) {
 		if (strncmp(bpf_program__name(prog), "nf_observe_", 11))
 			continue;
 		err = bpf_program__set_type(prog, HOP_BPF_PROG_TYPE_NETFILTER);

@@ -8,6 +8,7 @@
 #include <linux/types.h>
 #include "hoptrace.h"
 #include "hoptrace.skel.h"
+#include "bpf_variant.h"
 #include "netfilter.h"
 #include "tracer.h"
 
@@ -39,14 +40,14 @@ static void configure(struct hoptrace_bpf *skel, const struct options *o,
 	skel->rodata->cfg_fib_table_is_ptr = kf->fib_table_is_ptr;
 }
 
-int tracer__load(struct tracer *t, const struct options *opts, const struct kernel_features *kf,
-		 const struct attach_plan *plan, ring_buffer_sample_fn on_event, void *ctx)
+/* Opens one build of the BPF object, configures it and loads the programs plan chose. */
+static int open_and_load(struct tracer *t, const struct options *opts,
+			 const struct kernel_features *kf, const struct attach_plan *plan,
+			 bool rdonly_cast)
 {
 	int err;
 
-	memset(t, 0, sizeof(*t));
-	t->cpus = libbpf_num_possible_cpus();
-	t->skel = hoptrace_bpf__open();
+	t->skel = bpf_variant__open(rdonly_cast);
 	if (!t->skel) {
 		err = -errno;
 		fprintf(stderr, "hoptrace: opening the BPF object: %s\n", strerror(errno));
@@ -61,23 +62,46 @@ int tracer__load(struct tracer *t, const struct options *opts, const struct kern
 	if (!err)
 		err = hoptrace_bpf__load(t->skel);
 	if (err) {
+		hoptrace_bpf__destroy(t->skel);
+		t->skel = NULL;
+	}
+	return err;
+}
+
+int tracer__load(struct tracer *t, const struct options *opts, const struct kernel_features *kf,
+		 const struct attach_plan *plan, ring_buffer_sample_fn on_event, void *ctx)
+{
+	int err;
+
+	memset(t, 0, sizeof(*t));
+	t->cpus = libbpf_num_possible_cpus();
+	t->rdonly_cast = kf->rdonly_cast;
+	err = open_and_load(t, opts, kf, plan, t->rdonly_cast);
+	/* A kernel that has the kfunc but refuses it somewhere still gets every hook, with
+	 * the slower header reads. */
+	if (err && t->rdonly_cast && err != -EPERM) {
+		fprintf(stderr,
+			"hoptrace: warning: the bpf_rdonly_cast build did not load (%s): "
+			"reading headers with bpf_probe_read_kernel\n",
+			strerror(-err));
+		t->rdonly_cast = false;
+		err = open_and_load(t, opts, kf, plan, false);
+	}
+	if (err) {
 		fprintf(stderr, "hoptrace: loading BPF programs: %s%s\n", strerror(-err),
 			err == -EPERM ? " (run as root: CAP_BPF, CAP_PERFMON and CAP_NET_ADMIN)" :
 					" (-vv shows the verifier log)");
-		goto out_destroy;
+		return err;
 	}
 	t->rb = ring_buffer__new(bpf_map__fd(t->skel->maps.events), on_event, ctx, NULL);
 	if (!t->rb) {
 		err = -errno;
 		fprintf(stderr, "hoptrace: ring buffer: %s\n", strerror(errno));
-		goto out_destroy;
+		hoptrace_bpf__destroy(t->skel);
+		t->skel = NULL;
+		return err;
 	}
 	return 0;
-
-out_destroy:
-	hoptrace_bpf__destroy(t->skel);
-	t->skel = NULL;
-	return err;
 }
 
 /* Netfilter observers are linked in each covered namespace rather than attached once. */

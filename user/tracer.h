@@ -18,6 +18,7 @@ struct tracer {
 	int link_count;
 	struct nf_links *nf; /* netfilter observer links, in every covered namespace */
 	int cpus;
+	bool rdonly_cast; /* the loaded build reads headers through bpf_rdonly_cast */
 };
 
 /* Opens, configures (rodata from opts and kf) and loads the programs plan chose; events go

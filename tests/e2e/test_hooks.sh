@@ -27,6 +27,22 @@ kprobes=false
 [ "$(jq -r .features.kprobes <<<"$plan")" = $kprobes ] && verdict kprobes ok ||
 	verdict kprobes "plan says $(jq -r .features.kprobes <<<"$plan"), the PMU says $kprobes"
 
+# Headers are read through bpf_rdonly_cast exactly when the kernel's BTF has the kfunc, and
+# that build then really loads (no fallback warning).
+cast=false
+bpftool btf dump file /sys/kernel/btf/vmlinux 2>/dev/null | grep -q "FUNC 'bpf_rdonly_cast'" &&
+	cast=true
+if [ "$(jq -r .features.rdonly_cast <<<"$plan")" != $cast ]; then
+	verdict rdonly_cast "plan says $(jq -r .features.rdonly_cast <<<"$plan"), the BTF says $cast"
+elif ! "$HOPTRACE" --pod-ip 192.0.2.1 --duration 0.2 >/dev/null 2>"${TMPDIR:-/tmp}/hooks-cast.$$"; then
+	verdict rdonly_cast "a trace did not run: $(cat "${TMPDIR:-/tmp}/hooks-cast.$$")"
+elif grep -q "did not load" "${TMPDIR:-/tmp}/hooks-cast.$$"; then
+	verdict rdonly_cast "$(grep "did not load" "${TMPDIR:-/tmp}/hooks-cast.$$")"
+else
+	verdict rdonly_cast ok
+fi
+rm -f "${TMPDIR:-/tmp}/hooks-cast.$$"
+
 # With netfilter links claimed, a running trace must really hold netfilter-type links (a
 # type libbpf 1.1's bpftool prints as its number, 10).
 if [ "$(jq -r .features.netfilter_link <<<"$plan")" = true ]; then

@@ -22,7 +22,7 @@ problems() {
 trace_problems() {
 	local name=$1 rc
 	rc=$(cat "$out/$name.rc" 2>/dev/null) || { echo "not run (the guest stopped first)"; return 1; }
-	grep 'attach failed' "$out/$name.err"
+	grep 'attach failed\|did not load' "$out/$name.err"
 	[ "$rc" = 0 ] && return 0
 	echo "hoptrace exited $rc:"
 	grep '^hoptrace: \|^libbpf: ' "$out/$name.err" | head -6
