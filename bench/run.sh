@@ -53,6 +53,15 @@ stats_snapshot() {
 	[ -n "${BENCH_FLOOR_PID:-}" ] && prog_stats "$BENCH_FLOOR_PID"
 }
 
+# ns the softirq threads have run (scheduler clock): the packet work the sender's own
+# thread did not carry.
+softirqd_ns() {
+	local p
+	for p in $(pgrep -x 'ksoftirqd/[0-9]+'); do
+		cut -d' ' -f1 "/proc/$p/schedstat" 2>/dev/null
+	done | awk '{ s += $1 } END { print s + 0 }'
+}
+
 # CPU ticks (user + system) the process PID has used itself, children apart.
 cpu_ticks() { awk '{ sub(/.*\) /, ""); print $12 + $13 }' "/proc/$1/stat" 2>/dev/null; }
 
@@ -74,12 +83,14 @@ traffic() {
 	[ -e "$ready" ] || { kill "$rpid" 2>/dev/null; echo "receiver not ready" >>"$out.err"; return 1; }
 	[ "$stats" = 1 ] && stats_snapshot >"$out.stats0"
 	cpu_ticks "$PPID" >"$out.cpu0"
+	softirqd_ns >"$out.busy0"
 	$BENCH_PIN_TX ip netns exec "$BENCH_NS_TX" "$BENCH_TOOLS/udpblast" send \
 		--addr "$BENCH_DST:$UDP_PORT" --size "$PKT_SIZE" --duration "$BENCH_RUN_S" \
 		--rate "$rate" >"$out.send" 2>>"$out.err"
 	[ "$stats" = 1 ] && stats_snapshot >"$out.stats1"
 	cpu_ticks "$PPID" >"$out.cpu1"
 	wait "$rpid"
+	softirqd_ns >"$out.busy1"
 }
 
 if [ "${1:-}" = traffic ]; then
@@ -116,10 +127,10 @@ while [ $# -gt 0 ]; do
 done
 
 if [ "$SMOKE" = 1 ]; then
-	RUN_S=1 ROUNDS=1 IDLE_ROUNDS=1 COST_ROUNDS=1 STARTUP_RUNS=2 SWEEP_KEVS="200"
+	RUN_S=1 ROUNDS=1 IDLE_ROUNDS=1 IDLE_PACED_PPS=20000 COST_ROUNDS=1 STARTUP_RUNS=2 SWEEP_KEVS="200"
 else
 	# The idle ratio is judged against a 3% budget: more rounds than the rest.
-	RUN_S=3 ROUNDS=5 IDLE_ROUNDS=9 COST_ROUNDS=3 STARTUP_RUNS=7 SWEEP_KEVS="100 200 300 400"
+	RUN_S=3 ROUNDS=5 IDLE_ROUNDS=9 IDLE_PACED_PPS=60000 COST_ROUNDS=3 STARTUP_RUNS=7 SWEEP_KEVS="100 200 300 400"
 fi
 # The budget rate is checked this many times; the other sweep rates once.
 BUDGET_KEVS=200
@@ -328,7 +339,7 @@ run_plain() {
 # run_empty OUT: the traffic with empty programs on hoptrace's six tracepoints
 # (floor.bpf.c), the reference for what any tracer on those hooks leaves.
 run_empty() {
-	local out=$1 pid i rc
+	local out=$1 rate=${2:-0} pid i rc
 	"$TOOLS/floor" "$TOOLS/floor.bpf.o" --empty >"$out.empty" 2>&1 &
 	pid=$!
 	BG_PIDS+=("$pid")
@@ -338,7 +349,7 @@ run_empty() {
 		sleep 0.05
 	done
 	grep -q "attached 6" "$out.empty" || die "empty programs: $(cat "$out.empty")"
-	run_plain "$out" 0
+	run_plain "$out" "$rate"
 	rc=$?
 	kill "$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null
@@ -391,6 +402,13 @@ cpu_of() {
 		END { print (b - a) / hz / s }' "$1.cpu0" "$1.cpu1"
 }
 sent_of() { field "$1.send" sent; }
+# CPU time per packet sent, in ns, of the threads that carry the traffic: the sender (with
+# the softirq work it runs on its way out), the receiver and the softirq threads.
+busy_pp_of() {
+	awk -v s="$(field "$1.send" cpu_ns)" -v r="$(field "$1.recv" cpu_ns)" \
+		-v n="$(sent_of "$1")" 'NR == 1 { a = $1 } NR == 2 { b = $1 }
+		END { print (s + r + b - a) / n }' "$1.busy0" "$1.busy1"
+}
 check_run() { [ -s "$1.recv" ] && [ -s "$1.send" ] || { sed 's/^/  /' "$1.err" >&2; die "run $1 failed"; }; }
 
 # ---- the measurements ----
@@ -411,6 +429,9 @@ run_round() {
 		case $k in
 		plain) run_plain "$out" 0 ;;
 		empty) run_empty "$out" ;;
+		plain_paced) run_plain "$out" "$IDLE_PACED_PPS" ;;
+		idle_paced) run_hoptrace "$out" "$IDLE_PACED_PPS" "$IP_UNUSED" 0 ;;
+		empty_paced) run_empty "$out" "$IDLE_PACED_PPS" ;;
 		idle) run_hoptrace "$out" 0 "$IP_UNUSED" 0 ;;
 		idle_nf) run_hoptrace "$out" 0 "$IP_UNUSED" 0 "${NF_ON_PATH[@]}" ;;
 		idle_cmp) RUN_BINARY=$COMPARE run_hoptrace "$out" 0 "$IP_UNUSED" 0 ;;
@@ -429,10 +450,20 @@ run_round() {
 # namespaces (--netns), as on a node whose pod traffic crosses the host namespace, and as
 # every pod-shaped namespace had them before hoptrace linked only where traced addresses are.
 measure_idle() {
-	local r base kinds=(plain idle idle_nf empty)
+	local r base busy kinds=(plain idle idle_nf empty plain_paced idle_paced empty_paced)
 	[ -n "$COMPARE" ] && kinds+=(idle_cmp)
 	for ((r = 1; r <= IDLE_ROUNDS; r++)); do
 		run_round "$r" "${kinds[@]}"
+		# The same at a paced rate the machine keeps up with: CPU time per packet, which
+		# the host's noise moves much less than a flat-out rate.
+		busy=$(busy_pp_of "${RUN_OF[plain_paced]}")
+		record idle.busy_base "$busy"
+		record idle.busy_added "$(awk -v a="$busy" -v b="$(busy_pp_of "${RUN_OF[idle_paced]}")" \
+			'BEGIN { print b - a }')"
+		record idle.busy_added_empty "$(awk -v a="$busy" \
+			-v b="$(busy_pp_of "${RUN_OF[empty_paced]}")" 'BEGIN { print b - a }')"
+		record idle.busy_ratio "$(ratio "$(busy_pp_of "${RUN_OF[idle_paced]}")" "$busy")"
+		record idle.busy_ratio_empty "$(ratio "$(busy_pp_of "${RUN_OF[empty_paced]}")" "$busy")"
 		base=$(pps_of "${RUN_OF[plain]}")
 		record idle.base_pps "$base"
 		record idle.hop_pps "$(pps_of "${RUN_OF[idle]}")"
@@ -544,14 +575,18 @@ record_cost() {
 # netfilter links on the path (--netns, as in the idle variant), so that every program is
 # measured, and as it comes, for the per-packet total the idle ratio pays.
 measure_cost() {
-	local r n m d pps=$1
+	local r n m d p pps=$1
 	floor_start
 	for ((r = 1; r <= COST_ROUNDS; r++)); do
 		next_run n; run_hoptrace "$n" 0 "$IP_UNUSED" 1 "${NF_ON_PATH[@]}"; check_run "$n"
 		next_run d; run_hoptrace "$d" 0 "$IP_UNUSED" 1; check_run "$d"
+		# Paced, as the idle CPU rows: between batches the caches cool, and each run
+		# costs more than flat out.
+		next_run p; run_hoptrace "$p" "$IDLE_PACED_PPS" "$IP_UNUSED" 1; check_run "$p"
 		next_run m; run_hoptrace "$m" "$pps" "$IP_TX" 1; check_run "$m"
 		record_cost nonmatch "$n"
 		record_cost nonmatch_default "$d"
+		record_cost nonmatch_paced "$p"
 		record_cost match "$m"
 	done
 	floor_stop
@@ -692,6 +727,11 @@ build_table() {
 	[ -n "$COMPARE" ] && row "   older build, same rounds (--compare)" idle.cmp_ratio ratio
 	row "   reference: empty programs on the same six tracepoints" idle.empty_ratio ratio
 	row "   hoptrace / empty programs, same rounds" idle.vs_empty ratio
+	row "   paced ($((IDLE_PACED_PPS / 1000))k pps): CPU per packet, nothing attached" idle.busy_base ns
+	row "   CPU per packet added by hoptrace" idle.busy_added ns
+	row "   CPU per packet added by empty programs on the same hooks" idle.busy_added_empty ns
+	row "   CPU ratio (nothing / hoptrace): the pps ratio a CPU-bound path would see" idle.busy_ratio ratio "≥ 0.97" ">=" 0.97
+	row "   same for the empty programs" idle.busy_ratio_empty ratio
 	row "2. accounting floor: empty program, ns per run" cost.floor ns
 	echo -e "   ns per run net of the floor, non-matching path (--netns)\t\t\t\t"
 	cost_rows nonmatch "≤ 60 ns" "<=" 60
@@ -704,6 +744,9 @@ build_table() {
 	row "   all programs: ns per packet net, non-matching" cost.nonmatch_ns_pp ns
 	row "   without nf links on the path: runs per packet" cost.nonmatch_default_runs_pp ratio
 	row "   without nf links on the path: ns per packet net" cost.nonmatch_default_ns_pp ns
+	row "   same, paced at $((IDLE_PACED_PPS / 1000))k pps: ns per packet net" cost.nonmatch_paced_ns_pp ns
+	echo -e "   ns per run net of the floor, non-matching, paced at $((IDLE_PACED_PPS / 1000))k pps (caches cooler)\t\t\t\t"
+	cost_rows nonmatch_paced
 	echo -e "   ns per run net of the floor, matching path (${BUDGET_KEVS}k ev/s)\t\t\t\t"
 	cost_rows match
 	row "   all programs: ns per packet net, matching" cost.match_ns_pp ns
