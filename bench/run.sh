@@ -301,7 +301,7 @@ read_before() {
 }
 
 # Rows measured now in a setup that was the default before take their before figure from
-# the row named after the tab.
+# the row named after the tab, when the previous report lacks the row itself.
 BEFORE_AS="same, netfilter links on the path (--netns)	1. idle path: pps ratio, filter matches nothing"
 
 # with_before TABLE: the table with a sixth field, the previous report's figure.
@@ -311,7 +311,7 @@ with_before() {
 		BEGIN { split(as, a, "\t"); alias[a[1]] = a[2] }
 		FILENAME == ARGV[1] { b[$1] = $2; next }
 		{ k = row_key($1)
-			if (k in alias) k = alias[k]
+			if (!(k in b) && (k in alias)) k = alias[k]
 			$6 = (k in b) ? b[k] : ""; print }' "$WORK/before.tsv" "$1"
 }
 
@@ -711,12 +711,14 @@ onset_rows() {
 }
 
 # cost_rows KIND [BUDGET OP LIMIT]: one row per program, net of the floor, raw beside it.
+# cost_rows KIND [BUDGET OP LIMIT [TAG]]: a row per program; TAG tells rows of one program
+# in different sections apart (the "before" column matches rows by their label).
 cost_rows() {
-	local kind=$1 budget=${2:-} op=${3:-} limit=${4:-} name raw
+	local kind=$1 budget=${2:-} op=${3:-} limit=${4:-} tag=${5:-} name raw
 	for name in $(awk -v k="cost.$kind." 'index($1, k) == 1 { sub(k, "", $1); print $1 }' \
 		"$RESULTS" | sort -u); do
 		raw=$(stat "cost.${kind}_raw.$name" | awk '{ printf "%.0f", $1 }')
-		row "  $name (raw $raw ns)" "cost.$kind.$name" ns "$budget" "$op" "$limit"
+		row "  $name$tag (raw $raw ns)" "cost.$kind.$name" ns "$budget" "$op" "$limit"
 	done
 }
 
@@ -746,7 +748,7 @@ build_table() {
 	row "   without nf links on the path: ns per packet net" cost.nonmatch_default_ns_pp ns
 	row "   same, paced at $((IDLE_PACED_PPS / 1000))k pps: ns per packet net" cost.nonmatch_paced_ns_pp ns
 	echo -e "   ns per run net of the floor, non-matching, paced at $((IDLE_PACED_PPS / 1000))k pps (caches cooler)\t\t\t\t"
-	cost_rows nonmatch_paced
+	cost_rows nonmatch_paced "" "" "" ", paced"
 	echo -e "   ns per run net of the floor, matching path (${BUDGET_KEVS}k ev/s)\t\t\t\t"
 	cost_rows match
 	row "   all programs: ns per packet net, matching" cost.match_ns_pp ns

@@ -104,7 +104,10 @@ case_no_route_before_any_packet() {
 case_route_lost_tuple_from_socket() {
 	timeout 10 ip netns exec "$NS_B" nc -l 8080 >/dev/null &
 	local listener=$! rc
-	sleep 0.3
+	for _ in $(seq 50); do # bounded: 5 s for the listener to be there
+		nsx "$NS_B" ss -Hltn 'sport = :8080' | grep -q . && break
+		sleep 0.1
+	done
 	"$HOPTRACE" --pod-ip "$IP_A" --proto tcp --port 8080 --json -q -- ip netns exec "$NS_A" \
 		bash -c "exec 3<>/dev/tcp/$IP_B/8080; sleep 0.2;
 			ip route flush dev eth0; echo lost >&3; sleep 0.5" >"$TMP/out.jsonl"
