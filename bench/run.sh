@@ -592,6 +592,20 @@ measure_cost() {
 	floor_stop
 }
 
+# The idle ratio that hoptrace's own code alone would give, from the kernel's accounting
+# (precise) instead of pps (noisy here): per cost round, the baseline's time per packet
+# over that plus the programs' net time per packet. The dispatch of each program, which
+# empty programs pay too, is left out.
+model_idle_ratio() {
+	local base v
+	base=$(stat idle.base_pps | awk '{ print $1 }')
+	[ "$base" != - ] || return 0
+	for v in $(awk '$1 == "cost.nonmatch_default_ns_pp" { print $2 }' "$RESULTS"); do
+		record idle.model_ratio "$(awk -v p="$base" -v v="$v" \
+			'BEGIN { t = 1e9 / p; print t / (t + v) }')"
+	done
+}
+
 # Offered events/s (consumed + lost) and lost, at paced packet rates: where loss starts,
 # with the default text sink and with --json (the sink scripts read).
 measure_sweep() {
@@ -734,6 +748,7 @@ build_table() {
 	row "   CPU per packet added by empty programs on the same hooks" idle.busy_added_empty ns
 	row "   CPU ratio (nothing / hoptrace): the pps ratio a CPU-bound path would see" idle.busy_ratio ratio "≥ 0.97" ">=" 0.97
 	row "   same for the empty programs" idle.busy_ratio_empty ratio
+	row "   from the accounting: baseline ns/packet over that + programs' net ns/packet" idle.model_ratio ratio
 	row "2. accounting floor: empty program, ns per run" cost.floor ns
 	echo -e "   ns per run net of the floor, non-matching path (--netns)\t\t\t\t"
 	cost_rows nonmatch "≤ 60 ns" "<=" 60
@@ -874,6 +889,7 @@ EPP=$(stat traced.hop_epp | awk '{ print $1 }')
 if want cost; then
 	log "2/5 per-invocation cost ($COST_ROUNDS rounds, BPF run-time stats on)"
 	measure_cost "$(awk -v k="$BUDGET_KEVS" -v e="$EPP" 'BEGIN { printf "%d", k * 1000 / e }')"
+	model_idle_ratio
 fi
 if want sweep; then
 	log "3/5 loss onset sweep (${SWEEP_KEVS// /, }k ev/s)"
