@@ -379,6 +379,17 @@ static bool differs(const char *want, const char *got)
 	return want && strcmp(want, got);
 }
 
+/* want is one name or several joined by '|' ("PREROUTING|OUTPUT"): got must be one. */
+static bool none_of(const char *want, const char *got)
+{
+	size_t n = strlen(got);
+
+	for (const char *w = want; w; w = strchr(w, '|') ? strchr(w, '|') + 1 : NULL)
+		if (!strncmp(w, got, n) && (w[n] == '|' || !w[n]))
+			return false;
+	return true;
+}
+
 bool demo_run__check(const struct demo_cluster *c, const struct demo_scenario *sc,
 		     const struct demo_found *f, char *why, size_t size)
 {
@@ -399,7 +410,7 @@ bool demo_run__check(const struct demo_cluster *c, const struct demo_scenario *s
 	if (differs(e->layer, f->layer))
 		add_why(why, size, "layer", e->layer, f->layer);
 	if (e->nf_hook && (!f->nf || differs(e->nf_family, f->nf_family) ||
-			   differs(e->nf_hook, f->nf_hook) || differs(e->nf_table, f->nf_table))) {
+			   none_of(e->nf_hook, f->nf_hook) || differs(e->nf_table, f->nf_table))) {
 		snprintf(want, sizeof(want), "%s %s %s", e->nf_family, e->nf_hook, e->nf_table);
 		snprintf(got, sizeof(got), "%s %s %s", f->nf_family, f->nf_hook, f->nf_table);
 		add_why(why, size, "netfilter", want, f->nf ? got : NULL);

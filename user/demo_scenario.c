@@ -162,7 +162,9 @@ const struct demo_scenario demo_scenarios[] = {
 			    .netns = "node1",
 			    .layer = "kernel",
 			    .nf_family = "ipv4",
-			    .nf_hook = "PREROUTING",
+			    /* OUTPUT when conntrack's early drop made room for the datagram
+			     * and the encapsulated copy found the table full again. */
+			    .nf_hook = "PREROUTING|OUTPUT",
 			    .nf_table = "conntrack",
 			    .ct_table_full = true },
 		.explain =
@@ -170,8 +172,10 @@ const struct demo_scenario demo_scenarios[] = {
 			"entry for it in PREROUTING, and it cannot: the table holds "
 			"nf_conntrack_max entries. Conntrack itself drops the packet "
 			"(NETFILTER_DROP at nf_hook_slow, not a rule), and the kernel logs "
-			"\"nf_conntrack: table full, dropping packet\". Existing flows go on; new "
-			"ones fail at random, DNS timeouts first.",
+			"\"nf_conntrack: table full, dropping packet\". (When conntrack could evict "
+			"an unanswered flow to make room, the datagram passes, and its VXLAN-"
+			"encapsulated copy is the new flow refused, in node1's OUTPUT.) Existing "
+			"flows go on; new ones fail at random, DNS timeouts first.",
 		.fix = "Compare /proc/sys/net/netfilter/nf_conntrack_count with nf_conntrack_max. "
 		       "Raise the maximum (kube-proxy's conntrack maxPerCore), shorten the "
 		       "timeouts of idle flows, and find what opens so many flows (conntrack "

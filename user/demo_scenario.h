@@ -15,7 +15,7 @@ struct demo_expect {
 	const char *netns;     /* the namespace's role in the cluster, e.g. "node2" */
 	const char *layer;     /* "pod", "node", "overlay", "kernel", ... */
 	const char *nf_family; /* with nf_hook and nf_table: the drop was netfilter's */
-	const char *nf_hook;
+	const char *nf_hook;   /* or several, "A|B": any of them */
 	const char *nf_table;
 	bool ct_table_full; /* the verdict must say conntrack was full */
 };
