@@ -16,7 +16,7 @@ CAST_BYTES := $(BUILD)/hoptrace_cast_bytes.o
 
 USER_SRCS := $(wildcard user/*.c)
 USER_OBJS := $(patsubst user/%.c,$(BUILD)/user/%.o,$(USER_SRCS))
-LIB_OBJS := $(filter-out $(BUILD)/user/main.o,$(USER_OBJS)) $(BUILD)/hoptrace_cast_bytes.o
+LIB_OBJS := $(filter-out $(BUILD)/user/main.o,$(USER_OBJS)) $(CAST_BYTES)
 
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
@@ -66,7 +66,7 @@ $(SKEL): $(BUILD)/bpf/hoptrace.bpf.o
 	$(call msg,SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name hoptrace_bpf > $@
 
-# user/bpf_object.c opens the probe-read skeleton with the cast object's bytes: both must
+# user/bpf_variant.c opens the probe-read skeleton with the cast object's bytes: both must
 # have the same maps, programs and variables, at the same offsets. The skeletons, minus
 # their names and embedded bytes, must be identical, or the build stops here.
 $(SKEL_CAST): $(BUILD)/bpf/hoptrace_cast.bpf.o $(SKEL)

@@ -125,7 +125,7 @@ void kernel_features__probe(struct kernel_features *kf)
 	/* consume_skb(skb, location) since 6.3 (dd1b527831a3). */
 	kf->consume_has_location = btf_tracepoint_args(kf->btf, "consume_skb") >= 2;
 	kf->fib_table_is_ptr = fib_first_arg_is_pointer(kf->btf);
-	/* 6.2+ (a655afdc5935); before it the BPF object reads headers with probe reads. */
+	/* bpf_rdonly_cast since 6.2 (a35b9af4ec2c); before it, headers are probe-read. */
 	kf->rdonly_cast = kf->btf &&
 			  btf__find_by_name_kind(kf->btf, "bpf_rdonly_cast", BTF_KIND_FUNC) > 0;
 	kf->kprobes = !access("/sys/bus/event_source/devices/kprobe/type", R_OK);
