@@ -336,23 +336,36 @@ run_plain() {
 	timeout -k 5 "$(safety_timeout)" "$SELF" traffic "$out" "$rate" 0
 }
 
-# run_empty OUT: the traffic with empty programs on hoptrace's six tracepoints
-# (floor.bpf.c), the reference for what any tracer on those hooks leaves.
-run_empty() {
-	local out=$1 rate=${2:-0} pid i rc
-	"$TOOLS/floor" "$TOOLS/floor.bpf.o" --empty >"$out.empty" 2>&1 &
-	pid=$!
-	BG_PIDS+=("$pid")
+# floor_launch OUT [--empty]: bench/floor in the background, output to OUT, its pid in
+# FLOOR_PID; returns once it says "attached" (bounded: 5 s), or stops the benchmark.
+floor_launch() {
+	local out=$1 i
+	shift
+	"$TOOLS/floor" "$TOOLS/floor.bpf.o" "$@" >"$out" 2>&1 &
+	FLOOR_PID=$!
+	BG_PIDS+=("$FLOOR_PID")
 	for ((i = 0; i < 100; i++)); do
-		grep -q attached "$out.empty" && break
-		kill -0 "$pid" 2>/dev/null || break
+		grep -q attached "$out" && return 0
+		kill -0 "$FLOOR_PID" 2>/dev/null || break
 		sleep 0.05
 	done
+	die "floor program: $(cat "$out")"
+}
+
+floor_kill() {
+	kill "$FLOOR_PID" 2>/dev/null
+	wait "$FLOOR_PID" 2>/dev/null
+}
+
+# run_empty OUT [RATE]: the traffic with empty programs on hoptrace's six tracepoints
+# (floor.bpf.c), the reference for what any tracer on those hooks leaves.
+run_empty() {
+	local out=$1 rate=${2:-0} rc
+	floor_launch "$out.empty" --empty
 	grep -q "attached 6" "$out.empty" || die "empty programs: $(cat "$out.empty")"
 	run_plain "$out" "$rate"
 	rc=$?
-	kill "$pid" 2>/dev/null
-	wait "$pid" 2>/dev/null
+	floor_kill
 	return $rc
 }
 
@@ -524,22 +537,12 @@ stats_delta() {
 
 # The empty program whose ns/run is the accounting's own share (floor.bpf.c).
 floor_start() {
-	local i
-	"$TOOLS/floor" "$TOOLS/floor.bpf.o" >"$WORK/floor.out" 2>&1 &
-	FLOOR_PID=$!
-	BG_PIDS+=("$FLOOR_PID")
-	for ((i = 0; i < 100; i++)); do
-		grep -q attached "$WORK/floor.out" && break
-		kill -0 "$FLOOR_PID" 2>/dev/null || break
-		sleep 0.05
-	done
-	grep -q attached "$WORK/floor.out" || die "floor program: $(cat "$WORK/floor.out")"
+	floor_launch "$WORK/floor.out"
 	export BENCH_FLOOR_PID=$FLOOR_PID
 }
 
 floor_stop() {
-	kill "$FLOOR_PID" 2>/dev/null
-	wait "$FLOOR_PID" 2>/dev/null
+	floor_kill
 	unset BENCH_FLOOR_PID
 }
 

@@ -7,7 +7,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <sched.h>
 #include <sys/mman.h>
 #include <signal.h>
 #include <stdio.h>
@@ -18,8 +17,10 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include "clock.h"
 #include "demo_cluster.h"
 #include "demo_probe.h"
+#include "nsenter.h"
 
 #define SCRIPT_TIMEOUT_S 30
 #define STATE_DIR "/run/hoptrace-demo"
@@ -139,18 +140,10 @@ const char *demo_cluster__netns(const struct demo_cluster *c, const char *role, 
 	return buf;
 }
 
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 /* Waits for pid until the deadline, then kills it. Returns its wait status, or -1. */
 static int wait_bounded(pid_t pid, double timeout_s)
 {
-	double deadline = now_s() + timeout_s;
+	double deadline = clock__mono_s() + timeout_s;
 	int ws;
 
 	for (;;) {
@@ -160,7 +153,7 @@ static int wait_bounded(pid_t pid, double timeout_s)
 			return ws;
 		if (r < 0 && errno != EINTR)
 			return -1;
-		if (now_s() >= deadline) {
+		if (clock__mono_s() >= deadline) {
 			kill(pid, SIGKILL);
 			waitpid(pid, &ws, 0);
 			return -1;
@@ -354,30 +347,26 @@ int demo_ct_max__write(long value)
 	return err;
 }
 
+static int read_ct_count_fn(void *ctx)
+{
+	*(long *)ctx = read_long("/proc/sys/net/netfilter/nf_conntrack_count");
+	return 0;
+}
+
 long demo_cluster__ct_count(const struct demo_cluster *c, const char *role)
 {
 	char ns[64], path[128];
 	long v = -1;
-	int self, fd;
 
 	snprintf(path, sizeof(path), "/run/netns/%s", demo_cluster__netns(c, role, ns, sizeof(ns)));
-	self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (self >= 0 && fd >= 0 && !setns(fd, CLONE_NEWNET)) {
-		v = read_long("/proc/sys/net/netfilter/nf_conntrack_count");
-		if (setns(self, CLONE_NEWNET))
-			abort(); /* cannot happen: we came from there */
-	}
-	if (fd >= 0)
-		close(fd);
-	if (self >= 0)
-		close(self);
+	if (nsenter__run(path, read_ct_count_fn, &v))
+		return -1;
 	return v;
 }
 
 int demo_cluster__ct_lock(struct demo_cluster *c)
 {
-	double deadline = now_s() + CT_LOCK_WAIT_S;
+	double deadline = clock__mono_s() + CT_LOCK_WAIT_S;
 	int fd;
 
 	if (c->ct_lock_fd >= 0)
@@ -390,7 +379,7 @@ int demo_cluster__ct_lock(struct demo_cluster *c)
 	while (flock(fd, LOCK_EX | LOCK_NB)) {
 		int err = errno == EWOULDBLOCK ? EBUSY : errno;
 
-		if (err != EBUSY || now_s() >= deadline) {
+		if (err != EBUSY || clock__mono_s() >= deadline) {
 			close(fd);
 			errno = err;
 			return -1;

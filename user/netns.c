@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Network namespace names: a table of inode -> name, grown by rescans on lookup misses. */
+#include "clock.h"
 #include "dirwalk.h"
 #include "netns.h"
 
@@ -29,14 +30,6 @@ struct netns_names {
 	char *proc_dir;
 	long long last_scan_ns;
 };
-
-static long long monotonic_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
 
 /* The namespace inode behind path: nsfs files, whether ip-netns bind mounts or
  * /proc/<pid>/ns/net links, report it as st_ino. Returns 0 when path cannot be read. */
@@ -205,7 +198,7 @@ static int netns_names__scan(struct netns_names *nn)
 	char path[PATH_MAX];
 	int i, err;
 
-	nn->last_scan_ns = monotonic_ns();
+	nn->last_scan_ns = clock__mono_ns();
 	/* "host" first: everyone knows it, even when ip-netns also gave it a name. */
 	snprintf(path, sizeof(path), "%s/1/ns/net", nn->proc_dir);
 	err = netns_names__add(nn, path_inode(path), "host");
@@ -285,7 +278,7 @@ const char *netns_names__name(struct netns_names *nn, __u32 inode)
 	n = netns_names__find(nn, inode);
 	if (n)
 		return n->name;
-	if (monotonic_ns() - nn->last_scan_ns < RESCAN_INTERVAL_NS)
+	if (clock__mono_ns() - nn->last_scan_ns < RESCAN_INTERVAL_NS)
 		return NULL;
 	/* A failed rescan keeps what it found; the miss is reported either way. */
 	netns_names__scan(nn);

@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <bpf/btf.h>
+#include "clock.h"
 #include "command.h"
 #include "coverage.h"
 #include "ctstat.h"
@@ -53,14 +54,6 @@ static volatile sig_atomic_t stop_signal;
 static void on_signal(int sig)
 {
 	stop_signal = sig;
-}
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 static void on_packet_done(void *ctx, const struct packet *pkt)
@@ -290,7 +283,8 @@ static void update_status(struct session *s, __u64 lost)
 {
 	const struct timeline_totals *t = timeline__totals(s->tl);
 
-	status__show(&s->status, now_s() - s->started, t->events, t->packets, t->dropped, lost);
+	status__show(&s->status, clock__mono_s() - s->started, t->events, t->packets, t->dropped,
+		     lost);
 }
 
 /* Polls until a signal, the duration, the command's end plus linger, or an error. */
@@ -314,13 +308,13 @@ static int poll_loop(struct session *s, pid_t child, int *child_status, bool *ch
 			return -1;
 		check_losses(s, &lost_seen);
 		update_status(s, lost_seen);
-		if (deadline && now_s() >= deadline)
+		if (deadline && clock__mono_s() >= deadline)
 			break;
 		if (child > 0 && !*child_ended && command__ended(child, child_status)) {
 			*child_ended = true;
-			linger_until = now_s() + s->opts->linger_s;
+			linger_until = clock__mono_s() + s->opts->linger_s;
 		}
-		if (linger_until && now_s() >= linger_until)
+		if (linger_until && clock__mono_s() >= linger_until)
 			break;
 	}
 	return 0;
@@ -337,8 +331,10 @@ static int finish(struct session *s, int rc)
 	timeline__finish(s->tl);
 	status__clear(&s->status);
 	ctstat__finish(s->en.ct);
-	sum = (struct trace_summary){ timeline__totals(s->tl), st.events, st.lost, s->bad_events,
-				      now_s() - s->started,    s->en.ct };
+	sum = (struct trace_summary){
+		timeline__totals(s->tl),      st.events, st.lost, s->bad_events,
+		clock__mono_s() - s->started, s->en.ct
+	};
 	for (int i = 0; i < s->sink_count && !s->write_error; i++) {
 		int err = s->sinks[i]->summary(s->sinks[i], &sum);
 
@@ -438,7 +434,7 @@ int trace__run_observed(struct options *opts, const struct trace_observer *obs)
 	report_skipped_hooks(&s);
 	report_ready(&s);
 	status__init(&s.status, !opts->quiet);
-	s.started = now_s();
+	s.started = clock__mono_s();
 	if (opts->command && start_command(&s, &child))
 		goto out_finish;
 	drop_privileges(&s);
