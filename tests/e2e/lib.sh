@@ -70,6 +70,7 @@ TESTS_FAILED=0
 run_case() {
 	local name=$1 fn=$2 rc
 	SKIP_REASON=""
+	CURRENT_CASE=$name
 	"$fn" >"$TMP/$name.log" 2>&1
 	rc=$?
 	if [ $rc -eq 0 ]; then
@@ -83,10 +84,19 @@ run_case() {
 	fi
 }
 
+# HOPTRACE_KEEP_OUTPUT=DIR keeps every JSON output a case checks, as
+# DIR/<script>.<case>.<file>, so that tests/compare-builds.sh can diff two builds' traces.
+keep_output() {
+	[ -n "${HOPTRACE_KEEP_OUTPUT:-}" ] || return 0
+	mkdir -p "$HOPTRACE_KEEP_OUTPUT" &&
+		cp "$1" "$HOPTRACE_KEEP_OUTPUT/$(basename "$0" .sh).${CURRENT_CASE:-none}.$(basename "$1")"
+}
+
 # expect_jq FILE FILTER MESSAGE: fails the case unless the jq filter (with -s over the
 # JSON Lines file) yields true.
 expect_jq() {
 	local file=$1 filter=$2 msg=$3
+	keep_output "$file"
 	if [ "$(jq -s "$filter" "$file")" != "true" ]; then
 		echo "expectation failed: $msg"
 		echo "  jq -s '$filter'"
