@@ -14,9 +14,21 @@ SKEL := $(BUILD)/hoptrace.skel.h
 SKEL_CAST := $(BUILD)/hoptrace_cast.skel.h
 CAST_BYTES := $(BUILD)/hoptrace_cast_bytes.o
 
-USER_SRCS := $(wildcard user/*.c)
-USER_OBJS := $(patsubst user/%.c,$(BUILD)/user/%.o,$(USER_SRCS))
-LIB_OBJS := $(filter-out $(BUILD)/user/main.o,$(USER_OBJS)) $(CAST_BYTES)
+# user/ by stage. The core (cli, pipeline, sinks, host, util) knows nothing of the BPF object;
+# only the loader (load/) and the session above it are built against the skeleton.
+CORE_DIRS := cli pipeline sinks host util
+CORE_OBJS := $(patsubst user/%.c,$(BUILD)/user/%.o,$(foreach d,$(CORE_DIRS),$(wildcard user/$(d)/*.c)) \
+	user/trace_config.c)
+LOAD_OBJS := $(patsubst user/%.c,$(BUILD)/user/%.o,$(wildcard user/load/*.c) user/session.c) \
+	$(CAST_BYTES)
+DEMO_OBJS := $(patsubst user/%.c,$(BUILD)/user/%.o,$(wildcard user/demo/*.c))
+MAIN_OBJ := $(BUILD)/user/main.o
+USER_OBJS := $(CORE_OBJS) $(filter-out $(CAST_BYTES),$(LOAD_OBJS)) $(DEMO_OBJS) $(MAIN_OBJ)
+CORE_LIB := $(BUILD)/libhoptrace-core.a
+LOAD_LIB := $(BUILD)/libhoptrace-load.a
+DEMO_LIB := $(BUILD)/libhoptrace-demo.a
+# Every object but main, for the fuzz and sanitizer builds.
+LIB_OBJS := $(CORE_OBJS) $(LOAD_OBJS) $(DEMO_OBJS)
 
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
@@ -86,19 +98,34 @@ $(CAST_BYTES): $(CAST_BYTES:.o=.c)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -c $< -o $@
 
-$(BUILD)/user/%.o: user/%.c $(SKEL) | $(BUILD)/user
+# Only the loader's objects wait for the skeleton: a BPF change rebuilds load/, not all of user/.
+$(filter-out $(CAST_BYTES),$(LOAD_OBJS)) $(MAIN_OBJ): $(SKEL)
+
+$(BUILD)/user/%.o: user/%.c
 	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -c $< -o $@
 
-$(BUILD)/hoptrace: $(USER_OBJS) $(CAST_BYTES)
+$(CORE_LIB): $(CORE_OBJS)
+$(LOAD_LIB): $(LOAD_OBJS)
+$(DEMO_LIB): $(DEMO_OBJS)
+$(CORE_LIB) $(LOAD_LIB) $(DEMO_LIB):
+	$(call msg,AR,$@)
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+
+$(BUILD)/hoptrace: $(MAIN_OBJ) $(DEMO_LIB) $(LOAD_LIB) $(CORE_LIB)
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
 
-$(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS) | $(BUILD)/tests
+# Unit tests link the core alone; a test of the demo's own logic adds the demo and the
+# loader (tests/unit/test_demo_*.c).
+UNIT_LIBS = $(if $(filter test_demo_%,$(notdir $@)),$(DEMO_LIB) $(LOAD_LIB)) $(CORE_LIB)
+$(BUILD)/tests/test_demo_%: $(DEMO_LIB) $(LOAD_LIB)
+$(BUILD)/tests/%: tests/unit/%.c $(CORE_LIB) | $(BUILD)/tests
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) -Itests/unit $< $(LIB_OBJS) -o $@ $(LDLIBS)
+	$(Q)$(CC) $(CFLAGS) -Itests/unit $< $(UNIT_LIBS) -o $@ $(LDLIBS)
 
-$(BUILD)/bpf $(BUILD)/user $(BUILD)/tests:
+$(BUILD)/bpf $(BUILD)/tests:
 	$(Q)mkdir -p $@
 
 unit: $(UNIT_BINS)
@@ -111,13 +138,14 @@ test: deps all unit
 demo: deps all
 	$(Q)$(BUILD)/hoptrace demo
 
+FORMAT_FILES = bpf/*.c bpf/*.h user/*.c user/*.h user/*/*.c user/*/*.h include/*.h \
+	tests/unit/*.c tests/unit/*.h bench/*.c
+
 format:
-	$(Q)clang-format -i bpf/*.c bpf/*.h user/*.c user/*.h include/*.h tests/unit/*.c tests/unit/*.h \
-		bench/*.c
+	$(Q)clang-format -i $(FORMAT_FILES)
 
 check-format:
-	$(Q)clang-format --dry-run -Werror bpf/*.c bpf/*.h user/*.c user/*.h include/*.h tests/unit/*.c tests/unit/*.h \
-		bench/*.c
+	$(Q)clang-format --dry-run -Werror $(FORMAT_FILES)
 
 clean:
 	$(Q)rm -rf $(BUILD)

@@ -62,7 +62,7 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 8 << 20);
+	__uint(max_entries, HOPTRACE_RING_DEFAULT); /* user space sets the real size */
 } events SEC(".maps");
 
 struct {

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Netfilter observation: programs linked into each netfilter hook at priorities just below
- * the standard tables' (user/nf_positions.c places them). They always accept. Position 0,
+ * the standard tables' (user/pipeline/nf_ranges.c places them). They always accept. Position 0,
  * the hook's entry, records a hop; the others only note in the tracking map how far a
  * traced skb got, so a later netfilter drop names the table that gave it. */
 #include "hoptrace.bpf.h"

@@ -10,6 +10,8 @@
 #define HOPTRACE_SNAPLEN_DEFAULT 128
 #define HOPTRACE_SNAPLEN_MAX 512
 #define HOPTRACE_MAX_CIDRS 16
+/* Kernel-to-user ring buffer bytes unless the user asks for more (--ring-size). */
+#define HOPTRACE_RING_DEFAULT (8u << 20)
 
 /* Address families as the kernel numbers them (AF_INET, AF_INET6). */
 #define HOP_AF_INET 2
@@ -41,9 +43,11 @@ enum hop_flag {
 };
 
 /* Netfilter observation points: the entry of a hook, then one just before each standard
- * table priority (user/netfilter.c has the table of them). */
+ * table priority (user/pipeline/nf_ranges.c has the table of them). */
 #define HOP_NF_POSITIONS 9
 #define HOP_NF_POS_UNKNOWN 0xff /* seen in the hook, but no position inside it */
+/* The observer at position N is the BPF program HOP_NF_PROG_PREFIX "N". */
+#define HOP_NF_PROG_PREFIX "nf_observe_"
 
 /* The union's member follows the hook: nf for HOOK_NF and (with HOP_F_NF_STATE) for
  * HOOK_KFREE_SKB; fib for HOOK_FIB. */

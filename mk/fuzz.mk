@@ -1,5 +1,5 @@
 # libFuzzer targets (tests/fuzz/fuzz_*.c) for every parser of outside data, built with clang
-# against the user objects compiled for fuzzing under $(BUILD)/fuzz.
+# against the core objects (no BPF object needed) compiled for fuzzing under $(BUILD)/fuzz.
 #   make fuzz        each target for FUZZ_SECONDS; crashes found are saved as regressions
 #   make fuzz-smoke  replays tests/fuzz/regressions/, then each target for FUZZ_SMOKE_SECONDS
 # Both exit non-zero when a target fails.
@@ -10,7 +10,7 @@ FUZZ_SMOKE_SECONDS ?= 10
 FUZZ_BUILD := $(BUILD)/fuzz
 FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BINS := $(addprefix $(FUZZ_BUILD)/,$(FUZZ_TARGETS))
-FUZZ_OBJS := $(patsubst $(BUILD)/user/%.o,$(FUZZ_BUILD)/user/%.o,$(LIB_OBJS))
+FUZZ_OBJS := $(patsubst $(BUILD)/user/%.o,$(FUZZ_BUILD)/user/%.o,$(CORE_OBJS))
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 # Warnings are the main build's to police (-Werror there), not the fuzzers'; clang, unlike
 # gcc, warns about the hop record (flexible array) inside struct hop.
@@ -38,8 +38,9 @@ $(FUZZ_BUILD)/seeds: tests/fuzz/seeds.c include/hoptrace.h | $(FUZZ_BUILD)/user
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $< -o $@
 
-$(FUZZ_BUILD)/user/%.o: user/%.c $(SKEL) | $(FUZZ_BUILD)/user
+$(FUZZ_BUILD)/user/%.o: user/%.c | $(FUZZ_BUILD)/user
 	$(call msg,FUZZ-CC,$@)
+	$(Q)mkdir -p $(@D)
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
 
 $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_OBJS) | $(FUZZ_BUILD)/user

@@ -3,10 +3,10 @@
  * main dispatches subcommands from a table; the trace itself lives in trace.c. */
 #include <stdio.h>
 #include <string.h>
-#include "demo.h"
-#include "options.h"
-#include "selftest.h"
-#include "trace.h"
+#include "demo/demo.h"
+#include "cli/options.h"
+#include "demo/selftest.h"
+#include "session.h"
 
 #ifndef HOPTRACE_VERSION
 #define HOPTRACE_VERSION "0.0.0"
@@ -22,7 +22,7 @@ struct subcommand {
 static int usage(FILE *f);
 
 /* Parses options for subcommands that take only the common ones (and --json). */
-static int parse_or_exit(struct options *o, int argc, char **argv, bool trace, int *rc)
+static int parse_or_exit(struct trace_config *o, int argc, char **argv, bool trace, int *rc)
 {
 	int r = options__parse(o, argc, argv, trace);
 
@@ -37,25 +37,25 @@ static int parse_or_exit(struct options *o, int argc, char **argv, bool trace, i
 
 static int do_trace(int argc, char **argv)
 {
-	struct options o;
+	struct trace_config o;
 	int rc = 0;
 
 	if (parse_or_exit(&o, argc, argv, true, &rc))
 		return rc;
 	rc = trace__run(&o);
-	options__free(&o);
+	trace_config__free(&o);
 	return rc;
 }
 
 static int do_hooks(int argc, char **argv)
 {
-	struct options o;
+	struct trace_config o;
 	int rc = 0;
 
 	if (parse_or_exit(&o, argc, argv, true, &rc))
 		return rc;
 	rc = trace__print_hooks(o.json);
-	options__free(&o);
+	trace_config__free(&o);
 	return rc;
 }
 

@@ -10,9 +10,9 @@
 #include <string.h>
 #include <bpf/btf.h>
 
-#include "drop_reason.h"
-#include "enrich.h"
-#include "kallsyms.h"
+#include "host/drop_reason.h"
+#include "pipeline/enrich.h"
+#include "host/kallsyms.h"
 
 /* A property of the code under test, not a sanitizer finding: abort so the input is saved.
  * libFuzzer sends the target's stderr to /dev/null while fuzzing (-close_fd_mask); replaying

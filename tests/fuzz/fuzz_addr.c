@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "addr.h"
+#include "cli/addr.h"
 #include "fuzz.h"
 
 static void check_cidr(const char *text)

@@ -10,10 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "decode.h"
+#include "pipeline/decode.h"
 #include "fuzz.h"
-#include "sink.h"
-#include "timeline.h"
+#include "sinks/sink.h"
+#include "pipeline/timeline.h"
 
 static struct enrich en;
 static FILE *devnull;

@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "fuzz.h"
-#include "kallsyms.h"
+#include "host/kallsyms.h"
 
 #define MAX_LOOKUPS 16
 

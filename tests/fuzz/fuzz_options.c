@@ -9,12 +9,12 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "options.h"
+#include "cli/options.h"
 
 #define MAX_WORDS 64
 
 /* What a successful parse promises the rest of hoptrace. */
-static void check_parsed(const struct options *o, int argc, char **argv)
+static void check_parsed(const struct trace_config *o, int argc, char **argv)
 {
 	FUZZ_CHECK(o->pod_count >= 0 && o->pod_count <= HOPTRACE_MAX_CIDRS);
 	FUZZ_CHECK(o->peer_count >= 0 && o->peer_count <= HOPTRACE_MAX_CIDRS);
@@ -67,7 +67,7 @@ struct parse {
 	char *argv[MAX_WORDS + 2];
 	int argc;
 	int r;
-	struct options o;
+	struct trace_config o;
 };
 
 static void parse(const uint8_t *in, size_t size, bool allow_trace, struct parse *p)
@@ -81,7 +81,7 @@ static void parse(const uint8_t *in, size_t size, bool allow_trace, struct parse
 
 static void parse_done(struct parse *p)
 {
-	options__free(&p->o);
+	trace_config__free(&p->o);
 	free_argv(p->argc, p->argv);
 }
 

@@ -13,9 +13,9 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "output_pcapng.h"
-#include "sink.h"
-#include "timeline.h"
+#include "sinks/pcapng_sink.h"
+#include "sinks/sink.h"
+#include "pipeline/timeline.h"
 
 #define SHB_TYPE 0x0A0D0D0Au
 #define IDB_TYPE 1u

@@ -5,7 +5,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "addr.h"
+#include "cli/addr.h"
 #include "check.h"
 
 /* Parses text and formats the masked address and prefix back, "?" when it is refused. */

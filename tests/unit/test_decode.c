@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "check.h"
-#include "decode.h"
+#include "pipeline/decode.h"
 
 #define EXTRA 64 /* bytes of packet room after the fixed part */
 

@@ -4,8 +4,8 @@
 #include <string.h>
 
 #include "check.h"
-#include "demo_run.h"
-#include "demo_scenario.h"
+#include "demo/scenario_run.h"
+#include "demo/scenarios.h"
 
 static const struct demo_scenario conntrack_full = {
 	.name = "test",

@@ -7,7 +7,7 @@
 #include <bpf/libbpf.h>
 
 #include "check.h"
-#include "drop_reason.h"
+#include "host/drop_reason.h"
 
 #define FOO_SUBSYS 1
 #define BAR_SUBSYS 2

@@ -8,9 +8,9 @@
 #include <bpf/btf.h>
 
 #include "check.h"
-#include "drop_reason.h"
-#include "hopview.h"
-#include "verdict.h"
+#include "host/drop_reason.h"
+#include "pipeline/hopview.h"
+#include "pipeline/verdict.h"
 
 #define NFPROTO_IPV4 2
 #define NF_FORWARD 2

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "check.h"
-#include "json.h"
+#include "util/json_writer.h"
 
 /* A writer on a memory stream, so a test can compare what was written. */
 struct capture {

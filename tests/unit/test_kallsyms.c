@@ -6,7 +6,7 @@
 #include <time.h>
 
 #include "check.h"
-#include "kallsyms.h"
+#include "host/kallsyms.h"
 
 /* Fixtures live beside this file's directory, so the test runs from any build directory when
  * __FILE__ is absolute and from the repository root when it is relative. */

@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "check.h"
-#include "netns.h"
+#include "host/netns_names.h"
 
 static char root[] = "/tmp/hoptrace-netns-XXXXXX";
 

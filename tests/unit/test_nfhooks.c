@@ -11,7 +11,7 @@
 #include <linux/netlink.h>
 
 #include "check.h"
-#include "nfhooks.h"
+#include "host/nf_hook_dump.h"
 
 struct builder {
 	char buf[4096];

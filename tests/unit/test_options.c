@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "check.h"
-#include "options.h"
+#include "cli/options.h"
 
 /* Parses the words as argv (argv[0] "hoptrace", NULL-terminated, as main passes it). */
 #define PARSE(o, ...) parse_words(o, true, (const char *[]){ "hoptrace", __VA_ARGS__, NULL })
@@ -19,7 +19,7 @@ static char *words[64];
 
 /* The parser's one-line complaints go to /dev/null unless HOPTRACE_TEST_VERBOSE is set, so
  * that the test's own output shows only what failed. */
-static int parse_words(struct options *o, bool allow_trace, const char **list)
+static int parse_words(struct trace_config *o, bool allow_trace, const char **list)
 {
 	int argc = 0, saved = -1, null_fd, r;
 
@@ -46,7 +46,7 @@ static int parse_words(struct options *o, bool allow_trace, const char **list)
 
 static void test_defaults(void)
 {
-	struct options o;
+	struct trace_config o;
 
 	CHECK(PARSE_NONE(&o) == 0);
 	CHECK(o.pod_count == 0 && o.peer_count == 0);
@@ -55,12 +55,12 @@ static void test_defaults(void)
 	CHECK(o.snaplen == HOPTRACE_SNAPLEN_DEFAULT);
 	CHECK(!o.json && !o.quiet && o.verbose == 0);
 	CHECK(o.pcapng_path == NULL && o.filter_expr == NULL && o.command == NULL);
-	options__free(&o);
+	trace_config__free(&o);
 }
 
 static void test_pod_ip_lists(void)
 {
-	struct options o;
+	struct trace_config o;
 
 	CHECK(PARSE(&o, "--pod-ip", "10.0.0.1,fd00::/64", "-p", "10.244.7.0/24",
 		    "--pod-ip=192.168.0.9") == 0);
@@ -69,20 +69,20 @@ static void test_pod_ip_lists(void)
 	CHECK(o.pods[1].family == HOP_AF_INET6 && o.pods[1].prefix == 64);
 	CHECK(o.pods[2].prefix == 24 && o.pods[2].addr[0] == htonl(0x0af40700));
 	CHECK(o.pods[3].addr[0] == htonl(0xc0a80009));
-	options__free(&o);
+	trace_config__free(&o);
 
 	/* One bad member spoils the list. */
 	CHECK(PARSE(&o, "--pod-ip", "10.0.0.1,10.0.0.256") == -1);
-	options__free(&o);
+	trace_config__free(&o);
 	/* An empty member is a mistake (an unset shell variable), not "no address". */
 	static const char *const empty[] = { "", ",", "10.0.0.1,", ",10.0.0.1",
 					     "10.0.0.1,,fd00::1" };
 
 	for (size_t i = 0; i < sizeof(empty) / sizeof(empty[0]); i++) {
 		CHECK(PARSE(&o, "--pod-ip", empty[i]) == -1);
-		options__free(&o);
+		trace_config__free(&o);
 		CHECK(PARSE(&o, "--peer", empty[i]) == -1);
-		options__free(&o);
+		trace_config__free(&o);
 	}
 }
 
@@ -91,60 +91,60 @@ static void test_too_many_cidrs(void)
 	const char *sixteen = "10.0.0.1,10.0.0.2,10.0.0.3,10.0.0.4,10.0.0.5,10.0.0.6,10.0.0.7,"
 			      "10.0.0.8,10.0.0.9,10.0.0.10,10.0.0.11,10.0.0.12,10.0.0.13,"
 			      "10.0.0.14,10.0.0.15,10.0.0.16";
-	struct options o;
+	struct trace_config o;
 
 	CHECK(PARSE(&o, "--pod-ip", sixteen) == 0);
 	CHECK(o.pod_count == HOPTRACE_MAX_CIDRS);
-	options__free(&o);
+	trace_config__free(&o);
 	/* The limit counts across repetitions of the option too. */
 	CHECK(PARSE(&o, "--pod-ip", sixteen, "--pod-ip", "10.0.0.17") == -1);
-	options__free(&o);
+	trace_config__free(&o);
 	CHECK(PARSE(&o, "--peer", sixteen, "--peer", "fd00::1") == -1);
-	options__free(&o);
+	trace_config__free(&o);
 }
 
 static void test_peer_proto_port(void)
 {
-	struct options o;
+	struct trace_config o;
 
 	CHECK(PARSE(&o, "--pod-ip", "10.0.0.1", "--peer", "10.2.0.0/16,fd00::1", "--proto", "udp",
 		    "--port", "53") == 0);
 	CHECK(o.peer_count == 2 && o.pod_count == 1);
 	CHECK(o.peers[0].prefix == 16 && o.peers[1].family == HOP_AF_INET6);
 	CHECK(o.proto == 17 && o.port == 53);
-	options__free(&o);
+	trace_config__free(&o);
 
 	CHECK(PARSE(&o, "--proto", "132") == 0 && o.proto == 132);
-	options__free(&o);
+	trace_config__free(&o);
 	CHECK(PARSE(&o, "--proto", "bogus") == -1);
-	options__free(&o);
+	trace_config__free(&o);
 	CHECK(PARSE(&o, "--proto", "0") == -1);
-	options__free(&o);
+	trace_config__free(&o);
 	CHECK(PARSE(&o, "--port", "0") == -1);
-	options__free(&o);
+	trace_config__free(&o);
 	CHECK(PARSE(&o, "--port", "65536") == -1);
-	options__free(&o);
+	trace_config__free(&o);
 	CHECK(PARSE(&o, "--peer", "10.0.0.0/33") == -1);
-	options__free(&o);
+	trace_config__free(&o);
 }
 
 static void test_durations(void)
 {
-	struct options o;
+	struct trace_config o;
 
 	CHECK(PARSE(&o, "--duration", "500ms") == 0 && o.duration_s == 0.5);
-	options__free(&o);
+	trace_config__free(&o);
 	CHECK(PARSE(&o, "-d", "2m", "--linger", "0") == 0);
 	CHECK(o.duration_s == 120 && o.linger_s == 0);
-	options__free(&o);
+	trace_config__free(&o);
 	CHECK(PARSE(&o, "--duration", "0") == -1); /* a trace of no time is a mistake */
-	options__free(&o);
+	trace_config__free(&o);
 	CHECK(PARSE(&o, "--duration", "-5") == -1);
-	options__free(&o);
+	trace_config__free(&o);
 	CHECK(PARSE(&o, "--duration", "5 minutes") == -1);
-	options__free(&o);
+	trace_config__free(&o);
 	CHECK(PARSE(&o, "--linger", "soon") == -1);
-	options__free(&o);
+	trace_config__free(&o);
 }
 
 static void test_snaplen_bounds(void)
@@ -165,7 +165,7 @@ static void test_snaplen_bounds(void)
 		{ "+64", -1 },
 		{ "99999999999999999999", -1 },
 	};
-	struct options o;
+	struct trace_config o;
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		int r = PARSE(&o, "--snaplen", cases[i].text);
@@ -175,58 +175,58 @@ static void test_snaplen_bounds(void)
 				o.snaplen);
 			CHECK(!"--snaplen parsed as expected");
 		}
-		options__free(&o);
+		trace_config__free(&o);
 	}
 	CHECK(PARSE(&o, "-s", "256") == 0 && o.snaplen == 256);
-	options__free(&o);
+	trace_config__free(&o);
 }
 
 static void test_flags(void)
 {
-	struct options o;
+	struct trace_config o;
 
 	CHECK(PARSE(&o, "--json") == 0 && o.json);
-	options__free(&o);
+	trace_config__free(&o);
 	CHECK(PARSE(&o, "-j", "-q", "-vv") == 0);
 	CHECK(o.json && o.quiet && o.verbose == 2);
-	options__free(&o);
+	trace_config__free(&o);
 	CHECK(PARSE(&o, "-jq") == 0 && o.json && o.quiet);
-	options__free(&o);
+	trace_config__free(&o);
 	CHECK(PARSE(&o, "-w", "trace.pcapng") == 0);
 	CHECK_STR(o.pcapng_path, "trace.pcapng");
-	options__free(&o);
+	trace_config__free(&o);
 	CHECK(PARSE(&o, "--pcapng", "-") == 0);
 	CHECK_STR(o.pcapng_path, "-");
-	options__free(&o);
+	trace_config__free(&o);
 	CHECK(PARSE(&o, "-w", "") == -1);
-	options__free(&o);
+	trace_config__free(&o);
 	CHECK(PARSE(&o, "--json=yes") == -1); /* a flag takes no value */
-	options__free(&o);
+	trace_config__free(&o);
 }
 
 static void test_trailing_expression(void)
 {
-	struct options o;
+	struct trace_config o;
 
 	CHECK(PARSE(&o, "--pod-ip", "10.0.0.1", "tcp", "port", "80") == 0);
 	CHECK_STR(o.filter_expr, "tcp port 80");
 	CHECK(o.command == NULL);
-	options__free(&o);
+	trace_config__free(&o);
 
 	CHECK(PARSE(&o, "-f", "udp port 53") == 0);
 	CHECK_STR(o.filter_expr, "udp port 53");
-	options__free(&o);
+	trace_config__free(&o);
 
 	/* Given twice, in either form, is refused rather than one silently winning. */
 	CHECK(PARSE(&o, "-f", "udp", "tcp") == -1);
-	options__free(&o);
+	trace_config__free(&o);
 	CHECK(PARSE(&o, "--filter", "udp", "--filter", "tcp") == -1);
-	options__free(&o);
+	trace_config__free(&o);
 }
 
 static void test_command(void)
 {
-	struct options o;
+	struct trace_config o;
 
 	CHECK(PARSE(&o, "--pod-ip", "10.0.0.1", "--", "ping", "-c1", "10.0.0.2") == 0);
 	CHECK(o.command != NULL);
@@ -237,94 +237,94 @@ static void test_command(void)
 		CHECK(o.command[3] == NULL);
 	}
 	CHECK(o.filter_expr == NULL);
-	options__free(&o);
+	trace_config__free(&o);
 
 	CHECK(PARSE(&o, "-p", "10.0.0.1", "udp", "port", "53", "--", "nc", "-u", "x") == 0);
 	CHECK_STR(o.filter_expr, "udp port 53");
 	CHECK(o.command && !strcmp(o.command[0], "nc") && !strcmp(o.command[1], "-u"));
-	options__free(&o);
+	trace_config__free(&o);
 
 	/* A second "--" is the command's own. */
 	CHECK(PARSE(&o, "--", "sh", "--", "x") == 0);
 	CHECK(o.command && !strcmp(o.command[1], "--"));
-	options__free(&o);
+	trace_config__free(&o);
 }
 
 static void test_dash_dash_alone(void)
 {
-	struct options o;
+	struct trace_config o;
 
 	CHECK(PARSE(&o, "--pod-ip", "10.0.0.1", "--") == -1);
-	options__free(&o);
+	trace_config__free(&o);
 	CHECK(PARSE(&o, "--") == -1);
-	options__free(&o);
+	trace_config__free(&o);
 	CHECK(PARSE(&o, "tcp", "--") == -1);
-	options__free(&o);
+	trace_config__free(&o);
 }
 
 static void test_unknown_and_missing(void)
 {
-	struct options o;
+	struct trace_config o;
 
 	CHECK(PARSE(&o, "--bogus") == -1);
-	options__free(&o);
+	trace_config__free(&o);
 	CHECK(PARSE(&o, "-z") == -1);
-	options__free(&o);
+	trace_config__free(&o);
 	CHECK(PARSE(&o, "-jz") == -1);
-	options__free(&o);
+	trace_config__free(&o);
 	CHECK(PARSE(&o, "--pod-ip") == -1);
-	options__free(&o);
+	trace_config__free(&o);
 	CHECK(PARSE(&o, "-p") == -1);
-	options__free(&o);
+	trace_config__free(&o);
 	CHECK(PARSE(&o, "--json", "--snaplen") == -1);
-	options__free(&o);
+	trace_config__free(&o);
 	CHECK(PARSE(&o, "--duration") == -1);
-	options__free(&o);
+	trace_config__free(&o);
 }
 
 static void test_help_version(void)
 {
-	struct options o;
+	struct trace_config o;
 
 	CHECK(PARSE(&o, "--help") == 1);
-	options__free(&o);
+	trace_config__free(&o);
 	CHECK(PARSE(&o, "-h", "--bogus") == 1); /* help wins when it comes first */
-	options__free(&o);
+	trace_config__free(&o);
 	CHECK(PARSE(&o, "--version") == 2); /* main prints the version for 2 */
-	options__free(&o);
+	trace_config__free(&o);
 }
 
 /* Subcommands without the trace options ("hooks" before it takes them, say). */
 static void test_without_trace_options(void)
 {
-	struct options o;
+	struct trace_config o;
 
 	CHECK(parse_words(&o, false, (const char *[]){ "hooks", "--pod-ip", "10.0.0.1", NULL }) ==
 	      -1);
-	options__free(&o);
+	trace_config__free(&o);
 	CHECK(parse_words(&o, false, (const char *[]){ "hooks", "tcp", NULL }) == -1);
-	options__free(&o);
+	trace_config__free(&o);
 	CHECK(parse_words(&o, false, (const char *[]){ "hooks", "--help", NULL }) == 1);
-	options__free(&o);
+	trace_config__free(&o);
 	CHECK(parse_words(&o, false, (const char *[]){ "hooks", NULL }) == 0);
-	options__free(&o);
+	trace_config__free(&o);
 }
 
 /* getopt keeps its place inside a cluster of short options between calls; a new parse must
  * not resume in the old argv (an error at "-z" of "-zj" left it pointing at "j"). */
 static void test_parse_again_after_error(void)
 {
-	struct options o;
+	struct trace_config o;
 
 	CHECK(PARSE(&o, "-zj") == -1);
-	options__free(&o);
+	trace_config__free(&o);
 	CHECK(PARSE_NONE(&o) == 0);
 	CHECK(!o.json);
-	options__free(&o);
+	trace_config__free(&o);
 	CHECK(PARSE(&o, "-qs") == -1); /* missing value mid-cluster */
-	options__free(&o);
+	trace_config__free(&o);
 	CHECK(PARSE(&o, "-j") == 0 && o.json && !o.quiet);
-	options__free(&o);
+	trace_config__free(&o);
 }
 
 int main(void)

@@ -9,12 +9,12 @@
 #include <bpf/btf.h>
 
 #include "check.h"
-#include "drop_reason.h"
-#include "hopview.h"
-#include "json.h"
-#include "output_pcapng.h"
-#include "pcapng.h"
-#include "sink.h"
+#include "host/drop_reason.h"
+#include "pipeline/hopview.h"
+#include "util/json_writer.h"
+#include "sinks/pcapng_sink.h"
+#include "sinks/pcapng_writer.h"
+#include "sinks/sink.h"
 
 #define WALL_OFFSET_NS 1700000000000000000LL
 #define NETNS_A 4026532001u

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "check.h"
-#include "pcap_filter.h"
+#include "cli/pcap_filter.h"
 
 #define ETH_HLEN 14
 #define ETH_P_IP 0x0800

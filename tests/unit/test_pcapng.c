@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "check.h"
-#include "pcapng.h"
+#include "sinks/pcapng_writer.h"
 
 /* An in-memory stream for the writer, so that a test can read back the bytes it wrote. */
 struct capture {

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "check.h"
-#include "timeline.h"
+#include "pipeline/timeline.h"
 
 #define SKB_A 0xffff888004a3c000ull
 #define SKB_B 0xffff888004a3d000ull

@@ -1,0 +1,417 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Option table and parsing. Each option names its typed parser; getopt's tables and the
+ * help text are both generated from the one table, so they cannot disagree. */
+#include <ctype.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cli/addr.h"
+#include "cli/options.h"
+
+struct option_row {
+	const char *name;
+	char short_name; /* 0: long only */
+	const char *arg; /* NULL: a flag */
+	const char *help;
+	int (*set)(struct trace_config *opts, const char *arg);
+};
+
+static int set_cidr_list(struct hop_cidr *set, int *count, const char *what, const char *arg)
+{
+	char *copy, *save = NULL, *tok;
+	size_t len = strlen(arg);
+	int err = 0;
+
+	/* strtok_r skips empty members: "" or "10.0.0.1," would quietly mean fewer addresses
+	 * (an empty --peer, no narrowing at all) instead of the mistake they are. */
+	if (!len || arg[0] == ',' || arg[len - 1] == ',' || strstr(arg, ",,")) {
+		fprintf(stderr, "hoptrace: empty address in %s '%s'\n", what, arg);
+		return -EINVAL;
+	}
+	copy = strdup(arg);
+	if (!copy)
+		return -ENOMEM;
+	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		if (*count >= HOPTRACE_MAX_CIDRS) {
+			fprintf(stderr, "hoptrace: too many %s addresses (at most %d)\n", what,
+				HOPTRACE_MAX_CIDRS);
+			err = -E2BIG;
+			break;
+		}
+		if (addr__parse_cidr(tok, &set[*count])) {
+			fprintf(stderr, "hoptrace: invalid %s address or CIDR '%s'\n", what, tok);
+			err = -EINVAL;
+			break;
+		}
+		(*count)++;
+	}
+	free(copy);
+	return err;
+}
+
+static int set_pod_ip(struct trace_config *o, const char *arg)
+{
+	return set_cidr_list(o->pods, &o->pod_count, "--pod-ip", arg);
+}
+
+static int set_peer(struct trace_config *o, const char *arg)
+{
+	return set_cidr_list(o->peers, &o->peer_count, "--peer", arg);
+}
+
+static int set_proto(struct trace_config *o, const char *arg)
+{
+	if (!addr__parse_proto(arg, &o->proto))
+		return 0;
+	fprintf(stderr, "hoptrace: invalid --proto '%s' (tcp, udp, icmp, icmp6, sctp or 1-255)\n",
+		arg);
+	return -EINVAL;
+}
+
+static int set_port(struct trace_config *o, const char *arg)
+{
+	if (!addr__parse_port(arg, &o->port))
+		return 0;
+	fprintf(stderr, "hoptrace: invalid --port '%s' (1-65535)\n", arg);
+	return -EINVAL;
+}
+
+static int set_seconds(double *dst, const char *name, const char *arg)
+{
+	if (!addr__parse_duration(arg, dst))
+		return 0;
+	fprintf(stderr, "hoptrace: invalid %s '%s' (a number with ms, s, m or h)\n", name, arg);
+	return -EINVAL;
+}
+
+static int set_duration(struct trace_config *o, const char *arg)
+{
+	int err = set_seconds(&o->duration_s, "--duration", arg);
+
+	if (!err && o->duration_s <= 0) {
+		fprintf(stderr, "hoptrace: --duration must be more than 0\n");
+		return -EINVAL;
+	}
+	return err;
+}
+
+static int set_linger(struct trace_config *o, const char *arg)
+{
+	return set_seconds(&o->linger_s, "--linger", arg);
+}
+
+static int set_snaplen(struct trace_config *o, const char *arg)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(arg, &end, 10);
+	/* Digits only: strtol would take " 64" and "+64" too. */
+	if (!isdigit((unsigned char)*arg) || errno || *end || v < 0 || v > HOPTRACE_SNAPLEN_MAX) {
+		fprintf(stderr, "hoptrace: invalid --snaplen '%s' (0-%d bytes)\n", arg,
+			HOPTRACE_SNAPLEN_MAX);
+		return -EINVAL;
+	}
+	o->snaplen = (__u32)v;
+	return 0;
+}
+
+#define RING_MIN (64u << 10)
+#define RING_MAX (1u << 30)
+
+static int set_ring_size(struct trace_config *o, const char *arg)
+{
+	unsigned long long v;
+	char *end;
+
+	errno = 0;
+	v = strtoull(arg, &end, 10);
+	if (*end == 'k' || *end == 'K')
+		v <<= 10, end++;
+	else if (*end == 'm' || *end == 'M')
+		v <<= 20, end++;
+	if (!isdigit((unsigned char)*arg) || errno || *end || v < RING_MIN || v > RING_MAX ||
+	    (v & (v - 1))) {
+		fprintf(stderr, "hoptrace: invalid --ring-size '%s' (a power of two, 64K-1024M)\n",
+			arg);
+		return -EINVAL;
+	}
+	o->ring_size = (__u32)v;
+	return 0;
+}
+
+static int set_json(struct trace_config *o, const char *arg)
+{
+	(void)arg;
+	o->json = true;
+	return 0;
+}
+
+static int set_quiet(struct trace_config *o, const char *arg)
+{
+	(void)arg;
+	o->quiet = true;
+	return 0;
+}
+
+static int set_verbose(struct trace_config *o, const char *arg)
+{
+	(void)arg;
+	o->verbose++;
+	return 0;
+}
+
+static int set_pcapng(struct trace_config *o, const char *arg)
+{
+	if (!*arg) {
+		fprintf(stderr, "hoptrace: --pcapng needs a file name (or - for stdout)\n");
+		return -EINVAL;
+	}
+	o->pcapng_path = arg;
+	return 0;
+}
+
+static int set_filter(struct trace_config *o, const char *arg)
+{
+	if (o->filter_expr) {
+		fprintf(stderr, "hoptrace: give the filter expression once\n");
+		return -EINVAL;
+	}
+	o->filter_expr = strdup(arg);
+	return o->filter_expr ? 0 : -ENOMEM;
+}
+
+static int set_netns(struct trace_config *o, const char *arg)
+{
+	if (o->netns_count >= HOPTRACE_MAX_NETNS) {
+		fprintf(stderr, "hoptrace: too many --netns (at most %d)\n", HOPTRACE_MAX_NETNS);
+		return -E2BIG;
+	}
+	if (!*arg || strchr(arg, '/')) {
+		fprintf(stderr,
+			"hoptrace: invalid --netns '%s' (a name under /run/netns, or all)\n", arg);
+		return -EINVAL;
+	}
+	o->netns[o->netns_count++] = arg;
+	return 0;
+}
+
+/* Options the trace takes; "help" and "version" are handled by the parser itself. */
+static const struct option_row trace_rows[] = {
+	{ "pod-ip", 'p', "ADDR[,ADDR..]",
+	  "trace packets from or to these IPv4/IPv6 addresses or CIDRs (repeatable)", set_pod_ip },
+	{ "peer", 0, "ADDR[,ADDR..]", "only packets whose other end is in these addresses/CIDRs",
+	  set_peer },
+	{ "proto", 0, "PROTO", "only this IP protocol: tcp, udp, icmp, icmp6, sctp or a number",
+	  set_proto },
+	{ "port", 0, "PORT", "only packets with this source or destination port", set_port },
+	{ "filter", 'f', "EXPR",
+	  "pcap-filter expression (tcpdump syntax), applied in user space to the packet as first "
+	  "seen; --pod-ip still filters in the kernel. A trailing expression works too",
+	  set_filter },
+	{ "netns", 'n', "NAME",
+	  "also watch netfilter in this network namespace (a node's; /run/netns name, or all). "
+	  "The initial one and the pods' are always watched (repeatable)",
+	  set_netns },
+	{ "duration", 'd', "TIME", "stop after TIME (e.g. 10, 500ms, 2m)", set_duration },
+	{ "linger", 0, "TIME",
+	  "after the command ends, wait TIME for packets still in flight (default 0.5s)",
+	  set_linger },
+	{ "snaplen", 's', "BYTES", "bytes of each packet to capture (default 128, at most 512)",
+	  set_snaplen },
+	{ "ring-size", 0, "BYTES",
+	  "kernel-to-user ring buffer size, a power of two (default 8M; raise it when events are "
+	  "lost)",
+	  set_ring_size },
+	{ "json", 'j', NULL, "write JSON Lines (docs/output.md) instead of text", set_json },
+	{ "pcapng", 'w', "FILE", "also write the trace as pcapng to FILE (- for stdout)",
+	  set_pcapng },
+	{ "quiet", 'q', NULL, "no start line and no live status line on stderr", set_quiet },
+	{ "verbose", 'v', NULL, "more detail; twice shows libbpf's log", set_verbose },
+};
+
+static const struct option_row common_rows[] = {
+	{ "help", 'h', NULL, "show this help", NULL },
+	{ "version", 'V', NULL, "show the version", NULL },
+};
+
+#define ROW_COUNT(rows) (sizeof(rows) / sizeof((rows)[0]))
+
+#define HELP_INDENT 33
+#define HELP_WIDTH 100
+
+/* Writes text wrapped at HELP_WIDTH, continuation lines indented under the first. */
+static void print_wrapped(FILE *f, const char *text)
+{
+	int col = HELP_INDENT;
+
+	while (*text) {
+		int word = strcspn(text, " ");
+
+		if (col > HELP_INDENT && col + 1 + word > HELP_WIDTH) {
+			fprintf(f, "\n%*s", HELP_INDENT, "");
+			col = HELP_INDENT;
+		} else if (col > HELP_INDENT) {
+			fputc(' ', f);
+			col++;
+		}
+		fprintf(f, "%.*s", word, text);
+		col += word;
+		text += word;
+		while (*text == ' ')
+			text++;
+	}
+	fputc('\n', f);
+}
+
+void options__usage(FILE *f)
+{
+	const struct option_row *sets[] = { trace_rows, common_rows };
+	size_t counts[] = { ROW_COUNT(trace_rows), ROW_COUNT(common_rows) };
+
+	fprintf(f, "Options:\n");
+	for (size_t s = 0; s < 2; s++) {
+		for (size_t i = 0; i < counts[s]; i++) {
+			const struct option_row *r = &sets[s][i];
+			char left[64];
+
+			snprintf(left, sizeof(left), "%c%c%s--%s%s%s", r->short_name ? '-' : ' ',
+				 r->short_name ? r->short_name : ' ', r->short_name ? ", " : "  ",
+				 r->name, r->arg ? " " : "", r->arg ? r->arg : "");
+			fprintf(f, "  %-30s ", left);
+			print_wrapped(f, r->help);
+		}
+	}
+}
+
+/* Joins the positional words into one pcap-filter expression, as tcpdump does. */
+static int take_positional(struct trace_config *o, int argc, char **argv, int first)
+{
+	size_t len = 0;
+
+	if (o->filter_expr) {
+		fprintf(stderr,
+			"hoptrace: give the filter expression once (--filter or trailing)\n");
+		return -1;
+	}
+	for (int i = first; i < argc; i++)
+		len += strlen(argv[i]) + 1;
+	o->filter_expr = calloc(1, len + 1);
+	if (!o->filter_expr)
+		return -1;
+	for (int i = first; i < argc; i++) {
+		if (i > first)
+			strcat(o->filter_expr, " ");
+		strcat(o->filter_expr, argv[i]);
+	}
+	return 0;
+}
+
+/* After the options: an optional trailing filter expression, then "--" and a command. */
+static int take_rest(struct trace_config *o, int argc, char **argv, int first, bool allow_trace)
+{
+	int dash = -1;
+
+	if (first > 0 && !strcmp(argv[first - 1], "--"))
+		dash = first - 1;
+	for (int i = first; dash < 0 && i < argc; i++)
+		if (!strcmp(argv[i], "--"))
+			dash = i;
+	if (dash >= 0) {
+		if (dash + 1 >= argc) {
+			fprintf(stderr, "hoptrace: no command after '--'\n");
+			return -1;
+		}
+		o->command = &argv[dash + 1];
+	}
+	if (dash < 0)
+		dash = argc;
+	if (first >= dash)
+		return 0;
+	if (!allow_trace) {
+		fprintf(stderr, "hoptrace: unexpected argument '%s'\n", argv[first]);
+		return -1;
+	}
+	return take_positional(o, dash, argv, first);
+}
+
+static int build_getopt(struct option *longs, char *shorts, bool allow_trace)
+{
+	const struct option_row *sets[] = { common_rows, trace_rows };
+	size_t counts[] = { ROW_COUNT(common_rows), allow_trace ? ROW_COUNT(trace_rows) : 0 };
+	int n = 0, s_len = 0;
+
+	shorts[s_len++] = '+'; /* stop at the first non-option: "--" and commands stay intact */
+	shorts[s_len++] = ':';
+	for (size_t s = 0; s < 2; s++) {
+		for (size_t i = 0; i < counts[s]; i++) {
+			const struct option_row *r = &sets[s][i];
+
+			longs[n] = (struct option){ r->name,
+						    r->arg ? required_argument : no_argument, NULL,
+						    1000 + (int)(s * 100 + i) };
+			n++;
+			if (r->short_name) {
+				shorts[s_len++] = r->short_name;
+				if (r->arg)
+					shorts[s_len++] = ':';
+			}
+		}
+	}
+	longs[n] = (struct option){ 0 };
+	shorts[s_len] = 0;
+	return n;
+}
+
+static const struct option_row *row_for(int code, int short_code, bool allow_trace)
+{
+	const struct option_row *sets[] = { common_rows, trace_rows };
+	size_t counts[] = { ROW_COUNT(common_rows), allow_trace ? ROW_COUNT(trace_rows) : 0 };
+
+	for (size_t s = 0; s < 2; s++)
+		for (size_t i = 0; i < counts[s]; i++)
+			if (code == 1000 + (int)(s * 100 + i) ||
+			    (short_code && sets[s][i].short_name == short_code))
+				return &sets[s][i];
+	return NULL;
+}
+
+int options__parse(struct trace_config *o, int argc, char **argv, bool allow_trace)
+{
+	struct option longs[ROW_COUNT(trace_rows) + ROW_COUNT(common_rows) + 1];
+	char shorts[2 * (ROW_COUNT(trace_rows) + ROW_COUNT(common_rows)) + 3];
+	const struct option_row *row;
+	int c;
+
+	trace_config__defaults(o);
+	build_getopt(longs, shorts, allow_trace);
+	/* 0, not 1: glibc then forgets its place inside a cluster of short options ("-zj"
+	 * stopped at z), which would point into the argv of an earlier call. */
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
+		if (c == '?' || c == ':') {
+			const char *bad = argv[optind - 1];
+
+			if (c == ':')
+				fprintf(stderr, "hoptrace: option '%s' needs a value\n", bad);
+			else if (optopt && optopt < 1000)
+				fprintf(stderr, "hoptrace: unknown option '-%c'\n", optopt);
+			else
+				fprintf(stderr, "hoptrace: unknown option '%s'\n", bad);
+			fprintf(stderr, "Try 'hoptrace --help'.\n");
+			return -1;
+		}
+		row = row_for(c >= 1000 ? c : 0, c < 1000 ? c : 0, allow_trace);
+		if (!row)
+			return -1;
+		if (!strcmp(row->name, "help") || !strcmp(row->name, "version"))
+			return !strcmp(row->name, "help") ? 1 : 2;
+		if (row->set(o, optarg))
+			return -1;
+	}
+	return take_rest(o, argc, argv, optind, allow_trace);
+	return 0;
+}

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The demo's scenarios as data: the fault (a script), the client traffic, the verdict
+ * hoptrace must reach, and what to tell the user about it. */
+#ifndef DEMO_SCENARIO_H
+#define DEMO_SCENARIO_H
+
+#include <stdbool.h>
+#include "demo/traffic.h"
+
+/* The verdict a scenario must produce for the client's packet (fields of struct verdict;
+ * NULL: not checked). */
+struct demo_expect {
+	const char *fate;      /* "dropped", "delivered", ... as fate__name() spells them */
+	const char *reason;    /* drop reason, e.g. "NETFILTER_DROP" */
+	const char *netns;     /* the namespace's role in the cluster, e.g. "node2" */
+	const char *layer;     /* "pod", "node", "overlay", "kernel", ... */
+	const char *nf_family; /* with nf_hook and nf_table: the drop was netfilter's */
+	const char *nf_hook;   /* or several, "A|B": any of them */
+	const char *nf_table;
+	bool ct_table_full; /* the verdict must say conntrack was full */
+};
+
+struct demo_scenario {
+	const char *name;
+	const char *title;	 /* the fault, in a line */
+	const char *breakage;	 /* what the set-up breaks, for the user */
+	const char *script;	 /* the breakage, run with the cluster's shell helpers; or NULL */
+	const char *traffic;	 /* what the client does, for the user */
+	struct demo_probe probe; /* .netns holds the sending pod's role */
+	bool fill_conntrack;	 /* fill the table and lower the maximum around the probe */
+	struct demo_expect expect;
+	const char *explain; /* what the timeline shows and why */
+	const char *fix;     /* the usual fix, or NULL */
+};
+
+/* Every scenario, the one `hoptrace demo` runs without argument first; ends with a row
+ * whose name is NULL. */
+extern const struct demo_scenario demo_scenarios[];
+
+/* The scenario called name, or NULL. */
+const struct demo_scenario *demo_scenario__find(const char *name);
+
+#endif /* DEMO_SCENARIO_H */

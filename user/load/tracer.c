@@ -1,0 +1,195 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Skeleton life: open -> rodata and autoload -> load -> attach -> poll -> detach -> destroy.
+ * Every step is checked and undone on failure, so nothing stays attached. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <bpf/bpf.h>
+#include <linux/types.h>
+#include "hoptrace.h"
+#include "hoptrace.skel.h"
+#include "load/bpf_variant.h"
+#include "load/nf_links.h"
+#include "load/tracer.h"
+
+static void set_cidrs(volatile struct hop_cidr *dst, const struct hop_cidr *src, int count)
+{
+	for (int i = 0; i < count; i++)
+		memcpy((void *)&dst[i], &src[i], sizeof(src[i]));
+}
+
+static void configure(struct hoptrace_bpf *skel, const struct trace_config *o,
+		      const struct kernel_features *kf)
+{
+	set_cidrs(skel->rodata->cfg_pod, o->pods, o->pod_count);
+	skel->rodata->cfg_pod_count = o->pod_count;
+	set_cidrs(skel->rodata->cfg_peer, o->peers, o->peer_count);
+	skel->rodata->cfg_peer_count = o->peer_count;
+	skel->rodata->cfg_proto = o->proto;
+	skel->rodata->cfg_port = o->port;
+	skel->rodata->cfg_snaplen = o->snaplen;
+	skel->rodata->cfg_wakeup_backlog = o->ring_size / 8;
+	skel->rodata->cfg_kfree_has_reason = kf->kfree_has_reason;
+	skel->rodata->cfg_consume_has_location = kf->consume_has_location;
+	skel->rodata->cfg_fib_table_is_ptr = kf->fib_table_is_ptr;
+}
+
+/* Opens one build of the BPF object, configures it and loads the programs plan chose. */
+static int open_and_load(struct tracer *t, const struct trace_config *opts,
+			 const struct kernel_features *kf, const struct attach_plan *plan,
+			 bool rdonly_cast)
+{
+	int err;
+
+	t->skel = bpf_variant__open(rdonly_cast);
+	if (!t->skel) {
+		err = -errno;
+		fprintf(stderr, "hoptrace: opening the BPF object: %s\n", strerror(errno));
+		return err;
+	}
+	configure(t->skel, opts, kf);
+	err = bpf_map__set_max_entries(t->skel->maps.events, opts->ring_size);
+	if (!err)
+		err = netfilter__prepare(t->skel->obj);
+	if (!err)
+		err = attach_plan__apply(plan, t->skel->obj);
+	if (!err)
+		err = hoptrace_bpf__load(t->skel);
+	if (err) {
+		hoptrace_bpf__destroy(t->skel);
+		t->skel = NULL;
+	}
+	return err;
+}
+
+int tracer__load(struct tracer *t, const struct trace_config *opts,
+		 const struct kernel_features *kf, const struct attach_plan *plan,
+		 ring_buffer_sample_fn on_event, void *ctx)
+{
+	int err;
+
+	memset(t, 0, sizeof(*t));
+	t->cpus = libbpf_num_possible_cpus();
+	t->rdonly_cast = kf->rdonly_cast;
+	err = open_and_load(t, opts, kf, plan, t->rdonly_cast);
+	/* A kernel that has the kfunc but refuses it somewhere still gets every hook, with
+	 * the slower header reads. */
+	if (err && t->rdonly_cast && err != -EPERM) {
+		fprintf(stderr,
+			"hoptrace: warning: the bpf_rdonly_cast build did not load (%s): "
+			"reading headers with bpf_probe_read_kernel\n",
+			strerror(-err));
+		t->rdonly_cast = false;
+		err = open_and_load(t, opts, kf, plan, false);
+	}
+	if (err) {
+		fprintf(stderr, "hoptrace: loading BPF programs: %s%s\n", strerror(-err),
+			err == -EPERM ? " (run as root: CAP_BPF, CAP_PERFMON and CAP_NET_ADMIN)" :
+					" (-vv shows the verifier log)");
+		return err;
+	}
+	t->rb = ring_buffer__new(bpf_map__fd(t->skel->maps.events), on_event, ctx, NULL);
+	if (!t->rb) {
+		err = -errno;
+		fprintf(stderr, "hoptrace: ring buffer: %s\n", strerror(errno));
+		hoptrace_bpf__destroy(t->skel);
+		t->skel = NULL;
+		return err;
+	}
+	return 0;
+}
+
+/* Netfilter observers are linked in each covered namespace rather than attached once. */
+static void attach_netfilter(struct tracer *t, struct attach_choice *c,
+			     const char *const *netns_paths, int netns_count)
+{
+	t->nf = netfilter__attach(t->skel->obj, netns_paths, netns_count);
+	if (!t->nf)
+		snprintf(c->attach_error, sizeof(c->attach_error), "links could not be created");
+}
+
+int tracer__attach(struct tracer *t, struct attach_plan *plan, const char *const *netns_paths,
+		   int netns_count)
+{
+	for (int i = 0; i < plan->count; i++) {
+		struct attach_choice *c = &plan->hooks[i];
+		struct bpf_program *prog;
+		struct bpf_link *link;
+
+		if (!c->way)
+			continue;
+		if (c->way->multi) {
+			attach_netfilter(t, c, netns_paths, netns_count);
+			continue;
+		}
+		prog = bpf_object__find_program_by_name(t->skel->obj, c->way->prog);
+		link = prog ? bpf_program__attach(prog) : NULL;
+		if (!link) {
+			snprintf(c->attach_error, sizeof(c->attach_error), "%s",
+				 strerror(prog ? errno : ENOENT));
+			continue;
+		}
+		t->links[t->link_count++] = link;
+	}
+	if (!t->link_count && !t->nf) {
+		fprintf(stderr,
+			"hoptrace: no hook could attach on this kernel (see hoptrace hooks)\n");
+		return -ENOENT;
+	}
+	return t->link_count;
+}
+
+int tracer__poll(struct tracer *t, int timeout_ms)
+{
+	int n = ring_buffer__poll(t->rb, timeout_ms), m;
+
+	if (n == -EINTR)
+		n = 0;
+	if (n < 0)
+		return n;
+	/* The BPF side wakes us only when a backlog builds: read what came in quietly. */
+	m = ring_buffer__consume(t->rb);
+	return m < 0 ? m : n + m;
+}
+
+int tracer__drain(struct tracer *t)
+{
+	return t->rb ? ring_buffer__consume(t->rb) : 0;
+}
+
+int tracer__stats(const struct tracer *t, struct hop_stats *sum)
+{
+	struct hop_stats per_cpu[t->cpus > 0 ? t->cpus : 1];
+	__u32 zero = 0;
+	int err;
+
+	memset(sum, 0, sizeof(*sum));
+	if (!t->skel || t->cpus <= 0)
+		return -EINVAL;
+	err = bpf_map_lookup_elem(bpf_map__fd(t->skel->maps.stats), &zero, per_cpu);
+	if (err)
+		return -errno;
+	for (int i = 0; i < t->cpus; i++) {
+		sum->events += per_cpu[i].events;
+		sum->lost += per_cpu[i].lost;
+	}
+	return 0;
+}
+
+void tracer__detach(struct tracer *t)
+{
+	for (int i = 0; i < t->link_count; i++)
+		bpf_link__destroy(t->links[i]);
+	t->link_count = 0;
+	netfilter__detach(t->nf);
+	t->nf = NULL;
+}
+
+void tracer__destroy(struct tracer *t)
+{
+	tracer__detach(t);
+	ring_buffer__free(t->rb);
+	t->rb = NULL;
+	hoptrace_bpf__destroy(t->skel);
+	t->skel = NULL;
+}

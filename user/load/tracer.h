@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The BPF side's life in user space: open the skeleton, configure it, load the chosen
+ * programs, attach them, read the ring buffer and the counters, and undo it all. */
+#ifndef TRACER_H
+#define TRACER_H
+
+#include <bpf/libbpf.h>
+#include "load/ladder.h"
+#include "cli/options.h"
+
+struct hoptrace_bpf;
+struct nf_links;
+
+struct tracer {
+	struct hoptrace_bpf *skel;
+	struct ring_buffer *rb;
+	struct bpf_link *links[ATTACH_MAX_HOOKS];
+	int link_count;
+	struct nf_links *nf; /* netfilter observer links, in every covered namespace */
+	int cpus;
+	bool rdonly_cast; /* the loaded build reads headers through bpf_rdonly_cast */
+};
+
+/* Opens, configures (rodata from opts and kf) and loads the programs plan chose; events go
+ * to on_event(ctx, data, size). Returns 0 or -errno, with one line on stderr. */
+int tracer__load(struct tracer *t, const struct trace_config *opts,
+		 const struct kernel_features *kf, const struct attach_plan *plan,
+		 ring_buffer_sample_fn on_event, void *ctx);
+
+/* Attaches each chosen program (netfilter observers in each namespace of netns_paths); a
+ * hook that fails is recorded in plan and skipped. Returns how many attached, or -errno
+ * when none did. */
+int tracer__attach(struct tracer *t, struct attach_plan *plan, const char *const *netns_paths,
+		   int netns_count);
+
+/* Waits up to timeout_ms for a wake-up (the BPF side sends one only when a backlog builds),
+ * then hands on every event there is. Returns events handled or -errno. */
+int tracer__poll(struct tracer *t, int timeout_ms);
+
+/* Hands on whatever is left in the ring buffer without waiting. */
+int tracer__drain(struct tracer *t);
+
+/* Sums the per-CPU counters. */
+int tracer__stats(const struct tracer *t, struct hop_stats *sum);
+
+/* Detaches every program (no more events); the ring buffer can still be drained. */
+void tracer__detach(struct tracer *t);
+
+void tracer__destroy(struct tracer *t);
+
+#endif /* TRACER_H */

@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Enrichment: from kernel facts (numbers, addresses, inodes) to the names a person reads.
+ * Loaded once at start-up; per hop it only looks things up. */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include "host/conntrack_stats.h"
+#include "host/drop_reason.h"
+#include "pipeline/enrich.h"
+#include "host/kallsyms.h"
+#include "host/netns_names.h"
+#include "host/pod_netns.h"
+
+static __s64 clock_ns(clockid_t id)
+{
+	struct timespec ts;
+
+	clock_gettime(id, &ts);
+	return (__s64)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+void enrich__init(struct enrich *en, const struct btf *btf, const struct hop_cidr *pods,
+		  int pod_count)
+{
+	__s64 mono;
+
+	memset(en, 0, sizeof(*en));
+	en->ksyms = kallsyms__load("/proc/kallsyms");
+	en->reasons = btf ? drop_reasons__load(btf) : NULL;
+	en->netns = netns_names__load();
+	en->pods = podns__scan(pods, pod_count);
+	/* Read the realtime clock between two monotonic reads to halve the error. */
+	mono = clock_ns(CLOCK_MONOTONIC);
+	en->mono_to_wall_ns = clock_ns(CLOCK_REALTIME);
+	mono = (mono + clock_ns(CLOCK_MONOTONIC)) / 2;
+	en->mono_to_wall_ns -= mono;
+}
+
+void enrich__free(struct enrich *en)
+{
+	kallsyms__free(en->ksyms);
+	drop_reasons__free(en->reasons);
+	netns_names__free(en->netns);
+	podns__free(en->pods);
+	ctstat__free(en->ct);
+	memset(en, 0, sizeof(*en));
+}
+
+const char *enrich__hook_name(const struct hop_event *ev)
+{
+	switch (ev->hook) {
+	case HOOK_KFREE_SKB:
+		return "kfree_skb";
+	case HOOK_CONSUME_SKB:
+		return "consume_skb";
+	case HOOK_DEV_XMIT:
+		return strcmp(ev->dev_kind, "veth") ? "dev_xmit" : "veth_xmit";
+	case HOOK_NETIF_RECEIVE:
+		return "netif_receive";
+	case HOOK_NF:
+		return "nf_hook";
+	case HOOK_FIB:
+		return "fib_lookup";
+	case HOOK_SOCK_RECV:
+		return "sock_recv";
+	default:
+		return "unknown";
+	}
+}
+
+bool enrich__is_netfilter_drop(const struct enrich *en, const struct hop_event *ev)
+{
+	char buf[128];
+	const char *r;
+
+	if (ev->hook != HOOK_KFREE_SKB)
+		return false;
+	r = enrich__reason(en, ev, buf, sizeof(buf));
+	if (r)
+		return !strcmp(r, "NETFILTER_DROP");
+	/* Before drop reasons (5.17), nf_hook_slow's only free is its drop verdict. */
+	r = enrich__location(en, ev, buf, sizeof(buf));
+	return r && !strncmp(r, "nf_hook_slow+", 13);
+}
+
+const char *enrich__layer(struct enrich *en, const struct hop_event *ev)
+{
+	if (en->pods && podns__is_pod(en->pods, ev->netns))
+		return "pod";
+	if (ev->hook == HOOK_NF || ev->hook == HOOK_FIB || enrich__is_netfilter_drop(en, ev))
+		return "node";
+	if (!strcmp(ev->dev_kind, "bridge"))
+		return "bridge";
+	if (!strcmp(ev->dev_kind, "vxlan") || !strcmp(ev->dev_kind, "geneve"))
+		return "overlay";
+	if (!strcmp(ev->dev_kind, "veth"))
+		return "veth";
+	if (ev->hook == HOOK_KFREE_SKB || ev->hook == HOOK_CONSUME_SKB ||
+	    ev->hook == HOOK_SOCK_RECV)
+		return "kernel";
+	return "node";
+}
+
+const char *enrich__reason(const struct enrich *en, const struct hop_event *ev, char *buf,
+			   size_t size)
+{
+	if (ev->hook != HOOK_KFREE_SKB || !(ev->flags & HOP_F_HAS_REASON))
+		return NULL;
+	if (!en->reasons) {
+		snprintf(buf, size, "UNKNOWN(%u)", ev->reason);
+		return buf;
+	}
+	return drop_reasons__name(en->reasons, ev->reason, buf, size);
+}
+
+const char *enrich__location(const struct enrich *en, const struct hop_event *ev, char *buf,
+			     size_t size)
+{
+	if (!ev->location)
+		return NULL;
+	if (!en->ksyms) {
+		snprintf(buf, size, "0x%llx", (unsigned long long)ev->location);
+		return buf;
+	}
+	return kallsyms__format(en->ksyms, ev->location, buf, size);
+}
+
+const char *enrich__netns(struct enrich *en, __u32 inode)
+{
+	return en->netns && inode ? netns_names__name(en->netns, inode) : NULL;
+}
+
+__u64 enrich__wall_ns(const struct enrich *en, __u64 mono_ns)
+{
+	/* Unsigned: the same sum for real times, and no overflow (undefined) for a bogus one. */
+	return mono_ns + (__u64)en->mono_to_wall_ns;
+}

@@ -1,0 +1,244 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Hop views: what a hop means in the light of the hops around it. Computed per finished
+ * packet, in user space, from facts the BPF side recorded. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cli/addr.h"
+#include "pipeline/hopview.h"
+
+bool hopview__pod_tuple(const struct hop *hop, struct hop_tuple *t)
+{
+	struct tunnel_info ti;
+
+	if (headers__tunnel(&hop->ev, hop->data, &ti)) {
+		*t = ti.inner;
+		return true;
+	}
+	if (!(hop->ev.flags & HOP_F_TUPLE))
+		return false;
+	*t = hop->ev.tuple;
+	return true;
+}
+
+static bool same_endpoint(const __u8 *a, __u16 ap, const __u8 *b, __u16 bp)
+{
+	return !memcmp(a, b, 16) && ap == bp;
+}
+
+static const char *nat_kind(const struct hop_tuple *b, const struct hop_tuple *a)
+{
+	bool dst = !same_endpoint(b->daddr, b->dport, a->daddr, a->dport);
+	bool src = !same_endpoint(b->saddr, b->sport, a->saddr, a->sport);
+
+	if (dst && src)
+		return "dnat+snat";
+	if (dst)
+		return "dnat";
+	return src ? "snat" : NULL;
+}
+
+/* An nf_hook hop's verdict: dropped here when the packet's life ends next, by netfilter,
+ * with the BPF side's note that it was still inside this hook. */
+static void nf_verdict(struct enrich *en, const struct packet *p, int i, struct hop_view *v)
+{
+	const struct hop_event *ev = &p->hops[i].ev, *next;
+
+	v->nf = true;
+	v->nf_family = netfilter__family_name(ev->info.nf.pf);
+	v->nf_hook = netfilter__hook_name(ev->info.nf.hook);
+	if (i + 1 >= p->hop_count)
+		return;
+	next = &p->hops[i + 1].ev;
+	if (next->hook == HOOK_KFREE_SKB && (next->flags & HOP_F_NF_STATE) &&
+	    next->info.nf.pf == ev->info.nf.pf && next->info.nf.hook == ev->info.nf.hook &&
+	    enrich__is_netfilter_drop(en, next)) {
+		v->nf_dropped = true;
+		v->nf_range = netfilter__range(next->info.nf.hook, next->info.nf.pos);
+	}
+}
+
+struct builder {
+	struct hop_view *views;
+	int count;
+	int cap;
+};
+
+static struct hop_view *push(struct builder *b, enum hop_view_kind kind, const struct hop *hop)
+{
+	if (b->count == b->cap) {
+		int cap = b->cap ? b->cap * 2 : 16;
+		struct hop_view *v = realloc(b->views, cap * sizeof(*v));
+
+		if (!v)
+			return NULL;
+		b->views = v;
+		b->cap = cap;
+	}
+	memset(&b->views[b->count], 0, sizeof(b->views[0]));
+	b->views[b->count].kind = kind;
+	b->views[b->count].hop = hop;
+	return &b->views[b->count++];
+}
+
+/* Synthetic hops that go before hop i: tunnel on/off, and NAT between i-1 and i. */
+static int push_changes(struct builder *b, const struct hop *prev, const struct hop *cur,
+			const struct tunnel_info *prev_tun, bool prev_in,
+			const struct tunnel_info *tun, bool in)
+{
+	struct hop_tuple before, after;
+	struct hop_view *v;
+	const char *kind;
+
+	if (in != prev_in) {
+		v = push(b, in ? HOP_VIEW_TUNNEL_ENCAP : HOP_VIEW_TUNNEL_DECAP, cur);
+		if (!v)
+			return -1;
+		v->tunnel = true;
+		v->tun = in ? *tun : *prev_tun;
+		v->name = !strcmp(v->tun.kind, "geneve") ? (in ? "geneve_encap" : "geneve_decap") :
+							   (in ? "vxlan_encap" : "vxlan_decap");
+		v->layer = "overlay";
+	}
+	/* A route lookup's flow has no ports (and often no protocol): not a packet to compare. */
+	if (!prev || cur->ev.hook == HOOK_FIB || !hopview__pod_tuple(prev, &before) ||
+	    !hopview__pod_tuple(cur, &after) || before.family != after.family)
+		return 0;
+	kind = nat_kind(&before, &after);
+	if (!kind)
+		return 0;
+	v = push(b, HOP_VIEW_NAT, cur);
+	if (!v)
+		return -1;
+	v->name = "nat";
+	v->layer = "service";
+	v->before = before;
+	v->after = after;
+	v->nat_kind = kind;
+	return 0;
+}
+
+int hopview__build(struct enrich *en, const struct packet *p, struct hop_view **views)
+{
+	struct builder b = {};
+	struct tunnel_info tun, prev_tun = {};
+	const struct hop *last_packet = NULL; /* the last hop that saw the packet's headers */
+	bool in, prev_in = false;
+	struct hop_view *v;
+
+	for (int i = 0; i < p->hop_count; i++) {
+		const struct hop *h = &p->hops[i];
+
+		in = headers__tunnel(&h->ev, h->data, &tun);
+		/* Hops without bytes (socket tuples, route lookups) say nothing of tunnels. */
+		if (!h->ev.cap_len)
+			in = prev_in, tun = prev_tun;
+		if (i > 0 && push_changes(&b, last_packet, h, &prev_tun, prev_in, &tun, in))
+			goto out_nomem;
+		if (h->ev.hook != HOOK_FIB && (h->ev.flags & HOP_F_TUPLE))
+			last_packet = h;
+		v = push(&b, HOP_VIEW_KERNEL, h);
+		if (!v)
+			goto out_nomem;
+		v->name = enrich__hook_name(&h->ev);
+		v->layer = enrich__layer(en, &h->ev);
+		v->tunnel = in;
+		if (in)
+			v->tun = tun;
+		if (h->ev.hook == HOOK_NF)
+			nf_verdict(en, p, i, v);
+		prev_in = in;
+		prev_tun = tun;
+	}
+	*views = b.views;
+	return b.count;
+
+out_nomem:
+	free(b.views);
+	*views = NULL;
+	return -1;
+}
+
+void hopview__format_tuple(const struct hop_tuple *t, char *buf, size_t size)
+{
+	char src[64], dst[64], num[8];
+	const char *proto = addr__proto_name(t->proto);
+	bool v6 = t->family == HOP_AF_INET6;
+
+	if (!proto) {
+		snprintf(num, sizeof(num), "ip%u", t->proto);
+		proto = num;
+	}
+	addr__format(t->family, t->saddr, src, sizeof(src));
+	addr__format(t->family, t->daddr, dst, sizeof(dst));
+	if (t->sport || t->dport)
+		snprintf(buf, size, "%s %s%s%s:%u -> %s%s%s:%u", proto, v6 ? "[" : "", src,
+			 v6 ? "]" : "", t->sport, v6 ? "[" : "", dst, v6 ? "]" : "", t->dport);
+	else
+		snprintf(buf, size, "%s %s -> %s", proto, src, dst);
+}
+
+static void nf_details(const struct hop_view *v, char *buf, size_t size)
+{
+	if (!v->nf_dropped) {
+		snprintf(buf, size, "%s %s accept", v->nf_family, v->nf_hook);
+		return;
+	}
+	if (v->nf_range)
+		snprintf(buf, size, "%s %s DROP by table %s (priority %d)", v->nf_family,
+			 v->nf_hook, v->nf_range->table, v->nf_range->priority);
+	else
+		snprintf(buf, size, "%s %s DROP", v->nf_family, v->nf_hook);
+}
+
+static void fib_details(const struct hop_event *ev, char *buf, size_t size)
+{
+	char gw[64];
+
+	if (ev->info.fib.err == -HOP_EAGAIN) {
+		snprintf(buf, size, "table %u: no matching route", ev->info.fib.table);
+		return;
+	}
+	if (ev->info.fib.err) {
+		snprintf(buf, size, "table %u: lookup failed (error %d)", ev->info.fib.table,
+			 ev->info.fib.err);
+		return;
+	}
+	if (ev->info.fib.gw_family)
+		addr__format(ev->info.fib.gw_family, ev->info.fib.gw, gw, sizeof(gw));
+	snprintf(buf, size, "table %u -> dev %s%s%s", ev->info.fib.table,
+		 ev->ifname[0] ? ev->ifname : "-", ev->info.fib.gw_family ? " via " : "",
+		 ev->info.fib.gw_family ? gw : "");
+}
+
+void hopview__details(struct enrich *en, const struct hop_view *v, char *buf, size_t size)
+{
+	const struct hop_event *ev = &v->hop->ev;
+	char a[128], b[128], reason[96], loc[128];
+	const char *r, *l;
+
+	buf[0] = 0;
+	switch (v->kind) {
+	case HOP_VIEW_NAT:
+		hopview__format_tuple(&v->before, a, sizeof(a));
+		hopview__format_tuple(&v->after, b, sizeof(b));
+		snprintf(buf, size, "%s: %s => %s", v->nat_kind, a, b);
+		return;
+	case HOP_VIEW_TUNNEL_ENCAP:
+	case HOP_VIEW_TUNNEL_DECAP:
+		hopview__format_tuple(&v->tun.outer, a, sizeof(a));
+		snprintf(buf, size, "%s vni %u, outer %s", v->tun.kind, v->tun.vni, a);
+		return;
+	case HOP_VIEW_KERNEL:
+		break;
+	}
+	if (v->nf) {
+		nf_details(v, buf, size);
+	} else if (ev->hook == HOOK_FIB) {
+		fib_details(ev, buf, size);
+	} else if (ev->hook == HOOK_KFREE_SKB) {
+		r = enrich__reason(en, ev, reason, sizeof(reason));
+		l = enrich__location(en, ev, loc, sizeof(loc));
+		snprintf(buf, size, "%s at %s", r ? r : "reason unknown", l ? l : "?");
+	}
+}

@@ -1,0 +1,508 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The timeline: open packets keyed by skb address, flows keyed by their address pair in
+ * either direction. Memory is bounded: too many open packets evicts the oldest, marked
+ * incomplete; too many flows starts the flow table afresh (ids keep counting). */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include "pipeline/timeline.h"
+
+#define PACKET_BUCKETS 16384
+#define FLOW_BUCKETS 16384
+
+struct timeline {
+	packet_done_fn done;
+	void *ctx;
+	packet_accept_fn accept;
+	void *accept_ctx;
+	struct packet *buckets[PACKET_BUCKETS];
+	struct packet *oldest, *newest;
+	int open_count;
+	__u64 next_packet_id;
+	struct flow *flows[FLOW_BUCKETS];
+	int flow_count;
+	__u64 next_flow_id;
+	struct timeline_totals totals;
+	int site_cap;
+	/* A failed route lookup waits, per CPU, for the next event there: a drop of the same
+	 * flow right after it (a retransmit that found no route) takes it as its first hop. */
+	struct hop_event *pending_route;
+	bool *pending_set;
+	int pending_cpus;
+};
+
+const char *fate__name(enum fate fate)
+{
+	switch (fate) {
+	case FATE_DELIVERED:
+		return "delivered";
+	case FATE_DROPPED:
+		return "dropped";
+	case FATE_NO_ROUTE:
+		return "no_route";
+	default:
+		return "unknown";
+	}
+}
+
+static unsigned int hash64(__u64 v)
+{
+	v ^= v >> 33;
+	v *= 0xff51afd7ed558ccdULL;
+	v ^= v >> 33;
+	return (unsigned int)v;
+}
+
+struct timeline *timeline__new(packet_done_fn done, void *ctx)
+{
+	struct timeline *tl = calloc(1, sizeof(*tl));
+
+	if (!tl)
+		return NULL;
+	tl->done = done;
+	tl->ctx = ctx;
+	tl->next_packet_id = 1;
+	tl->next_flow_id = 1;
+	return tl;
+}
+
+/* Both directions of a conversation share one key: the lower (address, port) first. */
+static bool endpoint_less(const __u8 *a, __u16 ap, const __u8 *b, __u16 bp)
+{
+	int c = memcmp(a, b, 16);
+
+	return c < 0 || (c == 0 && ap < bp);
+}
+
+static bool same_flow(const struct hop_tuple *a, const struct hop_tuple *b, bool *reverse)
+{
+	if (a->family != b->family || a->proto != b->proto)
+		return false;
+	if (!memcmp(a->saddr, b->saddr, 16) && !memcmp(a->daddr, b->daddr, 16) &&
+	    a->sport == b->sport && a->dport == b->dport) {
+		*reverse = false;
+		return true;
+	}
+	if (!memcmp(a->saddr, b->daddr, 16) && !memcmp(a->daddr, b->saddr, 16) &&
+	    a->sport == b->dport && a->dport == b->sport) {
+		*reverse = true;
+		return true;
+	}
+	return false;
+}
+
+static unsigned int flow_hash(const struct hop_tuple *t)
+{
+	const __u8 *lo = t->saddr, *hi = t->daddr;
+	__u16 lp = t->sport, hp = t->dport;
+	__u64 h = ((__u64)t->family << 8) | t->proto;
+
+	if (endpoint_less(hi, hp, lo, lp)) {
+		lo = t->daddr, hi = t->saddr;
+		lp = t->dport, hp = t->sport;
+	}
+	for (int i = 0; i < 16; i += 8) {
+		__u64 a, b;
+
+		memcpy(&a, lo + i, 8);
+		memcpy(&b, hi + i, 8);
+		h = hash64(h ^ a) ^ hash64(b + i);
+	}
+	return hash64(h ^ ((__u64)lp << 16 | hp)) % FLOW_BUCKETS;
+}
+
+static void flows_clear(struct timeline *tl)
+{
+	for (int i = 0; i < FLOW_BUCKETS; i++) {
+		while (tl->flows[i]) {
+			struct flow *f = tl->flows[i];
+
+			tl->flows[i] = f->next;
+			free(f);
+		}
+	}
+	tl->flow_count = 0;
+}
+
+static struct flow *flow_for(struct timeline *tl, const struct hop_tuple *t, bool *reverse)
+{
+	unsigned int b = flow_hash(t);
+	struct flow *f;
+
+	for (f = tl->flows[b]; f; f = f->next)
+		if (same_flow(&f->first, t, reverse))
+			return f;
+	/* Packets copy what they need of their flow, so the table can start afresh. */
+	if (tl->flow_count >= TIMELINE_MAX_FLOWS)
+		flows_clear(tl);
+	f = calloc(1, sizeof(*f));
+	if (!f)
+		return NULL;
+	f->id = tl->next_flow_id++;
+	f->first = *t;
+	f->next = tl->flows[b];
+	tl->flows[b] = f;
+	tl->flow_count++;
+	*reverse = false;
+	return f;
+}
+
+static struct packet **bucket_of(struct timeline *tl, __u64 skb)
+{
+	return &tl->buckets[hash64(skb) % PACKET_BUCKETS];
+}
+
+static struct packet *packet_find(struct timeline *tl, __u64 skb)
+{
+	struct packet *p;
+
+	for (p = *bucket_of(tl, skb); p; p = p->bucket_next)
+		if (p->skb == skb)
+			return p;
+	return NULL;
+}
+
+static void packet_unlink(struct timeline *tl, struct packet *p)
+{
+	struct packet **pp = bucket_of(tl, p->skb);
+
+	while (*pp != p)
+		pp = &(*pp)->bucket_next;
+	*pp = p->bucket_next;
+	if (p->older)
+		p->older->newer = p->newer;
+	else
+		tl->oldest = p->newer;
+	if (p->newer)
+		p->newer->older = p->older;
+	else
+		tl->newest = p->older;
+	tl->open_count--;
+}
+
+static void packet_free(struct packet *p)
+{
+	for (int i = 0; i < p->hop_count; i++)
+		free(p->hops[i].data);
+	free(p->hops);
+	free(p);
+}
+
+static void site_count(struct timeline *tl, const struct hop_event *ev)
+{
+	struct timeline_totals *t = &tl->totals;
+	bool has_reason = ev->flags & HOP_F_HAS_REASON;
+	struct drop_site *s;
+
+	for (int i = 0; i < t->site_count; i++) {
+		s = &t->sites[i];
+		if (s->reason == ev->reason && s->location == ev->location &&
+		    s->has_reason == has_reason) {
+			s->count++;
+			return;
+		}
+	}
+	if (t->site_count == tl->site_cap) {
+		int cap = tl->site_cap ? tl->site_cap * 2 : 16;
+
+		s = realloc(t->sites, cap * sizeof(*s));
+		if (!s)
+			return;
+		t->sites = s;
+		tl->site_cap = cap;
+	}
+	t->sites[t->site_count++] = (struct drop_site){ ev->reason, has_reason, ev->location, 1 };
+}
+
+/* Ends a packet's life: judge, hand to the sink, free. */
+static void packet_end(struct timeline *tl, struct packet *p, enum fate fate)
+{
+	struct timeline_totals *t = &tl->totals;
+
+	packet_unlink(tl, p);
+	if (p->rejected || !p->hop_count) {
+		t->filtered += p->rejected;
+		packet_free(p);
+		return;
+	}
+	p->fate = fate;
+	t->packets++;
+	if (fate == FATE_DROPPED) {
+		t->dropped++;
+		site_count(tl, &p->hops[p->hop_count - 1].ev);
+	} else if (fate == FATE_DELIVERED) {
+		t->delivered++;
+	} else if (fate == FATE_NO_ROUTE) {
+		t->no_route++;
+	} else {
+		t->unknown++;
+	}
+	if (p->incomplete)
+		t->incomplete++;
+	if (tl->done)
+		tl->done(tl->ctx, p);
+	packet_free(p);
+}
+
+static void packet_join_flow(struct timeline *tl, struct packet *p, const struct hop_tuple *t)
+{
+	struct flow *f = flow_for(tl, t, &p->reply);
+
+	if (!f)
+		return;
+	f->packets++;
+	p->flow_id = f->id;
+	p->flow_tuple = f->first;
+}
+
+static struct packet *packet_open(struct timeline *tl, const struct hop_event *ev)
+{
+	struct packet *p, **bucket;
+
+	if (tl->open_count >= TIMELINE_MAX_OPEN) {
+		tl->oldest->incomplete = true;
+		packet_end(tl, tl->oldest, FATE_UNKNOWN);
+	}
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		return NULL;
+	p->id = tl->next_packet_id++;
+	p->skb = ev->skb;
+	bucket = bucket_of(tl, p->skb);
+	p->bucket_next = *bucket;
+	*bucket = p;
+	p->older = tl->newest;
+	if (tl->newest)
+		tl->newest->newer = p;
+	else
+		tl->oldest = p;
+	tl->newest = p;
+	tl->open_count++;
+	return p;
+}
+
+static int hop_append(struct packet *p, const struct hop_event *ev, const __u8 *data)
+{
+	struct hop *h;
+
+	if (p->hop_count >= TIMELINE_MAX_HOPS) {
+		/* Keep the first hops and the last one: the end is what judges the fate. */
+		p->hops_dropped++;
+		h = &p->hops[p->hop_count - 1];
+		free(h->data);
+	} else {
+		if (p->hop_count == p->hop_cap) {
+			int cap = p->hop_cap ? p->hop_cap * 2 : 8;
+
+			h = realloc(p->hops, cap * sizeof(*h));
+			if (!h)
+				return -ENOMEM;
+			p->hops = h;
+			p->hop_cap = cap;
+		}
+		h = &p->hops[p->hop_count++];
+	}
+	h->ev = *ev;
+	h->data = NULL;
+	/* A hop added without bytes (a route lookup) keeps none, whatever its record said:
+	 * sinks read cap_len bytes at data. */
+	if (!data)
+		h->ev.cap_len = 0;
+	if (h->ev.cap_len) {
+		h->data = malloc(ev->cap_len);
+		if (!h->data)
+			return -ENOMEM;
+		memcpy(h->data, data, ev->cap_len);
+	}
+	return 0;
+}
+
+/* A packet whose end no hook saw: delivered if a socket read it last, else unknown. */
+static enum fate fate_unseen_end(const struct packet *p)
+{
+	if (p->hop_count && p->hops[p->hop_count - 1].ev.hook == HOOK_SOCK_RECV)
+		return FATE_DELIVERED;
+	return FATE_UNKNOWN;
+}
+
+static void route_failure_end(struct timeline *tl, const struct hop_event *ev)
+{
+	struct packet *p = packet_open(tl, ev);
+
+	if (!p)
+		return;
+	packet_join_flow(tl, p, &ev->tuple);
+	if (hop_append(p, ev, NULL)) {
+		p->incomplete = true;
+		packet_end(tl, p, FATE_UNKNOWN);
+		return;
+	}
+	packet_end(tl, p, FATE_NO_ROUTE);
+}
+
+static int pending_slot(struct timeline *tl, __u32 cpu)
+{
+	int n = tl->pending_cpus;
+
+	if (cpu >= 65536)
+		return -1;
+	if ((int)cpu >= n) {
+		int cap = cpu + 1 > 64 ? cpu + 1 : 64;
+		struct hop_event *evs = realloc(tl->pending_route, cap * sizeof(*evs));
+		bool *set;
+
+		if (!evs)
+			return -1;
+		tl->pending_route = evs;
+		set = realloc(tl->pending_set, cap * sizeof(*set));
+		if (!set)
+			return -1;
+		memset(set + n, 0, (cap - n) * sizeof(*set));
+		tl->pending_set = set;
+		tl->pending_cpus = cap;
+	}
+	return (int)cpu;
+}
+
+static void pending_flush(struct timeline *tl, int slot)
+{
+	if (slot < 0 || slot >= tl->pending_cpus || !tl->pending_set[slot])
+		return;
+	tl->pending_set[slot] = false;
+	route_failure_end(tl, &tl->pending_route[slot]);
+}
+
+/* The pending failed lookup of ev's CPU if ev starts a packet of the same flow, else
+ * NULL (and the pending one ends as no_route). */
+static const struct hop_event *pending_take(struct timeline *tl, const struct hop_event *ev)
+{
+	int slot = ev->cpu < (__u32)tl->pending_cpus ? (int)ev->cpu : -1;
+	const struct hop_event *r;
+
+	if (slot < 0 || !tl->pending_set[slot])
+		return NULL;
+	r = &tl->pending_route[slot];
+	if ((ev->flags & HOP_F_NEW) && (ev->flags & HOP_F_TUPLE) &&
+	    r->tuple.proto == ev->tuple.proto && r->tuple.dport == ev->tuple.dport &&
+	    !memcmp(r->tuple.daddr, ev->tuple.daddr, 16)) {
+		tl->pending_set[slot] = false;
+		return r;
+	}
+	pending_flush(tl, slot);
+	return NULL;
+}
+
+/* Route lookups carry no skb of their own: one tied to an open packet is its hop; a failed
+ * one with no packet is a send that died before any skb existed (or a retransmit about to
+ * be dropped: see pending_take). */
+static int add_route_lookup(struct timeline *tl, const struct hop_event *ev, const __u8 *data)
+{
+	struct packet *p = ev->skb ? packet_find(tl, ev->skb) : NULL;
+	int slot;
+
+	if (p)
+		return hop_append(p, ev, data);
+	if (!hop_fib_failed(ev->info.fib.table, ev->info.fib.err))
+		return 0;
+	slot = pending_slot(tl, ev->cpu);
+	if (slot < 0) {
+		route_failure_end(tl, ev);
+		return 0;
+	}
+	pending_flush(tl, slot);
+	tl->pending_route[slot] = *ev;
+	tl->pending_route[slot].cap_len = 0;
+	tl->pending_set[slot] = true;
+	return 0;
+}
+
+int timeline__add(struct timeline *tl, const struct hop_event *ev, const __u8 *data)
+{
+	const struct hop_event *route;
+	struct packet *p;
+	int err;
+
+	tl->totals.events++;
+	if (ev->hook == HOOK_FIB)
+		return add_route_lookup(tl, ev, data);
+	route = pending_take(tl, ev);
+	p = packet_find(tl, ev->skb);
+	/* A fresh match at an address we still hold open: the old skb was freed where no
+	 * hook saw it and the address was reused. */
+	if (p && (ev->flags & HOP_F_NEW) && ev->hook != HOOK_KFREE_SKB &&
+	    ev->hook != HOOK_CONSUME_SKB) {
+		packet_end(tl, p, fate_unseen_end(p));
+		p = NULL;
+	}
+	if (!p)
+		p = packet_open(tl, ev);
+	if (!p)
+		return -ENOMEM;
+	if (route && !p->hop_count) {
+		/* The lookup ran in softirq on the retransmit path: its namespace is the drop's,
+		 * not that of whatever task the CPU interrupted. */
+		struct hop_event adopted = *route;
+
+		adopted.netns = ev->netns;
+		if (hop_append(p, &adopted, NULL))
+			return -ENOMEM;
+	}
+	if (!p->flow_id && (ev->flags & HOP_F_TUPLE))
+		packet_join_flow(tl, p, &ev->tuple);
+	if (tl->accept && !p->judged && ev->cap_len) {
+		p->judged = true;
+		p->rejected = !tl->accept(tl->accept_ctx, ev, data);
+	}
+	if (!p->rejected) {
+		err = hop_append(p, ev, data);
+		if (err)
+			return err;
+	}
+	if (ev->hook == HOOK_KFREE_SKB)
+		packet_end(tl, p, FATE_DROPPED);
+	else if (ev->hook == HOOK_CONSUME_SKB)
+		packet_end(tl, p, FATE_DELIVERED);
+	return 0;
+}
+
+void timeline__set_filter(struct timeline *tl, packet_accept_fn accept, void *ctx)
+{
+	tl->accept = accept;
+	tl->accept_ctx = ctx;
+}
+
+void timeline__mark_loss(struct timeline *tl)
+{
+	for (struct packet *p = tl->oldest; p; p = p->newer)
+		p->incomplete = true;
+}
+
+void timeline__finish(struct timeline *tl)
+{
+	for (int i = 0; i < tl->pending_cpus; i++)
+		pending_flush(tl, i);
+	while (tl->oldest)
+		packet_end(tl, tl->oldest, fate_unseen_end(tl->oldest));
+}
+
+const struct timeline_totals *timeline__totals(const struct timeline *tl)
+{
+	return &tl->totals;
+}
+
+void timeline__free(struct timeline *tl)
+{
+	if (!tl)
+		return;
+	while (tl->oldest) {
+		struct packet *p = tl->oldest;
+
+		packet_unlink(tl, p);
+		packet_free(p);
+	}
+	flows_clear(tl);
+	free(tl->totals.sites);
+	free(tl->pending_route);
+	free(tl->pending_set);
+	free(tl);
+}

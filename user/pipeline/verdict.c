@@ -1,0 +1,200 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The verdict of a packet, judged once from its hop views, so that every output says the
+ * same thing about where and why it died. */
+#include <stdio.h>
+#include <string.h>
+#include "host/watched_netns.h"
+#include "host/conntrack_stats.h"
+#include "pipeline/hopview.h"
+#include "host/nf_hook_dump.h"
+#include "host/pod_netns.h"
+#include "pipeline/verdict.h"
+
+static bool starts_with(const char *s, const char *prefix)
+{
+	return s && !strncmp(s, prefix, strlen(prefix));
+}
+
+/* Drops that are routing decisions, taken in the IP layer of whichever namespace. */
+static bool routing_reason(const char *r)
+{
+	static const char *const names[] = { "IP_RPFILTER",	 "IP_INNOROUTES",
+					     "IP_OUTNOROUTES",	 "IP_INADDRERRORS",
+					     "IP_OUTADDRERRORS", "IP_INVALID_SOURCE",
+					     "IP_LOCAL_SOURCE" };
+
+	for (size_t i = 0; r && i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(r, names[i]))
+			return true;
+	return false;
+}
+
+/* The route the packet was given led into a tunnel device (an MTU drop there is the
+ * overlay's doing). */
+static bool routed_into_tunnel(const struct packet *p)
+{
+	for (int i = p->hop_count - 1; i >= 0; i--) {
+		const struct hop_event *ev = &p->hops[i].ev;
+
+		if (ev->hook == HOOK_FIB)
+			return !strcmp(ev->dev_kind, "vxlan") || !strcmp(ev->dev_kind, "geneve");
+	}
+	return false;
+}
+
+static const char *table_layer(const char *table)
+{
+	if (starts_with(table, "nat"))
+		return "service";
+	if (starts_with(table, "conntrack"))
+		return "kernel";
+	return "node";
+}
+
+/* Asks the kernel what is registered in the range that dropped the packet. */
+static void name_chains(struct enrich *en, struct verdict *v)
+{
+	const struct hop_event *drop = &v->last->ev;
+	int from, to;
+
+	if (!en->cov || !netfilter__range_bounds(drop->info.nf.hook, drop->info.nf.pos, &from, &to))
+		return;
+	for (int i = 0; i < en->cov->count; i++) {
+		if (en->cov->inodes[i] != v->netns)
+			continue;
+		if (nfhooks__between(en->cov->paths[i], drop->info.nf.pf, drop->info.nf.hook, from,
+				     to, v->nf_chains, sizeof(v->nf_chains)) < 0)
+			v->nf_chains[0] = 0;
+		return;
+	}
+}
+
+/* The drop happened inside a netfilter hook: that hook's view names the table. */
+static bool judge_netfilter(struct enrich *en, const struct hop_view *views, int count,
+			    struct verdict *v)
+{
+	for (int i = count - 1; i >= 0; i--) {
+		const struct hop_view *hv = &views[i];
+
+		if (!hv->nf_dropped)
+			continue;
+		v->nf = true;
+		v->nf_family = hv->nf_family;
+		v->nf_hook = hv->nf_hook;
+		v->nf_table = hv->nf_range ? hv->nf_range->table : NULL;
+		v->nf_priority = hv->nf_range ? hv->nf_range->priority : 0;
+		name_chains(en, v);
+		v->ct_insert_fail = v->nf_table && !strcmp(v->nf_table, "conntrack confirm");
+		v->ct_table_full = v->nf_table && !strcmp(v->nf_table, "conntrack") && en->ct &&
+				   ctstat__table_full(en->ct, v->netns);
+		return true;
+	}
+	return false;
+}
+
+/* Where a drop belongs in the operator's checklist: pod, veth, bridge, service, overlay,
+ * node, kernel. */
+static const char *drop_layer(struct enrich *en, const struct packet *pkt,
+			      const struct hop_view *views, int count, struct verdict *v)
+{
+	const struct hop_event *ev = &v->last->ev;
+	bool in_pod = en->pods && podns__is_pod(en->pods, ev->netns);
+
+	if (judge_netfilter(en, views, count, v))
+		return in_pod ? "pod" : table_layer(v->nf_table);
+	if (in_pod)
+		return "pod";
+	if (starts_with(v->reason, "VXLAN_") || starts_with(v->reason, "TUNNEL"))
+		return "overlay";
+	if (routing_reason(v->reason))
+		return "node";
+	if (v->reason && !strcmp(v->reason, "PKT_TOO_BIG") && routed_into_tunnel(pkt))
+		return "overlay";
+	if (v->tunnel || !strcmp(ev->dev_kind, "vxlan") || !strcmp(ev->dev_kind, "geneve"))
+		return "overlay";
+	return enrich__layer(en, ev);
+}
+
+void verdict__judge(struct enrich *en, const struct packet *pkt, const struct hop_view *views,
+		    int view_count, struct verdict *v)
+{
+	const struct hop_event *ev;
+
+	memset(v, 0, sizeof(*v));
+	v->fate = pkt->fate;
+	if (!pkt->hop_count)
+		return;
+	v->last = &pkt->hops[pkt->hop_count - 1];
+	ev = &v->last->ev;
+	v->netns = ev->netns;
+	v->netns_name = enrich__netns(en, ev->netns);
+	if (v->netns_name)
+		snprintf(v->netns_label, sizeof(v->netns_label), "%s", v->netns_name);
+	else if (ev->netns)
+		snprintf(v->netns_label, sizeof(v->netns_label), "netns:%u", ev->netns);
+	else
+		snprintf(v->netns_label, sizeof(v->netns_label), "-");
+	v->ifname = ev->ifname[0] ? ev->ifname : NULL;
+	v->layer = enrich__layer(en, ev);
+	v->tunnel = view_count > 0 && views[view_count - 1].tunnel;
+	if (pkt->fate == FATE_NO_ROUTE) {
+		v->route_err = ev->info.fib.err;
+		v->route_table = ev->info.fib.table;
+		return;
+	}
+	if (pkt->fate != FATE_DROPPED)
+		return;
+	v->reason = enrich__reason(en, ev, v->reason_buf, sizeof(v->reason_buf));
+	if (!enrich__location(en, ev, v->location, sizeof(v->location)))
+		v->location[0] = 0;
+	v->layer = drop_layer(en, pkt, views, view_count, v);
+}
+
+static const char *or_dash(const char *s)
+{
+	return s && *s ? s : "-";
+}
+
+void verdict__describe(const struct verdict *v, char *buf, size_t size)
+{
+	char where[160];
+	int n;
+
+	snprintf(where, sizeof(where), "netns %s, dev %s", v->netns_label, or_dash(v->ifname));
+	switch (v->fate) {
+	case FATE_DELIVERED:
+		snprintf(buf, size, "delivered (%s in netns %s)",
+			 v->last && v->last->ev.hook == HOOK_SOCK_RECV ? "read by a socket" :
+									 "consumed",
+			 v->netns_label);
+		return;
+	case FATE_NO_ROUTE:
+		snprintf(buf, size,
+			 "NO ROUTE in %s (netns %s): %s in table %u; the send never "
+			 "produced a packet",
+			 v->layer, v->netns_label,
+			 v->route_err == -HOP_EAGAIN ? "no matching route" : "route lookup failed",
+			 v->route_table);
+		return;
+	case FATE_DROPPED:
+		break;
+	default:
+		snprintf(buf, size, "unknown: not freed while traced (last seen in netns %s)",
+			 v->netns_label);
+		return;
+	}
+	n = snprintf(buf, size, "DROPPED in %s (%s): %s at %s", v->layer, where,
+		     v->reason ? v->reason : "reason unknown", v->location[0] ? v->location : "?");
+	if (v->nf && v->nf_table && n > 0 && (size_t)n < size)
+		n += snprintf(buf + n, size - n, "; netfilter %s %s, table %s (priority %d)%s%s%s",
+			      v->nf_family, v->nf_hook, v->nf_table, v->nf_priority,
+			      v->nf_chains[0] ? " [" : "", v->nf_chains,
+			      v->nf_chains[0] ? "]" : "");
+	else if (v->nf && n > 0 && (size_t)n < size)
+		n += snprintf(buf + n, size - n, "; netfilter %s %s (table not known here)",
+			      v->nf_family, v->nf_hook);
+	if (v->ct_insert_fail && n > 0 && (size_t)n < size)
+		n += snprintf(buf + n, size - n, "; ct_insert_fail: conntrack refused the entry");
+	if (v->ct_table_full && n > 0 && (size_t)n < size)
+		snprintf(buf + n, size - n, "; conntrack table full");
+}

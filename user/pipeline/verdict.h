@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Judging a finished packet: its fate and, for a drop, who dropped it, where and why.
+ * Every sink (text, JSON, pcapng) and the selftest read the same verdict. */
+#ifndef VERDICT_H
+#define VERDICT_H
+
+#include <stdbool.h>
+#include <linux/types.h>
+#include "pipeline/enrich.h"
+#include "pipeline/timeline.h"
+
+struct verdict {
+	enum fate fate;
+	const struct hop *last; /* the hop that ended the packet's life (or the last seen) */
+	const char *reason;	/* drop reason name, NULL when the kernel gave none */
+	char reason_buf[96];
+	char location[128]; /* "symbol+0xoff", empty when unknown */
+	__u32 netns;
+	const char *netns_name; /* NULL when unnamed */
+	char netns_label[48];	/* the name, else "netns:<inode>", else "-" */
+	const char *ifname;	/* NULL when the drop had no device */
+	const char *layer;
+	/* Netfilter attribution, when the drop happened inside a netfilter hook. */
+	bool nf;
+	const char *nf_family; /* "ipv4", "ipv6" */
+	const char *nf_hook;   /* "PREROUTING", ... */
+	const char *nf_table;  /* "filter", "nat (dst)", "conntrack", ... */
+	int nf_priority;       /* the standard priority of that table */
+	char nf_chains[256]; /* what the kernel lists in that range, "nft ip filter FORWARD (0)" */
+	bool ct_insert_fail; /* the conntrack confirm step refused the entry */
+	bool ct_table_full;  /* conntrack was at its maximum while this was dropped */
+	bool tunnel;	     /* the packet was inside a tunnel when it ended */
+	/* no_route: the failed lookup */
+	int route_err;
+	__u32 route_table;
+};
+
+struct hop_view;
+
+/* Judges pkt from its hop views (hopview__build). The result points into pkt, views and
+ * en; use it before they go away. */
+void verdict__judge(struct enrich *en, const struct packet *pkt, const struct hop_view *views,
+		    int view_count, struct verdict *v);
+
+/* One line for the verdict, as the text timeline and pcapng comments print it. */
+void verdict__describe(const struct verdict *v, char *buf, size_t size);
+
+#endif /* VERDICT_H */

@@ -1,0 +1,467 @@
+// SPDX-License-Identifier: GPL-2.0
+/* One trace from start to summary. Everything that can fail because of the user (bad
+ * output file, missing command, no privileges, no BTF) is checked before anything is
+ * attached; everything attached is detached on every way out. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <bpf/btf.h>
+#include "util/clock.h"
+#include "cli/command.h"
+#include "host/watched_netns.h"
+#include "host/conntrack_stats.h"
+#include "pipeline/decode.h"
+#include "load/nf_links.h"
+#include "sinks/pcapng_sink.h"
+#include "cli/pcap_filter.h"
+#include "host/pod_netns.h"
+#include "host/privilege.h"
+#include "sinks/sink.h"
+#include "cli/status.h"
+#include "pipeline/timeline.h"
+#include "session.h"
+#include "load/tracer.h"
+
+#define POLL_MS 100
+
+struct session {
+	struct trace_config *opts;
+	const struct trace_observer *obs;
+	struct kernel_features kf;
+	struct attach_plan plan;
+	struct enrich en;
+	struct timeline *tl;
+	struct tracer tracer;
+	struct sink *sinks[2];
+	int sink_count;
+	FILE *pcapng_file;
+	FILE *out; /* where the text or JSON goes */
+	struct pcap_filter *filter;
+	struct status status;
+	struct coverage cov;
+	__u64 bad_events;
+	int write_error; /* errno of the first failed output write */
+	double started;
+};
+
+static volatile sig_atomic_t stop_signal;
+
+static void on_signal(int sig)
+{
+	stop_signal = sig;
+}
+
+static void on_packet_done(void *ctx, const struct packet *pkt)
+{
+	struct session *s = ctx;
+
+	status__clear(&s->status);
+	if (s->obs && s->obs->packet)
+		s->obs->packet(s->obs->ctx, &s->en, pkt);
+	for (int i = 0; i < s->sink_count && !s->write_error; i++) {
+		int err = s->sinks[i]->packet(s->sinks[i], pkt);
+
+		if (err)
+			s->write_error = -err;
+	}
+}
+
+static bool accept_packet(void *ctx, const struct hop_event *ev, const __u8 *data)
+{
+	struct session *s = ctx;
+
+	return pcap_filter__match(s->filter, ev->flags & HOP_F_L2, data, ev->cap_len,
+				  ev->wire_len > ev->cap_len ? ev->wire_len : ev->cap_len);
+}
+
+/* The kernel passes on failed lookups of sends with no source address yet; they are ours
+ * only when made in a namespace that holds a traced pod address. */
+static bool wanted_route_failure(struct session *s, const struct hop_event *ev)
+{
+	static const __u8 unbound[16];
+
+	if (ev->hook != HOOK_FIB || ev->skb || memcmp(ev->tuple.saddr, unbound, 4) ||
+	    ev->tuple.family != HOP_AF_INET)
+		return true;
+	return podns__holds_traced(s->en.pods, ev->netns);
+}
+
+static int on_event(void *ctx, void *data, size_t size)
+{
+	struct session *s = ctx;
+	struct hop_event ev;
+	const __u8 *bytes;
+
+	if (decode__event(data, size, &ev, &bytes)) {
+		s->bad_events++;
+		return 0;
+	}
+	if (!wanted_route_failure(s, &ev))
+		return 0;
+	if (timeline__add(s->tl, &ev, bytes))
+		return -ENOMEM;
+	return s->write_error ? -s->write_error : 0;
+}
+
+/* Under sudo, a file hoptrace creates belongs to the user who ran sudo, not to root. */
+static void give_to_invoking_user(int fd)
+{
+	const char *uid = getenv("SUDO_UID"), *gid = getenv("SUDO_GID");
+
+	if (uid && gid && fchown(fd, (uid_t)strtoul(uid, NULL, 10), (gid_t)strtoul(gid, NULL, 10)))
+		fprintf(stderr, "hoptrace: warning: cannot give the output to uid %s: %s\n", uid,
+			strerror(errno));
+}
+
+/* Output files are checked before attaching: an existing file is never overwritten. */
+static int open_pcapng(struct session *s)
+{
+	const char *path = s->opts->pcapng_path;
+	int fd;
+
+	if (!path)
+		return 0;
+	if (!strcmp(path, "-")) {
+		s->pcapng_file = stdout;
+	} else {
+		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+		if (fd < 0) {
+			fprintf(stderr, "hoptrace: cannot create '%s': %s%s\n", path,
+				strerror(errno),
+				errno == EEXIST ? " (remove it or choose another name)" : "");
+			return -1;
+		}
+		give_to_invoking_user(fd);
+		s->pcapng_file = fdopen(fd, "w");
+		if (!s->pcapng_file) {
+			close(fd);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int make_sinks(struct session *s)
+{
+	/* With the pcapng on stdout, the timeline goes to stderr. */
+	FILE *text = s->pcapng_file == stdout ? stderr : stdout;
+	struct sink *main_sink;
+
+	s->out = text;
+	if (!s->obs || !s->obs->no_output) {
+		main_sink = s->opts->json ? output_json__new(text, &s->en) :
+					    output_text__new(text, &s->en);
+		if (!main_sink)
+			return -ENOMEM;
+		s->sinks[s->sink_count++] = main_sink;
+	}
+	if (s->pcapng_file) {
+		s->sinks[s->sink_count] =
+			output_pcapng__new(s->pcapng_file, &s->en, s->opts->snaplen);
+		if (!s->sinks[s->sink_count]) {
+			fprintf(stderr, "hoptrace: writing pcapng: %s\n", strerror(errno));
+			return -errno;
+		}
+		s->sink_count++;
+	}
+	return 0;
+}
+
+static int check_before_attach(struct session *s)
+{
+	struct trace_config *o = s->opts;
+	char why[128], err[512];
+
+	if (!o->pod_count) {
+		fprintf(stderr, "hoptrace: --pod-ip is required: the pod addresses to trace "
+				"(0.0.0.0/0 for all IPv4)\n");
+		return -1;
+	}
+	if (coverage__check_names(o->netns, o->netns_count))
+		return -1;
+	if (o->command && !command__exists(o->command[0])) {
+		fprintf(stderr, "hoptrace: command not found: %s\n", o->command[0]);
+		return -1;
+	}
+	if (o->filter_expr) {
+		s->filter = pcap_filter__compile(o->filter_expr, o->snaplen, err, sizeof(err));
+		if (!s->filter) {
+			fprintf(stderr, "hoptrace: %s\n", err);
+			return -1;
+		}
+	}
+	if (!privilege__can_trace(why, sizeof(why))) {
+		fprintf(stderr, "hoptrace: %s\n", why);
+		return -1;
+	}
+	return open_pcapng(s);
+}
+
+static int prepare(struct session *s)
+{
+	kernel_features__probe(&s->kf);
+	if (!s->kf.btf) {
+		fprintf(stderr,
+			"hoptrace: the kernel has no BTF (/sys/kernel/btf/vmlinux: %s); "
+			"CONFIG_DEBUG_INFO_BTF=y is required\n",
+			s->kf.btf_error);
+		return -1;
+	}
+	attach_plan__build(&s->plan, &s->kf);
+	enrich__init(&s->en, s->kf.btf, s->opts->pods, s->opts->pod_count);
+	s->tl = timeline__new(on_packet_done, s);
+	if (!s->tl)
+		return -1;
+	if (s->filter)
+		timeline__set_filter(s->tl, accept_packet, s);
+	if (coverage__collect(&s->cov, s->opts->netns, s->opts->netns_count, s->en.pods))
+		return -1;
+	s->en.ct = ctstat__start(&s->cov);
+	s->en.cov = &s->cov;
+	return make_sinks(s);
+}
+
+static void report_skipped_hooks(const struct session *s)
+{
+	for (int i = 0; i < s->plan.count; i++) {
+		const struct attach_choice *c = &s->plan.hooks[i];
+
+		if (!c->way)
+			fprintf(stderr, "hoptrace: hook %s skipped: no way to attach here (%s)\n",
+				c->hook, c->rejected);
+		else if (c->attach_error[0])
+			fprintf(stderr, "hoptrace: hook %s skipped: attach failed: %s\n", c->hook,
+				c->attach_error);
+		else if (s->opts->verbose)
+			fprintf(stderr, "hoptrace: hook %s via %s %s\n", c->hook, c->way->method,
+				c->way->target);
+	}
+}
+
+/* One line once every hook is attached, so whoever started the trace (a person, a script)
+ * knows that traffic sent from now on is seen. */
+static void report_ready(const struct session *s)
+{
+	int hooks = 0, netns;
+
+	if (s->opts->quiet)
+		return;
+	for (int i = 0; i < s->plan.count; i++)
+		if (s->plan.hooks[i].way && !s->plan.hooks[i].attach_error[0])
+			hooks++;
+	fprintf(stderr, "hoptrace: tracing: %d of %d hooks attached", hooks, s->plan.count);
+	if (s->tracer.nf) {
+		netns = netfilter__netns_count(s->tracer.nf);
+		fprintf(stderr, ", %d netfilter links in %d network namespace%s",
+			netfilter__link_count(s->tracer.nf), netns, netns == 1 ? "" : "s");
+	}
+	fprintf(stderr, "%s\n", s->opts->command ? "" : "; Ctrl-C to stop");
+}
+
+/* Notes losses as they happen: the packets alive at that moment may miss hops. */
+static void check_losses(struct session *s, __u64 *lost_seen)
+{
+	struct hop_stats st;
+
+	if (tracer__stats(&s->tracer, &st) || st.lost == *lost_seen)
+		return;
+	status__clear(&s->status);
+	fprintf(stderr,
+		"hoptrace: %llu events lost (ring buffer full); open packets marked "
+		"incomplete\n",
+		(unsigned long long)(st.lost - *lost_seen));
+	*lost_seen = st.lost;
+	timeline__mark_loss(s->tl);
+}
+
+static void update_status(struct session *s, __u64 lost)
+{
+	const struct timeline_totals *t = timeline__totals(s->tl);
+
+	status__show(&s->status, clock__mono_s() - s->started, t->events, t->packets, t->dropped,
+		     lost);
+}
+
+/* Polls until a signal, the duration, the command's end plus linger, or an error. */
+static int poll_loop(struct session *s, pid_t child, int *child_status, bool *child_ended)
+{
+	double deadline = s->opts->duration_s > 0 ? s->started + s->opts->duration_s : 0;
+	double linger_until = 0;
+	__u64 lost_seen = 0;
+	int n;
+
+	while (!stop_signal) {
+		n = tracer__poll(&s->tracer, POLL_MS);
+		if (n < 0 && n != -EINTR) {
+			if (!s->write_error)
+				fprintf(stderr, "hoptrace: reading events: %s\n", strerror(-n));
+			return -1;
+		}
+		if (fflush(s->out) && !s->write_error)
+			s->write_error = errno ? errno : EIO;
+		if (s->write_error)
+			return -1;
+		check_losses(s, &lost_seen);
+		update_status(s, lost_seen);
+		if (deadline && clock__mono_s() >= deadline)
+			break;
+		if (child > 0 && !*child_ended && command__ended(child, child_status)) {
+			*child_ended = true;
+			linger_until = clock__mono_s() + s->opts->linger_s;
+		}
+		if (linger_until && clock__mono_s() >= linger_until)
+			break;
+	}
+	return 0;
+}
+
+static int finish(struct session *s, int rc)
+{
+	struct hop_stats st = {};
+	struct trace_summary sum;
+
+	tracer__detach(&s->tracer);
+	tracer__drain(&s->tracer);
+	tracer__stats(&s->tracer, &st);
+	timeline__finish(s->tl);
+	status__clear(&s->status);
+	ctstat__finish(s->en.ct);
+	sum = (struct trace_summary){
+		timeline__totals(s->tl),      st.events, st.lost, s->bad_events,
+		clock__mono_s() - s->started, s->en.ct
+	};
+	for (int i = 0; i < s->sink_count && !s->write_error; i++) {
+		int err = s->sinks[i]->summary(s->sinks[i], &sum);
+
+		if (err)
+			s->write_error = -err;
+	}
+	if (st.lost)
+		fprintf(stderr,
+			"hoptrace: %llu events were lost (ring buffer full); packets they "
+			"touched are marked incomplete\n",
+			(unsigned long long)st.lost);
+	if (s->bad_events)
+		fprintf(stderr, "hoptrace: %llu malformed events ignored\n",
+			(unsigned long long)s->bad_events);
+	if (s->write_error) {
+		fprintf(stderr, "hoptrace: writing output: %s\n", strerror(s->write_error));
+		rc = rc ? rc : 1;
+	}
+	return rc;
+}
+
+static void cleanup(struct session *s)
+{
+	tracer__destroy(&s->tracer);
+	for (int i = 0; i < s->sink_count; i++)
+		s->sinks[i]->free(s->sinks[i]);
+	if (s->pcapng_file && s->pcapng_file != stdout && fclose(s->pcapng_file))
+		fprintf(stderr, "hoptrace: closing pcapng: %s\n", strerror(errno));
+	timeline__free(s->tl);
+	pcap_filter__free(s->filter);
+	enrich__free(&s->en);
+	kernel_features__free(&s->kf);
+	coverage__free(&s->cov);
+}
+
+static void install_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	/* A closed output pipe becomes EPIPE on write, reported and stopped on cleanly. */
+	signal(SIGPIPE, SIG_IGN);
+}
+
+static int libbpf_log(enum libbpf_print_level level, const char *fmt, va_list args)
+{
+	(void)level;
+	return vfprintf(stderr, fmt, args);
+}
+
+/* Everything that needed them is done: the rest of the trace runs with less. */
+static void drop_privileges(struct session *s)
+{
+	int err = privilege__drop_after_attach();
+
+	if (err)
+		fprintf(stderr, "hoptrace: warning: could not drop capabilities: %s\n",
+			strerror(-err));
+	else if (s->opts->verbose)
+		fprintf(stderr,
+			"hoptrace: capabilities dropped but CAP_SYS_ADMIN, CAP_SYS_PTRACE\n");
+}
+
+static int start_command(struct session *s, pid_t *child)
+{
+	*child = command__start(s->opts->command);
+	if (*child < 0) {
+		fprintf(stderr, "hoptrace: cannot run %s: %s\n", s->opts->command[0],
+			strerror(-*child));
+		return -1;
+	}
+	return 0;
+}
+
+int trace__run(struct trace_config *opts)
+{
+	return trace__run_observed(opts, NULL);
+}
+
+int trace__run_observed(struct trace_config *opts, const struct trace_observer *obs)
+{
+	struct session s = { .opts = opts, .obs = obs };
+	int child_status = 0, rc = 1;
+	bool child_ended = false;
+	pid_t child = 0;
+
+	libbpf_set_print(opts->verbose >= 2 ? libbpf_log : NULL);
+	install_signals();
+	if (check_before_attach(&s) || prepare(&s))
+		goto out;
+	if (tracer__load(&s.tracer, opts, &s.kf, &s.plan, on_event, &s))
+		goto out;
+	if (tracer__attach(&s.tracer, &s.plan, (const char *const *)s.cov.paths, s.cov.count) < 0)
+		goto out;
+	report_skipped_hooks(&s);
+	report_ready(&s);
+	status__init(&s.status, !opts->quiet);
+	s.started = clock__mono_s();
+	if (opts->command && start_command(&s, &child))
+		goto out_finish;
+	drop_privileges(&s);
+	rc = poll_loop(&s, child, &child_status, &child_ended) ? 1 : 0;
+	if (child > 0) {
+		if (!child_ended) {
+			kill(child, SIGTERM);
+			command__wait(child, &child_status);
+		}
+		if (!rc)
+			rc = child_status;
+	}
+out_finish:
+	rc = finish(&s, rc);
+out:
+	cleanup(&s);
+	return rc;
+}
+
+int trace__print_hooks(bool json)
+{
+	struct kernel_features kf;
+	struct attach_plan plan;
+
+	kernel_features__probe(&kf);
+	attach_plan__build(&plan, &kf);
+	attach_plan__print(&plan, &kf, stdout, json);
+	kernel_features__free(&kf);
+	return 0;
+}

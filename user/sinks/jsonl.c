@@ -1,0 +1,265 @@
+// SPDX-License-Identifier: GPL-2.0
+/* JSON Lines output: a "hop" object per hop, a "packet" object when a packet's life ends,
+ * and a "summary" object last. The schema is docs/output.md; it grows, it never breaks. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cli/addr.h"
+#include "host/conntrack_stats.h"
+#include "pipeline/hopview.h"
+#include "util/json_writer.h"
+#include "sinks/sink.h"
+#include "pipeline/verdict.h"
+
+static void write_tuple(struct json_writer *w, const char *key, const struct hop_tuple *t)
+{
+	char buf[64];
+	const char *proto = addr__proto_name(t->proto);
+
+	json__object_begin(w, key);
+	json__string(w, "family", t->family == HOP_AF_INET6 ? "ipv6" : "ipv4");
+	if (proto)
+		json__string(w, "proto", proto);
+	else
+		json__uint(w, "proto", t->proto);
+	json__string(w, "src", addr__format(t->family, t->saddr, buf, sizeof(buf)));
+	json__string(w, "dst", addr__format(t->family, t->daddr, buf, sizeof(buf)));
+	json__uint(w, "sport", t->sport);
+	json__uint(w, "dport", t->dport);
+	json__object_end(w);
+}
+
+static void write_nf_table(struct json_writer *w, const struct nf_range *range)
+{
+	json__string(w, "table", range ? range->table : NULL);
+	if (range)
+		json__int(w, "priority", range->priority);
+	else
+		json__null(w, "priority");
+}
+
+static void write_view_extras(struct json_writer *w, struct enrich *en, const struct hop_view *v)
+{
+	const struct hop_event *ev = &v->hop->ev;
+	char reason[96], loc[128], gw[64];
+
+	if (v->nf) {
+		json__object_begin(w, "nf");
+		json__string(w, "family", v->nf_family);
+		json__string(w, "hook", v->nf_hook);
+		write_nf_table(w, v->nf_dropped ? v->nf_range : NULL);
+		json__string(w, "verdict", v->nf_dropped ? "drop" : "accept");
+		json__object_end(w);
+	}
+	if (v->kind == HOP_VIEW_NAT) {
+		json__object_begin(w, "nat");
+		json__string(w, "kind", v->nat_kind);
+		write_tuple(w, "before", &v->before);
+		write_tuple(w, "after", &v->after);
+		json__object_end(w);
+	}
+	if (v->tunnel) {
+		json__object_begin(w, !strcmp(v->tun.kind, "geneve") ? "geneve" : "vxlan");
+		json__uint(w, "vni", v->tun.vni);
+		write_tuple(w, "outer", &v->tun.outer);
+		write_tuple(w, "inner", &v->tun.inner);
+		json__object_end(w);
+	}
+	if (v->kind == HOP_VIEW_KERNEL && ev->hook == HOOK_FIB) {
+		json__object_begin(w, "fib");
+		json__uint(w, "table", ev->info.fib.table);
+		json__int(w, "err", ev->info.fib.err);
+		json__string(w, "gateway",
+			     ev->info.fib.gw_family ?
+				     addr__format(ev->info.fib.gw_family, ev->info.fib.gw, gw,
+						  sizeof(gw)) :
+				     NULL);
+		json__object_end(w);
+	}
+	if (v->kind == HOP_VIEW_KERNEL && ev->hook == HOOK_KFREE_SKB) {
+		json__object_begin(w, "drop");
+		json__string(w, "reason", enrich__reason(en, ev, reason, sizeof(reason)));
+		json__string(w, "location", enrich__location(en, ev, loc, sizeof(loc)));
+		json__object_end(w);
+	}
+}
+
+void output_json__hop(struct json_writer *w, struct enrich *en, const struct packet *pkt,
+		      const struct hop_view *v)
+{
+	const struct hop_event *ev = &v->hop->ev;
+	char skb[24];
+
+	snprintf(skb, sizeof(skb), "0x%llx", (unsigned long long)ev->skb);
+	json__object_begin(w, NULL);
+	json__string(w, "type", "hop");
+	json__uint(w, "pkt", pkt->id);
+	json__uint(w, "ts_ns", enrich__wall_ns(en, ev->ts_ns));
+	json__string(w, "hook", v->name);
+	json__string(w, "layer", v->layer);
+	json__uint(w, "netns", ev->netns);
+	json__string(w, "netns_name", enrich__netns(en, ev->netns));
+	json__uint(w, "ifindex", ev->ifindex);
+	json__string(w, "ifname", ev->ifname[0] ? ev->ifname : NULL);
+	json__string(w, "dev_kind", ev->dev_kind[0] ? ev->dev_kind : NULL);
+	json__uint(w, "len", ev->len);
+	json__uint(w, "cpu", ev->cpu);
+	json__string(w, "skb", skb);
+	if (ev->mark)
+		json__uint(w, "mark", ev->mark);
+	if (ev->flags & HOP_F_TUPLE)
+		write_tuple(w, "tuple", &ev->tuple);
+	if (ev->flags & HOP_F_TUPLE_FROM_SK)
+		json__string(w, "tuple_source", "socket");
+	write_view_extras(w, en, v);
+	json__object_end(w);
+}
+
+static void write_verdict(struct json_writer *w, const struct verdict *v)
+{
+	if (v->fate == FATE_NO_ROUTE) {
+		json__object_begin(w, "route");
+		json__uint(w, "table", v->route_table);
+		json__int(w, "err", v->route_err);
+		json__string(w, "netns_name", v->netns_name);
+		json__string(w, "layer", v->layer);
+		json__object_end(w);
+		return;
+	}
+	if (v->fate != FATE_DROPPED)
+		return;
+	json__object_begin(w, "drop");
+	json__string(w, "reason", v->reason);
+	json__string(w, "location", v->location[0] ? v->location : NULL);
+	json__uint(w, "netns", v->netns);
+	json__string(w, "netns_name", v->netns_name);
+	json__string(w, "ifname", v->ifname);
+	json__string(w, "layer", v->layer);
+	if (v->nf) {
+		json__object_begin(w, "nf");
+		json__string(w, "family", v->nf_family);
+		json__string(w, "hook", v->nf_hook);
+		json__string(w, "table", v->nf_table);
+		if (v->nf_table)
+			json__int(w, "priority", v->nf_priority);
+		else
+			json__null(w, "priority");
+		json__string(w, "verdict", "drop");
+		json__string(w, "hooks_in_range", v->nf_chains[0] ? v->nf_chains : NULL);
+		json__object_end(w);
+	}
+	if (v->ct_insert_fail)
+		json__bool(w, "ct_insert_fail", true);
+	if (v->ct_table_full)
+		json__bool(w, "ct_table_full", true);
+	json__object_end(w);
+}
+
+static int json_packet(struct sink *s, const struct packet *p)
+{
+	struct hop_view *views;
+	struct json_writer w;
+	struct verdict v;
+	int n = hopview__build(s->en, p, &views);
+
+	if (n < 0)
+		return -ENOMEM;
+	json__init(&w, s->f);
+	for (int i = 0; i < n; i++) {
+		output_json__hop(&w, s->en, p, &views[i]);
+		json__newline(&w);
+	}
+	verdict__judge(s->en, p, views, n, &v);
+	json__object_begin(&w, NULL);
+	json__string(&w, "type", "packet");
+	json__uint(&w, "pkt", p->id);
+	json__uint(&w, "flow", p->flow_id);
+	json__string(&w, "fate", fate__name(p->fate));
+	json__uint(&w, "hops", p->hop_count + p->hops_dropped);
+	json__bool(&w, "incomplete", p->incomplete);
+	json__bool(&w, "reply", p->reply);
+	if (p->flow_id)
+		write_tuple(&w, "flow_tuple", &p->flow_tuple);
+	write_verdict(&w, &v);
+	json__object_end(&w);
+	json__newline(&w);
+	free(views);
+	/* Flushed once per poll round by the session, not per packet. */
+	return -sink__stream_error(s->f);
+}
+
+static void write_conntrack(struct json_writer *w, const struct ctstat *ct)
+{
+	json__array_begin(w, "conntrack");
+	for (int i = 0; ct && i < ct->count; i++) {
+		const struct ctstat_ns *ns = &ct->ns[i];
+
+		if (!ns->end.present)
+			continue;
+		json__object_begin(w, NULL);
+		json__uint(w, "netns", ns->inode);
+		json__string(w, "netns_path", ns->path);
+		json__uint(w, "insert_failed", ns->end.insert_failed - ns->start.insert_failed);
+		json__uint(w, "drop", ns->end.drop - ns->start.drop);
+		json__uint(w, "early_drop", ns->end.early_drop - ns->start.early_drop);
+		json__uint(w, "count", ns->end.count);
+		json__uint(w, "max", ns->end.max);
+		json__object_end(w);
+	}
+	json__array_end(w);
+}
+
+static int json_summary(struct sink *s, const struct trace_summary *sum)
+{
+	const struct timeline_totals *t = sum->totals;
+	struct json_writer w;
+	char reason[96], loc[128];
+
+	json__init(&w, s->f);
+	json__object_begin(&w, NULL);
+	json__string(&w, "type", "summary");
+	json__uint(&w, "events", t->events);
+	json__uint(&w, "lost_events", sum->lost_events);
+	json__uint(&w, "bad_events", sum->bad_events);
+	json__uint(&w, "packets", t->packets);
+	json__uint(&w, "dropped", t->dropped);
+	json__uint(&w, "delivered", t->delivered);
+	json__uint(&w, "unknown", t->unknown);
+	json__uint(&w, "no_route", t->no_route);
+	json__uint(&w, "filtered", t->filtered);
+	json__uint(&w, "incomplete", t->incomplete);
+	json__array_begin(&w, "drop_sites");
+	for (int i = 0; i < t->site_count; i++) {
+		struct hop_event ev = { .hook = HOOK_KFREE_SKB,
+					.reason = t->sites[i].reason,
+					.location = t->sites[i].location,
+					.flags = t->sites[i].has_reason ? HOP_F_HAS_REASON : 0 };
+
+		json__object_begin(&w, NULL);
+		json__string(&w, "reason", enrich__reason(s->en, &ev, reason, sizeof(reason)));
+		json__string(&w, "location", enrich__location(s->en, &ev, loc, sizeof(loc)));
+		json__uint(&w, "count", t->sites[i].count);
+		json__object_end(&w);
+	}
+	json__array_end(&w);
+	write_conntrack(&w, sum->ct);
+	json__object_end(&w);
+	json__newline(&w);
+	fflush(s->f);
+	return -sink__stream_error(s->f);
+}
+
+static void json_free(struct sink *s)
+{
+	free(s);
+}
+
+struct sink *output_json__new(FILE *f, struct enrich *en)
+{
+	struct sink *s = calloc(1, sizeof(*s));
+
+	if (!s)
+		return NULL;
+	*s = (struct sink){ json_packet, json_summary, json_free, en, f };
+	return s;
+}

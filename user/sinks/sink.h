@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Where finished packets go: text, JSON Lines, pcapng. Each sink gets every packet when
+ * its life ends and the summary at the end. */
+#ifndef SINK_H
+#define SINK_H
+
+#include <stdio.h>
+#include "pipeline/enrich.h"
+#include "pipeline/timeline.h"
+
+struct trace_summary {
+	const struct timeline_totals *totals;
+	__u64 kernel_events; /* records the BPF side submitted */
+	__u64 lost_events;   /* records the BPF side could not submit (ring buffer full) */
+	__u64 bad_events;    /* records user space rejected as malformed */
+	double seconds;
+	const struct ctstat *ct; /* conntrack counters of the covered namespaces, or NULL */
+};
+
+struct sink {
+	/* Returns 0, or -errno when writing failed (the trace then stops). */
+	int (*packet)(struct sink *s, const struct packet *pkt);
+	int (*summary)(struct sink *s, const struct trace_summary *sum);
+	void (*free)(struct sink *s);
+	struct enrich *en;
+	FILE *f;
+};
+
+struct sink *output_text__new(FILE *f, struct enrich *en);
+struct sink *output_json__new(FILE *f, struct enrich *en);
+
+struct json_writer;
+struct hop_view;
+/* Writes one hop object (the JSON Lines "hop" record) to w; shared with pcapng. */
+void output_json__hop(struct json_writer *w, struct enrich *en, const struct packet *pkt,
+		      const struct hop_view *view);
+
+/* Returns the error of the sink's stream: 0 when fine, else an errno value. */
+int sink__stream_error(FILE *f);
+
+#endif /* SINK_H */

@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The human timeline: a flow header when the flow changes, one line per hop with the
+ * time since the packet's first hop, and a verdict line per packet. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cli/addr.h"
+#include "host/conntrack_stats.h"
+#include "pipeline/hopview.h"
+#include "sinks/sink.h"
+#include "pipeline/verdict.h"
+
+struct text_sink {
+	struct sink base;
+	__u64 last_flow;
+};
+
+int sink__stream_error(FILE *f)
+{
+	if (!ferror(f))
+		return 0;
+	return errno ? errno : EIO;
+}
+
+static const char *netns_label(struct enrich *en, __u32 inode, char *buf, size_t size)
+{
+	const char *name = enrich__netns(en, inode);
+
+	if (name)
+		return name;
+	if (!inode)
+		return "-";
+	snprintf(buf, size, "netns:%u", inode);
+	return buf;
+}
+
+static void print_view(struct text_sink *ts, const struct hop *first, const struct hop_view *v)
+{
+	struct enrich *en = ts->base.en;
+	const struct hop_event *ev = &v->hop->ev;
+	char ns[48], dev[48], details[320], len[16];
+	double us = (double)(ev->ts_ns - first->ev.ts_ns) / 1000.0;
+
+	if (ev->ifname[0] && ev->dev_kind[0])
+		snprintf(dev, sizeof(dev), "%s(%s)", ev->ifname, ev->dev_kind);
+	else
+		snprintf(dev, sizeof(dev), "%s", ev->ifname[0] ? ev->ifname : "-");
+	hopview__details(en, v, details, sizeof(details));
+	len[0] = 0;
+	if (v->kind == HOP_VIEW_KERNEL && ev->hook != HOOK_FIB)
+		snprintf(len, sizeof(len), "len %u", ev->len);
+	fprintf(ts->base.f, "    %+12.3fus  %-14s %-20s %-14s %-8s", us,
+		netns_label(en, ev->netns, ns, sizeof(ns)), dev, v->name, v->layer);
+	/* The details line up in one column; no trailing blanks when there are none. */
+	if (details[0])
+		fprintf(ts->base.f, " %-9s  %s\n", len, details);
+	else
+		fprintf(ts->base.f, " %s\n", len);
+}
+
+static int text_packet(struct sink *s, const struct packet *p)
+{
+	struct text_sink *ts = (struct text_sink *)s;
+	struct hop_view *views;
+	struct verdict v;
+	char tuple[160], line[512];
+	int n = hopview__build(s->en, p, &views);
+
+	if (n < 0)
+		return -ENOMEM;
+	if (p->flow_id != ts->last_flow || !p->flow_id) {
+		if (p->flow_id)
+			hopview__format_tuple(&p->flow_tuple, tuple, sizeof(tuple));
+		else
+			snprintf(tuple, sizeof(tuple), "(no IP header seen)");
+		fprintf(s->f, "flow %llu  %s\n", (unsigned long long)p->flow_id, tuple);
+		ts->last_flow = p->flow_id;
+	}
+	fprintf(s->f, "  packet %llu%s  skb 0x%llx  %d hop%s%s\n", (unsigned long long)p->id,
+		p->reply ? " (reply)" : "", (unsigned long long)p->skb, p->hop_count,
+		p->hop_count == 1 ? "" : "s", p->hops_dropped ? " (more hops not kept)" : "");
+	for (int i = 0; i < n; i++)
+		print_view(ts, &p->hops[0], &views[i]);
+	verdict__judge(s->en, p, views, n, &v);
+	verdict__describe(&v, line, sizeof(line));
+	fprintf(s->f, "    => %s%s\n", line,
+		p->incomplete ? " [incomplete: events were lost]" : "");
+	free(views);
+	/* Flushed once per poll round by the session, not per packet. */
+	return -sink__stream_error(s->f);
+}
+
+static void print_conntrack(FILE *f, const struct ctstat *ct)
+{
+	for (int i = 0; ct && i < ct->count; i++) {
+		const struct ctstat_ns *ns = &ct->ns[i];
+
+		if (!ns->end.present)
+			continue;
+		if (ns->end.insert_failed == ns->start.insert_failed &&
+		    ns->end.drop == ns->start.drop && ns->end.early_drop == ns->start.early_drop &&
+		    ns->end.count < ns->end.max)
+			continue;
+		fprintf(f,
+			"  conntrack in %s: insert_failed +%llu, drop +%llu, early_drop +%llu, "
+			"entries %llu of %llu\n",
+			ns->path,
+			(unsigned long long)(ns->end.insert_failed - ns->start.insert_failed),
+			(unsigned long long)(ns->end.drop - ns->start.drop),
+			(unsigned long long)(ns->end.early_drop - ns->start.early_drop),
+			(unsigned long long)ns->end.count, (unsigned long long)ns->end.max);
+	}
+}
+
+static int text_summary(struct sink *s, const struct trace_summary *sum)
+{
+	const struct timeline_totals *t = sum->totals;
+	char reason[96], loc[128];
+
+	fprintf(s->f,
+		"\nsummary: %.1fs, %llu events, %llu lost, %llu packets: %llu dropped, "
+		"%llu delivered, %llu unknown",
+		sum->seconds, (unsigned long long)t->events, (unsigned long long)sum->lost_events,
+		(unsigned long long)t->packets, (unsigned long long)t->dropped,
+		(unsigned long long)t->delivered, (unsigned long long)t->unknown);
+	if (t->incomplete)
+		fprintf(s->f, " (%llu incomplete)", (unsigned long long)t->incomplete);
+	fprintf(s->f, "\n");
+	if (t->no_route)
+		fprintf(s->f, "  %llu sends found no route\n", (unsigned long long)t->no_route);
+	print_conntrack(s->f, sum->ct);
+	for (int i = 0; i < t->site_count; i++) {
+		struct hop_event ev = { .hook = HOOK_KFREE_SKB,
+					.reason = t->sites[i].reason,
+					.location = t->sites[i].location,
+					.flags = t->sites[i].has_reason ? HOP_F_HAS_REASON : 0 };
+		const char *r = enrich__reason(s->en, &ev, reason, sizeof(reason));
+		const char *l = enrich__location(s->en, &ev, loc, sizeof(loc));
+
+		fprintf(s->f, "  drop site: %-24s at %-40s x%llu\n", r ? r : "reason unknown",
+			l ? l : "?", (unsigned long long)t->sites[i].count);
+	}
+	fflush(s->f);
+	return -sink__stream_error(s->f);
+}
+
+static void text_free(struct sink *s)
+{
+	free(s);
+}
+
+struct sink *output_text__new(FILE *f, struct enrich *en)
+{
+	struct text_sink *ts = calloc(1, sizeof(*ts));
+
+	if (!ts)
+		return NULL;
+	ts->base = (struct sink){ text_packet, text_summary, text_free, en, f };
+	return &ts->base;
+}

@@ -1,0 +1,214 @@
+// SPDX-License-Identifier: GPL-2.0
+/* A streaming, compact JSON writer: RFC 8259 escaping, invalid UTF-8 replaced by U+FFFD. */
+#include "util/json_writer.h"
+
+#include <string.h>
+
+void json__init(struct json_writer *w, FILE *f)
+{
+	memset(w, 0, sizeof(*w));
+	w->f = f;
+}
+
+/* Returns the length of the valid UTF-8 sequence at s, or minus the length of the invalid
+ * prefix that one U+FFFD replaces (Unicode's "maximal subpart" practice, so a truncated
+ * character costs one replacement, not one per byte). Overlongs and surrogates are invalid. */
+static int utf8__seq_len(const unsigned char *s)
+{
+	unsigned char lo = 0x80, hi = 0xbf;
+	int need, i;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		need = 1;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		need = 2;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		need = 3;
+	else
+		return -1;
+
+	if (s[0] == 0xe0)
+		lo = 0xa0; /* overlong */
+	else if (s[0] == 0xed)
+		hi = 0x9f; /* UTF-16 surrogates */
+	else if (s[0] == 0xf0)
+		lo = 0x90; /* overlong */
+	else if (s[0] == 0xf4)
+		hi = 0x8f; /* above U+10FFFF */
+
+	/* The terminating NUL fails the range check, so this never reads past the string. */
+	for (i = 1; i <= need; i++) {
+		if (s[i] < lo || s[i] > hi)
+			return -i;
+		lo = 0x80;
+		hi = 0xbf;
+	}
+	return need + 1;
+}
+
+static void json__escape_ascii(FILE *f, unsigned char c)
+{
+	switch (c) {
+	case '"':
+		fputs("\\\"", f);
+		break;
+	case '\\':
+		fputs("\\\\", f);
+		break;
+	case '\b':
+		fputs("\\b", f);
+		break;
+	case '\f':
+		fputs("\\f", f);
+		break;
+	case '\n':
+		fputs("\\n", f);
+		break;
+	case '\r':
+		fputs("\\r", f);
+		break;
+	case '\t':
+		fputs("\\t", f);
+		break;
+	default:
+		if (c < 0x20)
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+}
+
+/* Printable ASCII other than quote and backslash goes out as is. */
+static bool json__plain(unsigned char c)
+{
+	return c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
+}
+
+static void json__quoted(FILE *f, const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t run;
+	int n;
+
+	fputc('"', f);
+	while (*s) {
+		/* Names and addresses are plain ASCII: write runs, not characters. */
+		for (run = 0; json__plain(s[run]); run++)
+			;
+		if (run) {
+			fwrite(s, 1, run, f);
+			s += run;
+			continue;
+		}
+		n = utf8__seq_len(s);
+		if (n == 1) {
+			json__escape_ascii(f, *s);
+		} else if (n > 1) {
+			fwrite(s, 1, n, f);
+		} else {
+			fputs("\\ufffd", f);
+			n = -n;
+		}
+		s += n;
+	}
+	fputc('"', f);
+}
+
+/* Levels past the last slot share it: output stays balanced, only their commas may be off. */
+static bool *json__comma_slot(struct json_writer *w)
+{
+	int depth = w->depth < JSON_MAX_DEPTH ? w->depth : JSON_MAX_DEPTH - 1;
+
+	return &w->need_comma[depth];
+}
+
+/* Writes what precedes every value: the comma after a sibling, then "key": inside objects. */
+static void json__member(struct json_writer *w, const char *key)
+{
+	bool *need_comma = json__comma_slot(w);
+
+	if (*need_comma)
+		fputc(',', w->f);
+	*need_comma = true;
+	if (key) {
+		json__quoted(w->f, key);
+		fputc(':', w->f);
+	}
+}
+
+static void json__open(struct json_writer *w, const char *key, char bracket)
+{
+	json__member(w, key);
+	fputc(bracket, w->f);
+	w->depth++;
+	*json__comma_slot(w) = false;
+}
+
+static void json__close(struct json_writer *w, char bracket)
+{
+	fputc(bracket, w->f);
+	if (w->depth > 0)
+		w->depth--;
+}
+
+void json__object_begin(struct json_writer *w, const char *key)
+{
+	json__open(w, key, '{');
+}
+
+void json__object_end(struct json_writer *w)
+{
+	json__close(w, '}');
+}
+
+void json__array_begin(struct json_writer *w, const char *key)
+{
+	json__open(w, key, '[');
+}
+
+void json__array_end(struct json_writer *w)
+{
+	json__close(w, ']');
+}
+
+void json__string(struct json_writer *w, const char *key, const char *s)
+{
+	json__member(w, key);
+	if (s)
+		json__quoted(w->f, s);
+	else
+		fputs("null", w->f);
+}
+
+void json__uint(struct json_writer *w, const char *key, unsigned long long v)
+{
+	json__member(w, key);
+	fprintf(w->f, "%llu", v);
+}
+
+void json__int(struct json_writer *w, const char *key, long long v)
+{
+	json__member(w, key);
+	fprintf(w->f, "%lld", v);
+}
+
+void json__bool(struct json_writer *w, const char *key, bool v)
+{
+	json__member(w, key);
+	fputs(v ? "true" : "false", w->f);
+}
+
+void json__null(struct json_writer *w, const char *key)
+{
+	json__member(w, key);
+	fputs("null", w->f);
+}
+
+void json__newline(struct json_writer *w)
+{
+	fputc('\n', w->f);
+	w->depth = 0;
+	w->need_comma[0] = false;
+}
