@@ -17,7 +17,6 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-#include "demo/cluster.h"
 #include "demo/traffic.h"
 
 #define PAYLOAD_MAX 65000
