@@ -19,12 +19,13 @@
 #include <unistd.h>
 #include "util/clock.h"
 #include "demo/cluster.h"
+#include "demo/ct_max.h"
 #include "demo/traffic.h"
+#include "util/proc_file.h"
 #include "host/nsenter.h"
 
 #define SCRIPT_TIMEOUT_S 30
 #define STATE_DIR "/run/hoptrace-demo"
-#define CT_MAX_PATH "/proc/sys/net/netfilter/nf_conntrack_max"
 #define CT_LOCK_WAIT_S 30
 
 const char *const demo_cluster_roles[] = { "pod-a", "pod-b", "pod-c", "node1", "node2", NULL };
@@ -281,12 +282,10 @@ static void delete_netns(const char *name)
 		wait_bounded(pid, SCRIPT_TIMEOUT_S);
 }
 
-static long read_long(const char *path);
-
 /* Puts the maximum back, unless someone else has set another value since. */
 static void ct_restore(struct demo_cluster *c)
 {
-	if (c->ct_lowered && read_long(CT_MAX_PATH) == c->ct_max_lowered &&
+	if (c->ct_lowered && proc_file__read_number(CT_MAX_PATH) == c->ct_max_lowered &&
 	    demo_ct_max__write(c->ct_max_saved))
 		fprintf(stderr, "hoptrace demo: could not restore %s to %ld: %s\n", CT_MAX_PATH,
 			c->ct_max_saved, strerror(errno));
@@ -310,46 +309,9 @@ void demo_cluster__down(struct demo_cluster *c)
 	c->built = false;
 }
 
-static long read_long(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	long v = -1;
-
-	if (!f)
-		return -1;
-	if (fscanf(f, "%ld", &v) != 1)
-		v = -1;
-	fclose(f);
-	return v;
-}
-
-int demo_ct_max__open(void)
-{
-	return open(CT_MAX_PATH, O_WRONLY | O_CLOEXEC);
-}
-
-int demo_ct_max__set(int fd, long value)
-{
-	char buf[32];
-	int len = snprintf(buf, sizeof(buf), "%ld\n", value);
-
-	return pwrite(fd, buf, len, 0) == len ? 0 : -1;
-}
-
-int demo_ct_max__write(long value)
-{
-	int fd = demo_ct_max__open(), err;
-
-	if (fd < 0)
-		return -1;
-	err = demo_ct_max__set(fd, value);
-	close(fd);
-	return err;
-}
-
 static int read_ct_count_fn(void *ctx)
 {
-	*(long *)ctx = read_long("/proc/sys/net/netfilter/nf_conntrack_count");
+	*(long *)ctx = proc_file__read_number(CT_COUNT_PATH);
 	return 0;
 }
 
@@ -396,7 +358,7 @@ int demo_cluster__ct_prepare(struct demo_cluster *c, long lowered)
 
 	if (demo_cluster__ct_lock(c))
 		return -1;
-	c->ct_max_saved = read_long(CT_MAX_PATH);
+	c->ct_max_saved = proc_file__read_number(CT_MAX_PATH);
 	if (c->ct_max_saved < 0)
 		return -1;
 	snprintf(c->ct_state, sizeof(c->ct_state), STATE_DIR "/%sconntrack", c->prefix);
@@ -451,7 +413,8 @@ static void restore_leftover_ct(const char *file)
 	n = fscanf(f, "%ld %ld", &saved, &lowered);
 	fclose(f);
 	/* Only undo our own change: if someone set another value since, keep it. */
-	if (n == 2 && saved > 0 && read_long(CT_MAX_PATH) == lowered && !demo_ct_max__write(saved))
+	if (n == 2 && saved > 0 && proc_file__read_number(CT_MAX_PATH) == lowered &&
+	    !demo_ct_max__write(saved))
 		fprintf(stderr,
 			"hoptrace demo: restored %s to %ld (left lowered by a killed run)\n",
 			CT_MAX_PATH, saved);

@@ -79,11 +79,4 @@ int demo_cluster__ct_lock(struct demo_cluster *c);
  * can restore it if this one is killed) and keeps the current value. Returns 0 or -1. */
 int demo_cluster__ct_prepare(struct demo_cluster *c, long lowered);
 
-/* The global conntrack maximum (net.netfilter.nf_conntrack_max), writable only from the
- * initial namespace: open it there, set it from anywhere. Return 0 (or an fd), or -1
- * with errno set. */
-int demo_ct_max__open(void);
-int demo_ct_max__set(int fd, long value);
-int demo_ct_max__write(long value);
-
 #endif /* DEMO_CLUSTER_H */

@@ -19,7 +19,9 @@
 #include "demo/scenario_run.h"
 #include "pipeline/hopview.h"
 #include "sinks/sink.h"
+#include "demo/ct_max.h"
 #include "session.h"
+#include "util/proc_file.h"
 #include "pipeline/verdict.h"
 
 #define TRACE_DURATION_S 30 /* a safety net: the trace ends when the probe does */
@@ -194,14 +196,8 @@ static int fill_conntrack(struct demo_cluster *c, struct demo_probe *probe)
 {
 	struct demo_probe fill = *probe;
 	char outcome[160];
-	long host = -1, ours;
-	FILE *f = fopen("/proc/sys/net/netfilter/nf_conntrack_count", "r");
+	long host = proc_file__read_number(CT_COUNT_PATH), ours;
 
-	if (f) {
-		if (fscanf(f, "%ld", &host) != 1)
-			host = -1;
-		fclose(f);
-	}
 	if (host < 0 || host > CT_HOST_LIMIT) {
 		fprintf(stderr, "hoptrace demo: %s\n",
 			host < 0 ? "conntrack is not available on this kernel" :

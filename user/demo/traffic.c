@@ -17,6 +17,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include "demo/ct_max.h"
 #include "demo/traffic.h"
 
 #define PAYLOAD_MAX 65000

@@ -8,19 +8,7 @@
 #include "host/watched_netns.h"
 #include "host/conntrack_stats.h"
 #include "host/nsenter.h"
-
-static __u64 read_number(const char *path)
-{
-	unsigned long long v = 0;
-	FILE *f = fopen(path, "r");
-
-	if (!f)
-		return 0;
-	if (fscanf(f, "%llu", &v) != 1)
-		v = 0;
-	fclose(f);
-	return v;
-}
+#include "util/proc_file.h"
 
 static int column_of(char *header, const char *name)
 {
@@ -71,8 +59,11 @@ static void read_here(struct ctstat_counts *c)
 	c->insert_failed = column_sum(stat, "insert_failed");
 	c->drop = column_sum(stat, "drop");
 	c->early_drop = column_sum(stat, "early_drop");
-	c->count = read_number("/proc/sys/net/netfilter/nf_conntrack_count");
-	c->max = read_number("/proc/sys/net/netfilter/nf_conntrack_max");
+	/* Unreadable counts as 0: the statistics then show nothing rising. */
+	c->count = proc_file__read_number("/proc/sys/net/netfilter/nf_conntrack_count");
+	c->max = proc_file__read_number("/proc/sys/net/netfilter/nf_conntrack_max");
+	if ((long long)c->count < 0 || (long long)c->max < 0)
+		c->count = c->max = 0;
 }
 
 static int read_here_fn(void *ctx)
