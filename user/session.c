@@ -15,6 +15,7 @@
 #include "cli/command.h"
 #include "host/watched_netns.h"
 #include "host/conntrack_stats.h"
+#include "pipeline/chain_names.h"
 #include "pipeline/decode.h"
 #include "load/nf_links.h"
 #include "sinks/pcapng_sink.h"
@@ -45,6 +46,7 @@ struct session {
 	struct status status;
 	struct coverage cov;
 	__u64 bad_events;
+	__u64 judged;	 /* packets judged: once each, whatever the number of sinks */
 	int write_error; /* errno of the first failed output write */
 	double started;
 };
@@ -56,19 +58,27 @@ static void on_signal(int sig)
 	stop_signal = sig;
 }
 
+/* A packet's life ended: judge it once, then every consumer reads that judgement. */
 static void on_packet_done(void *ctx, const struct packet *pkt)
 {
 	struct session *s = ctx;
+	struct judged_packet jp;
 
 	status__clear(&s->status);
+	if (judged_packet__build(&s->en, pkt, &jp)) {
+		s->write_error = ENOMEM;
+		return;
+	}
+	s->judged++;
 	if (s->obs && s->obs->packet)
-		s->obs->packet(s->obs->ctx, &s->en, pkt);
+		s->obs->packet(s->obs->ctx, &s->en, &jp);
 	for (int i = 0; i < s->sink_count && !s->write_error; i++) {
-		int err = s->sinks[i]->packet(s->sinks[i], pkt);
+		int err = s->sinks[i]->packet(s->sinks[i], &jp);
 
 		if (err)
 			s->write_error = -err;
 	}
+	judged_packet__release(&jp);
 }
 
 static bool accept_packet(void *ctx, const struct hop_event *ev, const __u8 *data)
@@ -222,7 +232,9 @@ static int prepare(struct session *s)
 	if (coverage__collect(&s->cov, s->opts->netns, s->opts->netns_count, s->en.pods))
 		return -1;
 	s->en.ct = ctstat__start(&s->cov);
-	s->en.cov = &s->cov;
+	s->en.chains = chain_names__new(&s->cov);
+	if (!s->en.chains)
+		return -1;
 	return make_sinks(s);
 }
 
@@ -349,6 +361,9 @@ static int finish(struct session *s, int rc)
 	if (s->bad_events)
 		fprintf(stderr, "hoptrace: %llu malformed events ignored\n",
 			(unsigned long long)s->bad_events);
+	if (s->opts->verbose)
+		fprintf(stderr, "hoptrace: %llu packets judged, %lu netfilter hook dumps read\n",
+			(unsigned long long)s->judged, chain_names__dumps(s->en.chains));
 	if (s->write_error) {
 		fprintf(stderr, "hoptrace: writing output: %s\n", strerror(s->write_error));
 		rc = rc ? rc : 1;

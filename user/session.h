@@ -6,11 +6,11 @@
 #include "cli/options.h"
 
 struct enrich;
-struct packet;
+struct judged_packet;
 
-/* Lets a caller (demo, selftest) see each finished packet with its names. */
+/* Lets a caller (demo, selftest) see each finished packet, judged, with its names. */
 struct trace_observer {
-	void (*packet)(void *ctx, struct enrich *en, const struct packet *pkt);
+	void (*packet)(void *ctx, struct enrich *en, const struct judged_packet *jp);
 	void *ctx;
 	bool no_output; /* no text/JSON sink: the observer is the only consumer */
 };

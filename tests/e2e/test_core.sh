@@ -42,6 +42,25 @@ case_netfilter_drop() {
 		| select(.reason=="NETFILTER_DROP")] | length == 1' "the drop site is summarised"
 }
 
+# Every sink reads one judgement: with text and pcapng output, three drops in one table are
+# judged once each, and what sits in that table's range is asked of the kernel once.
+case_drops_judged_once() {
+	nsx "$NS_NODE" iptables -w -I FORWARD -d "$IP_D" -p udp --dport 7778 -j DROP || return 1
+	"$HOPTRACE" --pod-ip "$IP_A" --netns "$NS_NODE" -v -w "$TMP/out.pcapng" -- \
+		ip netns exec "$NS_A" bash -c "for i in 1 2 3; do echo x > /dev/udp/$IP_D/7778; done" \
+		>"$TMP/out.txt" 2>"$TMP/err.txt"
+	local rc=$?
+	nsx "$NS_NODE" iptables -w -D FORWARD -d "$IP_D" -p udp --dport 7778 -j DROP
+	cat "$TMP/out.txt" "$TMP/err.txt"
+	[ $rc -eq 0 ] || return 1
+	[ "$(grep -c '=> DROPPED .*table filter' "$TMP/out.txt")" -eq 3 ] ||
+		{ echo "expected three drops named in table filter"; return 1; }
+	local packets
+	packets=$(sed -n 's/^summary: .* \([0-9]*\) packets: .*/\1/p' "$TMP/out.txt")
+	grep -q "^hoptrace: $packets packets judged, 1 netfilter hook dumps read$" "$TMP/err.txt" ||
+		{ echo "expected $packets packets judged once each and one hook dump"; return 1; }
+}
+
 case_closed_port_no_socket() {
 	"$HOPTRACE" --pod-ip "$IP_B" --proto udp --port 9 --json -q -- ip netns exec "$NS_A" \
 		bash -c "echo knock > /dev/udp/$IP_B/9" >"$TMP/out.jsonl" || return 1
@@ -131,6 +150,7 @@ case_command_status_passed_through() {
 topo_up || { echo "FAIL e2e topology: could not build the test namespaces"; exit 1; }
 run_case delivered_veth_hops case_delivered_veth_hops
 run_case netfilter_drop case_netfilter_drop
+run_case drops_judged_once case_drops_judged_once
 run_case closed_port_no_socket case_closed_port_no_socket
 run_case other_traffic_excluded case_other_traffic_excluded
 run_case ipv6_delivered case_ipv6_delivered

@@ -97,6 +97,18 @@ static struct packet make_packet(__u64 id, enum fate fate, struct hop *hops, int
 	};
 }
 
+/* Judges pkt and hands it to the sink, as the session does. */
+static int sink_packet(struct sink *s, struct enrich *en, const struct packet *pkt)
+{
+	struct judged_packet jp;
+	int ret = judged_packet__build(en, pkt, &jp);
+
+	if (!ret)
+		ret = s->packet(s, &jp);
+	judged_packet__release(&jp);
+	return ret;
+}
+
 /* Runs pkts through a new pcapng sink on f, as the tracer would. Return: 0 or -errno. */
 static int write_packets(FILE *f, struct enrich *en, const struct packet *pkts, int count)
 {
@@ -109,7 +121,7 @@ static int write_packets(FILE *f, struct enrich *en, const struct packet *pkts, 
 	if (!s)
 		return -errno;
 	for (i = 0; i < count && !ret; i++)
-		ret = s->packet(s, &pkts[i]);
+		ret = sink_packet(s, en, &pkts[i]);
 	if (!ret)
 		ret = s->summary(s, &sum);
 	s->free(s);
@@ -393,7 +405,7 @@ static void test_dev_full(void)
 	s = output_pcapng__new(f, &en, SNAPLEN);
 	CHECK(s);
 	if (s) {
-		CHECK(s->packet(s, &pkt) == -ENOSPC);
+		CHECK(sink_packet(s, &en, &pkt) == -ENOSPC);
 		CHECK(s->summary(s, &sum) == -ENOSPC);
 		s->free(s);
 	}

@@ -21,6 +21,7 @@
 #include "sinks/sink.h"
 #include "demo/ct_max.h"
 #include "session.h"
+#include "util/appendf.h"
 #include "util/proc_file.h"
 #include "pipeline/verdict.h"
 
@@ -104,41 +105,38 @@ static void copy(char *dst, size_t size, const char *src)
 
 /* Keeps the most telling of the client's packets: the first that died, else the one
  * that went furthest. */
-static void consider(struct observe_ctx *ctx, struct enrich *en, const struct packet *pkt)
+static void consider(struct observe_ctx *ctx, const struct judged_packet *jp)
 {
 	struct demo_found *f = ctx->found;
+	const struct packet *pkt = jp->pkt;
+	const struct verdict *v = &jp->verdict;
 	const char *fate = fate__name(pkt->fate);
 	int score = score_of(fate);
-	struct hop_view *views = NULL;
-	struct verdict v;
-	int n;
 
 	if (f->seen &&
 	    (score < f->score || (score == f->score && (score == 3 || pkt->hop_count <= f->hops))))
 		return;
-	n = hopview__build(en, pkt, &views);
-	verdict__judge(en, pkt, views, n > 0 ? n : 0, &v);
 	memset(f, 0, sizeof(*f));
 	f->seen = true;
 	f->score = score;
 	f->hops = pkt->hop_count;
-	copy(f->fate, sizeof(f->fate), fate__name(v.fate));
-	copy(f->reason, sizeof(f->reason), v.reason);
-	copy(f->netns, sizeof(f->netns), v.netns_name);
-	copy(f->ifname, sizeof(f->ifname), v.ifname);
-	copy(f->layer, sizeof(f->layer), v.layer);
-	copy(f->location, sizeof(f->location), v.location);
-	f->nf = v.nf;
-	copy(f->nf_family, sizeof(f->nf_family), v.nf_family);
-	copy(f->nf_hook, sizeof(f->nf_hook), v.nf_hook);
-	copy(f->nf_table, sizeof(f->nf_table), v.nf_table);
-	f->ct_table_full = v.ct_table_full;
-	free(views);
+	copy(f->fate, sizeof(f->fate), fate__name(v->fate));
+	copy(f->reason, sizeof(f->reason), v->reason);
+	copy(f->netns, sizeof(f->netns), v->netns_name);
+	copy(f->ifname, sizeof(f->ifname), v->ifname);
+	copy(f->layer, sizeof(f->layer), v->layer);
+	copy(f->location, sizeof(f->location), v->location);
+	f->nf = v->nf;
+	copy(f->nf_family, sizeof(f->nf_family), v->nf_family);
+	copy(f->nf_hook, sizeof(f->nf_hook), v->nf_hook);
+	copy(f->nf_table, sizeof(f->nf_table), v->nf_table);
+	f->ct_table_full = v->ct_table_full;
 }
 
-static void on_packet(void *arg, struct enrich *en, const struct packet *pkt)
+static void on_packet(void *arg, struct enrich *en, const struct judged_packet *jp)
 {
 	struct observe_ctx *ctx = arg;
+	const struct packet *pkt = jp->pkt;
 
 	if (!in_our_namespaces(ctx, en, pkt))
 		return;
@@ -146,10 +144,10 @@ static void on_packet(void *arg, struct enrich *en, const struct packet *pkt)
 		if (!ctx->text)
 			ctx->text = output_text__new(stdout, en);
 		if (ctx->text)
-			ctx->text->packet(ctx->text, pkt);
+			ctx->text->packet(ctx->text, jp);
 	}
 	if (from_client(ctx, pkt))
-		consider(ctx, en, pkt);
+		consider(ctx, jp);
 }
 
 static const char *role_ip(const char *role)
@@ -415,33 +413,19 @@ bool demo_run__check(const struct demo_cluster *c, const struct demo_scenario *s
 	return !why[0];
 }
 
-/* Appends to buf like snprintf, never past size. */
-static void append(char *buf, size_t size, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void append(char *buf, size_t size, const char *fmt, ...)
-{
-	size_t used = strlen(buf);
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(buf + used, size - used, fmt, ap);
-	va_end(ap);
-}
-
 const char *demo_run__format_expect(const struct demo_expect *e, char *buf, size_t size)
 {
 	snprintf(buf, size, "%s", e->fate);
 	if (e->reason)
-		append(buf, size, " %s", e->reason);
+		appendf(buf, size, " %s", e->reason);
 	if (e->netns)
-		append(buf, size, " in %s", e->netns);
+		appendf(buf, size, " in %s", e->netns);
 	if (e->layer)
-		append(buf, size, ", layer %s", e->layer);
+		appendf(buf, size, ", layer %s", e->layer);
 	if (e->nf_hook)
-		append(buf, size, ", netfilter %s %s %s", e->nf_family, e->nf_hook, e->nf_table);
+		appendf(buf, size, ", netfilter %s %s %s", e->nf_family, e->nf_hook, e->nf_table);
 	if (e->ct_table_full)
-		append(buf, size, ", conntrack full");
+		appendf(buf, size, ", conntrack full");
 	return buf;
 }
 
@@ -457,11 +441,11 @@ const char *demo_run__format_found(const struct demo_cluster *c, const struct de
 	}
 	snprintf(buf, size, "%s", f->fate);
 	if (f->reason[0])
-		append(buf, size, " %s", f->reason);
-	append(buf, size, " in %s, layer %s", *ns ? ns : "?", f->layer[0] ? f->layer : "?");
+		appendf(buf, size, " %s", f->reason);
+	appendf(buf, size, " in %s, layer %s", *ns ? ns : "?", f->layer[0] ? f->layer : "?");
 	if (f->nf)
-		append(buf, size, ", netfilter %s %s %s", f->nf_family, f->nf_hook, f->nf_table);
+		appendf(buf, size, ", netfilter %s %s %s", f->nf_family, f->nf_hook, f->nf_table);
 	if (f->ct_table_full)
-		append(buf, size, ", conntrack full");
+		appendf(buf, size, ", conntrack full");
 	return buf;
 }

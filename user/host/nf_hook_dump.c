@@ -13,6 +13,7 @@
 #include <linux/netfilter/nfnetlink_hook.h>
 #include <linux/netlink.h>
 #include "host/nf_hook_dump.h"
+#include "util/appendf.h"
 #include "host/nsenter.h"
 
 struct hook_request {
@@ -121,9 +122,7 @@ static int dump_request(int fd, __u8 pf, __u8 hook)
 
 static void append(char *buf, size_t size, const char *name, int priority)
 {
-	size_t used = strlen(buf);
-
-	snprintf(buf + used, size - used, "%s%s (%d)", used ? ", " : "", name, priority);
+	appendf(buf, size, "%s%s (%d)", buf[0] ? ", " : "", name, priority);
 }
 
 int nfhooks__read_dump(int fd, int from, int to, char *buf, size_t size)

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 #include "host/conntrack_stats.h"
+#include "pipeline/chain_names.h"
 #include "host/drop_reason.h"
 #include "pipeline/enrich.h"
 #include "host/kallsyms.h"
@@ -43,6 +44,7 @@ void enrich__free(struct enrich *en)
 	netns_names__free(en->netns);
 	podns__free(en->pods);
 	ctstat__free(en->ct);
+	chain_names__free(en->chains);
 	memset(en, 0, sizeof(*en));
 }
 
@@ -128,6 +130,18 @@ const char *enrich__location(const struct enrich *en, const struct hop_event *ev
 const char *enrich__netns(struct enrich *en, __u32 inode)
 {
 	return en->netns && inode ? netns_names__name(en->netns, inode) : NULL;
+}
+
+const char *enrich__netns_label(struct enrich *en, __u32 inode, char *buf, size_t size)
+{
+	const char *name = enrich__netns(en, inode);
+
+	if (name)
+		return name;
+	if (!inode)
+		return "-";
+	snprintf(buf, size, "netns:%u", inode);
+	return buf;
 }
 
 __u64 enrich__wall_ns(const struct enrich *en, __u64 mono_ns)

@@ -14,7 +14,7 @@ struct drop_reasons;
 struct netns_names;
 struct podns;
 struct ctstat;
-struct coverage;
+struct chain_names;
 struct btf;
 
 struct enrich {
@@ -23,7 +23,7 @@ struct enrich {
 	struct netns_names *netns;    /* NULL: namespaces print as inodes */
 	struct podns *pods;	      /* NULL: no namespace is known to be a pod */
 	struct ctstat *ct;	      /* NULL: conntrack statistics not read */
-	const struct coverage *cov;   /* namespaces with netfilter links, to ask what sits there */
+	struct chain_names *chains;   /* what sits in a netfilter range, asked once per range */
 	__s64 mono_to_wall_ns;	      /* CLOCK_REALTIME - CLOCK_MONOTONIC at start */
 };
 
@@ -55,6 +55,10 @@ const char *enrich__location(const struct enrich *en, const struct hop_event *ev
 
 /* The namespace's name, or NULL when none is known. */
 const char *enrich__netns(struct enrich *en, __u32 inode);
+
+/* The namespace's name, else "netns:<inode>", else "-" when the hop had none: what every
+ * output prints for a namespace. Returns buf or a constant. */
+const char *enrich__netns_label(struct enrich *en, __u32 inode, char *buf, size_t size);
 
 __u64 enrich__wall_ns(const struct enrich *en, __u64 mono_ns);
 

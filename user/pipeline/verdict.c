@@ -3,10 +3,9 @@
  * same thing about where and why it died. */
 #include <stdio.h>
 #include <string.h>
-#include "host/watched_netns.h"
 #include "host/conntrack_stats.h"
 #include "pipeline/hopview.h"
-#include "host/nf_hook_dump.h"
+#include "pipeline/chain_names.h"
 #include "host/pod_netns.h"
 #include "pipeline/verdict.h"
 
@@ -51,22 +50,17 @@ static const char *table_layer(const char *table)
 	return "node";
 }
 
-/* Asks the kernel what is registered in the range that dropped the packet. */
+/* What is registered in the range that dropped the packet (asked once per range). */
 static void name_chains(struct enrich *en, struct verdict *v)
 {
 	const struct hop_event *drop = &v->last->ev;
 	int from, to;
 
-	if (!en->cov || !netfilter__range_bounds(drop->info.nf.hook, drop->info.nf.pos, &from, &to))
+	if (!netfilter__range_bounds(drop->info.nf.hook, drop->info.nf.pos, &from, &to))
 		return;
-	for (int i = 0; i < en->cov->count; i++) {
-		if (en->cov->inodes[i] != v->netns)
-			continue;
-		if (nfhooks__between(en->cov->paths[i], drop->info.nf.pf, drop->info.nf.hook, from,
-				     to, v->nf_chains, sizeof(v->nf_chains)) < 0)
-			v->nf_chains[0] = 0;
-		return;
-	}
+	snprintf(v->nf_chains, sizeof(v->nf_chains), "%s",
+		 chain_names__between(en->chains, v->netns, drop->info.nf.pf, drop->info.nf.hook,
+				      from, to));
 }
 
 /* The drop happened inside a netfilter hook: that hook's view names the table. */
@@ -119,6 +113,7 @@ void verdict__judge(struct enrich *en, const struct packet *pkt, const struct ho
 		    int view_count, struct verdict *v)
 {
 	const struct hop_event *ev;
+	const char *label;
 
 	memset(v, 0, sizeof(*v));
 	v->fate = pkt->fate;
@@ -128,12 +123,9 @@ void verdict__judge(struct enrich *en, const struct packet *pkt, const struct ho
 	ev = &v->last->ev;
 	v->netns = ev->netns;
 	v->netns_name = enrich__netns(en, ev->netns);
-	if (v->netns_name)
-		snprintf(v->netns_label, sizeof(v->netns_label), "%s", v->netns_name);
-	else if (ev->netns)
-		snprintf(v->netns_label, sizeof(v->netns_label), "netns:%u", ev->netns);
-	else
-		snprintf(v->netns_label, sizeof(v->netns_label), "-");
+	label = enrich__netns_label(en, ev->netns, v->netns_label, sizeof(v->netns_label));
+	if (label != v->netns_label)
+		snprintf(v->netns_label, sizeof(v->netns_label), "%s", label);
 	v->ifname = ev->ifname[0] ? ev->ifname : NULL;
 	v->layer = enrich__layer(en, ev);
 	v->tunnel = view_count > 0 && views[view_count - 1].tunnel;

@@ -155,21 +155,16 @@ static void write_verdict(struct json_writer *w, const struct verdict *v)
 	json__object_end(w);
 }
 
-static int json_packet(struct sink *s, const struct packet *p)
+static int json_packet(struct sink *s, const struct judged_packet *jp)
 {
-	struct hop_view *views;
+	const struct packet *p = jp->pkt;
 	struct json_writer w;
-	struct verdict v;
-	int n = hopview__build(s->en, p, &views);
 
-	if (n < 0)
-		return -ENOMEM;
 	json__init(&w, s->f);
-	for (int i = 0; i < n; i++) {
-		output_json__hop(&w, s->en, p, &views[i]);
+	for (int i = 0; i < jp->view_count; i++) {
+		output_json__hop(&w, s->en, p, &jp->views[i]);
 		json__newline(&w);
 	}
-	verdict__judge(s->en, p, views, n, &v);
 	json__object_begin(&w, NULL);
 	json__string(&w, "type", "packet");
 	json__uint(&w, "pkt", p->id);
@@ -180,10 +175,9 @@ static int json_packet(struct sink *s, const struct packet *p)
 	json__bool(&w, "reply", p->reply);
 	if (p->flow_id)
 		write_tuple(&w, "flow_tuple", &p->flow_tuple);
-	write_verdict(&w, &v);
+	write_verdict(&w, &jp->verdict);
 	json__object_end(&w);
 	json__newline(&w);
-	free(views);
 	/* Flushed once per poll round by the session, not per packet. */
 	return -sink__stream_error(s->f);
 }

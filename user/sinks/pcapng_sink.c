@@ -14,6 +14,7 @@
 #include "sinks/pcapng_writer.h"
 #include "pipeline/verdict.h"
 #include "sinks/sink.h"
+#include "util/appendf.h"
 
 #ifndef HOPTRACE_VERSION
 #define HOPTRACE_VERSION "unknown"
@@ -33,35 +34,6 @@ struct pcapng_sink {
 	__u32 snaplen;
 };
 
-static void appendf(char *buf, size_t size, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-/* Appends to the string in buf; what does not fit is cut, which a comment can afford. */
-static void appendf(char *buf, size_t size, const char *fmt, ...)
-{
-	size_t len = strnlen(buf, size);
-	va_list ap;
-
-	if (len + 1 >= size)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(buf + len, size - len, fmt, ap);
-	va_end(ap);
-}
-
-/* The namespace's name, else its inode as "netns:<inode>", or "-" when unknown. */
-static const char *netns_label(struct enrich *en, __u32 inode, char *buf, size_t size)
-{
-	const char *name = enrich__netns(en, inode);
-
-	if (name)
-		return name;
-	if (!inode)
-		return "-";
-	snprintf(buf, size, "netns:%u", inode);
-	return buf;
-}
-
 static const char *hop_ifname(const struct hop_event *ev)
 {
 	return ev->ifname[0] ? ev->ifname : "-";
@@ -75,7 +47,7 @@ static int pcapng_sink__interface(struct pcapng_sink *ps, const struct hop_event
 	__u16 linktype = ev->flags & HOP_F_L2 ? PCAPNG_LINKTYPE_ETHERNET : PCAPNG_LINKTYPE_RAW;
 
 	snprintf(name, sizeof(name), "%s@%s", hop_ifname(ev),
-		 netns_label(ps->base.en, ev->netns, ns, sizeof(ns)));
+		 enrich__netns_label(ps->base.en, ev->netns, ns, sizeof(ns)));
 	if (!ev->ifname[0])
 		snprintf(desc, sizeof(desc), "no device, netns inode %u", ev->netns);
 	else if (ev->dev_kind[0])
@@ -110,7 +82,7 @@ static void format_comment(struct enrich *en, const struct packet *pkt,
 	/* The timeline keeps the first hops and the last: number the last from the total. */
 	appendf(buf, size, "hop %u/%u %s layer=%s netns=%s dev=%s",
 		i + 1 + (i == n - 1 ? pkt->hops_dropped : 0), n + pkt->hops_dropped, view->name,
-		view->layer, netns_label(en, ev->netns, ns, sizeof(ns)), hop_ifname(ev));
+		view->layer, enrich__netns_label(en, ev->netns, ns, sizeof(ns)), hop_ifname(ev));
 	if (ev->ifname[0] && ev->dev_kind[0])
 		appendf(buf, size, "(%s)", ev->dev_kind);
 	appendf(buf, size, " len=%u", ev->len);
@@ -208,19 +180,13 @@ static int pcapng_sink__hop(struct pcapng_sink *ps, const struct packet *pkt,
 }
 
 /* Every hop, even one that captured no bytes, so that the frames are the whole timeline. */
-static int pcapng_packet(struct sink *s, const struct packet *pkt)
+static int pcapng_packet(struct sink *s, const struct judged_packet *jp)
 {
 	struct pcapng_sink *ps = (struct pcapng_sink *)s;
-	struct hop_view *views;
-	struct verdict v;
-	int n = hopview__build(s->en, pkt, &views), ret = 0;
+	int ret = 0;
 
-	if (n < 0)
-		return -ENOMEM;
-	verdict__judge(s->en, pkt, views, n, &v);
-	for (int i = 0; i < n && !ret; i++)
-		ret = pcapng_sink__hop(ps, pkt, views, n, i, &v);
-	free(views);
+	for (int i = 0; i < jp->view_count && !ret; i++)
+		ret = pcapng_sink__hop(ps, jp->pkt, jp->views, jp->view_count, i, &jp->verdict);
 	if (ret)
 		return ret;
 	/* A reader on a pipe (wireshark -k -i -) sees the packet now; a full disk shows now. */

@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Where finished packets go: text, JSON Lines, pcapng. Each sink gets every packet when
- * its life ends and the summary at the end. */
+/* Where finished packets go: text, JSON Lines, pcapng. Each sink gets every packet, judged,
+ * when its life ends and the summary at the end; a sink prints, it never judges. */
 #ifndef SINK_H
 #define SINK_H
 
 #include <stdio.h>
 #include "pipeline/enrich.h"
-#include "pipeline/timeline.h"
+#include "pipeline/judge.h"
 
 struct trace_summary {
 	const struct timeline_totals *totals;
@@ -18,8 +18,9 @@ struct trace_summary {
 };
 
 struct sink {
-	/* Returns 0, or -errno when writing failed (the trace then stops). */
-	int (*packet)(struct sink *s, const struct packet *pkt);
+	/* Writes one judged packet. Returns 0, or -errno when writing failed (the trace then
+	 * stops). */
+	int (*packet)(struct sink *s, const struct judged_packet *jp);
 	int (*summary)(struct sink *s, const struct trace_summary *sum);
 	void (*free)(struct sink *s);
 	struct enrich *en;

@@ -22,18 +22,6 @@ int sink__stream_error(FILE *f)
 	return errno ? errno : EIO;
 }
 
-static const char *netns_label(struct enrich *en, __u32 inode, char *buf, size_t size)
-{
-	const char *name = enrich__netns(en, inode);
-
-	if (name)
-		return name;
-	if (!inode)
-		return "-";
-	snprintf(buf, size, "netns:%u", inode);
-	return buf;
-}
-
 static void print_view(struct text_sink *ts, const struct hop *first, const struct hop_view *v)
 {
 	struct enrich *en = ts->base.en;
@@ -50,7 +38,7 @@ static void print_view(struct text_sink *ts, const struct hop *first, const stru
 	if (v->kind == HOP_VIEW_KERNEL && ev->hook != HOOK_FIB)
 		snprintf(len, sizeof(len), "len %u", ev->len);
 	fprintf(ts->base.f, "    %+12.3fus  %-14s %-20s %-14s %-8s", us,
-		netns_label(en, ev->netns, ns, sizeof(ns)), dev, v->name, v->layer);
+		enrich__netns_label(en, ev->netns, ns, sizeof(ns)), dev, v->name, v->layer);
 	/* The details line up in one column; no trailing blanks when there are none. */
 	if (details[0])
 		fprintf(ts->base.f, " %-9s  %s\n", len, details);
@@ -58,16 +46,11 @@ static void print_view(struct text_sink *ts, const struct hop *first, const stru
 		fprintf(ts->base.f, " %s\n", len);
 }
 
-static int text_packet(struct sink *s, const struct packet *p)
+static int text_packet(struct sink *s, const struct judged_packet *jp)
 {
 	struct text_sink *ts = (struct text_sink *)s;
-	struct hop_view *views;
-	struct verdict v;
+	const struct packet *p = jp->pkt;
 	char tuple[160], line[512];
-	int n = hopview__build(s->en, p, &views);
-
-	if (n < 0)
-		return -ENOMEM;
 	if (p->flow_id != ts->last_flow || !p->flow_id) {
 		if (p->flow_id)
 			hopview__format_tuple(&p->flow_tuple, tuple, sizeof(tuple));
@@ -79,13 +62,11 @@ static int text_packet(struct sink *s, const struct packet *p)
 	fprintf(s->f, "  packet %llu%s  skb 0x%llx  %d hop%s%s\n", (unsigned long long)p->id,
 		p->reply ? " (reply)" : "", (unsigned long long)p->skb, p->hop_count,
 		p->hop_count == 1 ? "" : "s", p->hops_dropped ? " (more hops not kept)" : "");
-	for (int i = 0; i < n; i++)
-		print_view(ts, &p->hops[0], &views[i]);
-	verdict__judge(s->en, p, views, n, &v);
-	verdict__describe(&v, line, sizeof(line));
+	for (int i = 0; i < jp->view_count; i++)
+		print_view(ts, &p->hops[0], &jp->views[i]);
+	verdict__describe(&jp->verdict, line, sizeof(line));
 	fprintf(s->f, "    => %s%s\n", line,
 		p->incomplete ? " [incomplete: events were lost]" : "");
-	free(views);
 	/* Flushed once per poll round by the session, not per packet. */
 	return -sink__stream_error(s->f);
 }
