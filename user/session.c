@@ -267,10 +267,10 @@ static void report_ready(const struct session *s)
 		if (s->plan.hooks[i].way && !s->plan.hooks[i].attach_error[0])
 			hooks++;
 	fprintf(stderr, "hoptrace: tracing: %d of %d hooks attached", hooks, s->plan.count);
-	if (s->tracer.nf) {
-		netns = netfilter__netns_count(s->tracer.nf);
+	if (s->tracer.attached.nf) {
+		netns = netfilter__netns_count(s->tracer.attached.nf);
 		fprintf(stderr, ", %d netfilter links in %d network namespace%s",
-			netfilter__link_count(s->tracer.nf), netns, netns == 1 ? "" : "s");
+			netfilter__link_count(s->tracer.attached.nf), netns, netns == 1 ? "" : "s");
 	}
 	fprintf(stderr, "%s\n", s->opts->command ? "" : "; Ctrl-C to stop");
 }

@@ -8,11 +8,11 @@ trap topo_down EXIT
 trap 'exit 130' INT TERM
 
 # hoptrace's programs still loaded anywhere (links hold their programs, so this counts
-# leftover links too).
+# leftover links too). Their names come from the hook table (hoptrace hooks --json).
+PROGS=$("$HOPTRACE" hooks --json | jq -r '[.hooks[].prog | select(.)] | join("|")')
 ours() {
-	bpftool prog show --json 2>/dev/null | jq '[.[] | select(.name // "" |
-		test("^(kfree_skb|consume_skb|dev_xmit|netif_receive|sock_recv|fib_lookup|nf_observe)_"))]
-		| length'
+	bpftool prog show --json 2>/dev/null | jq --arg progs "$PROGS" '[.[] | select(.name // "" |
+		test("^(" + $progs + ")"))] | length'
 }
 
 # Waits (bounded) until the programs of one more instance are loaded.

@@ -1,28 +1,31 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The attach ladder as a table: one row per (logical hook, attach method), walked once to
- * choose, and once more to switch off every program that was not chosen. */
+/* The attach ladder: the hook table's ways walked once to choose, once more to switch off
+ * every program that was not chosen, and once to attach. What a method needs (a probe, an
+ * attach function) is one row of the method table. */
 #include <errno.h>
 #include <string.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include "load/ladder.h"
+#include "load/nf_links.h"
+#include "pipeline/hopview.h"
 #include "util/json_writer.h"
 
-static const char *tp_name(const struct attach_way *way)
+static const char *tp_name(const struct hook_way *way)
 {
 	const char *slash = strchr(way->target, '/');
 
 	return slash ? slash + 1 : way->target;
 }
 
-static const char *tp_btf_unusable(const struct kernel_features *kf, const struct attach_way *w)
+static const char *tp_btf_unusable(const struct kernel_features *kf, const struct hook_way *w)
 {
 	if (!kf->btf)
 		return "no kernel BTF";
 	return btf_tracepoint_args(kf->btf, tp_name(w)) < 0 ? "tracepoint not in kernel BTF" : NULL;
 }
 
-static const char *raw_tp_unusable(const struct kernel_features *kf, const struct attach_way *w)
+static const char *raw_tp_unusable(const struct kernel_features *kf, const struct hook_way *w)
 {
 	char category[64];
 	const char *slash = strchr(w->target, '/');
@@ -33,18 +36,18 @@ static const char *raw_tp_unusable(const struct kernel_features *kf, const struc
 	return tracefs_has_event(category, tp_name(w)) ? NULL : "tracepoint not found";
 }
 
-static const char *tracepoint_unusable(const struct kernel_features *kf, const struct attach_way *w)
+static const char *tracepoint_unusable(const struct kernel_features *kf, const struct hook_way *w)
 {
 	return raw_tp_unusable(kf, w) ? "tracepoint not in tracefs" : NULL;
 }
 
-static const char *nf_link_unusable(const struct kernel_features *kf, const struct attach_way *w)
+static const char *nf_link_unusable(const struct kernel_features *kf, const struct hook_way *w)
 {
 	(void)w;
 	return kf->nf_link ? NULL : "no BPF netfilter links (Linux 6.4+)";
 }
 
-static const char *fentry_unusable(const struct kernel_features *kf, const struct attach_way *w)
+static const char *fentry_unusable(const struct kernel_features *kf, const struct hook_way *w)
 {
 	if (!kf->fentry)
 		return "fentry refused here";
@@ -52,88 +55,101 @@ static const char *fentry_unusable(const struct kernel_features *kf, const struc
 									       NULL;
 }
 
-static const char *kprobe_unusable(const struct kernel_features *kf, const struct attach_way *w)
+static const char *kprobe_unusable(const struct kernel_features *kf, const struct hook_way *w)
 {
 	(void)w;
 	return kf->kprobes ? NULL : "no kprobes";
 }
 
-static const struct attach_way ways[] = {
-	{ "kfree_skb", "tp_btf", "kfree_skb_tp_btf", false, "skb/kfree_skb", tp_btf_unusable },
-	{ "kfree_skb", "raw_tp", "kfree_skb_raw_tp", false, "skb/kfree_skb", raw_tp_unusable },
-	{ "kfree_skb", "tracepoint", "kfree_skb_tracepoint", false, "skb/kfree_skb",
-	  tracepoint_unusable },
-	{ "consume_skb", "tp_btf", "consume_skb_tp_btf", false, "skb/consume_skb",
-	  tp_btf_unusable },
-	{ "consume_skb", "raw_tp", "consume_skb_raw_tp", false, "skb/consume_skb",
-	  raw_tp_unusable },
-	{ "dev_xmit", "tp_btf", "dev_xmit_tp_btf", false, "net/net_dev_start_xmit",
-	  tp_btf_unusable },
-	{ "dev_xmit", "raw_tp", "dev_xmit_raw_tp", false, "net/net_dev_start_xmit",
-	  raw_tp_unusable },
-	{ "netif_receive", "tp_btf", "netif_receive_tp_btf", false, "net/netif_receive_skb",
-	  tp_btf_unusable },
-	{ "netif_receive", "raw_tp", "netif_receive_raw_tp", false, "net/netif_receive_skb",
-	  raw_tp_unusable },
-	{ "sock_recv", "tp_btf", "sock_recv_tp_btf", false, "skb/skb_copy_datagram_iovec",
-	  tp_btf_unusable },
-	{ "sock_recv", "raw_tp", "sock_recv_raw_tp", false, "skb/skb_copy_datagram_iovec",
-	  raw_tp_unusable },
-	{ "fib_lookup", "tp_btf", "fib_lookup_tp_btf", false, "fib/fib_table_lookup",
-	  tp_btf_unusable },
-	{ "fib_lookup", "raw_tp", "fib_lookup_raw_tp", false, "fib/fib_table_lookup",
-	  raw_tp_unusable },
-	{ "netfilter", "nf_link", "nf_observe_", true, "links between table priorities",
-	  nf_link_unusable },
-	{ "netfilter", "fentry", "netfilter_fentry", false, "nf_hook_slow", fentry_unusable },
-	{ "netfilter", "kprobe", "netfilter_kprobe", false, "nf_hook_slow", kprobe_unusable },
+/* One program, attached where its section says (tracepoints, fentry, kprobe). */
+static int attach_program(struct attach_state *st, const struct hook_way *way)
+{
+	struct bpf_program *prog = bpf_object__find_program_by_name(st->obj, way->prog);
+	struct bpf_link *link;
+
+	if (!prog)
+		return -ENOENT;
+	if (st->link_count >= ATTACH_MAX_LINKS)
+		return -E2BIG;
+	link = bpf_program__attach(prog);
+	if (!link)
+		return -errno;
+	st->links[st->link_count++] = link;
+	return 0;
+}
+
+/* The observers, linked in every covered namespace (netfilter links are per namespace). */
+static int attach_nf_links(struct attach_state *st, const struct hook_way *way)
+{
+	(void)way;
+	st->nf = netfilter__attach(st->obj, st->netns_paths, st->netns_count);
+	return st->nf ? 0 : -ENOLINK;
+}
+
+static const struct attach_method methods[] = {
+	{ "tp_btf", false, tp_btf_unusable, attach_program },
+	{ "raw_tp", false, raw_tp_unusable, attach_program },
+	{ "tracepoint", false, tracepoint_unusable, attach_program },
+	{ "nf_link", true, nf_link_unusable, attach_nf_links },
+	{ "fentry", false, fentry_unusable, attach_program },
+	{ "kprobe", false, kprobe_unusable, attach_program },
 };
 
-#define WAY_COUNT (sizeof(ways) / sizeof(ways[0]))
-
-static struct attach_choice *choice_for(struct attach_plan *plan, const char *hook)
+static const struct attach_method *method_of(const struct hook_way *way)
 {
-	for (int i = 0; i < plan->count; i++)
-		if (!strcmp(plan->hooks[i].hook, hook))
-			return &plan->hooks[i];
-	if (plan->count >= ATTACH_MAX_HOOKS)
-		return NULL;
-	plan->hooks[plan->count].hook = hook;
-	return &plan->hooks[plan->count++];
+	for (size_t i = 0; i < sizeof(methods) / sizeof(methods[0]); i++)
+		if (!strcmp(methods[i].name, way->method))
+			return &methods[i];
+	return NULL;
+}
+
+/* Walks one row's ways, best first: the first usable one is chosen. */
+static void choose(struct attach_choice *c, const struct hook_row *row,
+		   const struct kernel_features *kf)
+{
+	c->row = row;
+	c->hook = row->name;
+	for (int i = 0; i < HOOK_MAX_WAYS && row->ways[i].method; i++) {
+		const struct hook_way *way = &row->ways[i];
+		const struct attach_method *m = method_of(way);
+		const char *why = m ? m->unusable(kf, way) : "unknown method";
+		size_t used;
+
+		if (!why) {
+			c->way = way;
+			c->method = m;
+			return;
+		}
+		used = strlen(c->rejected);
+		snprintf(c->rejected + used, sizeof(c->rejected) - used, "%s%s: %s",
+			 used ? "; " : "", way->method, why);
+	}
 }
 
 void attach_plan__build(struct attach_plan *plan, const struct kernel_features *kf)
 {
 	memset(plan, 0, sizeof(*plan));
-	for (size_t i = 0; i < WAY_COUNT; i++) {
-		struct attach_choice *c = choice_for(plan, ways[i].hook);
-		const char *why;
-		size_t used;
+	for (unsigned int hook = 0; hook < HOOK__COUNT; hook++) {
+		const struct hook_row *row = hook__row(hook);
 
-		if (!c || c->way)
-			continue;
-		why = ways[i].unusable(kf, &ways[i]);
-		if (!why) {
-			c->way = &ways[i];
-			continue;
-		}
-		used = strlen(c->rejected);
-		snprintf(c->rejected + used, sizeof(c->rejected) - used, "%s%s: %s",
-			 used ? "; " : "", ways[i].method, why);
+		if (row)
+			choose(&plan->hooks[plan->count++], row, kf);
 	}
 }
 
-static bool way_has_prog(const struct attach_way *way, const char *prog)
+static bool choice_has_prog(const struct attach_choice *c, const char *prog)
 {
-	if (way->multi)
-		return !strncmp(way->prog, prog, strlen(way->prog));
-	return !strcmp(way->prog, prog);
+	if (!c->way)
+		return false;
+	if (c->method->prog_family)
+		return !strncmp(c->way->prog, prog, strlen(c->way->prog));
+	return !strcmp(c->way->prog, prog);
 }
 
 static bool chosen(const struct attach_plan *plan, const char *prog)
 {
 	for (int i = 0; i < plan->count; i++)
-		if (plan->hooks[i].way && way_has_prog(plan->hooks[i].way, prog))
+		if (choice_has_prog(&plan->hooks[i], prog))
 			return true;
 	return false;
 }
@@ -149,6 +165,35 @@ int attach_plan__apply(const struct attach_plan *plan, struct bpf_object *obj)
 			return err;
 	}
 	return 0;
+}
+
+int attach_plan__attach(struct attach_plan *plan, struct attach_state *st)
+{
+	int attached = 0;
+
+	for (int i = 0; i < plan->count; i++) {
+		struct attach_choice *c = &plan->hooks[i];
+		int err;
+
+		if (!c->way)
+			continue;
+		err = c->method->attach(st, c->way);
+		if (err)
+			snprintf(c->attach_error, sizeof(c->attach_error), "%s",
+				 err == -ENOLINK ? "links could not be created" : strerror(-err));
+		else
+			attached++;
+	}
+	return attached;
+}
+
+void attach_state__detach(struct attach_state *st)
+{
+	for (int i = 0; i < st->link_count; i++)
+		bpf_link__destroy(st->links[i]);
+	st->link_count = 0;
+	netfilter__detach(st->nf);
+	st->nf = NULL;
 }
 
 static void print_json(const struct attach_plan *plan, const struct kernel_features *kf, FILE *f)
@@ -174,10 +219,20 @@ static void print_json(const struct attach_plan *plan, const struct kernel_featu
 		json__string(&w, "hook", c->hook);
 		json__string(&w, "method", c->way ? c->way->method : NULL);
 		json__string(&w, "target", c->way ? c->way->target : NULL);
+		json__string(&w, "prog", c->way ? c->way->prog : NULL);
+		json__array_begin(&w, "hop_names");
+		json__string(&w, NULL, c->row->hop_name);
+		if (c->row->hop_alias)
+			json__string(&w, NULL, c->row->hop_alias);
+		json__array_end(&w);
 		json__string(&w, "rejected", c->rejected[0] ? c->rejected : NULL);
 		json__string(&w, "attach_error", c->attach_error[0] ? c->attach_error : NULL);
 		json__object_end(&w);
 	}
+	json__array_end(&w);
+	json__array_begin(&w, "synthetic_hop_names");
+	for (int i = 0; hopview__synthetic_names[i]; i++)
+		json__string(&w, NULL, hopview__synthetic_names[i]);
 	json__array_end(&w);
 	json__object_end(&w);
 	json__newline(&w);

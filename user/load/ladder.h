@@ -1,36 +1,52 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* The attach ladder: per logical hook, the ways it can attach, best first. The plan picks
- * the first way this kernel allows and says why it passed over the others. */
-#ifndef ATTACH_H
-#define ATTACH_H
+/* The attach ladder: per logical hook (the hook table's rows), the ways it can attach, best
+ * first. Each method (tp_btf, raw_tp, tracepoint, nf_link, fentry, kprobe) knows why it
+ * cannot be used here and how it attaches. The plan picks the first way this kernel allows
+ * and says why it passed over the others. */
+#ifndef LOAD_LADDER_H
+#define LOAD_LADDER_H
 
 #include <stdbool.h>
 #include <stdio.h>
 #include "load/features.h"
+#include "pipeline/hooks.h"
 
 struct bpf_object;
+struct bpf_link;
+struct nf_links;
 
-struct attach_way {
-	const char *hook;   /* logical hook, e.g. "kfree_skb" */
-	const char *method; /* "tp_btf", "raw_tp", "tracepoint" */
-	const char *prog;   /* BPF program name: <hook>_<method>, or a prefix when multi */
-	bool multi;	    /* several programs (netfilter observers) share the prefix prog */
-	const char *target; /* tracepoint "category/name" */
-	/* NULL when usable here, else why not. */
-	const char *(*unusable)(const struct kernel_features *kf, const struct attach_way *way);
+#define ATTACH_MAX_LINKS 16
+
+/* What attaching made, so that it can be undone. */
+struct attach_state {
+	struct bpf_object *obj;
+	const char *const *netns_paths; /* where per-namespace hooks (netfilter links) go */
+	int netns_count;
+	struct bpf_link *links[ATTACH_MAX_LINKS];
+	int link_count;
+	struct nf_links *nf; /* netfilter observer links, in every covered namespace */
 };
 
-#define ATTACH_MAX_HOOKS 16
+struct attach_method {
+	const char *name;
+	bool prog_family; /* the way's prog is the prefix of several programs */
+	/* NULL when usable here, else why not. */
+	const char *(*unusable)(const struct kernel_features *kf, const struct hook_way *way);
+	/* Attaches the way's programs; 0 or -errno. */
+	int (*attach)(struct attach_state *st, const struct hook_way *way);
+};
 
 struct attach_choice {
-	const char *hook;
-	const struct attach_way *way; /* NULL: no way on this kernel */
-	char rejected[384];	      /* "method: why; ..." for each way passed over */
-	char attach_error[128];	      /* set when the chosen way failed to attach */
+	const struct hook_row *row;	    /* the logical hook */
+	const char *hook;		    /* the row's logical name */
+	const struct hook_way *way;	    /* NULL: no way on this kernel */
+	const struct attach_method *method; /* how the chosen way probes and attaches */
+	char rejected[384];		    /* "method: why; ..." for each way passed over */
+	char attach_error[128];		    /* set when the chosen way failed to attach */
 };
 
 struct attach_plan {
-	struct attach_choice hooks[ATTACH_MAX_HOOKS];
+	struct attach_choice hooks[HOOK__COUNT];
 	int count;
 };
 
@@ -40,8 +56,15 @@ void attach_plan__build(struct attach_plan *plan, const struct kernel_features *
 /* Turns autoload on for the chosen programs and off for every other program in obj. */
 int attach_plan__apply(const struct attach_plan *plan, struct bpf_object *obj);
 
+/* Attaches every chosen way; a hook that fails is recorded in its choice and skipped.
+ * Returns the number of hooks attached. */
+int attach_plan__attach(struct attach_plan *plan, struct attach_state *st);
+
+/* Undoes everything st holds. */
+void attach_state__detach(struct attach_state *st);
+
 /* The plan and the kernel features, as text lines or one JSON object. */
 void attach_plan__print(const struct attach_plan *plan, const struct kernel_features *kf, FILE *f,
 			bool json);
 
-#endif /* ATTACH_H */
+#endif /* LOAD_LADDER_H */

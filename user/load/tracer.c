@@ -99,44 +99,21 @@ int tracer__load(struct tracer *t, const struct trace_config *opts,
 	return 0;
 }
 
-/* Netfilter observers are linked in each covered namespace rather than attached once. */
-static void attach_netfilter(struct tracer *t, struct attach_choice *c,
-			     const char *const *netns_paths, int netns_count)
-{
-	t->nf = netfilter__attach(t->skel->obj, netns_paths, netns_count);
-	if (!t->nf)
-		snprintf(c->attach_error, sizeof(c->attach_error), "links could not be created");
-}
-
 int tracer__attach(struct tracer *t, struct attach_plan *plan, const char *const *netns_paths,
 		   int netns_count)
 {
-	for (int i = 0; i < plan->count; i++) {
-		struct attach_choice *c = &plan->hooks[i];
-		struct bpf_program *prog;
-		struct bpf_link *link;
+	int attached;
 
-		if (!c->way)
-			continue;
-		if (c->way->multi) {
-			attach_netfilter(t, c, netns_paths, netns_count);
-			continue;
-		}
-		prog = bpf_object__find_program_by_name(t->skel->obj, c->way->prog);
-		link = prog ? bpf_program__attach(prog) : NULL;
-		if (!link) {
-			snprintf(c->attach_error, sizeof(c->attach_error), "%s",
-				 strerror(prog ? errno : ENOENT));
-			continue;
-		}
-		t->links[t->link_count++] = link;
-	}
-	if (!t->link_count && !t->nf) {
+	t->attached.obj = t->skel->obj;
+	t->attached.netns_paths = netns_paths;
+	t->attached.netns_count = netns_count;
+	attached = attach_plan__attach(plan, &t->attached);
+	if (!attached) {
 		fprintf(stderr,
 			"hoptrace: no hook could attach on this kernel (see hoptrace hooks)\n");
 		return -ENOENT;
 	}
-	return t->link_count;
+	return attached;
 }
 
 int tracer__poll(struct tracer *t, int timeout_ms)
@@ -178,11 +155,7 @@ int tracer__stats(const struct tracer *t, struct hop_stats *sum)
 
 void tracer__detach(struct tracer *t)
 {
-	for (int i = 0; i < t->link_count; i++)
-		bpf_link__destroy(t->links[i]);
-	t->link_count = 0;
-	netfilter__detach(t->nf);
-	t->nf = NULL;
+	attach_state__detach(&t->attached);
 }
 
 void tracer__destroy(struct tracer *t)

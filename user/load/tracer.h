@@ -14,9 +14,7 @@ struct nf_links;
 struct tracer {
 	struct hoptrace_bpf *skel;
 	struct ring_buffer *rb;
-	struct bpf_link *links[ATTACH_MAX_HOOKS];
-	int link_count;
-	struct nf_links *nf; /* netfilter observer links, in every covered namespace */
+	struct attach_state attached; /* links and netfilter links, to undo */
 	int cpus;
 	bool rdonly_cast; /* the loaded build reads headers through bpf_rdonly_cast */
 };

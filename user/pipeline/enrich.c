@@ -8,6 +8,7 @@
 #include "pipeline/chain_names.h"
 #include "host/drop_reason.h"
 #include "pipeline/enrich.h"
+#include "pipeline/hooks.h"
 #include "host/kallsyms.h"
 #include "host/netns_names.h"
 #include "host/pod_netns.h"
@@ -48,28 +49,6 @@ void enrich__free(struct enrich *en)
 	memset(en, 0, sizeof(*en));
 }
 
-const char *enrich__hook_name(const struct hop_event *ev)
-{
-	switch (ev->hook) {
-	case HOOK_KFREE_SKB:
-		return "kfree_skb";
-	case HOOK_CONSUME_SKB:
-		return "consume_skb";
-	case HOOK_DEV_XMIT:
-		return strcmp(ev->dev_kind, "veth") ? "dev_xmit" : "veth_xmit";
-	case HOOK_NETIF_RECEIVE:
-		return "netif_receive";
-	case HOOK_NF:
-		return "nf_hook";
-	case HOOK_FIB:
-		return "fib_lookup";
-	case HOOK_SOCK_RECV:
-		return "sock_recv";
-	default:
-		return "unknown";
-	}
-}
-
 bool enrich__is_netfilter_drop(const struct enrich *en, const struct hop_event *ev)
 {
 	char buf[128];
@@ -85,22 +64,26 @@ bool enrich__is_netfilter_drop(const struct enrich *en, const struct hop_event *
 	return r && !strncmp(r, "nf_hook_slow+", 13);
 }
 
+bool enrich__is_tunnel_kind(const char *dev_kind)
+{
+	return !strcmp(dev_kind, "vxlan") || !strcmp(dev_kind, "geneve");
+}
+
 const char *enrich__layer(struct enrich *en, const struct hop_event *ev)
 {
+	const struct hook_row *row = hook__row(ev->hook);
+
 	if (en->pods && podns__is_pod(en->pods, ev->netns))
 		return "pod";
-	if (ev->hook == HOOK_NF || ev->hook == HOOK_FIB || enrich__is_netfilter_drop(en, ev))
+	if ((row && row->layer_fixed) || enrich__is_netfilter_drop(en, ev))
 		return "node";
 	if (!strcmp(ev->dev_kind, "bridge"))
 		return "bridge";
-	if (!strcmp(ev->dev_kind, "vxlan") || !strcmp(ev->dev_kind, "geneve"))
+	if (enrich__is_tunnel_kind(ev->dev_kind))
 		return "overlay";
 	if (!strcmp(ev->dev_kind, "veth"))
 		return "veth";
-	if (ev->hook == HOOK_KFREE_SKB || ev->hook == HOOK_CONSUME_SKB ||
-	    ev->hook == HOOK_SOCK_RECV)
-		return "kernel";
-	return "node";
+	return row ? row->layer : "node";
 }
 
 const char *enrich__reason(const struct enrich *en, const struct hop_event *ev, char *buf,

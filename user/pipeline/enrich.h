@@ -33,13 +33,12 @@ void enrich__init(struct enrich *en, const struct btf *btf, const struct hop_cid
 		  int pod_count);
 void enrich__free(struct enrich *en);
 
-/* "kfree_skb", "consume_skb", "dev_xmit", "veth_xmit" (a transmit into a veth),
- * "netif_receive". */
-const char *enrich__hook_name(const struct hop_event *ev);
-
 /* "pod", "veth", "bridge", "overlay", "node" or "kernel": the part of the path the hop
  * belongs to, in the order operators check them. */
 const char *enrich__layer(struct enrich *en, const struct hop_event *ev);
+
+/* Whether a device of this kind (rtnl_link_ops->kind) is a tunnel: "vxlan", "geneve". */
+bool enrich__is_tunnel_kind(const char *dev_kind);
 
 /* Whether a kfree_skb hop is a netfilter drop: by its reason, or on kernels without reasons
  * by its location in nf_hook_slow. */

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli/addr.h"
+#include "pipeline/hooks.h"
 #include "pipeline/hopview.h"
 
 bool hopview__pod_tuple(const struct hop *hop, struct hop_tuple *t)
@@ -81,6 +82,17 @@ static struct hop_view *push(struct builder *b, enum hop_view_kind kind, const s
 	return &b->views[b->count++];
 }
 
+const char *const hopview__synthetic_names[] = {
+	"nat", "vxlan_encap", "vxlan_decap", "geneve_encap", "geneve_decap", NULL,
+};
+
+static const char *tunnel_hop_name(const char *kind, bool encap)
+{
+	if (!strcmp(kind, "geneve"))
+		return encap ? "geneve_encap" : "geneve_decap";
+	return encap ? "vxlan_encap" : "vxlan_decap";
+}
+
 /* Synthetic hops that go before hop i: tunnel on/off, and NAT between i-1 and i. */
 static int push_changes(struct builder *b, const struct hop *prev, const struct hop *cur,
 			const struct tunnel_info *prev_tun, bool prev_in,
@@ -96,8 +108,7 @@ static int push_changes(struct builder *b, const struct hop *prev, const struct 
 			return -1;
 		v->tunnel = true;
 		v->tun = in ? *tun : *prev_tun;
-		v->name = !strcmp(v->tun.kind, "geneve") ? (in ? "geneve_encap" : "geneve_decap") :
-							   (in ? "vxlan_encap" : "vxlan_decap");
+		v->name = tunnel_hop_name(v->tun.kind, in);
 		v->layer = "overlay";
 	}
 	/* A route lookup's flow has no ports (and often no protocol): not a packet to compare. */
@@ -140,7 +151,7 @@ int hopview__build(struct enrich *en, const struct packet *p, struct hop_view **
 		v = push(&b, HOP_VIEW_KERNEL, h);
 		if (!v)
 			goto out_nomem;
-		v->name = enrich__hook_name(&h->ev);
+		v->name = hook__hop_name(&h->ev);
 		v->layer = enrich__layer(en, &h->ev);
 		v->tunnel = in;
 		if (in)
@@ -178,44 +189,10 @@ void hopview__format_tuple(const struct hop_tuple *t, char *buf, size_t size)
 		snprintf(buf, size, "%s %s -> %s", proto, src, dst);
 }
 
-static void nf_details(const struct hop_view *v, char *buf, size_t size)
-{
-	if (!v->nf_dropped) {
-		snprintf(buf, size, "%s %s accept", v->nf_family, v->nf_hook);
-		return;
-	}
-	if (v->nf_range)
-		snprintf(buf, size, "%s %s DROP by table %s (priority %d)", v->nf_family,
-			 v->nf_hook, v->nf_range->table, v->nf_range->priority);
-	else
-		snprintf(buf, size, "%s %s DROP", v->nf_family, v->nf_hook);
-}
-
-static void fib_details(const struct hop_event *ev, char *buf, size_t size)
-{
-	char gw[64];
-
-	if (ev->info.fib.err == -HOP_EAGAIN) {
-		snprintf(buf, size, "table %u: no matching route", ev->info.fib.table);
-		return;
-	}
-	if (ev->info.fib.err) {
-		snprintf(buf, size, "table %u: lookup failed (error %d)", ev->info.fib.table,
-			 ev->info.fib.err);
-		return;
-	}
-	if (ev->info.fib.gw_family)
-		addr__format(ev->info.fib.gw_family, ev->info.fib.gw, gw, sizeof(gw));
-	snprintf(buf, size, "table %u -> dev %s%s%s", ev->info.fib.table,
-		 ev->ifname[0] ? ev->ifname : "-", ev->info.fib.gw_family ? " via " : "",
-		 ev->info.fib.gw_family ? gw : "");
-}
-
 void hopview__details(struct enrich *en, const struct hop_view *v, char *buf, size_t size)
 {
-	const struct hop_event *ev = &v->hop->ev;
-	char a[128], b[128], reason[96], loc[128];
-	const char *r, *l;
+	const struct hook_row *row = hook__row(v->hop->ev.hook);
+	char a[128], b[128];
 
 	buf[0] = 0;
 	switch (v->kind) {
@@ -230,15 +207,8 @@ void hopview__details(struct enrich *en, const struct hop_view *v, char *buf, si
 		snprintf(buf, size, "%s vni %u, outer %s", v->tun.kind, v->tun.vni, a);
 		return;
 	case HOP_VIEW_KERNEL:
-		break;
-	}
-	if (v->nf) {
-		nf_details(v, buf, size);
-	} else if (ev->hook == HOOK_FIB) {
-		fib_details(ev, buf, size);
-	} else if (ev->hook == HOOK_KFREE_SKB) {
-		r = enrich__reason(en, ev, reason, sizeof(reason));
-		l = enrich__location(en, ev, loc, sizeof(loc));
-		snprintf(buf, size, "%s at %s", r ? r : "reason unknown", l ? l : "?");
+		if (row && row->text_details)
+			row->text_details(en, v, buf, size);
+		return;
 	}
 }

@@ -38,6 +38,9 @@ struct hop_view {
 	struct tunnel_info tun;
 };
 
+/* The names of the synthetic hops ("nat", "vxlan_encap", ...), NULL-terminated. */
+extern const char *const hopview__synthetic_names[];
+
 /* Builds the views of pkt's hops into a new array (free() it); returns the count, or -1
  * on ENOMEM. */
 int hopview__build(struct enrich *en, const struct packet *pkt, struct hop_view **views);

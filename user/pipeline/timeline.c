@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include "pipeline/hooks.h"
 #include "pipeline/timeline.h"
 
 #define PACKET_BUCKETS 16384
@@ -416,6 +417,14 @@ static int add_route_lookup(struct timeline *tl, const struct hop_event *ev, con
 	return 0;
 }
 
+/* The fate a hop gives its packet by ending the skb's life, or FATE_UNKNOWN. */
+static enum fate life_ended_by(const struct hop_event *ev)
+{
+	const struct hook_row *row = hook__row(ev->hook);
+
+	return row ? row->ends_life : FATE_UNKNOWN;
+}
+
 int timeline__add(struct timeline *tl, const struct hop_event *ev, const __u8 *data)
 {
 	const struct hop_event *route;
@@ -429,8 +438,7 @@ int timeline__add(struct timeline *tl, const struct hop_event *ev, const __u8 *d
 	p = packet_find(tl, ev->skb);
 	/* A fresh match at an address we still hold open: the old skb was freed where no
 	 * hook saw it and the address was reused. */
-	if (p && (ev->flags & HOP_F_NEW) && ev->hook != HOOK_KFREE_SKB &&
-	    ev->hook != HOOK_CONSUME_SKB) {
+	if (p && (ev->flags & HOP_F_NEW) && life_ended_by(ev) == FATE_UNKNOWN) {
 		packet_end(tl, p, fate_unseen_end(p));
 		p = NULL;
 	}
@@ -458,10 +466,8 @@ int timeline__add(struct timeline *tl, const struct hop_event *ev, const __u8 *d
 		if (err)
 			return err;
 	}
-	if (ev->hook == HOOK_KFREE_SKB)
-		packet_end(tl, p, FATE_DROPPED);
-	else if (ev->hook == HOOK_CONSUME_SKB)
-		packet_end(tl, p, FATE_DELIVERED);
+	if (life_ended_by(ev) != FATE_UNKNOWN)
+		packet_end(tl, p, life_ended_by(ev));
 	return 0;
 }
 

@@ -36,7 +36,7 @@ static bool routed_into_tunnel(const struct packet *p)
 		const struct hop_event *ev = &p->hops[i].ev;
 
 		if (ev->hook == HOOK_FIB)
-			return !strcmp(ev->dev_kind, "vxlan") || !strcmp(ev->dev_kind, "geneve");
+			return enrich__is_tunnel_kind(ev->dev_kind);
 	}
 	return false;
 }
@@ -104,7 +104,7 @@ static const char *drop_layer(struct enrich *en, const struct packet *pkt,
 		return "node";
 	if (v->reason && !strcmp(v->reason, "PKT_TOO_BIG") && routed_into_tunnel(pkt))
 		return "overlay";
-	if (v->tunnel || !strcmp(ev->dev_kind, "vxlan") || !strcmp(ev->dev_kind, "geneve"))
+	if (v->tunnel || enrich__is_tunnel_kind(ev->dev_kind))
 		return "overlay";
 	return enrich__layer(en, ev);
 }

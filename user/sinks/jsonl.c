@@ -6,6 +6,7 @@
 #include <string.h>
 #include "cli/addr.h"
 #include "host/conntrack_stats.h"
+#include "pipeline/hooks.h"
 #include "pipeline/hopview.h"
 #include "util/json_writer.h"
 #include "sinks/sink.h"
@@ -29,28 +30,11 @@ static void write_tuple(struct json_writer *w, const char *key, const struct hop
 	json__object_end(w);
 }
 
-static void write_nf_table(struct json_writer *w, const struct nf_range *range)
-{
-	json__string(w, "table", range ? range->table : NULL);
-	if (range)
-		json__int(w, "priority", range->priority);
-	else
-		json__null(w, "priority");
-}
-
+/* What follows from the hop's neighbours (NAT, a tunnel), then the hook's own details. */
 static void write_view_extras(struct json_writer *w, struct enrich *en, const struct hop_view *v)
 {
-	const struct hop_event *ev = &v->hop->ev;
-	char reason[96], loc[128], gw[64];
+	const struct hook_row *row = hook__row(v->hop->ev.hook);
 
-	if (v->nf) {
-		json__object_begin(w, "nf");
-		json__string(w, "family", v->nf_family);
-		json__string(w, "hook", v->nf_hook);
-		write_nf_table(w, v->nf_dropped ? v->nf_range : NULL);
-		json__string(w, "verdict", v->nf_dropped ? "drop" : "accept");
-		json__object_end(w);
-	}
 	if (v->kind == HOP_VIEW_NAT) {
 		json__object_begin(w, "nat");
 		json__string(w, "kind", v->nat_kind);
@@ -59,29 +43,14 @@ static void write_view_extras(struct json_writer *w, struct enrich *en, const st
 		json__object_end(w);
 	}
 	if (v->tunnel) {
-		json__object_begin(w, !strcmp(v->tun.kind, "geneve") ? "geneve" : "vxlan");
+		json__object_begin(w, v->tun.kind);
 		json__uint(w, "vni", v->tun.vni);
 		write_tuple(w, "outer", &v->tun.outer);
 		write_tuple(w, "inner", &v->tun.inner);
 		json__object_end(w);
 	}
-	if (v->kind == HOP_VIEW_KERNEL && ev->hook == HOOK_FIB) {
-		json__object_begin(w, "fib");
-		json__uint(w, "table", ev->info.fib.table);
-		json__int(w, "err", ev->info.fib.err);
-		json__string(w, "gateway",
-			     ev->info.fib.gw_family ?
-				     addr__format(ev->info.fib.gw_family, ev->info.fib.gw, gw,
-						  sizeof(gw)) :
-				     NULL);
-		json__object_end(w);
-	}
-	if (v->kind == HOP_VIEW_KERNEL && ev->hook == HOOK_KFREE_SKB) {
-		json__object_begin(w, "drop");
-		json__string(w, "reason", enrich__reason(en, ev, reason, sizeof(reason)));
-		json__string(w, "location", enrich__location(en, ev, loc, sizeof(loc)));
-		json__object_end(w);
-	}
+	if (v->kind == HOP_VIEW_KERNEL && row && row->json_details)
+		row->json_details(en, v, w);
 }
 
 void output_json__hop(struct json_writer *w, struct enrich *en, const struct packet *pkt,

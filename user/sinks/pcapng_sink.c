@@ -13,6 +13,7 @@
 #include "pipeline/hopview.h"
 #include "sinks/pcapng_writer.h"
 #include "pipeline/verdict.h"
+#include "pipeline/hooks.h"
 #include "sinks/sink.h"
 #include "util/appendf.h"
 
@@ -59,14 +60,13 @@ static int pcapng_sink__interface(struct pcapng_sink *ps, const struct hop_event
 
 static int hop_direction(const struct hop_event *ev)
 {
-	switch (ev->hook) {
-	case HOOK_NETIF_RECEIVE:
+	const struct hook_row *row = hook__row(ev->hook);
+
+	if (row && row->direction == HOOK_DIR_IN)
 		return PCAPNG_DIR_INBOUND;
-	case HOOK_DEV_XMIT:
+	if (row && row->direction == HOOK_DIR_OUT)
 		return PCAPNG_DIR_OUTBOUND;
-	default:
-		return PCAPNG_DIR_UNKNOWN;
-	}
+	return PCAPNG_DIR_UNKNOWN;
 }
 
 /* One line of the timeline: the hop, and on the last one the packet's verdict. */

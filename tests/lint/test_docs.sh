@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The docs and the code must not disagree: every option --help lists is documented, and
 # every logical hook and hop name the binary knows appears in docs/hooks.md or docs/output.md.
+# Runs without root: the names come from the hook table, whatever this kernel allows.
 cd "$(dirname "$0")/../.." || exit 1
 HOPTRACE=${HOPTRACE:-$PWD/build/hoptrace}
 failed=0
@@ -8,9 +9,9 @@ failed=0
 check() {
 	local name=$1 missing=$2
 	if [ -z "$missing" ]; then
-		echo "PASS e2e docs_$name"
+		echo "PASS lint docs_$name"
 	else
-		echo "FAIL e2e docs_$name: not documented: $missing"
+		echo "FAIL lint docs_$name: not documented: $missing"
 		failed=1
 	fi
 }
@@ -27,9 +28,11 @@ for hook in $("$HOPTRACE" hooks --json | jq -r '.hooks[].hook'); do
 done
 check hooks "$missing"
 
+# The names come from the hook table through the binary, never from a copy here.
 missing=""
-for name in kfree_skb consume_skb dev_xmit veth_xmit netif_receive nf_hook fib_lookup \
-	sock_recv nat vxlan_encap vxlan_decap; do
+names=$("$HOPTRACE" hooks --json | jq -r '(.hooks[].hop_names[], .synthetic_hop_names[])')
+[ -n "$names" ] || missing="(hoptrace hooks --json listed no hop names)"
+for name in $names; do
 	grep -qF -- "$name" docs/output.md || missing="$missing $name"
 done
 check hop_names "$missing"

@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The hook table. Every stage reads a hook's meaning here: the timeline (does it end the
+ * skb's life?), the views and sinks (name, layer, details, direction) and the loader (the
+ * ways to attach, best first). */
+#include <stdio.h>
+#include <string.h>
+#include "cli/addr.h"
+#include "pipeline/enrich.h"
+#include "pipeline/hooks.h"
+#include "pipeline/hopview.h"
+#include "util/json_writer.h"
+
+static bool into_veth(const struct hop_event *ev)
+{
+	return !strcmp(ev->dev_kind, "veth");
+}
+
+static void drop_text(struct enrich *en, const struct hop_view *v, char *buf, size_t size)
+{
+	const struct hop_event *ev = &v->hop->ev;
+	char reason[96], loc[128];
+	const char *r = enrich__reason(en, ev, reason, sizeof(reason));
+	const char *l = enrich__location(en, ev, loc, sizeof(loc));
+
+	snprintf(buf, size, "%s at %s", r ? r : "reason unknown", l ? l : "?");
+}
+
+static void drop_json(struct enrich *en, const struct hop_view *v, struct json_writer *w)
+{
+	const struct hop_event *ev = &v->hop->ev;
+	char reason[96], loc[128];
+
+	json__object_begin(w, "drop");
+	json__string(w, "reason", enrich__reason(en, ev, reason, sizeof(reason)));
+	json__string(w, "location", enrich__location(en, ev, loc, sizeof(loc)));
+	json__object_end(w);
+}
+
+static void nf_text(struct enrich *en, const struct hop_view *v, char *buf, size_t size)
+{
+	(void)en;
+	if (!v->nf_dropped)
+		snprintf(buf, size, "%s %s accept", v->nf_family, v->nf_hook);
+	else if (v->nf_range)
+		snprintf(buf, size, "%s %s DROP by table %s (priority %d)", v->nf_family,
+			 v->nf_hook, v->nf_range->table, v->nf_range->priority);
+	else
+		snprintf(buf, size, "%s %s DROP", v->nf_family, v->nf_hook);
+}
+
+static void nf_json(struct enrich *en, const struct hop_view *v, struct json_writer *w)
+{
+	const struct nf_range *range = v->nf_dropped ? v->nf_range : NULL;
+
+	(void)en;
+	json__object_begin(w, "nf");
+	json__string(w, "family", v->nf_family);
+	json__string(w, "hook", v->nf_hook);
+	json__string(w, "table", range ? range->table : NULL);
+	if (range)
+		json__int(w, "priority", range->priority);
+	else
+		json__null(w, "priority");
+	json__string(w, "verdict", v->nf_dropped ? "drop" : "accept");
+	json__object_end(w);
+}
+
+static const char *gateway(const struct hop_event *ev, char *buf, size_t size)
+{
+	if (!ev->info.fib.gw_family)
+		return NULL;
+	return addr__format(ev->info.fib.gw_family, ev->info.fib.gw, buf, size);
+}
+
+static void fib_text(struct enrich *en, const struct hop_view *v, char *buf, size_t size)
+{
+	const struct hop_event *ev = &v->hop->ev;
+	char gw_buf[64];
+	const char *gw = gateway(ev, gw_buf, sizeof(gw_buf));
+
+	(void)en;
+	if (ev->info.fib.err == -HOP_EAGAIN)
+		snprintf(buf, size, "table %u: no matching route", ev->info.fib.table);
+	else if (ev->info.fib.err)
+		snprintf(buf, size, "table %u: lookup failed (error %d)", ev->info.fib.table,
+			 ev->info.fib.err);
+	else
+		snprintf(buf, size, "table %u -> dev %s%s%s", ev->info.fib.table,
+			 ev->ifname[0] ? ev->ifname : "-", gw ? " via " : "", gw ? gw : "");
+}
+
+static void fib_json(struct enrich *en, const struct hop_view *v, struct json_writer *w)
+{
+	const struct hop_event *ev = &v->hop->ev;
+	char gw[64];
+
+	(void)en;
+	json__object_begin(w, "fib");
+	json__uint(w, "table", ev->info.fib.table);
+	json__int(w, "err", ev->info.fib.err);
+	json__string(w, "gateway", gateway(ev, gw, sizeof(gw)));
+	json__object_end(w);
+}
+
+/* The tracepoint rungs every skb hook has: BTF-typed, then raw. */
+#define TP_BTF(hook, tp)                     \
+	{                                    \
+		"tp_btf", hook "_tp_btf", tp \
+	}
+#define RAW_TP(hook, tp)                     \
+	{                                    \
+		"raw_tp", hook "_raw_tp", tp \
+	}
+
+static const struct hook_row rows[HOOK__COUNT] = {
+	[HOOK_KFREE_SKB] = {
+		.name = "kfree_skb", .hop_name = "kfree_skb", .layer = "kernel",
+		.ends_life = FATE_DROPPED,
+		.text_details = drop_text, .json_details = drop_json,
+		.ways = { TP_BTF("kfree_skb", "skb/kfree_skb"), RAW_TP("kfree_skb", "skb/kfree_skb"),
+			  { "tracepoint", "kfree_skb_tracepoint", "skb/kfree_skb" } },
+	},
+	[HOOK_CONSUME_SKB] = {
+		.name = "consume_skb", .hop_name = "consume_skb", .layer = "kernel",
+		.ends_life = FATE_DELIVERED,
+		.ways = { TP_BTF("consume_skb", "skb/consume_skb"), RAW_TP("consume_skb", "skb/consume_skb") },
+	},
+	[HOOK_DEV_XMIT] = {
+		.name = "dev_xmit", .hop_name = "dev_xmit", .hop_alias = "veth_xmit",
+		.alias_applies = into_veth,
+		.layer = "node", .direction = HOOK_DIR_OUT,
+		.ways = { TP_BTF("dev_xmit", "net/net_dev_start_xmit"), RAW_TP("dev_xmit", "net/net_dev_start_xmit") },
+	},
+	[HOOK_NETIF_RECEIVE] = {
+		.name = "netif_receive", .hop_name = "netif_receive", .layer = "node",
+		.direction = HOOK_DIR_IN,
+		.ways = { TP_BTF("netif_receive", "net/netif_receive_skb"), RAW_TP("netif_receive", "net/netif_receive_skb") },
+	},
+	[HOOK_SOCK_RECV] = {
+		.name = "sock_recv", .hop_name = "sock_recv", .layer = "kernel",
+		.ways = { TP_BTF("sock_recv", "skb/skb_copy_datagram_iovec"), RAW_TP("sock_recv", "skb/skb_copy_datagram_iovec") },
+	},
+	[HOOK_FIB] = {
+		.name = "fib_lookup", .hop_name = "fib_lookup", .layer = "node", .layer_fixed = true,
+		.text_details = fib_text, .json_details = fib_json,
+		.ways = { TP_BTF("fib_lookup", "fib/fib_table_lookup"), RAW_TP("fib_lookup", "fib/fib_table_lookup") },
+	},
+	[HOOK_NF] = {
+		.name = "netfilter", .hop_name = "nf_hook", .layer = "node", .layer_fixed = true,
+		.text_details = nf_text, .json_details = nf_json,
+		.ways = { { "nf_link", HOP_NF_PROG_PREFIX, "links between table priorities" },
+			  { "fentry", "netfilter_fentry", "nf_hook_slow" },
+			  { "kprobe", "netfilter_kprobe", "nf_hook_slow" } },
+	},
+};
+
+const struct hook_row *hook__row(unsigned int hook)
+{
+	return hook < HOOK__COUNT && rows[hook].name ? &rows[hook] : NULL;
+}
+
+const char *hook__hop_name(const struct hop_event *ev)
+{
+	const struct hook_row *row = hook__row(ev->hook);
+
+	if (!row)
+		return "unknown";
+	return row->alias_applies && row->alias_applies(ev) ? row->hop_alias : row->hop_name;
+}
