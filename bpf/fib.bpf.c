@@ -88,11 +88,9 @@ static __always_inline int on_fib_lookup(__u64 tb, const struct flowi4 *flp,
 	skb = owning_skb(&t);
 	if (!skb && !failed)
 		return 0; /* a working lookup with no packet yet says nothing */
-	e = bpf_ringbuf_reserve(&events, sizeof(*e) + cfg_snaplen, 0);
-	if (!e) {
-		stats_count(true);
+	e = event_reserve();
+	if (!e)
 		return 0;
-	}
 	__builtin_memset(e, 0, sizeof(*e));
 	e->ts_ns = bpf_ktime_get_ns();
 	e->skb = skb;
@@ -101,8 +99,7 @@ static __always_inline int on_fib_lookup(__u64 tb, const struct flowi4 *flp,
 	e->flags = HOP_F_TUPLE;
 	__builtin_memcpy(&e->tuple, &t, sizeof(t));
 	fill_fib(e, table, nhc, err);
-	bpf_ringbuf_submit(e, submit_flags());
-	stats_count(false);
+	event_submit(e);
 	return 0;
 }
 

@@ -48,9 +48,6 @@ static __always_inline bool tuple_matches(const struct hop_tuple *t)
 	       (dst_pod && set_contains(cfg_peer, cfg_peer_count, t->family, src));
 }
 
-#define VXLAN_PORT 4789
-#define VXLAN_LINUX_PORT 8472 /* the Linux default before IANA's, used by flannel */
-#define GENEVE_PORT 6081
 #define UDP_HLEN 8
 #define TUNNEL_HLEN 8
 #define ETH_P_TEB 0x6558
@@ -65,13 +62,14 @@ static __always_inline bool tunnel_inner_matches(const struct skb_view *outer)
 
 	if (!outer->l3_ok || outer->tuple.proto != IPPROTO_UDP)
 		return false;
-	if (outer->tuple.dport == GENEVE_PORT) {
+	if (outer->tuple.dport == HOP_GENEVE_PORT) {
 		if (bpf_probe_read_kernel(geneve, sizeof(geneve), outer->head + outer->l4_off + 8))
 			return false;
 		if (geneve[2] != (ETH_P_TEB >> 8) || geneve[3] != (ETH_P_TEB & 0xff))
 			return false;
 		eth_off += (geneve[0] & 0x3f) * 4;
-	} else if (outer->tuple.dport != VXLAN_PORT && outer->tuple.dport != VXLAN_LINUX_PORT) {
+	} else if (outer->tuple.dport != HOP_VXLAN_PORT &&
+		   outer->tuple.dport != HOP_VXLAN_LINUX_PORT) {
 		return false;
 	}
 	return parse_l3_at(&inner, eth_off + ETH_HLEN, 0) && tuple_matches(&inner.tuple);

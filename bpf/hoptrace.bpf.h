@@ -149,6 +149,22 @@ static __always_inline void stats_count(bool lost)
 		s->events++;
 }
 
+/* A record of the configured size, or NULL (counted as lost) when the ring is full. */
+static __always_inline struct hop_event *event_reserve(void)
+{
+	struct hop_event *e = bpf_ringbuf_reserve(&events, sizeof(*e) + cfg_snaplen, 0);
+
+	if (!e)
+		stats_count(true);
+	return e;
+}
+
+static __always_inline void event_submit(struct hop_event *e)
+{
+	bpf_ringbuf_submit(e, submit_flags());
+	stats_count(false);
+}
+
 static __always_inline bool skb_track(__u64 key)
 {
 	struct track_state st = { .first_ts = bpf_ktime_get_ns() };
@@ -283,9 +299,8 @@ static __always_inline int hop_observe(struct sk_buff *skb, const struct hop_sit
 		}
 	}
 
-	e = bpf_ringbuf_reserve(&events, sizeof(*e) + cfg_snaplen, 0);
+	e = event_reserve();
 	if (!e) {
-		stats_count(true);
 		track_update(st, site, NULL);
 	} else {
 		e->flags = fresh ? HOP_F_NEW : 0;
@@ -295,8 +310,7 @@ static __always_inline int hop_observe(struct sk_buff *skb, const struct hop_sit
 			e->info.nf.hook = site->nf_hook;
 		}
 		track_update(st, site, e);
-		bpf_ringbuf_submit(e, submit_flags());
-		stats_count(false);
+		event_submit(e);
 	}
 	if (!site->ends_life)
 		remember_last_skb(skb, &v);

@@ -13,6 +13,11 @@
 /* Kernel-to-user ring buffer bytes unless the user asks for more (--ring-size). */
 #define HOPTRACE_RING_DEFAULT (8u << 20)
 
+/* UDP ports of the tunnels whose inner packet both sides look into. */
+#define HOP_VXLAN_PORT 4789
+#define HOP_VXLAN_LINUX_PORT 8472 /* the Linux default before IANA's, used by flannel */
+#define HOP_GENEVE_PORT 6081
+
 /* Address families as the kernel numbers them (AF_INET, AF_INET6). */
 #define HOP_AF_INET 2
 #define HOP_AF_INET6 10

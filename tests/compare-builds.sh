@@ -14,8 +14,8 @@ scripts=("$@")
 out=$(mktemp -d /tmp/hoptrace-compare.XXXXXX)
 
 normalise() {
-	jq -c 'walk(if type == "object" then
-		with_entries(select(.key | test("^(ts|ts_ns|wall|time|seconds|skb|netns|cpu|id|packet|flow|location|started|ended|events|kernel_events|ip_id)$") | not))
+	jq -S -c 'walk(if type == "array" and (.[0]|type) == "object" and (.[0]|has("hook")) then sort_by(.hook) elif type == "object" then
+		with_entries(select(.key | test("^(ts|ts_ns|wall|time|seconds|skb|netns|cpu|id|packet|flow|location|started|ended|events|kernel_events|ip_id|count|pkt|prog|hop_names|synthetic_hop_names)$") | not))
 		else . end)' "$1" 2>/dev/null |
 		sed -E -e 's/ht[a-z]?[0-9]+-/NS-/g' -e 's/"(sport|dport)":[0-9]{4,5}/"\1":P/g' |
 		sort

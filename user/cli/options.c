@@ -413,5 +413,4 @@ int options__parse(struct trace_config *o, int argc, char **argv, bool allow_tra
 			return -1;
 	}
 	return take_rest(o, argc, argv, optind, allow_trace);
-	return 0;
 }

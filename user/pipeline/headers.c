@@ -11,9 +11,6 @@
 #define UDP_HLEN 8
 #define VXLAN_HLEN 8
 #define GENEVE_HLEN 8
-#define VXLAN_PORT 4789
-#define VXLAN_LINUX_PORT 8472
-#define GENEVE_PORT 6081
 
 static __u16 be16(const __u8 *p)
 {
@@ -76,14 +73,14 @@ static __u32 tunnel_payload(const __u8 *data, __u32 udp, __u32 len, struct tunne
 
 	if (udp + UDP_HLEN + 8 > len)
 		return 0;
-	if (ti->outer.dport == VXLAN_PORT || ti->outer.dport == VXLAN_LINUX_PORT) {
+	if (ti->outer.dport == HOP_VXLAN_PORT || ti->outer.dport == HOP_VXLAN_LINUX_PORT) {
 		if (!(h[0] & 0x08)) /* the I flag: a valid VNI */
 			return 0;
 		ti->kind = "vxlan";
 		ti->vni = (__u32)h[4] << 16 | (__u32)h[5] << 8 | h[6];
 		return udp + UDP_HLEN + VXLAN_HLEN;
 	}
-	if (ti->outer.dport == GENEVE_PORT && be16(h + 2) == ETH_P_TEB) {
+	if (ti->outer.dport == HOP_GENEVE_PORT && be16(h + 2) == ETH_P_TEB) {
 		ti->kind = "geneve";
 		ti->vni = (__u32)h[4] << 16 | (__u32)h[5] << 8 | h[6];
 		return udp + UDP_HLEN + GENEVE_HLEN + (h[0] & 0x3f) * 4;
