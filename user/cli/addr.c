@@ -20,6 +20,18 @@ static bool starts_decimal(const char *text)
 	return isdigit((unsigned char)*text);
 }
 
+/* A whole decimal number in [min, max], or -EINVAL. */
+static int parse_decimal(const char *text, long min, long max, long *out)
+{
+	char *end;
+
+	if (!starts_decimal(text))
+		return -EINVAL;
+	errno = 0;
+	*out = strtol(text, &end, 10);
+	return errno || *end || *out < min || *out > max ? -EINVAL : 0;
+}
+
 static int parse_prefix(const char *text, int max)
 {
 	char *end;
@@ -115,7 +127,6 @@ static const struct {
 
 int addr__parse_proto(const char *text, __u8 *proto)
 {
-	char *end;
 	long v;
 
 	for (size_t i = 0; i < sizeof(proto_names) / sizeof(proto_names[0]); i++) {
@@ -128,11 +139,7 @@ int addr__parse_proto(const char *text, __u8 *proto)
 		*proto = 58;
 		return 0;
 	}
-	if (!starts_decimal(text))
-		return -EINVAL;
-	errno = 0;
-	v = strtol(text, &end, 10);
-	if (errno || *end || v < 1 || v > 255)
+	if (parse_decimal(text, 1, 255, &v))
 		return -EINVAL;
 	*proto = (__u8)v;
 	return 0;
@@ -148,14 +155,9 @@ const char *addr__proto_name(__u8 proto)
 
 int addr__parse_port(const char *text, __u16 *port)
 {
-	char *end;
 	long v;
 
-	if (!starts_decimal(text))
-		return -EINVAL;
-	errno = 0;
-	v = strtol(text, &end, 10);
-	if (errno || *end || v < 1 || v > 65535)
+	if (parse_decimal(text, 1, 65535, &v))
 		return -EINVAL;
 	*port = (__u16)v;
 	return 0;

@@ -9,6 +9,7 @@
 #include "host/drop_reason.h"
 #include "pipeline/enrich.h"
 #include "pipeline/hooks.h"
+#include "pipeline/timeline.h"
 #include "host/kallsyms.h"
 #include "host/netns_names.h"
 #include "host/pod_netns.h"
@@ -108,6 +109,19 @@ const char *enrich__location(const struct enrich *en, const struct hop_event *ev
 		return buf;
 	}
 	return kallsyms__format(en->ksyms, ev->location, buf, size);
+}
+
+void enrich__drop_site(const struct enrich *en, const struct drop_site *site, char *reason,
+		       size_t reason_size, const char **r, char *loc, size_t loc_size,
+		       const char **l)
+{
+	struct hop_event ev = { .hook = HOOK_KFREE_SKB,
+				.reason = site->reason,
+				.location = site->location,
+				.flags = site->has_reason ? HOP_F_HAS_REASON : 0 };
+
+	*r = enrich__reason(en, &ev, reason, reason_size);
+	*l = enrich__location(en, &ev, loc, loc_size);
 }
 
 const char *enrich__netns(struct enrich *en, __u32 inode)

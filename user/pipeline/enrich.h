@@ -52,6 +52,14 @@ const char *enrich__reason(const struct enrich *en, const struct hop_event *ev, 
 const char *enrich__location(const struct enrich *en, const struct hop_event *ev, char *buf,
 			     size_t size);
 
+struct drop_site;
+
+/* A drop site's reason and location, named as a drop hop's would be (each NULL when the
+ * site has none). */
+void enrich__drop_site(const struct enrich *en, const struct drop_site *site, char *reason,
+		       size_t reason_size, const char **r, char *loc, size_t loc_size,
+		       const char **l);
+
 /* The namespace's name, or NULL when none is known. */
 const char *enrich__netns(struct enrich *en, __u32 inode);
 

@@ -193,14 +193,13 @@ static int json_summary(struct sink *s, const struct trace_summary *sum)
 	json__uint(&w, "incomplete", t->incomplete);
 	json__array_begin(&w, "drop_sites");
 	for (int i = 0; i < t->site_count; i++) {
-		struct hop_event ev = { .hook = HOOK_KFREE_SKB,
-					.reason = t->sites[i].reason,
-					.location = t->sites[i].location,
-					.flags = t->sites[i].has_reason ? HOP_F_HAS_REASON : 0 };
+		const char *r, *l;
 
+		enrich__drop_site(s->en, &t->sites[i], reason, sizeof(reason), &r, loc, sizeof(loc),
+				  &l);
 		json__object_begin(&w, NULL);
-		json__string(&w, "reason", enrich__reason(s->en, &ev, reason, sizeof(reason)));
-		json__string(&w, "location", enrich__location(s->en, &ev, loc, sizeof(loc)));
+		json__string(&w, "reason", r);
+		json__string(&w, "location", l);
 		json__uint(&w, "count", t->sites[i].count);
 		json__object_end(&w);
 	}

@@ -111,12 +111,10 @@ static int text_summary(struct sink *s, const struct trace_summary *sum)
 		fprintf(s->f, "  %llu sends found no route\n", (unsigned long long)t->no_route);
 	print_conntrack(s->f, sum->ct);
 	for (int i = 0; i < t->site_count; i++) {
-		struct hop_event ev = { .hook = HOOK_KFREE_SKB,
-					.reason = t->sites[i].reason,
-					.location = t->sites[i].location,
-					.flags = t->sites[i].has_reason ? HOP_F_HAS_REASON : 0 };
-		const char *r = enrich__reason(s->en, &ev, reason, sizeof(reason));
-		const char *l = enrich__location(s->en, &ev, loc, sizeof(loc));
+		const char *r, *l;
+
+		enrich__drop_site(s->en, &t->sites[i], reason, sizeof(reason), &r, loc, sizeof(loc),
+				  &l);
 
 		fprintf(s->f, "  drop site: %-24s at %-40s x%llu\n", r ? r : "reason unknown",
 			l ? l : "?", (unsigned long long)t->sites[i].count);
