@@ -282,7 +282,7 @@ static __always_inline int hop_observe(struct sk_buff *skb, const struct hop_sit
 	if (!st && site->tracked_only)
 		return 0;
 	skb_view_init(&v, skb, site->at_l3, site->direct);
-	if (st && skb_reused(st, site, &v)) {
+	if (st && (!skb_view_is_packet(&v) || skb_reused(st, site, &v))) {
 		skb_untrack(key);
 		st = NULL;
 	}

@@ -7,8 +7,10 @@
 
 #include "core_fixes.bpf.h"
 
-#define ETH_P_IP_BE 0x0008   /* htons(0x0800) */
-#define ETH_P_IPV6_BE 0xDD86 /* htons(0x86DD) */
+#define ETH_P_IP_BE 0x0008     /* htons(0x0800) */
+#define ETH_P_IPV6_BE 0xDD86   /* htons(0x86DD) */
+#define ETH_P_8021Q_BE 0x0081  /* htons(0x8100) */
+#define ETH_P_8021AD_BE 0xA888 /* htons(0x88A8) */
 #define ETH_HLEN 14
 #define ARPHRD_ETHER 1
 #define ARPHRD_LOOPBACK 772
@@ -24,8 +26,9 @@
 struct skb_view {
 	struct hop_tuple tuple __attribute__((aligned(8)));
 	unsigned char *head;
-	__u32 l3_off; /* offset of the IP header from head, when l3_ok */
-	__u32 l4_off; /* offset of the transport header, when l3_ok */
+	__u16 protocol; /* skb->protocol, network byte order */
+	__u32 l3_off;	/* offset of the IP header from head, when l3_ok */
+	__u32 l4_off;	/* offset of the transport header, when l3_ok */
 	bool l3_ok;
 	bool tuple_ok;
 	bool tuple_from_sk;
@@ -171,25 +174,28 @@ static __always_inline bool parse_l3_cast(struct skb_view *v, __u32 off, __u16 p
 static __always_inline bool tuple_from_sock(struct skb_view *v, struct sock *sk)
 {
 	struct hop_tuple *t = &v->tuple;
-	__u8 state;
+	__u8 state, family;
 
 	if (!sk)
 		return false;
-	t->family = BPF_CORE_READ(sk, __sk_common.skc_family);
+	/* Checked before it is stored: a netlink, unix or vsock socket's family is no tuple's,
+	 * and a record that carried one would be refused whole by user space. */
+	family = BPF_CORE_READ(sk, __sk_common.skc_family);
+	if (family != HOP_AF_INET && family != HOP_AF_INET6)
+		return false;
+	t->family = family;
 	state = BPF_CORE_READ(sk, __sk_common.skc_state);
 	if (state == TCP_TIME_WAIT || state == TCP_NEW_SYN_RECV)
 		t->proto = IPPROTO_TCP;
 	else
 		t->proto = sk_protocol(sk);
 	/* Explicit sizes: READ_INTO on an array would copy one element. */
-	if (t->family == HOP_AF_INET) {
+	if (family == HOP_AF_INET) {
 		bpf_core_read(t->saddr, 4, &sk->__sk_common.skc_rcv_saddr);
 		bpf_core_read(t->daddr, 4, &sk->__sk_common.skc_daddr);
-	} else if (t->family == HOP_AF_INET6) {
+	} else {
 		bpf_core_read(t->saddr, 16, &sk->__sk_common.skc_v6_rcv_saddr);
 		bpf_core_read(t->daddr, 16, &sk->__sk_common.skc_v6_daddr);
-	} else {
-		return false;
 	}
 	t->sport = BPF_CORE_READ(sk, __sk_common.skc_num);
 	t->dport = __builtin_bswap16(BPF_CORE_READ(sk, __sk_common.skc_dport));
@@ -204,13 +210,29 @@ static __always_inline bool tuple_from_sock(struct skb_view *v, struct sock *sk)
 
 /* Finds the packet's IP header and tuple. at_l3: skb->data is the network header (the
  * receive path, where network_header is not reset yet when the tracepoint fires). */
+static __always_inline bool sk_is_inet(struct sock *sk)
+{
+	__u16 family;
+
+	if (!sk)
+		return false;
+	family = BPF_CORE_READ(sk, __sk_common.skc_family);
+	return family == HOP_AF_INET || family == HOP_AF_INET6;
+}
+
 static __always_inline void skb_view_init(struct skb_view *v, struct sk_buff *skb, bool at_l3,
 					  bool direct)
 {
 	__u16 protocol = SKB_FIELD(direct, skb, protocol);
 	__u16 nh;
 
+	v->protocol = protocol;
 	v->head = SKB_FIELD(direct, skb, head);
+	/* No protocol yet: an IP packet built here, before ip_local_out sets it, is always an
+	 * inet socket's. Netlink, unix and vsock skbs have none either, and a netlink skb's
+	 * network header points at its message: "4c 00 00 00 14 00..." reads as IPv4. */
+	if (!protocol && !sk_is_inet(SKB_FIELD(direct, skb, sk)))
+		return;
 	if (at_l3) {
 		v->tuple_ok = PARSE_L3(direct, v, SKB_FIELD(direct, skb, data) - v->head, protocol);
 	} else {
@@ -219,6 +241,14 @@ static __always_inline void skb_view_init(struct skb_view *v, struct sk_buff *sk
 	}
 	if (!v->tuple_ok)
 		v->tuple_ok = tuple_from_sock(v, SKB_FIELD(direct, skb, sk));
+}
+
+/* Whether the skb can be the packet an earlier hop tracked at its address. One that has no
+ * IP tuple (a unix, netlink or vsock skb, an ARP frame) is a new skb that took the address
+ * of a packet freed where no hook saw it. A VLAN-tagged frame keeps its packet's identity. */
+static __always_inline bool skb_view_is_packet(const struct skb_view *v)
+{
+	return v->tuple_ok || v->protocol == ETH_P_8021Q_BE || v->protocol == ETH_P_8021AD_BE;
 }
 
 static __always_inline void read_dev(struct hop_event *e, struct net_device *dev)

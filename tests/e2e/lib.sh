@@ -65,14 +65,29 @@ topo_up() {
 
 TESTS_FAILED=0
 
+# no_malformed_events START-MARKER: fails (1) when a trace the case ran reported records
+# user space refused, on standard error ("malformed events ignored", also under -q) or in a
+# JSON summary ("bad_events"): every file the case wrote since the marker is looked at.
+no_malformed_events() {
+	local files
+	files=$(find "$TMP" -type f -newer "$1" -exec grep -l -e "malformed events ignored" \
+		-e '"type":"summary".*"bad_events":[1-9]' {} +)
+	[ -z "$files" ] && return 0
+	echo "malformed events reported in:" $files
+	return 1
+}
+
 # run_case NAME FUNCTION: runs one case; the function returns 0 (pass), 77 (skip, with
-# the reason in $SKIP_REASON) or anything else (fail).
+# the reason in $SKIP_REASON) or anything else (fail). A case whose traces refused records
+# as malformed fails too.
 run_case() {
 	local name=$1 fn=$2 rc
 	SKIP_REASON=""
 	CURRENT_CASE=$name
+	touch "$TMP/.case-start" && sleep 0.01 # find -newer compares modification times
 	"$fn" >"$TMP/$name.log" 2>&1
 	rc=$?
+	[ $rc -eq 0 ] && ! no_malformed_events "$TMP/.case-start" >>"$TMP/$name.log" 2>&1 && rc=1
 	if [ $rc -eq 0 ]; then
 		echo "PASS e2e $name"
 	elif [ $rc -eq 77 ]; then

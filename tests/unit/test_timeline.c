@@ -415,6 +415,210 @@ static void test_flow_flood_bounded(void)
 	timeline__free(tl);
 }
 
+#define NS_POD_A 4026532001u
+#define NS_NODE 4026532002u
+#define NS_POD_D 4026532003u
+#define NS_OTHER 4026532004u
+#define NF_HOOK_IN 1
+#define NF_HOOK_OUT 3
+
+/* A hop of skb in a namespace, with a tuple. */
+static struct hop_event hop_at(__u64 skb, __u16 hook, __u16 flags, __u32 netns, struct hop_tuple t)
+{
+	struct hop_event ev = hop_tuple(skb, hook, flags, t);
+
+	ev.netns = netns;
+	return ev;
+}
+
+static struct hop_event nf_at(__u64 skb, __u16 flags, __u32 netns, __u8 nf_hook, struct hop_tuple t)
+{
+	struct hop_event ev = hop_at(skb, HOOK_NF, flags, netns, t);
+
+	ev.info.nf.pf = 2;
+	ev.info.nf.hook = nf_hook;
+	return ev;
+}
+
+/* An RST from pod d (10.0.0.4:port) to pod a (10.0.0.1:cport) across the node, as a
+ * router namespace forwards it: sent in d, received in a, freed there by TCP unseen. */
+static void rst_path(struct timeline *tl, __u64 skb, __u16 flags, __u16 port, __u16 cport)
+{
+	struct hop_tuple t = tuple4(4, port, 1, cport, 6);
+
+	add(tl, nf_at(skb, flags, NS_POD_D, NF_HOOK_OUT, t));
+	add(tl, hop_at(skb, HOOK_DEV_XMIT, 0, NS_POD_D, t));
+	add(tl, hop_at(skb, HOOK_NETIF_RECEIVE, 0, NS_NODE, t));
+	add(tl, nf_at(skb, 0, NS_NODE, 2, t));
+	add(tl, hop_at(skb, HOOK_DEV_XMIT, 0, NS_NODE, t));
+	add(tl, hop_at(skb, HOOK_NETIF_RECEIVE, 0, NS_POD_A, t));
+	add(tl, nf_at(skb, 0, NS_POD_A, 0, t));
+	add(tl, nf_at(skb, 0, NS_POD_A, NF_HOOK_IN, t));
+}
+
+/* Each RST's skb is freed unseen and the next RST takes its address; the BPF side sees a
+ * tracked address, so no hop says "new". The jump from pod a back to pod d, with no device
+ * between, does. */
+static void test_reuse_across_namespaces(void)
+{
+	struct timeline *tl = fresh();
+
+	rst_path(tl, SKB_A, HOP_F_NEW, 9000, 40000);
+	for (int i = 1; i < 4; i++)
+		rst_path(tl, SKB_A, 0, 9000 + i, 40000 + i);
+	timeline__finish(tl);
+	CHECK(seen_count == 4);
+	for (int i = 0; i < 4 && i < seen_count; i++) {
+		CHECK(seen[i].hop_count == 8);
+		CHECK(seen[i].fate == FATE_UNKNOWN);
+		CHECK(seen[i].flow_tuple.sport == 9000 + i);
+	}
+	timeline__free(tl);
+}
+
+/* The report of issue 12: an RST to pod a freed unseen, its address reused by an IPv6
+ * router solicitation elsewhere that is dropped. The drop is the solicitation's alone. */
+static void test_reuse_by_other_family(void)
+{
+	struct hop_tuple rs = { .family = HOP_AF_INET6, .proto = 58 };
+	struct timeline *tl = fresh();
+	struct hop_event ev;
+
+	rst_path(tl, SKB_A, HOP_F_NEW, 9000, 40000);
+	ev = hop_at(SKB_A, HOOK_KFREE_SKB, 0, NS_POD_A, rs); /* same namespace, even */
+	add(tl, ev);
+	CHECK(seen_count == 2);
+	CHECK(seen[0].fate == FATE_UNKNOWN && seen[0].hop_count == 8);
+	CHECK(seen[1].fate == FATE_DROPPED && seen[1].hop_count == 1);
+	CHECK(seen[1].flow_tuple.family == HOP_AF_INET6);
+	/* Behind a device hop too: a device does not change the family. */
+	add(tl, hop_at(SKB_B, HOOK_DEV_XMIT, HOP_F_NEW, NS_POD_A, tuple4(1, 1, 2, 2, 17)));
+	add(tl, hop_at(SKB_B, HOOK_NETIF_RECEIVE, 0, NS_NODE, rs));
+	timeline__finish(tl);
+	CHECK(seen_count == 4 && seen[2].hop_count == 1 && seen[3].hop_count == 1);
+	timeline__free(tl);
+}
+
+/* In one namespace, a tuple that no NAT explains: both ends changed between two netfilter
+ * hops (one NAT hook rewrites one end), another protocol, or the packet turned round. */
+static void test_reuse_by_other_tuple(void)
+{
+	struct hop_tuple ab = tuple4(1, 40000, 2, 80, 6);
+	struct hop_tuple other = tuple4(1, 40001, 2, 81, 6), back = tuple4(2, 81, 1, 40001, 6);
+	struct hop_tuple udp = tuple4(2, 81, 1, 40001, 17);
+	struct timeline *tl = fresh();
+
+	add(tl, nf_at(SKB_A, HOP_F_NEW, NS_POD_A, 0, ab));
+	add(tl, nf_at(SKB_A, 0, NS_POD_A, NF_HOOK_IN, ab));
+	add(tl, nf_at(SKB_A, 0, NS_POD_A, NF_HOOK_OUT, other));
+	add(tl, hop_at(SKB_A, HOOK_DEV_XMIT, 0, NS_POD_A, back));
+	add(tl, hop_at(SKB_A, HOOK_NETIF_RECEIVE, 0, NS_POD_A, udp));
+	timeline__finish(tl);
+	CHECK(seen_count == 4);
+	CHECK(seen_count == 4 && seen[0].hop_count == 2 && seen[1].hop_count == 1 &&
+	      seen[2].hop_count == 1 && seen[3].hop_count == 1);
+	timeline__free(tl);
+}
+
+/* 20 IPv4 + 8 UDP + 8 VXLAN + 14 Ethernet + 20 IPv4 + 4 ports: a VXLAN packet's bytes. */
+#define VXLAN_BYTES 74
+
+static void put_ip4(__u8 *p, const struct hop_tuple *t)
+{
+	p[0] = 0x45;
+	p[9] = t->proto;
+	memcpy(p + 12, t->saddr, 4);
+	memcpy(p + 16, t->daddr, 4);
+	p[20] = t->sport >> 8, p[21] = t->sport & 0xff;
+	p[22] = t->dport >> 8, p[23] = t->dport & 0xff;
+}
+
+static void add_vxlan(struct timeline *tl, struct hop_event ev, const struct hop_tuple *inner)
+{
+	__u8 data[VXLAN_BYTES] = { 0 };
+
+	put_ip4(data, &ev.tuple);
+	data[28] = 0x08; /* VNI valid */
+	data[36 + 12] = 0x08;
+	put_ip4(data + 50, inner);
+	ev.cap_len = sizeof(data);
+	CHECK(timeline__add(tl, &ev, data) == 0);
+}
+
+/* What a healthy path does and must stay one packet: veth crossings, DNAT then SNAT at
+ * netfilter hooks, both at once where no netfilter hop is seen, VXLAN with and without the
+ * inner header captured, a macvlan-like receive into another namespace, IPv6 reassembly,
+ * NAT on loopback. */
+static void test_healthy_paths_stay_whole(void)
+{
+	struct hop_tuple pod = tuple4(1, 40000, 2, 53, 17), svc = tuple4(1, 40000, 9, 53, 17);
+	struct hop_tuple dnat = tuple4(1, 40000, 3, 5353, 17), both = tuple4(7, 1024, 3, 5353, 17);
+	struct hop_tuple outer = tuple4(100, 43097, 101, 4789, 17);
+	struct hop_tuple frag = { .family = HOP_AF_INET6,
+				  .proto = 44,
+				  .saddr = { 0xfd, [15] = 1 },
+				  .daddr = { 0xfd, [15] = 2 } },
+			 whole = frag;
+	struct timeline *tl = fresh();
+	struct hop_event ev;
+
+	add(tl, nf_at(SKB_A, HOP_F_NEW, NS_POD_A, NF_HOOK_OUT, svc));
+	add(tl, hop_at(SKB_A, HOOK_DEV_XMIT, 0, NS_POD_A, svc));
+	add(tl, hop_at(SKB_A, HOOK_NETIF_RECEIVE, 0, NS_NODE, svc));
+	add(tl, nf_at(SKB_A, 0, NS_NODE, 0, svc));
+	add(tl, nf_at(SKB_A, 0, NS_NODE, 2, dnat)); /* DNAT'ed in PREROUTING */
+	add(tl, nf_at(SKB_A, 0, NS_NODE, 4, dnat));
+	add(tl, hop_at(SKB_A, HOOK_DEV_XMIT, 0, NS_NODE, both)); /* SNAT in POSTROUTING */
+	/* Into a VXLAN device; out of it encapsulated, in the underlay's namespace. */
+	add(tl, hop_at(SKB_A, HOOK_DEV_XMIT, 0, NS_NODE, both));
+	add_vxlan(tl, nf_at(SKB_A, 0, NS_OTHER, NF_HOOK_OUT, outer), &both);
+	add(tl, nf_at(SKB_A, 0, NS_OTHER, 4, outer)); /* the inner header not captured */
+	add(tl, hop_at(SKB_A, HOOK_DEV_XMIT, 0, NS_OTHER, outer));
+	add(tl, hop_at(SKB_A, HOOK_NETIF_RECEIVE, 0, NS_POD_D, outer));
+	add(tl, nf_at(SKB_A, 0, NS_POD_D, NF_HOOK_IN, outer));
+	add(tl, hop_at(SKB_A, HOOK_NETIF_RECEIVE, 0, NS_POD_D, both)); /* decapsulated */
+	/* A receive whose rx_handler hands it to a device in another namespace. */
+	add(tl, hop_at(SKB_A, HOOK_NETIF_RECEIVE, 0, NS_POD_A, both));
+	add(tl, nf_at(SKB_A, 0, NS_OTHER, 0, both));
+	/* Two NAT hooks with no netfilter hop seen between: both ends at once. */
+	add(tl, hop_at(SKB_A, HOOK_DEV_XMIT, 0, NS_OTHER, pod));
+	ev = hop_at(SKB_A, HOOK_SOCK_RECV, 0, NS_OTHER, pod);
+	ev.flags |= HOP_F_TUPLE_FROM_SK; /* a socket's tuple is compared with nothing */
+	ev.tuple = tuple4(50, 1, 51, 2, 6);
+	add(tl, ev);
+	add(tl, hop(SKB_A, HOOK_CONSUME_SKB, 0));
+	CHECK(seen_count == 1 && seen[0].hop_count == 19 && seen[0].fate == FATE_DELIVERED);
+
+	/* IPv6: a fragment header (first fragment) before reassembly, none after. */
+	whole.proto = 17, whole.sport = 5000, whole.dport = 53;
+	add(tl, nf_at(SKB_B, HOP_F_NEW, NS_NODE, 0, frag));
+	add(tl, nf_at(SKB_B, 0, NS_NODE, NF_HOOK_IN, whole));
+	drop(tl, SKB_B, REASON_NO_SOCKET, DROP_AT);
+	CHECK(seen_count == 2 && seen[1].hop_count == 3 && seen[1].fate == FATE_DROPPED);
+
+	/* Loopback: one address at both ends; a DNAT of the port does not turn it round. */
+	add(tl, nf_at(SKB_B, HOP_F_NEW, NS_POD_A, NF_HOOK_OUT, tuple4(1, 40000, 1, 80, 6)));
+	add(tl, nf_at(SKB_B, 0, NS_POD_A, 4, tuple4(1, 40000, 1, 8080, 6)));
+	add(tl, hop(SKB_B, HOOK_CONSUME_SKB, 0));
+	CHECK(seen_count == 3 && seen[2].hop_count == 3);
+	timeline__free(tl);
+}
+
+/* Events were lost while the packet lived: hops between may be missing, so only the BPF
+ * side's "new" splits it. */
+static void test_incomplete_not_split(void)
+{
+	struct timeline *tl = fresh();
+
+	add(tl, nf_at(SKB_A, HOP_F_NEW, NS_POD_A, NF_HOOK_OUT, tuple4(1, 1, 2, 2, 6)));
+	timeline__mark_loss(tl);
+	add(tl, hop_at(SKB_A, HOOK_NETIF_RECEIVE, 0, NS_POD_D, tuple4(1, 1, 2, 2, 6)));
+	add(tl, nf_at(SKB_A, 0, NS_POD_D, NF_HOOK_IN, tuple4(1, 1, 2, 2, 6)));
+	timeline__finish(tl);
+	CHECK(seen_count == 1 && seen[0].hop_count == 3 && seen[0].incomplete);
+	timeline__free(tl);
+}
+
 int main(void)
 {
 	RUN(test_delivered);
@@ -428,5 +632,10 @@ int main(void)
 	RUN(test_filter);
 	RUN(test_open_packets_bounded);
 	RUN(test_flow_flood_bounded);
+	RUN(test_reuse_across_namespaces);
+	RUN(test_reuse_by_other_family);
+	RUN(test_reuse_by_other_tuple);
+	RUN(test_healthy_paths_stay_whole);
+	RUN(test_incomplete_not_split);
 	CHECK_EXIT();
 }

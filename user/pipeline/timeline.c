@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "pipeline/hooks.h"
+#include "pipeline/skb_reuse.h"
 #include "pipeline/timeline.h"
 
 #define PACKET_BUCKETS 16384
@@ -436,9 +437,7 @@ int timeline__add(struct timeline *tl, const struct hop_event *ev, const __u8 *d
 		return add_route_lookup(tl, ev, data);
 	route = pending_take(tl, ev);
 	p = packet_find(tl, ev->skb);
-	/* A fresh match at an address we still hold open: the old skb was freed where no
-	 * hook saw it and the address was reused. */
-	if (p && (ev->flags & HOP_F_NEW) && life_ended_by(ev) == FATE_UNKNOWN) {
+	if (p && skb_reuse__new_life(p, ev, data, life_ended_by(ev) != FATE_UNKNOWN)) {
 		packet_end(tl, p, fate_unseen_end(p));
 		p = NULL;
 	}

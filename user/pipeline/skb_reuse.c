@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Telling a reused skb address from the packet that had it: the kernel frees some skbs
+ * where no hook sees it (TCP's read data, __kfree_skb), and the next skb at that address
+ * must not join the old packet's timeline. */
+#include <string.h>
+#include "pipeline/headers.h"
+#include "pipeline/skb_reuse.h"
+
+/* The last kept hop that saw the skb itself (a route lookup sees only a flow). */
+static const struct hop *last_skb_hop(const struct packet *p)
+{
+	for (int i = p->hop_count - 1; i >= 0; i--)
+		if (p->hops[i].ev.hook != HOOK_FIB)
+			return &p->hops[i];
+	return NULL;
+}
+
+static bool hook_is_device(__u16 hook)
+{
+	return hook == HOOK_DEV_XMIT || hook == HOOK_NETIF_RECEIVE;
+}
+
+/* Only a device takes a packet into another namespace: a transmit into a veth, a tunnel or
+ * an ipvlan; a receive whose rx_handler (macvlan, ipvlan, a peer redirect) hands it on; a
+ * tunnel device of another namespace receiving what it decapsulated. */
+static bool netns_reachable(const struct hop_event *prev, const struct hop_event *cur)
+{
+	if (!prev->netns || !cur->netns || prev->netns == cur->netns)
+		return true;
+	return hook_is_device(prev->hook) || cur->hook == HOOK_NETIF_RECEIVE;
+}
+
+/* The tuple of the packet the pod sent: the inner one inside a VXLAN or Geneve tunnel. A
+ * tuple taken from the socket says little of the packet (a v4-mapped IPv6 socket sends
+ * IPv4): none. */
+static bool pod_tuple(const struct hop_event *ev, const __u8 *data, struct hop_tuple *t)
+{
+	struct tunnel_info ti;
+
+	if (data && headers__tunnel(ev, data, &ti)) {
+		*t = ti.inner;
+		return true;
+	}
+	if (!(ev->flags & HOP_F_TUPLE) || (ev->flags & HOP_F_TUPLE_FROM_SK))
+		return false;
+	*t = ev->tuple;
+	return true;
+}
+
+#define PROTO_IPIP 4
+#define PROTO_IPV6 41
+#define PROTO_UDP 17
+#define PROTO_GRE 47
+#define PROTO_ESP 50
+#define PROTO_AH 51
+#define PROTO_FRAGMENT 44
+
+/* An outer header whose inner packet the capture did not reach (or cannot read): IP in IP,
+ * GRE, IPsec, or UDP to a VXLAN or Geneve port. */
+static bool tuple_is_tunnel(const struct hop_tuple *t)
+{
+	if (t->proto == PROTO_UDP)
+		return t->dport == HOP_VXLAN_PORT || t->dport == HOP_VXLAN_LINUX_PORT ||
+		       t->dport == HOP_GENEVE_PORT;
+	return t->proto == PROTO_IPIP || t->proto == PROTO_IPV6 || t->proto == PROTO_GRE ||
+	       t->proto == PROTO_ESP || t->proto == PROTO_AH;
+}
+
+/* A port of 0 is one the hop could not read (a later fragment, a fragment header first). */
+static bool endpoint_kept(const __u8 *a, __u16 ap, const __u8 *b, __u16 bp)
+{
+	return !memcmp(a, b, 16) && (ap == bp || !ap || !bp);
+}
+
+/* IPv6 names its first extension header: a fragment header comes with fragmentation and
+ * goes with reassembly. */
+static bool same_proto(const struct hop_tuple *a, const struct hop_tuple *b)
+{
+	return a->proto == b->proto || (a->family == HOP_AF_INET6 &&
+					(a->proto == PROTO_FRAGMENT || b->proto == PROTO_FRAGMENT));
+}
+
+/* Whether a NAT between the hops explains the change: it keeps the family and protocol, and
+ * one NAT hook rewrites one end (DNAT the destination, SNAT the source). Both ends change
+ * only across two NAT hooks that no hop observed (no netfilter hop on either side), or by a
+ * tc program beside a device (after a receive, before a transmit). A NAT never turns a
+ * packet round. */
+static bool nat_explains(const struct hop_event *prev, const struct hop_tuple *a,
+			 const struct hop_event *cur, const struct hop_tuple *b)
+{
+	if (a->family != b->family || !same_proto(a, b))
+		return false;
+	if (memcmp(a->saddr, a->daddr, 16) && !memcmp(a->saddr, b->daddr, 16) &&
+	    !memcmp(a->daddr, b->saddr, 16))
+		return false;
+	if (endpoint_kept(a->saddr, a->sport, b->saddr, b->sport) ||
+	    endpoint_kept(a->daddr, a->dport, b->daddr, b->dport))
+		return true;
+	return (prev->hook != HOOK_NF && cur->hook != HOOK_NF) ||
+	       prev->hook == HOOK_NETIF_RECEIVE || cur->hook == HOOK_DEV_XMIT;
+}
+
+/* Whether the packet seen at prev can show cur's tuple at the next hop: the same, or
+ * changed by encapsulation (right after a transmit into the tunnel device), decapsulation
+ * (in the tunnel device's receive) or NAT. */
+static bool tuple_reachable(const struct hop *prev, const struct hop_event *cur, const __u8 *data)
+{
+	struct hop_tuple a, b;
+
+	if (!pod_tuple(&prev->ev, prev->data, &a) ||
+	    !pod_tuple(cur, cur->cap_len ? data : NULL, &b))
+		return true;
+	if (!memcmp(&a, &b, sizeof(a)) || tuple_is_tunnel(&a) || tuple_is_tunnel(&b))
+		return true;
+	/* Into a UDP tunnel on another port (WireGuard, FOU): the next hop is the underlay's
+	 * netfilter or transmit. Out of one: the tunnel device receives it, after the
+	 * underlay received it. */
+	if (prev->ev.hook == HOOK_DEV_XMIT && cur->hook != HOOK_NETIF_RECEIVE &&
+	    b.proto == PROTO_UDP)
+		return true;
+	if (cur->hook == HOOK_NETIF_RECEIVE && prev->ev.hook != HOOK_DEV_XMIT &&
+	    a.proto == PROTO_UDP)
+		return true;
+	return nat_explains(&prev->ev, &a, cur, &b);
+}
+
+/* A hop at an address still open that cannot be the open packet's: the old skb was freed
+ * where no hook saw it and the address reused. The BPF side flags what it can tell (a fresh
+ * match, a packet read by a socket and seen again); the path tells the rest: a namespace
+ * reached without a device, a family or tuple no NAT or tunnel explains. With events lost,
+ * hops between may be missing: only the BPF side's word counts then. */
+bool skb_reuse__new_life(const struct packet *p, const struct hop_event *ev, const __u8 *data,
+			 bool ends_life)
+{
+	const struct hop *last;
+
+	if (ev->flags & HOP_F_NEW)
+		return !ends_life;
+	last = last_skb_hop(p);
+	if (!last || p->incomplete)
+		return false;
+	return !netns_reachable(&last->ev, ev) || !tuple_reachable(last, ev, data);
+}
