@@ -191,8 +191,10 @@ static __always_inline void hop_fill(struct hop_event *e, struct sk_buff *skb,
 	skb_capture(e, skb, v, dev);
 }
 
-/* Netfilter position bookkeeping: entering a hook starts it, any other hop ends it, and
- * the end of the skb's life reports where it was (the drop attribution needs that). */
+/* Netfilter position bookkeeping: entering a hook starts it, any other hop of the skb ends
+ * it, and the end of the skb's life reports where it was (the drop attribution needs that).
+ * Route lookups never come here (fib.bpf.c): a lookup made from inside a hook, like a
+ * REJECT's for its ICMP answer, leaves the hook open. */
 static __always_inline void track_update(struct track_state *st, const struct hop_site *site,
 					 struct hop_event *e)
 {
