@@ -187,7 +187,7 @@ static __always_inline void hop_fill(struct hop_event *e, struct sk_buff *skb,
 	e->pad2 = 0;
 	__builtin_memset(&e->info, 0, sizeof(e->info));
 	e->flags |= site->flags;
-	skb_fill_device(e, skb, dev);
+	skb_fill_device(e, skb, dev, site->ends_life);
 	skb_capture(e, skb, v, dev);
 }
 

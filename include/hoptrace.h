@@ -38,6 +38,9 @@ enum hop_flag {
 	HOP_F_NETNS_FROM_SK = 1 << 5,  /* netns came from the socket (no device) */
 	HOP_F_NETNS_FROM_DST = 1 << 6, /* netns came from the route's device */
 	HOP_F_NF_STATE = 1 << 7,       /* info.nf holds where in netfilter the skb last was */
+	/* No skb->dev: ifindex is skb->skb_iif, the arrival device, without a name (user
+	 * space names it from an earlier hop in that namespace). */
+	HOP_F_DEV_IIF = 1 << 8,
 };
 
 /* Netfilter observation points: the entry of a hook, then one just before each standard

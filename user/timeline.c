@@ -9,6 +9,15 @@
 
 #define PACKET_BUCKETS 16384
 #define FLOW_BUCKETS 16384
+#define DEV_NAMES 256
+
+/* A device some hop named, by namespace and index. */
+struct dev_name {
+	__u32 netns;
+	__u32 ifindex;
+	char ifname[HOPTRACE_IFNAMSIZ];
+	char kind[HOPTRACE_KINDSIZ];
+};
 
 struct timeline {
 	packet_done_fn done;
@@ -29,6 +38,8 @@ struct timeline {
 	struct hop_event *pending_route;
 	bool *pending_set;
 	int pending_cpus;
+	/* Devices hops named, to name an arrival device known only by index (skb_iif). */
+	struct dev_name dev_names[DEV_NAMES];
 };
 
 const char *fate__name(enum fate fate)
@@ -317,6 +328,41 @@ static int hop_append(struct packet *p, const struct hop_event *ev, const __u8 *
 	return 0;
 }
 
+static struct dev_name *dev_name_slot(struct timeline *tl, __u32 netns, __u32 ifindex)
+{
+	return &tl->dev_names[hash64((__u64)netns << 32 | ifindex) % DEV_NAMES];
+}
+
+/* Remembers the device a hop names, in its namespace. */
+static void dev_name_learn(struct timeline *tl, const struct hop_event *ev)
+{
+	struct dev_name *d;
+
+	if (!ev->ifindex || !ev->netns || !ev->ifname[0] || (ev->flags & HOP_F_DEV_IIF))
+		return;
+	d = dev_name_slot(tl, ev->netns, ev->ifindex);
+	d->netns = ev->netns;
+	d->ifindex = ev->ifindex;
+	memcpy(d->ifname, ev->ifname, sizeof(d->ifname));
+	memcpy(d->kind, ev->dev_kind, sizeof(d->kind));
+}
+
+/* The BPF side knows a hop's arrival device (skb_iif) only by index: its name is the one an
+ * earlier hop in the same namespace showed for that index (the packet's own receive hop,
+ * usually). Unknown stays unnamed: never a device the packet did not touch. */
+static void dev_name_fill(struct timeline *tl, struct hop_event *ev)
+{
+	const struct dev_name *d;
+
+	if (!(ev->flags & HOP_F_DEV_IIF) || ev->ifname[0] || !ev->ifindex)
+		return;
+	d = dev_name_slot(tl, ev->netns, ev->ifindex);
+	if (d->netns != ev->netns || d->ifindex != ev->ifindex)
+		return;
+	memcpy(ev->ifname, d->ifname, sizeof(ev->ifname));
+	memcpy(ev->dev_kind, d->kind, sizeof(ev->dev_kind));
+}
+
 /* A packet whose end no hook saw: delivered if a socket read it last, else unknown. */
 static enum fate fate_unseen_end(const struct packet *p)
 {
@@ -423,6 +469,7 @@ int timeline__add(struct timeline *tl, const struct hop_event *ev, const __u8 *d
 	int err;
 
 	tl->totals.events++;
+	dev_name_learn(tl, ev);
 	if (ev->hook == HOOK_FIB)
 		return add_route_lookup(tl, ev, data);
 	route = pending_take(tl, ev);
@@ -457,6 +504,7 @@ int timeline__add(struct timeline *tl, const struct hop_event *ev, const __u8 *d
 		err = hop_append(p, ev, data);
 		if (err)
 			return err;
+		dev_name_fill(tl, &p->hops[p->hop_count - 1].ev);
 	}
 	if (ev->hook == HOOK_KFREE_SKB)
 		packet_end(tl, p, FATE_DROPPED);

@@ -31,6 +31,8 @@ struct seen {
 
 static struct seen seen[SEEN_MAX];
 static int seen_count; /* every call, also past SEEN_MAX */
+/* The device of the last hop of the packet done last. */
+static char last_ifname[HOPTRACE_IFNAMSIZ], last_kind[HOPTRACE_KINDSIZ];
 
 static void on_done(void *ctx, const struct packet *p)
 {
@@ -50,6 +52,8 @@ static void on_done(void *ctx, const struct packet *p)
 			    .hops_dropped = p->hops_dropped,
 			    .flow_tuple = p->flow_tuple };
 	if (p->hop_count) {
+		memcpy(last_ifname, p->hops[p->hop_count - 1].ev.ifname, sizeof(last_ifname));
+		memcpy(last_kind, p->hops[p->hop_count - 1].ev.dev_kind, sizeof(last_kind));
 		s->first_hook = p->hops[0].ev.hook;
 		s->last_hook = p->hops[p->hop_count - 1].ev.hook;
 		s->first_ts = p->hops[0].ev.ts_ns;
@@ -381,6 +385,35 @@ static void test_open_packets_bounded(void)
 
 /* A flood of distinct flows: the flow table starts afresh rather than growing without end,
  * and flow ids keep counting so that no two flows share one. */
+/* A drop with no skb->dev reports the arrival device by index (skb_iif): named from the
+ * packet's receive hop in that namespace, never from another namespace's device. */
+static void test_arrival_device_named(void)
+{
+	struct timeline *tl = fresh();
+	struct hop_event rx = hop(SKB_A, HOOK_NETIF_RECEIVE, HOP_F_NEW);
+	struct hop_event other = hop(SKB_B, HOOK_NETIF_RECEIVE, HOP_F_NEW);
+	struct hop_event ev = hop(SKB_A, HOOK_KFREE_SKB, HOP_F_DEV_IIF);
+
+	rx.netns = 7, rx.ifindex = 2;
+	strcpy(rx.ifname, "eth0");
+	strcpy(rx.dev_kind, "veth");
+	other.netns = 8, other.ifindex = 3;
+	strcpy(other.ifname, "veth-b");
+	add(tl, rx);
+	add(tl, other);
+	ev.netns = 7, ev.ifindex = 2;
+	add(tl, ev);
+	CHECK(seen_count == 1);
+	CHECK_STR(last_ifname, "eth0");
+	CHECK_STR(last_kind, "veth");
+	/* Index 3 was seen only in namespace 8: a drop in namespace 7 stays unnamed. */
+	ev.skb = SKB_B, ev.netns = 7, ev.ifindex = 3;
+	add(tl, ev);
+	CHECK(seen_count == 2);
+	CHECK_STR(last_ifname, "");
+	timeline__free(tl);
+}
+
 static void test_flow_flood_bounded(void)
 {
 	const int flows = TIMELINE_MAX_FLOWS + 100;
@@ -428,5 +461,6 @@ int main(void)
 	RUN(test_filter);
 	RUN(test_open_packets_bounded);
 	RUN(test_flow_flood_bounded);
+	RUN(test_arrival_device_named);
 	CHECK_EXIT();
 }
