@@ -10,6 +10,10 @@
 #define PACKET_BUCKETS 16384
 #define FLOW_BUCKETS 16384
 #define DEV_NAMES 256
+/* Packets whose skb was consumed for a headroom expansion wait this long (by later events'
+ * clocks) for the HOOK_HANDOFF record naming their new skb; the BPF side links within 1 ms. */
+#define PARKED_MAX 64
+#define PARKED_NS 10000000ULL
 
 /* A device some hop named, by namespace and index. */
 struct dev_name {
@@ -40,6 +44,9 @@ struct timeline {
 	int pending_cpus;
 	/* Devices hops named, to name an arrival device known only by index (skb_iif). */
 	struct dev_name dev_names[DEV_NAMES];
+	/* Packets consumed with HOP_F_HANDOFF, oldest first, still open under their old skb. */
+	struct packet *parked[PARKED_MAX];
+	int parked_count;
 };
 
 const char *fate__name(enum fate fate)
@@ -225,11 +232,29 @@ static void site_count(struct timeline *tl, const struct hop_event *ev)
 	t->sites[t->site_count++] = (struct drop_site){ ev->reason, has_reason, ev->location, 1 };
 }
 
+static int parked_index(const struct timeline *tl, const struct packet *p)
+{
+	for (int i = 0; i < tl->parked_count; i++)
+		if (tl->parked[i] == p)
+			return i;
+	return -1;
+}
+
+static void parked_remove(struct timeline *tl, int i)
+{
+	memmove(&tl->parked[i], &tl->parked[i + 1],
+		(tl->parked_count - i - 1) * sizeof(tl->parked[0]));
+	tl->parked_count--;
+}
+
 /* Ends a packet's life: judge, hand to the sink, free. */
 static void packet_end(struct timeline *tl, struct packet *p, enum fate fate)
 {
 	struct timeline_totals *t = &tl->totals;
+	int parked = tl->parked_count ? parked_index(tl, p) : -1;
 
+	if (parked >= 0) /* evicted while parked */
+		parked_remove(tl, parked);
 	packet_unlink(tl, p);
 	if (p->rejected || !p->hop_count) {
 		t->filtered += p->rejected;
@@ -371,6 +396,84 @@ static enum fate fate_unseen_end(const struct packet *p)
 	return FATE_UNKNOWN;
 }
 
+static bool is_tunnel_kind(const char *kind)
+{
+	return !strcmp(kind, "vxlan") || !strcmp(kind, "geneve");
+}
+
+/* A parked packet whose new skb never showed up: it was not delivered where its old skb
+ * was consumed if that is a tunnel device (its bytes went on, unseen); elsewhere the
+ * consume is taken at its word. */
+static enum fate parked_fate(const struct packet *p)
+{
+	const struct hop_event *last = &p->hops[p->hop_count - 1].ev;
+
+	return is_tunnel_kind(last->dev_kind) ? FATE_UNKNOWN : FATE_DELIVERED;
+}
+
+static void parked_end(struct timeline *tl, int i)
+{
+	struct packet *p = tl->parked[i];
+
+	parked_remove(tl, i);
+	packet_end(tl, p, parked_fate(p));
+}
+
+static void park(struct timeline *tl, struct packet *p)
+{
+	if (tl->parked_count == PARKED_MAX)
+		parked_end(tl, 0);
+	tl->parked[tl->parked_count++] = p;
+}
+
+/* Ends the parked packets whose wait is over by the clock of an event at now. */
+static void parked_expire(struct timeline *tl, __u64 now)
+{
+	for (int i = tl->parked_count - 1; i >= 0; i--) {
+		const struct packet *p = tl->parked[i];
+
+		if (now > p->hops[p->hop_count - 1].ev.ts_ns + PARKED_NS)
+			parked_end(tl, i);
+	}
+}
+
+/* Moves an open packet to another skb address. */
+static void packet_rekey(struct timeline *tl, struct packet *p, __u64 skb)
+{
+	struct packet **pp = bucket_of(tl, p->skb), **bucket;
+
+	while (*pp != p)
+		pp = &(*pp)->bucket_next;
+	*pp = p->bucket_next;
+	p->skb = skb;
+	bucket = bucket_of(tl, skb);
+	p->bucket_next = *bucket;
+	*bucket = p;
+}
+
+/* A HOOK_HANDOFF record: ev->skb carries on the packet of info.handoff.prev, whose consume
+ * (the old skb's, for headroom) is no hop of the packet and goes. */
+static int handoff_continue(struct timeline *tl, const struct hop_event *ev)
+{
+	struct packet *stale = packet_find(tl, ev->skb), *p;
+	int i;
+
+	/* Whatever was open at the new skb's address was freed unseen: this skb is new. */
+	if (stale)
+		packet_end(tl, stale, fate_unseen_end(stale));
+	p = packet_find(tl, ev->info.handoff.prev);
+	if (!p)
+		return 0;
+	i = parked_index(tl, p);
+	if (i >= 0) {
+		parked_remove(tl, i);
+		if (!p->hops_dropped && p->hops[p->hop_count - 1].ev.hook == HOOK_CONSUME_SKB)
+			free(p->hops[--p->hop_count].data);
+	}
+	packet_rekey(tl, p, ev->skb);
+	return 0;
+}
+
 static void route_failure_end(struct timeline *tl, const struct hop_event *ev)
 {
 	struct packet *p = packet_open(tl, ev);
@@ -470,10 +573,19 @@ int timeline__add(struct timeline *tl, const struct hop_event *ev, const __u8 *d
 
 	tl->totals.events++;
 	dev_name_learn(tl, ev);
+	if (ev->hook == HOOK_HANDOFF)
+		return handoff_continue(tl, ev);
+	if (tl->parked_count)
+		parked_expire(tl, ev->ts_ns);
 	if (ev->hook == HOOK_FIB)
 		return add_route_lookup(tl, ev, data);
 	route = pending_take(tl, ev);
 	p = packet_find(tl, ev->skb);
+	/* The address of a parked packet's old skb is another skb's now. */
+	if (p && tl->parked_count && parked_index(tl, p) >= 0) {
+		parked_end(tl, parked_index(tl, p));
+		p = NULL;
+	}
 	/* A fresh match at an address we still hold open: the old skb was freed where no
 	 * hook saw it and the address was reused. */
 	if (p && (ev->flags & HOP_F_NEW) && ev->hook != HOOK_KFREE_SKB &&
@@ -508,6 +620,8 @@ int timeline__add(struct timeline *tl, const struct hop_event *ev, const __u8 *d
 	}
 	if (ev->hook == HOOK_KFREE_SKB)
 		packet_end(tl, p, FATE_DROPPED);
+	else if (ev->hook == HOOK_CONSUME_SKB && (ev->flags & HOP_F_HANDOFF) && !p->rejected)
+		park(tl, p); /* its new skb may follow: handoff_continue */
 	else if (ev->hook == HOOK_CONSUME_SKB)
 		packet_end(tl, p, FATE_DELIVERED);
 	return 0;
@@ -529,6 +643,8 @@ void timeline__finish(struct timeline *tl)
 {
 	for (int i = 0; i < tl->pending_cpus; i++)
 		pending_flush(tl, i);
+	while (tl->parked_count)
+		parked_end(tl, 0);
 	while (tl->oldest)
 		packet_end(tl, tl->oldest, fate_unseen_end(tl->oldest));
 }

@@ -414,6 +414,56 @@ static void test_arrival_device_named(void)
 	timeline__free(tl);
 }
 
+/* The handoff of a packet to a new skb (a headroom expansion on the way out): one packet,
+ * its old skb's consume gone, its fate the new skb's. */
+static void test_handoff_keeps_one_packet(void)
+{
+	struct timeline *tl = fresh();
+	const struct timeline_totals *t = timeline__totals(tl);
+	struct hop_event consume = hop(SKB_A, HOOK_CONSUME_SKB, HOP_F_HANDOFF);
+	struct hop_event link = hop(SKB_B, HOOK_HANDOFF, 0);
+
+	strcpy(consume.dev_kind, "vxlan");
+	link.info.handoff.prev = SKB_A;
+	add(tl, hop(SKB_A, HOOK_NF, HOP_F_NEW));
+	add(tl, consume);
+	CHECK(seen_count == 0); /* waits for its new skb */
+	add(tl, link);
+	add(tl, hop(SKB_B, HOOK_DEV_XMIT, 0));
+	drop(tl, SKB_B, REASON_NO_SOCKET, DROP_AT);
+	CHECK(seen_count == 1);
+	CHECK(seen[0].fate == FATE_DROPPED);
+	CHECK(seen[0].hop_count == 3); /* nf, dev_xmit, kfree: no consume in between */
+	CHECK(seen[0].first_hook == HOOK_NF);
+	CHECK(t->packets == 1 && t->dropped == 1 && t->delivered == 0);
+	timeline__free(tl);
+}
+
+/* A handoff whose new skb is never seen: not delivered at a tunnel device (unknown), taken
+ * at its word elsewhere; the wait ends by later events' clocks or at the end. */
+static void test_handoff_unseen(void)
+{
+	struct timeline *tl = fresh();
+	struct hop_event consume = hop(SKB_A, HOOK_CONSUME_SKB, HOP_F_HANDOFF);
+	struct hop_event later = hop(SKB_B, HOOK_DEV_XMIT, HOP_F_NEW);
+
+	strcpy(consume.dev_kind, "vxlan");
+	add(tl, hop(SKB_A, HOOK_NF, HOP_F_NEW));
+	add(tl, consume);
+	timeline__finish(tl);
+	CHECK(seen_count == 1 && seen[0].fate == FATE_UNKNOWN);
+	timeline__free(tl);
+
+	tl = fresh();
+	consume.dev_kind[0] = 0;
+	add(tl, hop(SKB_A, HOOK_NF, HOP_F_NEW));
+	add(tl, consume);
+	later.ts_ns = consume.ts_ns + 20000000; /* 20 ms on: the wait is over */
+	add(tl, later);
+	CHECK(seen_count == 1 && seen[0].fate == FATE_DELIVERED && seen[0].skb == SKB_A);
+	timeline__free(tl);
+}
+
 static void test_flow_flood_bounded(void)
 {
 	const int flows = TIMELINE_MAX_FLOWS + 100;
@@ -462,5 +512,7 @@ int main(void)
 	RUN(test_open_packets_bounded);
 	RUN(test_flow_flood_bounded);
 	RUN(test_arrival_device_named);
+	RUN(test_handoff_keeps_one_packet);
+	RUN(test_handoff_unseen);
 	CHECK_EXIT();
 }
