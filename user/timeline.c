@@ -406,9 +406,11 @@ static bool is_tunnel_kind(const char *kind)
  * consume is taken at its word. */
 static enum fate parked_fate(const struct packet *p)
 {
-	const struct hop_event *last = &p->hops[p->hop_count - 1].ev;
-
-	return is_tunnel_kind(last->dev_kind) ? FATE_UNKNOWN : FATE_DELIVERED;
+	for (int i = p->hop_count - 1; i >= 0; i--)
+		if (p->hops[i].ev.hook == HOOK_CONSUME_SKB)
+			return is_tunnel_kind(p->hops[i].ev.dev_kind) ? FATE_UNKNOWN :
+									FATE_DELIVERED;
+	return FATE_DELIVERED;
 }
 
 static void parked_end(struct timeline *tl, int i)
@@ -451,6 +453,19 @@ static void packet_rekey(struct timeline *tl, struct packet *p, __u64 skb)
 	*bucket = p;
 }
 
+/* Removes the parked packet's consume hop (a route lookup may have come after it). */
+static void drop_last_consume(struct packet *p)
+{
+	for (int i = p->hop_count - 1; i >= 0 && !p->hops_dropped; i--) {
+		if (p->hops[i].ev.hook != HOOK_CONSUME_SKB)
+			continue;
+		free(p->hops[i].data);
+		memmove(&p->hops[i], &p->hops[i + 1], (p->hop_count - i - 1) * sizeof(p->hops[0]));
+		p->hop_count--;
+		return;
+	}
+}
+
 /* A HOOK_HANDOFF record: ev->skb carries on the packet of info.handoff.prev, whose consume
  * (the old skb's, for headroom) is no hop of the packet and goes. */
 static int handoff_continue(struct timeline *tl, const struct hop_event *ev)
@@ -467,8 +482,7 @@ static int handoff_continue(struct timeline *tl, const struct hop_event *ev)
 	i = parked_index(tl, p);
 	if (i >= 0) {
 		parked_remove(tl, i);
-		if (!p->hops_dropped && p->hops[p->hop_count - 1].ev.hook == HOOK_CONSUME_SKB)
-			free(p->hops[--p->hop_count].data);
+		drop_last_consume(p);
 	}
 	packet_rekey(tl, p, ev->skb);
 	return 0;
