@@ -203,12 +203,14 @@ static __always_inline void hop_fill(struct hop_event *e, struct sk_buff *skb,
 	e->pad2 = 0;
 	__builtin_memset(&e->info, 0, sizeof(e->info));
 	e->flags |= site->flags;
-	skb_fill_device(e, skb, dev);
+	skb_fill_device(e, skb, dev, site->ends_life);
 	skb_capture(e, skb, v, dev);
 }
 
-/* Netfilter position bookkeeping: entering a hook starts it, any other hop ends it, and
- * the end of the skb's life reports where it was (the drop attribution needs that). */
+/* Netfilter position bookkeeping: entering a hook starts it, any other hop of the skb ends
+ * it, and the end of the skb's life reports where it was (the drop attribution needs that).
+ * Route lookups never come here (fib.bpf.c): a lookup made from inside a hook, like a
+ * REJECT's for its ICMP answer, leaves the hook open. */
 static __always_inline void track_update(struct track_state *st, const struct hop_site *site,
 					 struct hop_event *e)
 {
@@ -239,6 +241,132 @@ static __always_inline void remember_last_skb(struct sk_buff *skb, const struct 
 		return;
 	last->skb = (__u64)skb;
 	last->daddr = v->tuple.family == HOP_AF_INET ? *(const __u32 *)v->tuple.daddr : 0;
+}
+
+/* Headroom expansion replaces the skb of a packet on its way out: ip_finish_output2 and
+ * ip6_finish_output2 call skb_expand_head() when the output device reserves more headroom
+ * than the skb has, and for an skb not charged to a socket's write memory (a forwarded
+ * one) that makes a new skb (a clone, then pskb_expand_head(); a copy in kernels with
+ * skb_copy_expand() there), consumes the original and sends the new one. IPv6 forwarded
+ * into VXLAN does that for every packet: ip6_forward() reserves only the device's
+ * hard_header_len, ip_forward() the whole LL_RESERVED_SPACE. The packet is the same, so
+ * the consumed skb is remembered per CPU until its successor, the next new skb there with
+ * the same headers and length, shows up within HANDOFF_WINDOW_NS. */
+struct handoff {
+	__u64 skb; /* 0: none pending */
+	__u64 ts;
+	__u32 l3_len;
+	__u32 pad;
+	struct hop_tuple tuple;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct handoff);
+} handoffs SEC(".maps");
+
+#define HANDOFF_WINDOW_NS 1000000ULL
+#define HH_DATA_MOD 16
+
+/* skb->data's offset from skb->head. Both are read here as plain numbers: v->head may be
+ * a typed pointer (direct loads), and the verifier refuses arithmetic mixing the two. */
+static __always_inline __u32 skb_data_off(struct sk_buff *skb)
+{
+	__u64 data = (__u64)BPF_CORE_READ(skb, data), head = (__u64)BPF_CORE_READ(skb, head);
+
+	return data - head;
+}
+
+/* Bytes from the IP header to the end of the packet, whatever link header was pushed. */
+static __always_inline __u32 skb_l3_len(struct sk_buff *skb, const struct skb_view *v)
+{
+	return BPF_CORE_READ(skb, len) + skb_data_off(skb) - v->l3_off;
+}
+
+/* The kernel's own test before skb_expand_head(): skb->data still at the network header
+ * (a packet freed after delivery has its headers pulled, one freed after transmit points
+ * at its link header) and less headroom than the device's LL_RESERVED_SPACE. */
+static __always_inline bool consumed_for_headroom(struct sk_buff *skb, const struct skb_view *v)
+{
+	struct net_device *dev = BPF_CORE_READ(skb, dev);
+	__u32 data_off, reserved;
+
+	if (!dev || !v->l3_ok)
+		return false;
+	data_off = skb_data_off(skb);
+	if (data_off != v->l3_off)
+		return false;
+	reserved = BPF_CORE_READ(dev, hard_header_len) + BPF_CORE_READ(dev, needed_headroom);
+	return data_off < (reserved & ~(HH_DATA_MOD - 1)) + HH_DATA_MOD;
+}
+
+/* At the consume of a tracked skb: if it is one a headroom expansion replaces, note it for
+ * its successor and tell user space to wait for it. */
+static __always_inline void handoff_begin(struct sk_buff *skb, const struct skb_view *v,
+					  struct hop_event *e)
+{
+	__u32 zero = 0;
+	struct handoff *h;
+
+	if (!consumed_for_headroom(skb, v))
+		return;
+	h = bpf_map_lookup_elem(&handoffs, &zero);
+	if (!h)
+		return;
+	h->skb = (__u64)skb;
+	h->ts = bpf_ktime_get_ns();
+	h->l3_len = skb_l3_len(skb, v);
+	__builtin_memcpy(&h->tuple, &v->tuple, sizeof(h->tuple));
+	if (e)
+		e->flags |= HOP_F_HANDOFF;
+}
+
+static __always_inline bool same_tuple(const struct hop_tuple *a, const struct hop_tuple *b)
+{
+	const __u64 *x = (const __u64 *)a, *y = (const __u64 *)b;
+
+	return x[0] == y[0] && x[1] == y[1] && x[2] == y[2] && x[3] == y[3] && x[4] == y[4];
+}
+
+/* The consumed skb a new, matching skb on this CPU carries on, or 0. Claims it. */
+static __always_inline __u64 handoff_take(struct sk_buff *skb, const struct skb_view *v)
+{
+	__u32 zero = 0;
+	struct handoff *h = bpf_map_lookup_elem(&handoffs, &zero);
+	__u64 prev;
+
+	if (!h || !h->skb || !v->l3_ok)
+		return 0;
+	if (bpf_ktime_get_ns() - h->ts > HANDOFF_WINDOW_NS) {
+		h->skb = 0;
+		return 0;
+	}
+	if (h->l3_len != skb_l3_len(skb, v) || !same_tuple(&h->tuple, &v->tuple))
+		return 0;
+	prev = h->skb;
+	h->skb = 0;
+	return prev;
+}
+
+/* Tells user space that skb carries on prev's packet; the hops follow as that packet's. */
+static __always_inline void handoff_emit(struct sk_buff *skb, __u64 prev)
+{
+	struct hop_event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+
+	if (!e) {
+		stats_count(true);
+		return;
+	}
+	__builtin_memset(e, 0, sizeof(*e));
+	e->ts_ns = bpf_ktime_get_ns();
+	e->skb = (__u64)skb;
+	e->cpu = bpf_get_smp_processor_id();
+	e->hook = HOOK_HANDOFF;
+	e->info.handoff.prev = prev;
+	bpf_ringbuf_submit(e, submit_flags());
+	stats_count(false);
 }
 
 #define REUSE_GAP_NS 2000000ULL
@@ -272,7 +400,7 @@ static __always_inline int hop_observe(struct sk_buff *skb, const struct hop_sit
 	struct track_state *st = NULL;
 	struct skb_view v = {};
 	struct hop_event *e;
-	__u64 key = (__u64)skb;
+	__u64 key = (__u64)skb, prev;
 	bool fresh = false;
 
 	if (!skb)
@@ -289,7 +417,10 @@ static __always_inline int hop_observe(struct sk_buff *skb, const struct hop_sit
 	if (!st) {
 		if (!v.tuple_ok || (!tuple_matches(&v.tuple) && !tunnel_inner_matches(&v)))
 			return 0;
-		fresh = true;
+		prev = handoff_take(skb, &v);
+		if (prev)
+			handoff_emit(skb, prev);
+		fresh = !prev;
 		/* Failing to insert means another path tracked it a moment ago. */
 		if (!site->ends_life) {
 			skb_track(key);
@@ -301,6 +432,8 @@ static __always_inline int hop_observe(struct sk_buff *skb, const struct hop_sit
 
 	e = event_reserve();
 	if (!e) {
+		if (site->hook == HOOK_CONSUME_SKB)
+			handoff_begin(skb, &v, NULL);
 		track_update(st, site, NULL);
 	} else {
 		e->flags = fresh ? HOP_F_NEW : 0;
@@ -309,6 +442,8 @@ static __always_inline int hop_observe(struct sk_buff *skb, const struct hop_sit
 			e->info.nf.pf = site->nf_pf;
 			e->info.nf.hook = site->nf_hook;
 		}
+		if (site->hook == HOOK_CONSUME_SKB)
+			handoff_begin(skb, &v, e);
 		track_update(st, site, e);
 		event_submit(e);
 	}

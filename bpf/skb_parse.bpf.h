@@ -262,28 +262,32 @@ static __always_inline void read_dev(struct hop_event *e, struct net_device *dev
 		e->dev_kind[0] = 0;
 }
 
-/* The hop's device and namespace: the device given, else the route's device; with no
- * device at all, the namespace of the owning socket. */
-static __always_inline void skb_fill_device(struct hop_event *e, struct sk_buff *skb,
-					    struct net_device *dev)
+/* The hop's device and namespace when the hop has no device: where skb->dev is unset (TCP
+ * clears it on receive, before tcp_v4_do_rcv; a local packet has none before ip_output),
+ * the device the packet arrived on (skb_iif) if it arrived at all. The route's device
+ * only stands in on the way out, where it is the device the packet is headed to; an skb
+ * whose life ends here never touched it (a received packet's local route names lo), so
+ * there it gives the namespace alone. Off the hot path: only hops without a device. */
+static __always_inline void skb_fill_no_device(struct hop_event *e, struct sk_buff *skb,
+					       bool ends_life)
 {
-	struct dst_entry *dst;
+	struct dst_entry *dst = skb_dst_ptr(skb);
+	struct net_device *dev = dst ? BPF_CORE_READ(dst, dev) : NULL;
+	__u32 iif = BPF_CORE_READ(skb, skb_iif);
 	struct sock *sk;
 
-	e->ifindex = 0;
-	e->netns = 0;
-	e->ifname[0] = 0;
-	e->dev_kind[0] = 0;
-	if (!dev) {
-		dst = skb_dst_ptr(skb);
-		if (dst) {
-			dev = BPF_CORE_READ(dst, dev);
-			if (dev)
-				e->flags |= HOP_F_NETNS_FROM_DST;
-		}
+	if (dev && !iif && !ends_life) {
+		read_dev(e, dev);
+		e->flags |= HOP_F_NETNS_FROM_DST;
+		return;
+	}
+	if (iif) {
+		e->ifindex = iif;
+		e->flags |= HOP_F_DEV_IIF;
 	}
 	if (dev) {
-		read_dev(e, dev);
+		e->netns = dev_netns_inum(dev);
+		e->flags |= HOP_F_NETNS_FROM_DST;
 		return;
 	}
 	sk = BPF_CORE_READ(skb, sk);
@@ -291,6 +295,21 @@ static __always_inline void skb_fill_device(struct hop_event *e, struct sk_buff 
 		e->netns = sk_netns_inum(sk);
 		e->flags |= HOP_F_NETNS_FROM_SK;
 	}
+}
+
+/* The hop's device and namespace: the device given (the hook's, else skb->dev), else what
+ * skb_fill_no_device finds. */
+static __always_inline void skb_fill_device(struct hop_event *e, struct sk_buff *skb,
+					    struct net_device *dev, bool ends_life)
+{
+	e->ifindex = 0;
+	e->netns = 0;
+	e->ifname[0] = 0;
+	e->dev_kind[0] = 0;
+	if (dev)
+		read_dev(e, dev);
+	else
+		skb_fill_no_device(e, skb, ends_life);
 }
 
 static __always_inline bool dev_has_ethernet_header(struct net_device *dev)

@@ -32,6 +32,7 @@ enum hop_hook {
 	HOOK_NF = 5,		/* entered a netfilter hook (family and hook in info.nf) */
 	HOOK_FIB = 6,		/* an IPv4 route lookup for a traced flow (info.fib) */
 	HOOK_SOCK_RECV = 7,	/* a socket read its data: delivered to the application */
+	HOOK_HANDOFF = 8,	/* not a hop: skb carries on the packet of info.handoff.prev */
 	HOOK__COUNT,
 };
 
@@ -45,6 +46,12 @@ enum hop_flag {
 	HOP_F_NETNS_FROM_SK = 1 << 5,  /* netns came from the socket (no device) */
 	HOP_F_NETNS_FROM_DST = 1 << 6, /* netns came from the route's device */
 	HOP_F_NF_STATE = 1 << 7,       /* info.nf holds where in netfilter the skb last was */
+	/* No skb->dev: ifindex is skb->skb_iif, the arrival device, without a name (user
+	 * space names it from an earlier hop in that namespace). */
+	HOP_F_DEV_IIF = 1 << 8,
+	/* consume_skb on the way out, for headroom: the packet goes on in a new skb, which a
+	 * HOOK_HANDOFF record names if it is seen. */
+	HOP_F_HANDOFF = 1 << 9,
 };
 
 /* Netfilter observation points: the entry of a hook, then one just before each standard
@@ -55,7 +62,7 @@ enum hop_flag {
 #define HOP_NF_PROG_PREFIX "nf_observe_"
 
 /* The union's member follows the hook: nf for HOOK_NF and (with HOP_F_NF_STATE) for
- * HOOK_KFREE_SKB; fib for HOOK_FIB. */
+ * HOOK_KFREE_SKB; fib for HOOK_FIB; handoff for HOOK_HANDOFF. */
 union hop_info {
 	struct {
 		__u8 pf;   /* NFPROTO_IPV4 (2), NFPROTO_IPV6 (10) */
@@ -70,6 +77,9 @@ union hop_info {
 		__u8 gw_family;
 		__u8 pad[3];
 	} fib;
+	struct {
+		__u64 prev; /* the skb whose packet this skb carries on */
+	} handoff;
 	__u8 raw[32];
 };
 

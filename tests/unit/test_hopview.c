@@ -107,6 +107,26 @@ static void test_forward_drop_is_filter(void)
 	drop_reasons__free(en.reasons);
 }
 
+/* A REJECT in FORWARD: the route lookup for its ICMP answer is recorded between the hook
+ * and the drop, and must not end the hook (issue 12 item 9). */
+static void test_reject_route_lookup_keeps_hook(void)
+{
+	struct enrich en = { .reasons = reasons() };
+	struct hop_tuple t = udp("10.0.0.1", 1000, "10.0.1.1", 53);
+	struct hop hops[] = { nf_hop(NF_FORWARD, &t), hop(HOOK_FIB, &t), hop(HOOK_FIB, &t),
+			      drop_hop(REASON_NETFILTER_DROP, NF_FORWARD, 4, &t) };
+	struct hop_view *views;
+	struct verdict v;
+
+	CHECK(build(&en, hops, 4, FATE_DROPPED, &views, &v) == 4);
+	CHECK(views[0].nf_dropped);
+	CHECK(v.nf);
+	CHECK_STR(v.nf_hook, "FORWARD");
+	CHECK_STR(v.nf_table, "filter");
+	free(views);
+	drop_reasons__free(en.reasons);
+}
+
 /* Dropped after the last position of POSTROUTING: conntrack confirm refused the entry. */
 static void test_confirm_drop_is_ct_insert_fail(void)
 {
@@ -233,6 +253,7 @@ static void test_vxlan_encap_and_decap(void)
 int main(void)
 {
 	RUN(test_forward_drop_is_filter);
+	RUN(test_reject_route_lookup_keeps_hook);
 	RUN(test_confirm_drop_is_ct_insert_fail);
 	RUN(test_other_reason_is_not_netfilter);
 	RUN(test_dnat_between_hops);

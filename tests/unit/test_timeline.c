@@ -31,6 +31,8 @@ struct seen {
 
 static struct seen seen[SEEN_MAX];
 static int seen_count; /* every call, also past SEEN_MAX */
+/* The device of the last hop of the packet done last. */
+static char last_ifname[HOPTRACE_IFNAMSIZ], last_kind[HOPTRACE_KINDSIZ];
 
 static void on_done(void *ctx, const struct packet *p)
 {
@@ -50,6 +52,8 @@ static void on_done(void *ctx, const struct packet *p)
 			    .hops_dropped = p->hops_dropped,
 			    .flow_tuple = p->flow_tuple };
 	if (p->hop_count) {
+		memcpy(last_ifname, p->hops[p->hop_count - 1].ev.ifname, sizeof(last_ifname));
+		memcpy(last_kind, p->hops[p->hop_count - 1].ev.dev_kind, sizeof(last_kind));
 		s->first_hook = p->hops[0].ev.hook;
 		s->last_hook = p->hops[p->hop_count - 1].ev.hook;
 		s->first_ts = p->hops[0].ev.ts_ns;
@@ -381,6 +385,85 @@ static void test_open_packets_bounded(void)
 
 /* A flood of distinct flows: the flow table starts afresh rather than growing without end,
  * and flow ids keep counting so that no two flows share one. */
+/* A drop with no skb->dev reports the arrival device by index (skb_iif): named from the
+ * packet's receive hop in that namespace, never from another namespace's device. */
+static void test_arrival_device_named(void)
+{
+	struct timeline *tl = fresh();
+	struct hop_event rx = hop(SKB_A, HOOK_NETIF_RECEIVE, HOP_F_NEW);
+	struct hop_event other = hop(SKB_B, HOOK_NETIF_RECEIVE, HOP_F_NEW);
+	struct hop_event ev = hop(SKB_A, HOOK_KFREE_SKB, HOP_F_DEV_IIF);
+
+	rx.netns = 7, rx.ifindex = 2;
+	strcpy(rx.ifname, "eth0");
+	strcpy(rx.dev_kind, "veth");
+	other.netns = 8, other.ifindex = 3;
+	strcpy(other.ifname, "veth-b");
+	add(tl, rx);
+	add(tl, other);
+	ev.netns = 7, ev.ifindex = 2;
+	add(tl, ev);
+	CHECK(seen_count == 1);
+	CHECK_STR(last_ifname, "eth0");
+	CHECK_STR(last_kind, "veth");
+	/* Index 3 was seen only in namespace 8: a drop in namespace 7 stays unnamed. */
+	ev.skb = SKB_B, ev.netns = 7, ev.ifindex = 3;
+	add(tl, ev);
+	CHECK(seen_count == 2);
+	CHECK_STR(last_ifname, "");
+	timeline__free(tl);
+}
+
+/* The handoff of a packet to a new skb (a headroom expansion on the way out): one packet,
+ * its old skb's consume gone, its fate the new skb's. */
+static void test_handoff_keeps_one_packet(void)
+{
+	struct timeline *tl = fresh();
+	const struct timeline_totals *t = timeline__totals(tl);
+	struct hop_event consume = hop(SKB_A, HOOK_CONSUME_SKB, HOP_F_HANDOFF);
+	struct hop_event link = hop(SKB_B, HOOK_HANDOFF, 0);
+
+	strcpy(consume.dev_kind, "vxlan");
+	link.info.handoff.prev = SKB_A;
+	add(tl, hop(SKB_A, HOOK_NF, HOP_F_NEW));
+	add(tl, consume);
+	CHECK(seen_count == 0); /* waits for its new skb */
+	add(tl, link);
+	add(tl, hop(SKB_B, HOOK_DEV_XMIT, 0));
+	drop(tl, SKB_B, REASON_NO_SOCKET, DROP_AT);
+	CHECK(seen_count == 1);
+	CHECK(seen[0].fate == FATE_DROPPED);
+	CHECK(seen[0].hop_count == 3); /* nf, dev_xmit, kfree: no consume in between */
+	CHECK(seen[0].first_hook == HOOK_NF);
+	CHECK(t->packets == 1 && t->dropped == 1 && t->delivered == 0);
+	timeline__free(tl);
+}
+
+/* A handoff whose new skb is never seen: not delivered at a tunnel device (unknown), taken
+ * at its word elsewhere; the wait ends by later events' clocks or at the end. */
+static void test_handoff_unseen(void)
+{
+	struct timeline *tl = fresh();
+	struct hop_event consume = hop(SKB_A, HOOK_CONSUME_SKB, HOP_F_HANDOFF);
+	struct hop_event later = hop(SKB_B, HOOK_DEV_XMIT, HOP_F_NEW);
+
+	strcpy(consume.dev_kind, "vxlan");
+	add(tl, hop(SKB_A, HOOK_NF, HOP_F_NEW));
+	add(tl, consume);
+	timeline__finish(tl);
+	CHECK(seen_count == 1 && seen[0].fate == FATE_UNKNOWN);
+	timeline__free(tl);
+
+	tl = fresh();
+	consume.dev_kind[0] = 0;
+	add(tl, hop(SKB_A, HOOK_NF, HOP_F_NEW));
+	add(tl, consume);
+	later.ts_ns = consume.ts_ns + 20000000; /* 20 ms on: the wait is over */
+	add(tl, later);
+	CHECK(seen_count == 1 && seen[0].fate == FATE_DELIVERED && seen[0].skb == SKB_A);
+	timeline__free(tl);
+}
+
 static void test_flow_flood_bounded(void)
 {
 	const int flows = TIMELINE_MAX_FLOWS + 100;
@@ -637,5 +720,8 @@ int main(void)
 	RUN(test_reuse_by_other_tuple);
 	RUN(test_healthy_paths_stay_whole);
 	RUN(test_incomplete_not_split);
+	RUN(test_arrival_device_named);
+	RUN(test_handoff_keeps_one_packet);
+	RUN(test_handoff_unseen);
 	CHECK_EXIT();
 }

@@ -39,18 +39,29 @@ static const char *nat_kind(const struct hop_tuple *b, const struct hop_tuple *a
 	return src ? "snat" : NULL;
 }
 
+/* The hop after hop i that the packet itself made, skipping route lookups: a lookup has
+ * no skb of its own, and one made from inside a hook does not end the hook (a REJECT looks
+ * up the route of its ICMP answer, a reverse lookup of the rejected packet's destination,
+ * while that packet is still in the hook). NULL when none follows. */
+static const struct hop_event *next_packet_hop(const struct packet *p, int i)
+{
+	while (++i < p->hop_count)
+		if (p->hops[i].ev.hook != HOOK_FIB)
+			return &p->hops[i].ev;
+	return NULL;
+}
+
 /* An nf_hook hop's verdict: dropped here when the packet's life ends next, by netfilter,
  * with the BPF side's note that it was still inside this hook. */
 static void nf_verdict(struct enrich *en, const struct packet *p, int i, struct hop_view *v)
 {
-	const struct hop_event *ev = &p->hops[i].ev, *next;
+	const struct hop_event *ev = &p->hops[i].ev, *next = next_packet_hop(p, i);
 
 	v->nf = true;
 	v->nf_family = netfilter__family_name(ev->info.nf.pf);
 	v->nf_hook = netfilter__hook_name(ev->info.nf.hook);
-	if (i + 1 >= p->hop_count)
+	if (!next)
 		return;
-	next = &p->hops[i + 1].ev;
 	if (next->hook == HOOK_KFREE_SKB && (next->flags & HOP_F_NF_STATE) &&
 	    next->info.nf.pf == ev->info.nf.pf && next->info.nf.hook == ev->info.nf.hook &&
 	    enrich__is_netfilter_drop(en, next)) {

@@ -11,6 +11,19 @@
 
 #define PACKET_BUCKETS 16384
 #define FLOW_BUCKETS 16384
+#define DEV_NAMES 256
+/* Packets whose skb was consumed for a headroom expansion wait this long (by later events'
+ * clocks) for the HOOK_HANDOFF record naming their new skb; the BPF side links within 1 ms. */
+#define PARKED_MAX 64
+#define PARKED_NS 10000000ULL
+
+/* A device some hop named, by namespace and index. */
+struct dev_name {
+	__u32 netns;
+	__u32 ifindex;
+	char ifname[HOPTRACE_IFNAMSIZ];
+	char kind[HOPTRACE_KINDSIZ];
+};
 
 struct timeline {
 	packet_done_fn done;
@@ -31,6 +44,11 @@ struct timeline {
 	struct hop_event *pending_route;
 	bool *pending_set;
 	int pending_cpus;
+	/* Devices hops named, to name an arrival device known only by index (skb_iif). */
+	struct dev_name dev_names[DEV_NAMES];
+	/* Packets consumed with HOP_F_HANDOFF, oldest first, still open under their old skb. */
+	struct packet *parked[PARKED_MAX];
+	int parked_count;
 };
 
 const char *fate__name(enum fate fate)
@@ -216,11 +234,29 @@ static void site_count(struct timeline *tl, const struct hop_event *ev)
 	t->sites[t->site_count++] = (struct drop_site){ ev->reason, has_reason, ev->location, 1 };
 }
 
+static int parked_index(const struct timeline *tl, const struct packet *p)
+{
+	for (int i = 0; i < tl->parked_count; i++)
+		if (tl->parked[i] == p)
+			return i;
+	return -1;
+}
+
+static void parked_remove(struct timeline *tl, int i)
+{
+	memmove(&tl->parked[i], &tl->parked[i + 1],
+		(tl->parked_count - i - 1) * sizeof(tl->parked[0]));
+	tl->parked_count--;
+}
+
 /* Ends a packet's life: judge, hand to the sink, free. */
 static void packet_end(struct timeline *tl, struct packet *p, enum fate fate)
 {
 	struct timeline_totals *t = &tl->totals;
+	int parked = tl->parked_count ? parked_index(tl, p) : -1;
 
+	if (parked >= 0) /* evicted while parked */
+		parked_remove(tl, parked);
 	packet_unlink(tl, p);
 	if (p->rejected || !p->hop_count) {
 		t->filtered += p->rejected;
@@ -319,12 +355,139 @@ static int hop_append(struct packet *p, const struct hop_event *ev, const __u8 *
 	return 0;
 }
 
+static struct dev_name *dev_name_slot(struct timeline *tl, __u32 netns, __u32 ifindex)
+{
+	return &tl->dev_names[hash64((__u64)netns << 32 | ifindex) % DEV_NAMES];
+}
+
+/* Remembers the device a hop names, in its namespace. */
+static void dev_name_learn(struct timeline *tl, const struct hop_event *ev)
+{
+	struct dev_name *d;
+
+	if (!ev->ifindex || !ev->netns || !ev->ifname[0] || (ev->flags & HOP_F_DEV_IIF))
+		return;
+	d = dev_name_slot(tl, ev->netns, ev->ifindex);
+	d->netns = ev->netns;
+	d->ifindex = ev->ifindex;
+	memcpy(d->ifname, ev->ifname, sizeof(d->ifname));
+	memcpy(d->kind, ev->dev_kind, sizeof(d->kind));
+}
+
+/* The BPF side knows a hop's arrival device (skb_iif) only by index: its name is the one an
+ * earlier hop in the same namespace showed for that index (the packet's own receive hop,
+ * usually). Unknown stays unnamed: never a device the packet did not touch. */
+static void dev_name_fill(struct timeline *tl, struct hop_event *ev)
+{
+	const struct dev_name *d;
+
+	if (!(ev->flags & HOP_F_DEV_IIF) || ev->ifname[0] || !ev->ifindex)
+		return;
+	d = dev_name_slot(tl, ev->netns, ev->ifindex);
+	if (d->netns != ev->netns || d->ifindex != ev->ifindex)
+		return;
+	memcpy(ev->ifname, d->ifname, sizeof(ev->ifname));
+	memcpy(ev->dev_kind, d->kind, sizeof(ev->dev_kind));
+}
+
 /* A packet whose end no hook saw: delivered if a socket read it last, else unknown. */
 static enum fate fate_unseen_end(const struct packet *p)
 {
 	if (p->hop_count && p->hops[p->hop_count - 1].ev.hook == HOOK_SOCK_RECV)
 		return FATE_DELIVERED;
 	return FATE_UNKNOWN;
+}
+
+static bool is_tunnel_kind(const char *kind)
+{
+	return !strcmp(kind, "vxlan") || !strcmp(kind, "geneve");
+}
+
+/* A parked packet whose new skb never showed up: it was not delivered where its old skb
+ * was consumed if that is a tunnel device (its bytes went on, unseen); elsewhere the
+ * consume is taken at its word. */
+static enum fate parked_fate(const struct packet *p)
+{
+	for (int i = p->hop_count - 1; i >= 0; i--)
+		if (p->hops[i].ev.hook == HOOK_CONSUME_SKB)
+			return is_tunnel_kind(p->hops[i].ev.dev_kind) ? FATE_UNKNOWN :
+									FATE_DELIVERED;
+	return FATE_DELIVERED;
+}
+
+static void parked_end(struct timeline *tl, int i)
+{
+	struct packet *p = tl->parked[i];
+
+	parked_remove(tl, i);
+	packet_end(tl, p, parked_fate(p));
+}
+
+static void park(struct timeline *tl, struct packet *p)
+{
+	if (tl->parked_count == PARKED_MAX)
+		parked_end(tl, 0);
+	tl->parked[tl->parked_count++] = p;
+}
+
+/* Ends the parked packets whose wait is over by the clock of an event at now. */
+static void parked_expire(struct timeline *tl, __u64 now)
+{
+	for (int i = tl->parked_count - 1; i >= 0; i--) {
+		const struct packet *p = tl->parked[i];
+
+		if (now > p->hops[p->hop_count - 1].ev.ts_ns + PARKED_NS)
+			parked_end(tl, i);
+	}
+}
+
+/* Moves an open packet to another skb address. */
+static void packet_rekey(struct timeline *tl, struct packet *p, __u64 skb)
+{
+	struct packet **pp = bucket_of(tl, p->skb), **bucket;
+
+	while (*pp != p)
+		pp = &(*pp)->bucket_next;
+	*pp = p->bucket_next;
+	p->skb = skb;
+	bucket = bucket_of(tl, skb);
+	p->bucket_next = *bucket;
+	*bucket = p;
+}
+
+/* Removes the parked packet's consume hop (a route lookup may have come after it). */
+static void drop_last_consume(struct packet *p)
+{
+	for (int i = p->hop_count - 1; i >= 0 && !p->hops_dropped; i--) {
+		if (p->hops[i].ev.hook != HOOK_CONSUME_SKB)
+			continue;
+		free(p->hops[i].data);
+		memmove(&p->hops[i], &p->hops[i + 1], (p->hop_count - i - 1) * sizeof(p->hops[0]));
+		p->hop_count--;
+		return;
+	}
+}
+
+/* A HOOK_HANDOFF record: ev->skb carries on the packet of info.handoff.prev, whose consume
+ * (the old skb's, for headroom) is no hop of the packet and goes. */
+static int handoff_continue(struct timeline *tl, const struct hop_event *ev)
+{
+	struct packet *stale = packet_find(tl, ev->skb), *p;
+	int i;
+
+	/* Whatever was open at the new skb's address was freed unseen: this skb is new. */
+	if (stale)
+		packet_end(tl, stale, fate_unseen_end(stale));
+	p = packet_find(tl, ev->info.handoff.prev);
+	if (!p)
+		return 0;
+	i = parked_index(tl, p);
+	if (i >= 0) {
+		parked_remove(tl, i);
+		drop_last_consume(p);
+	}
+	packet_rekey(tl, p, ev->skb);
+	return 0;
 }
 
 static void route_failure_end(struct timeline *tl, const struct hop_event *ev)
@@ -433,10 +596,20 @@ int timeline__add(struct timeline *tl, const struct hop_event *ev, const __u8 *d
 	int err;
 
 	tl->totals.events++;
+	dev_name_learn(tl, ev);
+	if (ev->hook == HOOK_HANDOFF)
+		return handoff_continue(tl, ev);
+	if (tl->parked_count)
+		parked_expire(tl, ev->ts_ns);
 	if (ev->hook == HOOK_FIB)
 		return add_route_lookup(tl, ev, data);
 	route = pending_take(tl, ev);
 	p = packet_find(tl, ev->skb);
+	/* The address of a parked packet's old skb is another skb's now. */
+	if (p && tl->parked_count && parked_index(tl, p) >= 0) {
+		parked_end(tl, parked_index(tl, p));
+		p = NULL;
+	}
 	if (p && skb_reuse__new_life(p, ev, data, life_ended_by(ev) != FATE_UNKNOWN)) {
 		packet_end(tl, p, fate_unseen_end(p));
 		p = NULL;
@@ -464,8 +637,12 @@ int timeline__add(struct timeline *tl, const struct hop_event *ev, const __u8 *d
 		err = hop_append(p, ev, data);
 		if (err)
 			return err;
+		dev_name_fill(tl, &p->hops[p->hop_count - 1].ev);
 	}
-	if (life_ended_by(ev) != FATE_UNKNOWN)
+	/* A free that may hand the packet on to a new skb waits for it: handoff_continue. */
+	if ((ev->flags & HOP_F_HANDOFF) && life_ended_by(ev) == FATE_DELIVERED && !p->rejected)
+		park(tl, p);
+	else if (life_ended_by(ev) != FATE_UNKNOWN)
 		packet_end(tl, p, life_ended_by(ev));
 	return 0;
 }
@@ -486,6 +663,8 @@ void timeline__finish(struct timeline *tl)
 {
 	for (int i = 0; i < tl->pending_cpus; i++)
 		pending_flush(tl, i);
+	while (tl->parked_count)
+		parked_end(tl, 0);
 	while (tl->oldest)
 		packet_end(tl, tl->oldest, fate_unseen_end(tl->oldest));
 }

@@ -171,8 +171,15 @@ void verdict__describe(const struct verdict *v, char *buf, size_t size)
 	case FATE_DROPPED:
 		break;
 	default:
-		snprintf(buf, size, "unknown: not freed while traced (last seen in netns %s)",
-			 v->netns_label);
+		if (v->last && v->last->ev.hook == HOOK_CONSUME_SKB)
+			snprintf(buf, size,
+				 "unknown: its skb was replaced on the way out (%s) and the new "
+				 "one was not seen",
+				 where);
+		else
+			snprintf(buf, size,
+				 "unknown: not freed while traced (last seen in netns %s)",
+				 v->netns_label);
 		return;
 	}
 	n = snprintf(buf, size, "DROPPED in %s (%s): %s at %s", v->layer, where,

@@ -53,6 +53,20 @@ static void write_view_extras(struct json_writer *w, struct enrich *en, const st
 		row->json_details(en, v, w);
 }
 
+/* Where the hop's device came from: skb->dev (or the hook's own device), the arrival
+ * device skb->skb_iif where skb->dev was unset, the route's device (a route lookup's
+ * result, or the device a local packet is headed to), or nothing (null). */
+static const char *dev_source(const struct hop_event *ev)
+{
+	if (!ev->ifindex)
+		return NULL;
+	if (ev->flags & HOP_F_DEV_IIF)
+		return "skb_iif";
+	if (ev->hook == HOOK_FIB || (ev->flags & HOP_F_NETNS_FROM_DST))
+		return "route";
+	return "skb_dev";
+}
+
 void output_json__hop(struct json_writer *w, struct enrich *en, const struct packet *pkt,
 		      const struct hop_view *v)
 {
@@ -71,6 +85,7 @@ void output_json__hop(struct json_writer *w, struct enrich *en, const struct pac
 	json__uint(w, "ifindex", ev->ifindex);
 	json__string(w, "ifname", ev->ifname[0] ? ev->ifname : NULL);
 	json__string(w, "dev_kind", ev->dev_kind[0] ? ev->dev_kind : NULL);
+	json__string(w, "dev_source", dev_source(ev));
 	json__uint(w, "len", ev->len);
 	json__uint(w, "cpu", ev->cpu);
 	json__string(w, "skb", skb);
@@ -103,6 +118,7 @@ static void write_verdict(struct json_writer *w, const struct verdict *v)
 	json__uint(w, "netns", v->netns);
 	json__string(w, "netns_name", v->netns_name);
 	json__string(w, "ifname", v->ifname);
+	json__string(w, "dev_source", v->last ? dev_source(&v->last->ev) : NULL);
 	json__string(w, "layer", v->layer);
 	if (v->nf) {
 		json__object_begin(w, "nf");
