@@ -35,16 +35,27 @@ die() { echo "bench: $*" >&2; exit 1; }
 
 # prog_stats PID: one "name run_time_ns run_cnt" line per BPF program PID holds open.
 # fdinfo of a program fd carries the kernel's accounting; link fds have no prog_type.
+# One grep over every fd and one bpftool for the names: a fork per fd or per program
+# made a snapshot take seconds on a busy machine, in the middle of the measured window.
 prog_stats() {
-	local pid=$1 f id
-	for f in /proc/"$pid"/fdinfo/*; do
-		awk '/^prog_type:/ { p = 1 } /^prog_id:/ { id = $2 } /^run_time_ns:/ { t = $2 }
-			/^run_cnt:/ { c = $2 } END { if (p && id != "") print id, t + 0, c + 0 }' \
-			"$f" 2>/dev/null
-	done | sort -u | while read -r id t c; do
-		name=$(bpftool prog show id "$id" 2>/dev/null | sed -n '1s/.*  name \([^ ]*\) .*/\1/p')
-		echo "${name:-prog$id} $t $c"
-	done
+	local pid=$1
+	{
+		bpftool prog show 2>/dev/null | sed -n 's/^\([0-9]*\): .*  name \([^ ]*\) .*/name \1 \2/p'
+		# grep goes on past an fd that closed meanwhile; -H names the fd of each line.
+		grep -H -E '^(prog_type|prog_id|run_time_ns|run_cnt):' /proc/"$pid"/fdinfo/* 2>/dev/null
+	} | awk -F'[:\t ]+' '
+		$1 == "name" { name[$2] = $3; next }
+		$2 == "prog_type" { prog[$1] = 1 }
+		$2 == "prog_id" { id[$1] = $3 }
+		$2 == "run_time_ns" { t[$1] = $3 }
+		$2 == "run_cnt" { c[$1] = $3 }
+		END {
+			for (f in prog) {
+				if (!(f in id) || seen[id[f]]++) continue
+				n = (id[f] in name) ? name[id[f]] : "prog" id[f]
+				print n, t[f] + 0, c[f] + 0
+			}
+		}'
 }
 
 # The counters of the tracer that launched this step, and of the floor program.
@@ -69,18 +80,23 @@ cpu_ticks() { awk '{ sub(/.*\) /, ""); print $12 + $13 }' "/proc/$1/stat" 2>/dev
 # BENCH_RUN_S seconds (RATE 0: flat out). Results go to OUT.send, OUT.recv and, with
 # STATS=1, the parent's program counters before and after to OUT.stats0/OUT.stats1.
 traffic() {
-	local out=$1 rate=$2 stats=$3 ready rpid i
+	local out=$1 rate=$2 stats=$3 ready rpid
 	ready=$out.ready
 	rm -f "$ready"
+	# The receiver stops 0.3 s after the last datagram; its --duration only ends a wait
+	# for datagrams that never come, so it is a guard as long as the caller's timeout.
 	$BENCH_PIN_RX ip netns exec "$BENCH_NS_RX" "$BENCH_TOOLS/udpblast" recv \
 		--addr "$BENCH_DST:$UDP_PORT" --size "$PKT_SIZE" \
-		--duration "$((BENCH_RUN_S + 10))" --ready "$ready" >"$out.recv" 2>>"$out.err" &
+		--duration "$((BENCH_RUN_S + 120))" --ready "$ready" >"$out.recv" 2>>"$out.err" &
 	rpid=$!
-	for ((i = 0; i < 100; i++)); do
-		[ -e "$ready" ] && break
+	# Until the receiver is bound or gone: how long it takes to start is the machine's
+	# business (a fixed wait failed runs on a loaded machine); the caller's timeout is
+	# the guard against a hang.
+	until [ -e "$ready" ]; do
+		kill -0 "$rpid" 2>/dev/null || break
 		sleep 0.05
 	done
-	[ -e "$ready" ] || { kill "$rpid" 2>/dev/null; echo "receiver not ready" >>"$out.err"; return 1; }
+	[ -e "$ready" ] || { echo "receiver not ready (it exited)" >>"$out.err"; return 1; }
 	[ "$stats" = 1 ] && stats_snapshot >"$out.stats0"
 	cpu_ticks "$PPID" >"$out.cpu0"
 	softirqd_ns >"$out.busy0"
@@ -329,7 +345,9 @@ record_pair() {
 		>>"$RESULTS"
 }
 field() { awk -v k="$2" '{ for (i = 1; i < NF; i++) if ($i == k) print $(i + 1) }' "$1" 2>/dev/null; }
-safety_timeout() { echo $((RUN_S + 40)); }
+# A guard against a hung run, not a budget: a run's start-up and wind-down are forks and
+# BPF loads, which a busy machine (or a sanitizer build) makes many times slower.
+safety_timeout() { echo $((RUN_S + 120)); }
 
 run_plain() {
 	local out=$1 rate=$2
@@ -337,19 +355,22 @@ run_plain() {
 }
 
 # floor_launch OUT [--empty]: bench/floor in the background, output to OUT, its pid in
-# FLOOR_PID; returns once it says "attached" (bounded: 5 s), or stops the benchmark.
+# FLOOR_PID; returns once it says "attached", or stops the benchmark when it exits first
+# (or, as a guard against a hang only, has not attached after 120 s).
 floor_launch() {
-	local out=$1 i
+	local out=$1 start=$SECONDS
 	shift
+	# OUT exists before floor starts: the background job opens it only once it runs, and
+	# on a busy machine the poll below used to come first and find no file.
+	: >"$out"
 	"$TOOLS/floor" "$TOOLS/floor.bpf.o" "$@" >"$out" 2>&1 &
 	FLOOR_PID=$!
 	BG_PIDS+=("$FLOOR_PID")
-	for ((i = 0; i < 100; i++)); do
-		grep -q attached "$out" && return 0
-		kill -0 "$FLOOR_PID" 2>/dev/null || break
+	until grep -q attached "$out"; do
+		kill -0 "$FLOOR_PID" 2>/dev/null && ((SECONDS - start < 120)) ||
+			die "floor program: $(cat "$out")"
 		sleep 0.05
 	done
-	die "floor program: $(cat "$out")"
 }
 
 floor_kill() {

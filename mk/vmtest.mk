@@ -1,11 +1,13 @@
 # The same binary on other kernels (issue 8): `make vmtest` boots each of KERNELS under qemu
-# (../shared/tools/vmtest.sh, software emulation here), runs tests/vmtest/guest.sh inside
-# and checks the plan and three traced cases against tests/vmtest/expect-<kernel>.json.
+# (tests/vmtest/boot.sh: Debian's kernel packages, fetched once into /var/cache/hoptrace-vmtest;
+# software emulation unless hardware KVM works), runs tests/vmtest/guest.sh inside and checks
+# the plan and three traced cases against tests/vmtest/expect-<kernel>.json.
 # `make vmtest KERNELS="6.1 6.12"` for a subset; KERNELS=host runs the cases on this kernel.
-# Needs root and qemu-system-x86 busybox-static kmod cpio file xz-utils (make deps).
+# Needs root and qemu-system-x86 busybox-static kmod cpio xz-utils debian-archive-keyring
+# (make deps), and Debian's mirror the first time each kernel is used.
 
 KERNELS ?= 5.10 6.1 6.12
-VMTEST ?= ../shared/tools/vmtest.sh
+VMTEST ?= tests/vmtest/boot.sh
 VMTEST_TIMEOUT ?= 600
 
 .PHONY: vmtest

@@ -10,7 +10,7 @@ packages=(
 	tshark python3 jq iputils-ping procps
 	bpftrace
 	libclang-rt-dev # libFuzzer and the sanitizer runtimes: make fuzz, make sanitize
-	qemu-system-x86 busybox-static kmod cpio file xz-utils # make vmtest (vmtest.sh)
+	qemu-system-x86 busybox-static kmod cpio xz-utils debian-archive-keyring # make vmtest (tests/vmtest/boot.sh)
 )
 
 missing=()

@@ -21,6 +21,9 @@ run() {
 	rm -f "$out"
 }
 
+# Nothing the build or the tests use may lie outside the repository (no root needed).
+run check_paths bash tests/check_paths.sh
+
 for t in "$BUILD"/tests/test_*; do
 	[ -x "$t" ] || continue
 	run "$(basename "$t")" "$t"

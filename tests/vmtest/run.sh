@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # `make vmtest`: the same binary on other kernels. For each kernel, boots it under qemu
-# (vmtest.sh), runs tests/vmtest/guest.sh inside, judges the results on the host against
+# (tests/vmtest/boot.sh), runs tests/vmtest/guest.sh inside, judges the results on the host against
 # tests/vmtest/expect-<kernel>.json, and prints the plan and a PASS/FAIL line per case;
 # then one summary table. Exits non-zero when any case failed or a guest did not finish.
 # Usage: run.sh [--hoptrace PATH] [--vmtest PATH] [--out DIR] [--timeout SECS] KERNEL...
-#   KERNEL: anything vmtest.sh takes (5.10, 6.1, 6.12, a .deb...), or `host` for this
+#   KERNEL: anything boot.sh takes (5.10, 6.1, 6.12, a linux-image .deb), or `host` for this
 #   machine's kernel without qemu (expectation: expect-<major.minor>.json).
 cd "$(dirname "$0")/../.." || exit 1
 hoptrace=build/hoptrace
-vmtest=../shared/tools/vmtest.sh
+vmtest=tests/vmtest/boot.sh
 outroot=build/vmtest
 timeout=600
 cases=(plan closed_port netfilter_drop vxlan)
