@@ -37,8 +37,12 @@ static void on_done(void *ctx, const struct packet *p)
 	struct sinks *s = ctx;
 
 	FUZZ_CHECK(p->hop_count > 0);
-	FUZZ_CHECK(s->text->packet(s->text, p) == 0);
-	FUZZ_CHECK(s->json->packet(s->json, p) == 0);
+	struct judged_packet jp;
+
+	FUZZ_CHECK(judged_packet__build(s->text->en, p, &jp) == 0);
+	FUZZ_CHECK(s->text->packet(s->text, &jp) == 0);
+	FUZZ_CHECK(s->json->packet(s->json, &jp) == 0);
+	judged_packet__release(&jp);
 }
 
 /* One record: decoded, and when it is well-formed, added. */

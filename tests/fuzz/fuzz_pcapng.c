@@ -230,7 +230,11 @@ static void on_done(void *ctx, const struct packet *p)
 	struct run *r = ctx;
 
 	r->hops += p->hop_count;
-	FUZZ_CHECK(r->sink->packet(r->sink, p) == 0);
+	struct judged_packet jp;
+
+	FUZZ_CHECK(judged_packet__build(r->sink->en, p, &jp) == 0);
+	FUZZ_CHECK(r->sink->packet(r->sink, &jp) == 0);
+	judged_packet__release(&jp);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *in, size_t size)
