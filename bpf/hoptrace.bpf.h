@@ -353,20 +353,17 @@ static __always_inline __u64 handoff_take(struct sk_buff *skb, const struct skb_
 /* Tells user space that skb carries on prev's packet; the hops follow as that packet's. */
 static __always_inline void handoff_emit(struct sk_buff *skb, __u64 prev)
 {
-	struct hop_event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	struct hop_event *e = event_reserve();
 
-	if (!e) {
-		stats_count(true);
+	if (!e)
 		return;
-	}
 	__builtin_memset(e, 0, sizeof(*e));
 	e->ts_ns = bpf_ktime_get_ns();
 	e->skb = (__u64)skb;
 	e->cpu = bpf_get_smp_processor_id();
 	e->hook = HOOK_HANDOFF;
 	e->info.handoff.prev = prev;
-	bpf_ringbuf_submit(e, submit_flags());
-	stats_count(false);
+	event_submit(e);
 }
 
 #define REUSE_GAP_NS 2000000ULL

@@ -208,8 +208,7 @@ static __always_inline bool tuple_from_sock(struct skb_view *v, struct sock *sk)
  * read about 35: this is the path every packet of the node takes. */
 #define SKB_FIELD(direct, skb, field) ((direct) ? (skb)->field : BPF_CORE_READ(skb, field))
 
-/* Finds the packet's IP header and tuple. at_l3: skb->data is the network header (the
- * receive path, where network_header is not reset yet when the tracepoint fires). */
+/* Whether sk is an IPv4/IPv6 socket (not netlink, unix, vsock...). */
 static __always_inline bool sk_is_inet(struct sock *sk)
 {
 	__u16 family;
@@ -220,6 +219,8 @@ static __always_inline bool sk_is_inet(struct sock *sk)
 	return family == HOP_AF_INET || family == HOP_AF_INET6;
 }
 
+/* Finds the packet's IP header and tuple. at_l3: skb->data is the network header (the
+ * receive path, where network_header is not reset yet when the tracepoint fires). */
 static __always_inline void skb_view_init(struct skb_view *v, struct sk_buff *skb, bool at_l3,
 					  bool direct)
 {

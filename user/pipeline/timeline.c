@@ -5,25 +5,19 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include "pipeline/dev_names.h"
+#include "pipeline/enrich.h"
 #include "pipeline/hooks.h"
 #include "pipeline/skb_reuse.h"
 #include "pipeline/timeline.h"
+#include "util/hash.h"
 
 #define PACKET_BUCKETS 16384
 #define FLOW_BUCKETS 16384
-#define DEV_NAMES 256
 /* Packets whose skb was consumed for a headroom expansion wait this long (by later events'
  * clocks) for the HOOK_HANDOFF record naming their new skb; the BPF side links within 1 ms. */
 #define PARKED_MAX 64
 #define PARKED_NS 10000000ULL
-
-/* A device some hop named, by namespace and index. */
-struct dev_name {
-	__u32 netns;
-	__u32 ifindex;
-	char ifname[HOPTRACE_IFNAMSIZ];
-	char kind[HOPTRACE_KINDSIZ];
-};
 
 struct timeline {
 	packet_done_fn done;
@@ -45,7 +39,7 @@ struct timeline {
 	bool *pending_set;
 	int pending_cpus;
 	/* Devices hops named, to name an arrival device known only by index (skb_iif). */
-	struct dev_name dev_names[DEV_NAMES];
+	struct dev_names devs;
 	/* Packets consumed with HOP_F_HANDOFF, oldest first, still open under their old skb. */
 	struct packet *parked[PARKED_MAX];
 	int parked_count;
@@ -63,14 +57,6 @@ const char *fate__name(enum fate fate)
 	default:
 		return "unknown";
 	}
-}
-
-static unsigned int hash64(__u64 v)
-{
-	v ^= v >> 33;
-	v *= 0xff51afd7ed558ccdULL;
-	v ^= v >> 33;
-	return (unsigned int)v;
 }
 
 struct timeline *timeline__new(packet_done_fn done, void *ctx)
@@ -355,52 +341,12 @@ static int hop_append(struct packet *p, const struct hop_event *ev, const __u8 *
 	return 0;
 }
 
-static struct dev_name *dev_name_slot(struct timeline *tl, __u32 netns, __u32 ifindex)
-{
-	return &tl->dev_names[hash64((__u64)netns << 32 | ifindex) % DEV_NAMES];
-}
-
-/* Remembers the device a hop names, in its namespace. */
-static void dev_name_learn(struct timeline *tl, const struct hop_event *ev)
-{
-	struct dev_name *d;
-
-	if (!ev->ifindex || !ev->netns || !ev->ifname[0] || (ev->flags & HOP_F_DEV_IIF))
-		return;
-	d = dev_name_slot(tl, ev->netns, ev->ifindex);
-	d->netns = ev->netns;
-	d->ifindex = ev->ifindex;
-	memcpy(d->ifname, ev->ifname, sizeof(d->ifname));
-	memcpy(d->kind, ev->dev_kind, sizeof(d->kind));
-}
-
-/* The BPF side knows a hop's arrival device (skb_iif) only by index: its name is the one an
- * earlier hop in the same namespace showed for that index (the packet's own receive hop,
- * usually). Unknown stays unnamed: never a device the packet did not touch. */
-static void dev_name_fill(struct timeline *tl, struct hop_event *ev)
-{
-	const struct dev_name *d;
-
-	if (!(ev->flags & HOP_F_DEV_IIF) || ev->ifname[0] || !ev->ifindex)
-		return;
-	d = dev_name_slot(tl, ev->netns, ev->ifindex);
-	if (d->netns != ev->netns || d->ifindex != ev->ifindex)
-		return;
-	memcpy(ev->ifname, d->ifname, sizeof(ev->ifname));
-	memcpy(ev->dev_kind, d->kind, sizeof(ev->dev_kind));
-}
-
 /* A packet whose end no hook saw: delivered if a socket read it last, else unknown. */
 static enum fate fate_unseen_end(const struct packet *p)
 {
 	if (p->hop_count && p->hops[p->hop_count - 1].ev.hook == HOOK_SOCK_RECV)
 		return FATE_DELIVERED;
 	return FATE_UNKNOWN;
-}
-
-static bool is_tunnel_kind(const char *kind)
-{
-	return !strcmp(kind, "vxlan") || !strcmp(kind, "geneve");
 }
 
 /* A parked packet whose new skb never showed up: it was not delivered where its old skb
@@ -410,8 +356,8 @@ static enum fate parked_fate(const struct packet *p)
 {
 	for (int i = p->hop_count - 1; i >= 0; i--)
 		if (p->hops[i].ev.hook == HOOK_CONSUME_SKB)
-			return is_tunnel_kind(p->hops[i].ev.dev_kind) ? FATE_UNKNOWN :
-									FATE_DELIVERED;
+			return enrich__is_tunnel_kind(p->hops[i].ev.dev_kind) ? FATE_UNKNOWN :
+										FATE_DELIVERED;
 	return FATE_DELIVERED;
 }
 
@@ -596,7 +542,7 @@ int timeline__add(struct timeline *tl, const struct hop_event *ev, const __u8 *d
 	int err;
 
 	tl->totals.events++;
-	dev_name_learn(tl, ev);
+	dev_names__learn(&tl->devs, ev);
 	if (ev->hook == HOOK_HANDOFF)
 		return handoff_continue(tl, ev);
 	if (tl->parked_count)
@@ -637,7 +583,7 @@ int timeline__add(struct timeline *tl, const struct hop_event *ev, const __u8 *d
 		err = hop_append(p, ev, data);
 		if (err)
 			return err;
-		dev_name_fill(tl, &p->hops[p->hop_count - 1].ev);
+		dev_names__fill(&tl->devs, &p->hops[p->hop_count - 1].ev);
 	}
 	/* A free that may hand the packet on to a new skb waits for it: handoff_continue. */
 	if ((ev->flags & HOP_F_HANDOFF) && life_ended_by(ev) == FATE_DELIVERED && !p->rejected)
