@@ -85,6 +85,12 @@ static int text_packet(struct sink *s, const struct packet *p)
 	verdict__describe(&v, line, sizeof(line));
 	fprintf(s->f, "    => %s%s\n", line,
 		p->incomplete ? " [incomplete: events were lost]" : "");
+	for (int i = 0; i < p->hop_count; i++) {
+		if (!p->hops[i].note)
+			continue;
+		verdict__note(s->en, &p->hops[i], line, sizeof(line));
+		fprintf(s->f, "       note: %s\n", line);
+	}
 	free(views);
 	/* Flushed once per poll round by the session, not per packet. */
 	return -sink__stream_error(s->f);

@@ -21,6 +21,7 @@
 #include "pcap_filter.h"
 #include "podns.h"
 #include "privilege.h"
+#include "processed.h"
 #include "sink.h"
 #include "status.h"
 #include "timeline.h"
@@ -219,6 +220,7 @@ static int prepare(struct session *s)
 		return -1;
 	if (s->filter)
 		timeline__set_filter(s->tl, accept_packet, s);
+	timeline__set_free_judge(s->tl, processed__judge, &s->en);
 	if (coverage__collect(&s->cov, s->opts->netns, s->opts->netns_count, s->en.pods))
 		return -1;
 	s->en.ct = ctstat__start(&s->cov);
@@ -307,6 +309,8 @@ static int poll_loop(struct session *s, pid_t child, int *child_status, bool *ch
 		if (s->write_error)
 			return -1;
 		check_losses(s, &lost_seen);
+		/* A packet waiting for a copy ends even while no event comes. */
+		timeline__expire(s->tl, clock__mono_ns());
 		update_status(s, lost_seen);
 		if (deadline && clock__mono_s() >= deadline)
 			break;
