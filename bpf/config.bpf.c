@@ -13,6 +13,7 @@ const volatile __u32 cfg_snaplen = HOPTRACE_SNAPLEN_DEFAULT;
 const volatile __u32 cfg_wakeup_backlog = 1 << 20;
 const volatile bool cfg_kfree_has_reason = false;
 const volatile bool cfg_consume_has_location = false;
+const volatile bool cfg_kfree_has_rx_sk = false;
 const volatile bool cfg_fib_table_is_ptr = false;
 const volatile struct hop_cidr cfg_pod[HOPTRACE_MAX_CIDRS] = {};
 const volatile struct hop_cidr cfg_peer[HOPTRACE_MAX_CIDRS] = {};

@@ -22,6 +22,7 @@ extern const volatile __u32 cfg_snaplen;	     /* <= HOPTRACE_SNAPLEN_MAX */
 extern const volatile __u32 cfg_wakeup_backlog;	     /* ring bytes pending before a wake-up */
 extern const volatile bool cfg_kfree_has_reason;     /* kfree_skb tracepoint has reason */
 extern const volatile bool cfg_consume_has_location; /* consume_skb has location (6.3+) */
+extern const volatile bool cfg_kfree_has_rx_sk;	     /* kfree_skb names the rx socket (6.11+) */
 
 /* What is remembered of a tracked skb between hops. */
 struct track_state {
@@ -111,6 +112,7 @@ static __always_inline bool maybe_tracked(__u64 skb)
 /* What a hook program knows about its hop, beyond the skb. */
 struct hop_site {
 	struct net_device *dev; /* the device of the hop, or NULL to take skb->dev */
+	struct sock *rx_sk;	/* kfree_skb: the socket the kernel names as receiving it */
 	__u64 location;
 	__u32 reason;
 	__u16 hook;
@@ -186,6 +188,47 @@ static __always_inline void skb_untrack(__u64 key)
 	}
 }
 
+/* Who reads or last held the packet: family, type, protocol and TCP state. Time-wait and
+ * request sockets are only a sock_common (TCP's): sk_type and sk_protocol are not theirs. */
+static __always_inline void sock_fill(struct hop_event *e, struct sock *sk)
+{
+	if (!sk)
+		return;
+	e->sk_family = BPF_CORE_READ(sk, __sk_common.skc_family);
+	e->sk_state = BPF_CORE_READ(sk, __sk_common.skc_state);
+	if (e->sk_state != TCP_TIME_WAIT && e->sk_state != TCP_NEW_SYN_RECV) {
+		e->sk_type = BPF_CORE_READ(sk, sk_type);
+		e->sk_proto = sk_protocol(sk);
+	}
+	e->flags |= HOP_F_SOCK;
+	if (!e->netns) {
+		e->netns = sk_netns_inum(sk);
+		e->flags |= HOP_F_NETNS_FROM_SK;
+	}
+}
+
+/* Facts about the skb's copies, read only for hops that are recorded: whether its data is
+ * shared with a clone, whether it is a TCP send's fast clone, and, at a free, how many
+ * sk_buffs still share the data (this one included). */
+static __always_inline void copies_fill(struct hop_event *e, struct sk_buff *skb,
+					const struct hop_site *site, const struct skb_view *v)
+{
+	struct skb_shared_info *shinfo;
+	__u32 end;
+
+	e->head = (__u64)v->head;
+	if (BPF_CORE_READ_BITFIELD_PROBED(skb, cloned))
+		e->flags |= HOP_F_CLONED;
+	if (BPF_CORE_READ_BITFIELD_PROBED(skb, fclone) == SKB_FCLONE_CLONE)
+		e->flags |= HOP_F_FCLONE;
+	if (!site->ends_life || !v->head)
+		return;
+	/* skb_shinfo(): the shared info sits at head + end (end is an offset on 64-bit). */
+	end = BPF_CORE_READ(skb, end);
+	shinfo = (struct skb_shared_info *)(v->head + end);
+	e->copies = BPF_CORE_READ(shinfo, dataref.counter) & 0xffff; /* SKB_DATAREF_MASK */
+}
+
 static __always_inline void hop_fill(struct hop_event *e, struct sk_buff *skb,
 				     const struct hop_site *site, const struct skb_view *v)
 {
@@ -203,7 +246,12 @@ static __always_inline void hop_fill(struct hop_event *e, struct sk_buff *skb,
 	e->pad2 = 0;
 	__builtin_memset(&e->info, 0, sizeof(e->info));
 	e->flags |= site->flags;
+	e->copies = 0;
+	e->sk_family = e->sk_type = e->sk_proto = e->sk_state = 0;
+	e->pad3[0] = e->pad3[1] = 0;
 	skb_fill_device(e, skb, dev, site->ends_life);
+	copies_fill(e, skb, site, v);
+	sock_fill(e, site->delivers ? BPF_CORE_READ(skb, sk) : site->rx_sk);
 	skb_capture(e, skb, v, dev);
 }
 

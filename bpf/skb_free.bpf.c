@@ -4,9 +4,10 @@
 #include "hoptrace.bpf.h"
 
 static __always_inline int on_kfree_skb(struct sk_buff *skb, __u64 location, __u32 reason,
-					bool has_reason, bool direct)
+					bool has_reason, struct sock *rx_sk, bool direct)
 {
 	struct hop_site site = {
+		.rx_sk = rx_sk,
 		.location = location,
 		.reason = reason,
 		.hook = HOOK_KFREE_SKB,
@@ -34,21 +35,24 @@ static __always_inline int on_consume_skb(struct sk_buff *skb, __u64 location, b
 	return hop_observe(skb, &site);
 }
 
-/* tp_btf and raw_tp share the argument layout: skb, location, reason (5.17+), rx_sk. */
+/* tp_btf and raw_tp share the argument layout: skb, location, reason (5.17+), rx_sk
+ * (6.11+: the socket a drop happened in, e.g. TCP's, which tells a segment TCP processed). */
 SEC("tp_btf/kfree_skb")
 int BPF_PROG(kfree_skb_tp_btf, struct sk_buff *skb, void *location)
 {
 	__u32 reason = cfg_kfree_has_reason ? (__u32)ctx[2] : 0;
+	struct sock *rx_sk = cfg_kfree_has_rx_sk ? (struct sock *)ctx[3] : NULL;
 
-	return on_kfree_skb(skb, (__u64)location, reason, cfg_kfree_has_reason, true);
+	return on_kfree_skb(skb, (__u64)location, reason, cfg_kfree_has_reason, rx_sk, true);
 }
 
 SEC("raw_tp/kfree_skb")
 int BPF_PROG(kfree_skb_raw_tp, struct sk_buff *skb, void *location)
 {
 	__u32 reason = cfg_kfree_has_reason ? (__u32)ctx[2] : 0;
+	struct sock *rx_sk = cfg_kfree_has_rx_sk ? (struct sock *)ctx[3] : NULL;
 
-	return on_kfree_skb(skb, (__u64)location, reason, cfg_kfree_has_reason, false);
+	return on_kfree_skb(skb, (__u64)location, reason, cfg_kfree_has_reason, rx_sk, false);
 }
 
 SEC("tracepoint/skb/kfree_skb")
@@ -60,7 +64,7 @@ int kfree_skb_tracepoint(struct trace_event_raw_kfree_skb *args)
 	if (has_reason)
 		reason = BPF_CORE_READ(args, reason);
 	return on_kfree_skb(BPF_CORE_READ(args, skbaddr), (__u64)BPF_CORE_READ(args, location),
-			    reason, has_reason, false);
+			    reason, has_reason, NULL, false);
 }
 
 SEC("tp_btf/consume_skb")

@@ -52,7 +52,14 @@ enum hop_flag {
 	/* consume_skb on the way out, for headroom: the packet goes on in a new skb, which a
 	 * HOOK_HANDOFF record names if it is seen. */
 	HOP_F_HANDOFF = 1 << 9,
+	HOP_F_CLONED = 1 << 10, /* skb->cloned: its data buffer is (or was) shared by a clone */
+	HOP_F_FCLONE = 1 << 11, /* a TCP send's fast clone: its twin is the send queue's copy */
+	HOP_F_SOCK = 1 << 12,	/* sk_family..sk_state describe a socket (see hop_event) */
 };
+
+/* Socket families and states the judging compares against (the kernel's numbers). */
+#define HOP_AF_PACKET 17
+#define HOP_SOCK_RAW 3
 
 /* Netfilter observation points: the entry of a hook, then one just before each standard
  * table priority (user/pipeline/nf_ranges.c has the table of them). */
@@ -127,9 +134,23 @@ struct hop_event {
 	char ifname[HOPTRACE_IFNAMSIZ];
 	char dev_kind[HOPTRACE_KINDSIZ]; /* rtnl_link_ops->kind: "veth", "bridge", ... */
 	struct hop_tuple tuple;
+	/* skb->head: the data buffer. A clone shares it with its original, so it names the
+	 * packet across copies (raw sockets, packet sockets and multicast get clones). */
+	__u64 head;
+	/* kfree_skb/consume_skb: the sk_buffs sharing the data buffer at the free, this one
+	 * included (skb_shinfo()->dataref); more than 1 means another copy lives on. 0: unknown. */
+	__u16 copies;
+	/* With HOP_F_SOCK: on sock_recv the reading socket, on kfree_skb the socket the kernel
+	 * names as receiving it (the tracepoint's rx_sk, 6.11+). AF_*, SOCK_*, IPPROTO_* (0 for
+	 * time-wait and request sockets, which are TCP), TCP_* state. */
+	__u8 sk_family;
+	__u8 sk_type;
+	__u8 sk_proto;
+	__u8 sk_state;
+	__u8 pad3[2];
 	__u8 data[];
 };
-_Static_assert(sizeof(struct hop_event) == 168, "hop_event layout");
+_Static_assert(sizeof(struct hop_event) == 184, "hop_event layout");
 
 #define HOP_RT_TABLE_DEFAULT 253
 #define HOP_RT_TABLE_MAIN 254

@@ -24,6 +24,7 @@
 #include "host/privilege.h"
 #include "sinks/sink.h"
 #include "cli/status.h"
+#include "pipeline/processed.h"
 #include "pipeline/timeline.h"
 #include "session.h"
 #include "load/tracer.h"
@@ -229,6 +230,7 @@ static int prepare(struct session *s)
 		return -1;
 	if (s->filter)
 		timeline__set_filter(s->tl, accept_packet, s);
+	timeline__set_free_judge(s->tl, processed__judge, &s->en);
 	if (coverage__collect(&s->cov, s->opts->netns, s->opts->netns_count, s->en.pods))
 		return -1;
 	s->en.ct = ctstat__start(&s->cov);
@@ -319,6 +321,8 @@ static int poll_loop(struct session *s, pid_t child, int *child_status, bool *ch
 		if (s->write_error)
 			return -1;
 		check_losses(s, &lost_seen);
+		/* A packet waiting for a copy ends even while no event comes. */
+		timeline__expire(s->tl, clock__mono_ns());
 		update_status(s, lost_seen);
 		if (deadline && clock__mono_s() >= deadline)
 			break;

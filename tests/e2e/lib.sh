@@ -30,10 +30,6 @@ pod_up() {
 	ip -n "$NS_NODE" link add "$host_if" type veth peer name eth0 netns "$ns"
 	nsx "$ns" ip link set lo up
 	nsx "$ns" ip link set eth0 up
-	# ping through ICMP datagram sockets, as unprivileged pods do: as root over a raw
-	# socket, the kernel's ping_rcv frees the original reply with NO_SOCKET (a real drop
-	# of the original, while the raw socket got a copy), which is not what these cases test.
-	nsx "$ns" sysctl -qw net.ipv4.ping_group_range="0 2147483647" 
 	nsx "$ns" ip addr add "$addr" dev eth0
 	[ -n "$addr6" ] && nsx "$ns" ip addr add "$addr6" dev eth0 nodad
 	ip -n "$NS_NODE" link set "$host_if" up

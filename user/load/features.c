@@ -122,6 +122,8 @@ void kernel_features__probe(struct kernel_features *kf)
 	}
 	/* kfree_skb(skb, location, reason[, rx_sk]) since 5.17 (c504e5c2f964). */
 	kf->kfree_has_reason = btf_tracepoint_args(kf->btf, "kfree_skb") >= 3;
+	/* ... and rx_sk since 6.11 ("net: add rx_sk to trace_kfree_skb"). */
+	kf->kfree_has_rx_sk = btf_tracepoint_args(kf->btf, "kfree_skb") >= 4;
 	/* consume_skb(skb, location) since 6.3 (dd1b527831a3). */
 	kf->consume_has_location = btf_tracepoint_args(kf->btf, "consume_skb") >= 2;
 	kf->fib_table_is_ptr = fib_first_arg_is_pointer(kf->btf);

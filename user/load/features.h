@@ -12,6 +12,7 @@ struct btf;
 struct kernel_features {
 	struct btf *btf;	   /* the running kernel's BTF, or NULL */
 	bool kfree_has_reason;	   /* skb:kfree_skb passes the drop reason */
+	bool kfree_has_rx_sk;	   /* ... and the socket it was received on */
 	bool consume_has_location; /* skb:consume_skb passes the caller */
 	bool fentry;		   /* fentry programs load on vmlinux functions */
 	bool kprobes;		   /* the kprobe PMU exists */

@@ -31,6 +31,7 @@ static void configure(struct hoptrace_bpf *skel, const struct trace_config *o,
 	skel->rodata->cfg_wakeup_backlog = o->ring_size / 8;
 	skel->rodata->cfg_kfree_has_reason = kf->kfree_has_reason;
 	skel->rodata->cfg_consume_has_location = kf->consume_has_location;
+	skel->rodata->cfg_kfree_has_rx_sk = kf->kfree_has_rx_sk;
 	skel->rodata->cfg_fib_table_is_ptr = kf->fib_table_is_ptr;
 }
 

@@ -8,6 +8,7 @@
 #include "pipeline/enrich.h"
 #include "pipeline/hooks.h"
 #include "pipeline/hopview.h"
+#include "pipeline/verdict.h"
 #include "util/json_writer.h"
 
 static bool into_veth(const struct hop_event *ev)
@@ -33,6 +34,8 @@ static void drop_json(struct enrich *en, const struct hop_view *v, struct json_w
 	json__object_begin(w, "drop");
 	json__string(w, "reason", enrich__reason(en, ev, reason, sizeof(reason)));
 	json__string(w, "location", enrich__location(en, ev, loc, sizeof(loc)));
+	if (v->hop->note)
+		json__string(w, "note", verdict__note_kind(v->hop->note));
 	json__object_end(w);
 }
 

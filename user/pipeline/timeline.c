@@ -18,6 +18,19 @@
  * clocks) for the HOOK_HANDOFF record naming their new skb; the BPF side links within 1 ms. */
 #define PARKED_MAX 64
 #define PARKED_NS 10000000ULL
+#define HEAD_BUCKETS 16384
+#define COPY_BUCKETS 1024
+/* How long a packet whose skb was freed while a copy lived on waits for that copy to show
+ * (a raw socket's copy is read when ping gets to it). Copies the filter never saw do not
+ * show: the packet then ends with what was seen. */
+#define HOLD_NS 1000000000ULL
+
+/* A copy's skb address, pointing at the packet it is a copy of. */
+struct copy_ref {
+	__u64 skb;
+	struct packet *p;
+	struct copy_ref *next;
+};
 
 struct timeline {
 	packet_done_fn done;
@@ -43,6 +56,12 @@ struct timeline {
 	/* Packets consumed with HOP_F_HANDOFF, oldest first, still open under their old skb. */
 	struct packet *parked[PARKED_MAX];
 	int parked_count;
+	free_judge_fn judge;
+	void *judge_ctx;
+	struct packet *heads[HEAD_BUCKETS]; /* open packets by data buffer */
+	struct copy_ref *copies[COPY_BUCKETS];
+	int held_count;	   /* packets waiting for a copy: expiry scans only while there are some */
+	__u64 next_expire; /* ... and once the first of them is due */
 };
 
 const char *fate__name(enum fate fate)
@@ -168,13 +187,18 @@ static struct packet *packet_find(struct timeline *tl, __u64 skb)
 	return NULL;
 }
 
+static void head_unlink(struct timeline *tl, struct packet *p);
+static void copies_forget(struct timeline *tl, struct packet *p);
+static void address_unlink(struct timeline *tl, struct packet *p);
+
 static void packet_unlink(struct timeline *tl, struct packet *p)
 {
-	struct packet **pp = bucket_of(tl, p->skb);
-
-	while (*pp != p)
-		pp = &(*pp)->bucket_next;
-	*pp = p->bucket_next;
+	if (p->held)
+		tl->held_count--;
+	else
+		address_unlink(tl, p);
+	head_unlink(tl, p);
+	copies_forget(tl, p);
 	if (p->older)
 		p->older->newer = p->newer;
 	else
@@ -184,6 +208,124 @@ static void packet_unlink(struct timeline *tl, struct packet *p)
 	else
 		tl->newest = p->older;
 	tl->open_count--;
+}
+
+/* Takes p out of the address index: its skb is gone, the address may come back. */
+static void address_unlink(struct timeline *tl, struct packet *p)
+{
+	struct packet **pp = bucket_of(tl, p->skb);
+
+	while (*pp != p)
+		pp = &(*pp)->bucket_next;
+	*pp = p->bucket_next;
+}
+
+static struct packet **head_bucket(struct timeline *tl, __u64 head)
+{
+	return &tl->heads[hash64(head) % HEAD_BUCKETS];
+}
+
+static void head_unlink(struct timeline *tl, struct packet *p)
+{
+	struct packet **pp;
+
+	if (!p->head)
+		return;
+	for (pp = head_bucket(tl, p->head); *pp; pp = &(*pp)->head_next) {
+		if (*pp == p) {
+			*pp = p->head_next;
+			break;
+		}
+	}
+	p->head = 0;
+}
+
+/* Indexes p by the data buffer its latest hop saw (a buffer reallocated for headroom or a
+ * private copy moves it). */
+static void head_link(struct timeline *tl, struct packet *p, __u64 head)
+{
+	struct packet **b;
+
+	if (p->head == head)
+		return;
+	head_unlink(tl, p);
+	if (!head)
+		return;
+	b = head_bucket(tl, head);
+	p->head = head;
+	p->head_next = *b;
+	*b = p;
+}
+
+static struct packet *packet_by_head(struct timeline *tl, __u64 head)
+{
+	for (struct packet *p = *head_bucket(tl, head); p; p = p->head_next)
+		if (p->head == head)
+			return p;
+	return NULL;
+}
+
+static struct copy_ref **copy_bucket(struct timeline *tl, __u64 skb)
+{
+	return &tl->copies[hash64(skb) % COPY_BUCKETS];
+}
+
+static struct packet *copy_find(struct timeline *tl, __u64 skb)
+{
+	for (struct copy_ref *c = *copy_bucket(tl, skb); c; c = c->next)
+		if (c->skb == skb)
+			return c->p;
+	return NULL;
+}
+
+static void copy_forget(struct timeline *tl, struct packet *p, __u64 skb)
+{
+	struct copy_ref **cc, *c;
+
+	for (cc = copy_bucket(tl, skb); (c = *cc); cc = &c->next) {
+		if (c->skb == skb && c->p == p) {
+			*cc = c->next;
+			free(c);
+			break;
+		}
+	}
+	for (int i = 0; i < p->copy_count; i++) {
+		if (p->copy_skbs[i] == skb) {
+			p->copy_skbs[i] = p->copy_skbs[--p->copy_count];
+			break;
+		}
+	}
+}
+
+static void copies_forget(struct timeline *tl, struct packet *p)
+{
+	while (p->copy_count)
+		copy_forget(tl, p, p->copy_skbs[0]);
+}
+
+/* A clone first seen where it leaves the path (read by a socket, or freed) has no path of
+ * its own: it is a copy of the packet whose data buffer it shares. raw_v4_input hands a
+ * raw socket such a clone; packet sockets and multicast get them too. A TCP send's fast
+ * clone is not one: it is a new transmission of the send queue's data. */
+static struct packet *copy_link(struct timeline *tl, const struct hop_event *ev)
+{
+	struct copy_ref *c, **b;
+	struct packet *p;
+
+	if (!(ev->flags & HOP_F_NEW) || !(ev->flags & HOP_F_CLONED) || (ev->flags & HOP_F_FCLONE) ||
+	    !ev->head || (ev->hook != HOOK_SOCK_RECV && ev->hook != HOOK_KFREE_SKB))
+		return NULL;
+	p = packet_by_head(tl, ev->head);
+	if (!p || p->rejected || p->copy_count == TIMELINE_MAX_COPIES)
+		return NULL;
+	c = malloc(sizeof(*c));
+	if (!c)
+		return NULL;
+	b = copy_bucket(tl, ev->skb);
+	*c = (struct copy_ref){ ev->skb, p, *b };
+	*b = c;
+	p->copy_skbs[p->copy_count++] = ev->skb;
+	return p;
 }
 
 static void packet_free(struct packet *p)
@@ -235,6 +377,97 @@ static void parked_remove(struct timeline *tl, int i)
 	tl->parked_count--;
 }
 
+/* A socket that only watches (a packet socket: tcpdump) read this copy: its fate is not
+ * the packet's. */
+static bool copy_is_tap(const struct packet *p, __u64 skb)
+{
+	for (int i = 0; i < p->hop_count; i++) {
+		const struct hop_event *ev = &p->hops[i].ev;
+
+		if (ev->skb == skb && ev->hook == HOOK_SOCK_RECV && (ev->flags & HOP_F_SOCK) &&
+		    ev->sk_family == HOP_AF_PACKET)
+			return true;
+	}
+	return false;
+}
+
+/* Whether hop i is the last one of its skb in the packet (the end of that copy). */
+static bool copy_last_hop(const struct packet *p, int i)
+{
+	for (int j = i + 1; j < p->hop_count; j++)
+		if (p->hops[j].ev.skb == p->hops[i].ev.skb && p->hops[j].ev.hook != HOOK_FIB)
+			return false;
+	return true;
+}
+
+/* How one copy ended, judged by its last hop: 1 delivered (consumed, read by a socket, or
+ * freed after its socket processed it), -1 dropped, 0 neither. */
+static int copy_outcome(struct timeline *tl, struct packet *p, int i)
+{
+	struct hop *h = &p->hops[i];
+
+	switch (h->ev.hook) {
+	case HOOK_CONSUME_SKB:
+		/* Consumed for a headroom expansion at a tunnel device, with its new skb never
+		 * seen: the bytes went on unseen, not delivered there (parked_fate). */
+		if ((h->ev.flags & HOP_F_HANDOFF) && enrich__is_tunnel_kind(h->ev.dev_kind))
+			return 0;
+		return 1;
+	case HOOK_SOCK_RECV:
+		return 1;
+	case HOOK_KFREE_SKB:
+		if (tl->judge && tl->judge(tl->judge_ctx, &h->ev)) {
+			h->note = HOP_NOTE_PROCESSED;
+			return 1;
+		}
+		return -1;
+	default:
+		return 0;
+	}
+}
+
+/* The packet's fate from the ends of its copies (one, unless clones were seen): delivered
+ * if any copy was delivered, else dropped if one was, else what the caller saw. The frees
+ * that did not decide it stay as notes. */
+static enum fate packet_judge(struct timeline *tl, struct packet *p, enum fate seen)
+{
+	int delivered = -1, dropped = -1;
+
+	p->fate_hop = 0;
+	if (seen == FATE_NO_ROUTE)
+		return seen;
+	for (int i = 0; i < p->hop_count; i++) {
+		int out;
+
+		if (p->hops[i].ev.hook == HOOK_FIB || !copy_last_hop(p, i) ||
+		    copy_is_tap(p, p->hops[i].ev.skb))
+			continue;
+		out = copy_outcome(tl, p, i);
+		/* A delivery the kernel reported beats one inferred from a free. */
+		if (out > 0 && (delivered < 0 || (p->hops[delivered].note && !p->hops[i].note)))
+			delivered = i;
+		else if (out < 0 && dropped < 0)
+			dropped = i;
+	}
+	/* Every other free is a note: a copy's, or one after processing (already marked). */
+	for (int i = 0; i < p->hop_count; i++) {
+		struct hop *h = &p->hops[i];
+
+		if (h->ev.hook == HOOK_KFREE_SKB && !h->note && (i != dropped || delivered >= 0))
+			h->note = HOP_NOTE_COPY_FREED;
+	}
+	if (delivered >= 0) {
+		p->fate_hop = delivered + 1;
+		return FATE_DELIVERED;
+	}
+	if (dropped >= 0) {
+		p->fate_hop = dropped + 1;
+		return FATE_DROPPED;
+	}
+	/* No copy's end was seen (the trace ended, or only a tap's copy ended). */
+	return seen == FATE_DROPPED || seen == FATE_DELIVERED ? FATE_UNKNOWN : seen;
+}
+
 /* Ends a packet's life: judge, hand to the sink, free. */
 static void packet_end(struct timeline *tl, struct packet *p, enum fate fate)
 {
@@ -249,11 +482,12 @@ static void packet_end(struct timeline *tl, struct packet *p, enum fate fate)
 		packet_free(p);
 		return;
 	}
+	fate = packet_judge(tl, p, fate);
 	p->fate = fate;
 	t->packets++;
 	if (fate == FATE_DROPPED) {
 		t->dropped++;
-		site_count(tl, &p->hops[p->hop_count - 1].ev);
+		site_count(tl, &p->hops[p->fate_hop ? p->fate_hop - 1 : p->hop_count - 1].ev);
 	} else if (fate == FATE_DELIVERED) {
 		t->delivered++;
 	} else if (fate == FATE_NO_ROUTE) {
@@ -328,6 +562,7 @@ static int hop_append(struct packet *p, const struct hop_event *ev, const __u8 *
 	}
 	h->ev = *ev;
 	h->data = NULL;
+	h->note = HOP_NOTE_NONE;
 	/* A hop added without bytes (a route lookup) keeps none, whatever its record said:
 	 * sinks read cap_len bytes at data. */
 	if (!data)
@@ -535,6 +770,78 @@ static enum fate life_ended_by(const struct hop_event *ev)
 	return row ? row->ends_life : FATE_UNKNOWN;
 }
 
+/* Whether other sk_buffs still share the freed skb's data. A TCP send's fast clone always
+ * shares it with the send queue's copy, which no hook reports: not a copy to wait for. */
+static bool copies_live_on(const struct hop_event *ev)
+{
+	return ev->copies > 1 && !(ev->flags & HOP_F_FCLONE);
+}
+
+/* The packet's own skb is gone but a copy lives on: it waits (out of the address index,
+ * since the address may come back) for the copy's end, or HOLD_NS. */
+static void packet_hold(struct timeline *tl, struct packet *p, __u64 ts)
+{
+	address_unlink(tl, p);
+	p->held = true;
+	p->held_ts = ts;
+	if (!tl->held_count++ || ts + HOLD_NS < tl->next_expire)
+		tl->next_expire = ts + HOLD_NS;
+}
+
+/* One copy's life ended (the packet's own skb or a clone of it). The packet ends with its
+ * last copy. */
+static void copy_end(struct timeline *tl, struct packet *p, const struct hop_event *ev)
+{
+	bool own = !p->held && ev->skb == p->skb;
+
+	if (!own)
+		copy_forget(tl, p, ev->skb);
+	if (copies_live_on(ev)) {
+		if (own)
+			packet_hold(tl, p, ev->ts_ns);
+		return;
+	}
+	if (own || p->held)
+		packet_end(tl, p, life_ended_by(ev));
+}
+
+/* The packet an event at a copy's address belongs to. A fresh sighting there means the
+ * copy was freed unseen and the address reused, unless it is itself a new copy. */
+static struct packet *copy_event(struct timeline *tl, const struct hop_event *ev)
+{
+	struct packet *p = copy_find(tl, ev->skb);
+
+	if (p && !(ev->flags & HOP_F_NEW))
+		return p;
+	if (p)
+		copy_forget(tl, p, ev->skb);
+	return copy_link(tl, ev);
+}
+
+void timeline__expire(struct timeline *tl, __u64 now_ns)
+{
+	struct packet *p, *next;
+
+	if (!tl->held_count || now_ns <= tl->next_expire)
+		return;
+	tl->next_expire = ~0ULL;
+	for (p = tl->oldest; p && tl->held_count; p = next) {
+		next = p->newer;
+		if (!p->held)
+			continue;
+		if (now_ns > p->held_ts + HOLD_NS)
+			packet_end(tl, p, FATE_UNKNOWN);
+		else if (p->held_ts + HOLD_NS < tl->next_expire)
+			tl->next_expire = p->held_ts + HOLD_NS;
+	}
+}
+
+void timeline__set_free_judge(struct timeline *tl, free_judge_fn judge, void *ctx)
+{
+	tl->judge = judge;
+	tl->judge_ctx = ctx;
+}
+
 int timeline__add(struct timeline *tl, const struct hop_event *ev, const __u8 *data)
 {
 	const struct hop_event *route;
@@ -561,6 +868,8 @@ int timeline__add(struct timeline *tl, const struct hop_event *ev, const __u8 *d
 		p = NULL;
 	}
 	if (!p)
+		p = copy_event(tl, ev);
+	if (!p)
 		p = packet_open(tl, ev);
 	if (!p)
 		return -ENOMEM;
@@ -585,11 +894,13 @@ int timeline__add(struct timeline *tl, const struct hop_event *ev, const __u8 *d
 			return err;
 		dev_names__fill(&tl->devs, &p->hops[p->hop_count - 1].ev);
 	}
+	head_link(tl, p, ev->head);
 	/* A free that may hand the packet on to a new skb waits for it: handoff_continue. */
 	if ((ev->flags & HOP_F_HANDOFF) && life_ended_by(ev) == FATE_DELIVERED && !p->rejected)
 		park(tl, p);
 	else if (life_ended_by(ev) != FATE_UNKNOWN)
-		packet_end(tl, p, life_ended_by(ev));
+		copy_end(tl, p, ev);
+	timeline__expire(tl, ev->ts_ns);
 	return 0;
 }
 

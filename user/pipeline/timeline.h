@@ -15,10 +15,20 @@ enum fate {
 	FATE_NO_ROUTE, /* a send failed its route lookup: no packet was ever built */
 };
 
+/* Why a free is not the packet's fate, though the kernel called it a drop. */
+enum hop_note {
+	HOP_NOTE_NONE = 0,
+	HOP_NOTE_COPY_FREED, /* a copy freed while another copy of the packet was delivered */
+	HOP_NOTE_PROCESSED,  /* freed as a drop after the socket processed it (free_judge_fn) */
+};
+
 struct hop {
 	struct hop_event ev; /* the fixed part; ev.cap_len bytes at data */
 	__u8 *data;
+	enum hop_note note; /* set when the packet's fate is judged */
 };
+
+#define TIMELINE_MAX_COPIES 4
 
 struct flow {
 	__u64 id;
@@ -41,6 +51,14 @@ struct packet {
 	int hop_cap;
 	__u32 hops_dropped; /* hops past TIMELINE_MAX_HOPS, counted but not kept */
 	struct hop *hops;
+	int fate_hop; /* the hop that decided the fate, counted from 1; 0: the last one */
+	/* Copies: clones share the data buffer (skb->head) of the original. */
+	__u64 head;    /* the data buffer of its latest hop */
+	bool held;     /* its skb was freed while a copy lived on: it waits for the copy */
+	__u64 held_ts; /* when */
+	__u64 copy_skbs[TIMELINE_MAX_COPIES]; /* addresses of copies still alive */
+	int copy_count;
+	struct packet *head_next;
 	struct packet *bucket_next;
 	struct packet *older, *newer; /* open packets, oldest first */
 };
@@ -74,6 +92,10 @@ struct timeline_totals {
 
 struct timeline;
 
+/* Whether a kfree_skb hop freed a packet that a socket had processed (TCP freeing a pure ACK
+ * it acted on as NOT_SPECIFIED): not a drop. */
+typedef bool (*free_judge_fn)(void *ctx, const struct hop_event *ev);
+
 /* Decides from a packet's first hop that carries bytes whether the packet is kept. */
 typedef bool (*packet_accept_fn)(void *ctx, const struct hop_event *ev, const __u8 *data);
 
@@ -83,6 +105,13 @@ void timeline__free(struct timeline *tl);
 /* Keeps only packets that accept() takes, judged on their first hop with captured bytes;
  * a packet that never carries bytes (its tuple came from the socket) is kept. */
 void timeline__set_filter(struct timeline *tl, packet_accept_fn accept, void *ctx);
+
+/* Lets judge() tell frees after processing from drops; without it every kfree_skb that
+ * decides a packet's fate is a drop. */
+void timeline__set_free_judge(struct timeline *tl, free_judge_fn judge, void *ctx);
+
+/* Ends packets held for a copy that did not show up by now_ns (kernel monotonic time). */
+void timeline__expire(struct timeline *tl, __u64 now_ns);
 
 /* Adds one decoded hop; ends the packet's life on kfree_skb/consume_skb. Returns 0 or
  * -ENOMEM. */

@@ -119,7 +119,10 @@ void verdict__judge(struct enrich *en, const struct packet *pkt, const struct ho
 	v->fate = pkt->fate;
 	if (!pkt->hop_count)
 		return;
-	v->last = &pkt->hops[pkt->hop_count - 1];
+	/* The hop that decided the fate: with copies, not always the last one. */
+	v->last = &pkt->hops[pkt->fate_hop > 0 && pkt->fate_hop <= pkt->hop_count ?
+				     pkt->fate_hop - 1 :
+				     pkt->hop_count - 1];
 	ev = &v->last->ev;
 	v->netns = ev->netns;
 	v->netns_name = enrich__netns(en, ev->netns);
@@ -147,6 +150,62 @@ static const char *or_dash(const char *s)
 	return s && *s ? s : "-";
 }
 
+static const char *delivered_how(const struct hop *last)
+{
+	if (last && last->note == HOP_NOTE_PROCESSED)
+		return "processed by TCP";
+	if (last && last->ev.hook == HOOK_SOCK_RECV)
+		return "read by a socket";
+	return "consumed";
+}
+
+static const char *const tcp_state_names[] = {
+	[1] = "ESTABLISHED", [4] = "FIN_WAIT1", [5] = "FIN_WAIT2", [6] = "TIME_WAIT",
+	[8] = "CLOSE_WAIT",  [9] = "LAST_ACK",	[11] = "CLOSING",
+};
+
+const char *verdict__note_kind(enum hop_note note)
+{
+	switch (note) {
+	case HOP_NOTE_COPY_FREED:
+		return "copy_freed";
+	case HOP_NOTE_PROCESSED:
+		return "freed_after_processing";
+	default:
+		return NULL;
+	}
+}
+
+void verdict__note(struct enrich *en, const struct hop *h, char *buf, size_t size)
+{
+	char reason_buf[96], loc_buf[128], ns[48];
+	const char *reason = enrich__reason(en, &h->ev, reason_buf, sizeof(reason_buf));
+	const char *loc = enrich__location(en, &h->ev, loc_buf, sizeof(loc_buf));
+	const char *name = enrich__netns(en, h->ev.netns);
+	__u8 st = h->ev.sk_state;
+
+	if (!name)
+		snprintf(ns, sizeof(ns), "netns:%u", h->ev.netns);
+	if (!reason)
+		reason = "reason unknown";
+	if (!loc)
+		loc = "?";
+	if (h->note == HOP_NOTE_PROCESSED)
+		snprintf(buf, size,
+			 "freed with %s at %s after TCP processed it (socket %s, netns %s)", reason,
+			 loc,
+			 st < sizeof(tcp_state_names) / sizeof(tcp_state_names[0]) &&
+					 tcp_state_names[st] ?
+				 tcp_state_names[st] :
+				 "?",
+			 name ? name : ns);
+	else
+		snprintf(
+			buf, size,
+			"a copy (skb 0x%llx) freed with %s at %s in netns %s: not the packet's fate",
+			(unsigned long long)h->ev.skb, reason, loc, name ? name : ns);
+}
+
 void verdict__describe(const struct verdict *v, char *buf, size_t size)
 {
 	char where[160];
@@ -155,9 +214,7 @@ void verdict__describe(const struct verdict *v, char *buf, size_t size)
 	snprintf(where, sizeof(where), "netns %s, dev %s", v->netns_label, or_dash(v->ifname));
 	switch (v->fate) {
 	case FATE_DELIVERED:
-		snprintf(buf, size, "delivered (%s in netns %s)",
-			 v->last && v->last->ev.hook == HOOK_SOCK_RECV ? "read by a socket" :
-									 "consumed",
+		snprintf(buf, size, "delivered (%s in netns %s)", delivered_how(v->last),
 			 v->netns_label);
 		return;
 	case FATE_NO_ROUTE:

@@ -42,6 +42,13 @@ struct hop_view;
 void verdict__judge(struct enrich *en, const struct packet *pkt, const struct hop_view *views,
 		    int view_count, struct verdict *v);
 
+/* A free that is not the packet's fate (hop->note set): "copy_freed" or
+ * "freed_after_processing" for JSON, NULL for no note. */
+const char *verdict__note_kind(enum hop_note note);
+
+/* The note as one sentence: what was freed where, and why it is not the fate. */
+void verdict__note(struct enrich *en, const struct hop *h, char *buf, size_t size);
+
 /* One line for the verdict, as the text timeline and pcapng comments print it. */
 void verdict__describe(const struct verdict *v, char *buf, size_t size);
 

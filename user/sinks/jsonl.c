@@ -67,6 +67,17 @@ static const char *dev_source(const struct hop_event *ev)
 	return "skb_dev";
 }
 
+/* The socket that read the packet (sock_recv) or in which the kernel freed it (kfree_skb). */
+static void write_socket(struct json_writer *w, const struct hop_event *ev)
+{
+	json__object_begin(w, "socket");
+	json__uint(w, "family", ev->sk_family);
+	json__uint(w, "type", ev->sk_type);
+	json__uint(w, "proto", ev->sk_proto);
+	json__uint(w, "state", ev->sk_state);
+	json__object_end(w);
+}
+
 void output_json__hop(struct json_writer *w, struct enrich *en, const struct packet *pkt,
 		      const struct hop_view *v)
 {
@@ -95,6 +106,12 @@ void output_json__hop(struct json_writer *w, struct enrich *en, const struct pac
 		write_tuple(w, "tuple", &ev->tuple);
 	if (ev->flags & HOP_F_TUPLE_FROM_SK)
 		json__string(w, "tuple_source", "socket");
+	if (ev->flags & HOP_F_SOCK)
+		write_socket(w, ev);
+	if (ev->copies > 1)
+		json__uint(w, "copies", ev->copies);
+	if (ev->flags & HOP_F_CLONED)
+		json__bool(w, "cloned", true);
 	write_view_extras(w, en, v);
 	json__object_end(w);
 }
@@ -140,6 +157,34 @@ static void write_verdict(struct json_writer *w, const struct verdict *v)
 	json__object_end(w);
 }
 
+/* Frees that are not the packet's fate: a copy's, or one after TCP processed it. */
+static void write_notes(struct json_writer *w, struct enrich *en, const struct packet *p)
+{
+	char reason[96], loc[128], text[320];
+	int n = 0;
+
+	for (int i = 0; i < p->hop_count; i++)
+		n += p->hops[i].note != HOP_NOTE_NONE;
+	if (!n)
+		return;
+	json__array_begin(w, "notes");
+	for (int i = 0; i < p->hop_count; i++) {
+		const struct hop *h = &p->hops[i];
+
+		if (!h->note)
+			continue;
+		verdict__note(en, h, text, sizeof(text));
+		json__object_begin(w, NULL);
+		json__string(w, "kind", verdict__note_kind(h->note));
+		json__string(w, "reason", enrich__reason(en, &h->ev, reason, sizeof(reason)));
+		json__string(w, "location", enrich__location(en, &h->ev, loc, sizeof(loc)));
+		json__string(w, "netns_name", enrich__netns(en, h->ev.netns));
+		json__string(w, "text", text);
+		json__object_end(w);
+	}
+	json__array_end(w);
+}
+
 static int json_packet(struct sink *s, const struct judged_packet *jp)
 {
 	const struct packet *p = jp->pkt;
@@ -161,6 +206,7 @@ static int json_packet(struct sink *s, const struct judged_packet *jp)
 	if (p->flow_id)
 		write_tuple(&w, "flow_tuple", &p->flow_tuple);
 	write_verdict(&w, &jp->verdict);
+	write_notes(&w, s->en, p);
 	json__object_end(&w);
 	json__newline(&w);
 	/* Flushed once per poll round by the session, not per packet. */

@@ -67,6 +67,12 @@ static int text_packet(struct sink *s, const struct judged_packet *jp)
 	verdict__describe(&jp->verdict, line, sizeof(line));
 	fprintf(s->f, "    => %s%s\n", line,
 		p->incomplete ? " [incomplete: events were lost]" : "");
+	for (int i = 0; i < p->hop_count; i++) {
+		if (!p->hops[i].note)
+			continue;
+		verdict__note(s->en, &p->hops[i], line, sizeof(line));
+		fprintf(s->f, "       note: %s\n", line);
+	}
 	/* Flushed once per poll round by the session, not per packet. */
 	return -sink__stream_error(s->f);
 }
