@@ -1,19 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The timeline: open packets keyed by skb address, flows keyed by their address pair in
- * either direction. Memory is bounded: too many open packets evicts the oldest, marked
- * incomplete; too many flows starts the flow table afresh (ids keep counting). */
+/* The timeline: open packets keyed by skb address (and by data buffer, for their copies),
+ * grouped into flows (flows.c). Memory is bounded: too many open packets evicts the
+ * oldest, marked incomplete. A packet's life ends at its last copy's free (packet_fate.c),
+ * or waits a moment for a new skb that carries it on (the handoff of a headroom
+ * expansion) or for a copy that lives on. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include "pipeline/dev_names.h"
 #include "pipeline/enrich.h"
+#include "pipeline/flows.h"
 #include "pipeline/hooks.h"
+#include "pipeline/packet_fate.h"
 #include "pipeline/skb_reuse.h"
 #include "pipeline/timeline.h"
 #include "util/hash.h"
 
 #define PACKET_BUCKETS 16384
-#define FLOW_BUCKETS 16384
 /* Packets whose skb was consumed for a headroom expansion wait this long (by later events'
  * clocks) for the HOOK_HANDOFF record naming their new skb; the BPF side links within 1 ms. */
 #define PARKED_MAX 64
@@ -41,9 +44,7 @@ struct timeline {
 	struct packet *oldest, *newest;
 	int open_count;
 	__u64 next_packet_id;
-	struct flow *flows[FLOW_BUCKETS];
-	int flow_count;
-	__u64 next_flow_id;
+	struct flow_table flows;
 	struct timeline_totals totals;
 	int site_cap;
 	/* A failed route lookup waits, per CPU, for the next event there: a drop of the same
@@ -87,89 +88,8 @@ struct timeline *timeline__new(packet_done_fn done, void *ctx)
 	tl->done = done;
 	tl->ctx = ctx;
 	tl->next_packet_id = 1;
-	tl->next_flow_id = 1;
+	tl->flows.next_id = 1;
 	return tl;
-}
-
-/* Both directions of a conversation share one key: the lower (address, port) first. */
-static bool endpoint_less(const __u8 *a, __u16 ap, const __u8 *b, __u16 bp)
-{
-	int c = memcmp(a, b, 16);
-
-	return c < 0 || (c == 0 && ap < bp);
-}
-
-static bool same_flow(const struct hop_tuple *a, const struct hop_tuple *b, bool *reverse)
-{
-	if (a->family != b->family || a->proto != b->proto)
-		return false;
-	if (!memcmp(a->saddr, b->saddr, 16) && !memcmp(a->daddr, b->daddr, 16) &&
-	    a->sport == b->sport && a->dport == b->dport) {
-		*reverse = false;
-		return true;
-	}
-	if (!memcmp(a->saddr, b->daddr, 16) && !memcmp(a->daddr, b->saddr, 16) &&
-	    a->sport == b->dport && a->dport == b->sport) {
-		*reverse = true;
-		return true;
-	}
-	return false;
-}
-
-static unsigned int flow_hash(const struct hop_tuple *t)
-{
-	const __u8 *lo = t->saddr, *hi = t->daddr;
-	__u16 lp = t->sport, hp = t->dport;
-	__u64 h = ((__u64)t->family << 8) | t->proto;
-
-	if (endpoint_less(hi, hp, lo, lp)) {
-		lo = t->daddr, hi = t->saddr;
-		lp = t->dport, hp = t->sport;
-	}
-	for (int i = 0; i < 16; i += 8) {
-		__u64 a, b;
-
-		memcpy(&a, lo + i, 8);
-		memcpy(&b, hi + i, 8);
-		h = hash64(h ^ a) ^ hash64(b + i);
-	}
-	return hash64(h ^ ((__u64)lp << 16 | hp)) % FLOW_BUCKETS;
-}
-
-static void flows_clear(struct timeline *tl)
-{
-	for (int i = 0; i < FLOW_BUCKETS; i++) {
-		while (tl->flows[i]) {
-			struct flow *f = tl->flows[i];
-
-			tl->flows[i] = f->next;
-			free(f);
-		}
-	}
-	tl->flow_count = 0;
-}
-
-static struct flow *flow_for(struct timeline *tl, const struct hop_tuple *t, bool *reverse)
-{
-	unsigned int b = flow_hash(t);
-	struct flow *f;
-
-	for (f = tl->flows[b]; f; f = f->next)
-		if (same_flow(&f->first, t, reverse))
-			return f;
-	/* Packets copy what they need of their flow, so the table can start afresh. */
-	if (tl->flow_count >= TIMELINE_MAX_FLOWS)
-		flows_clear(tl);
-	f = calloc(1, sizeof(*f));
-	if (!f)
-		return NULL;
-	f->id = tl->next_flow_id++;
-	f->first = *t;
-	f->next = tl->flows[b];
-	tl->flows[b] = f;
-	tl->flow_count++;
-	*reverse = false;
-	return f;
 }
 
 static struct packet **bucket_of(struct timeline *tl, __u64 skb)
@@ -377,97 +297,6 @@ static void parked_remove(struct timeline *tl, int i)
 	tl->parked_count--;
 }
 
-/* A socket that only watches (a packet socket: tcpdump) read this copy: its fate is not
- * the packet's. */
-static bool copy_is_tap(const struct packet *p, __u64 skb)
-{
-	for (int i = 0; i < p->hop_count; i++) {
-		const struct hop_event *ev = &p->hops[i].ev;
-
-		if (ev->skb == skb && ev->hook == HOOK_SOCK_RECV && (ev->flags & HOP_F_SOCK) &&
-		    ev->sk_family == HOP_AF_PACKET)
-			return true;
-	}
-	return false;
-}
-
-/* Whether hop i is the last one of its skb in the packet (the end of that copy). */
-static bool copy_last_hop(const struct packet *p, int i)
-{
-	for (int j = i + 1; j < p->hop_count; j++)
-		if (p->hops[j].ev.skb == p->hops[i].ev.skb && p->hops[j].ev.hook != HOOK_FIB)
-			return false;
-	return true;
-}
-
-/* How one copy ended, judged by its last hop: 1 delivered (consumed, read by a socket, or
- * freed after its socket processed it), -1 dropped, 0 neither. */
-static int copy_outcome(struct timeline *tl, struct packet *p, int i)
-{
-	struct hop *h = &p->hops[i];
-
-	switch (h->ev.hook) {
-	case HOOK_CONSUME_SKB:
-		/* Consumed for a headroom expansion at a tunnel device, with its new skb never
-		 * seen: the bytes went on unseen, not delivered there (parked_fate). */
-		if ((h->ev.flags & HOP_F_HANDOFF) && enrich__is_tunnel_kind(h->ev.dev_kind))
-			return 0;
-		return 1;
-	case HOOK_SOCK_RECV:
-		return 1;
-	case HOOK_KFREE_SKB:
-		if (tl->judge && tl->judge(tl->judge_ctx, &h->ev)) {
-			h->note = HOP_NOTE_PROCESSED;
-			return 1;
-		}
-		return -1;
-	default:
-		return 0;
-	}
-}
-
-/* The packet's fate from the ends of its copies (one, unless clones were seen): delivered
- * if any copy was delivered, else dropped if one was, else what the caller saw. The frees
- * that did not decide it stay as notes. */
-static enum fate packet_judge(struct timeline *tl, struct packet *p, enum fate seen)
-{
-	int delivered = -1, dropped = -1;
-
-	p->fate_hop = 0;
-	if (seen == FATE_NO_ROUTE)
-		return seen;
-	for (int i = 0; i < p->hop_count; i++) {
-		int out;
-
-		if (p->hops[i].ev.hook == HOOK_FIB || !copy_last_hop(p, i) ||
-		    copy_is_tap(p, p->hops[i].ev.skb))
-			continue;
-		out = copy_outcome(tl, p, i);
-		/* A delivery the kernel reported beats one inferred from a free. */
-		if (out > 0 && (delivered < 0 || (p->hops[delivered].note && !p->hops[i].note)))
-			delivered = i;
-		else if (out < 0 && dropped < 0)
-			dropped = i;
-	}
-	/* Every other free is a note: a copy's, or one after processing (already marked). */
-	for (int i = 0; i < p->hop_count; i++) {
-		struct hop *h = &p->hops[i];
-
-		if (h->ev.hook == HOOK_KFREE_SKB && !h->note && (i != dropped || delivered >= 0))
-			h->note = HOP_NOTE_COPY_FREED;
-	}
-	if (delivered >= 0) {
-		p->fate_hop = delivered + 1;
-		return FATE_DELIVERED;
-	}
-	if (dropped >= 0) {
-		p->fate_hop = dropped + 1;
-		return FATE_DROPPED;
-	}
-	/* No copy's end was seen (the trace ended, or only a tap's copy ended). */
-	return seen == FATE_DROPPED || seen == FATE_DELIVERED ? FATE_UNKNOWN : seen;
-}
-
 /* Ends a packet's life: judge, hand to the sink, free. */
 static void packet_end(struct timeline *tl, struct packet *p, enum fate fate)
 {
@@ -482,7 +311,7 @@ static void packet_end(struct timeline *tl, struct packet *p, enum fate fate)
 		packet_free(p);
 		return;
 	}
-	fate = packet_judge(tl, p, fate);
+	fate = packet_fate__judge(p, fate, tl->judge, tl->judge_ctx);
 	p->fate = fate;
 	t->packets++;
 	if (fate == FATE_DROPPED) {
@@ -504,7 +333,7 @@ static void packet_end(struct timeline *tl, struct packet *p, enum fate fate)
 
 static void packet_join_flow(struct timeline *tl, struct packet *p, const struct hop_tuple *t)
 {
-	struct flow *f = flow_for(tl, t, &p->reply);
+	struct flow *f = flow_table__find(&tl->flows, t, &p->reply);
 
 	if (!f)
 		return;
@@ -941,7 +770,7 @@ void timeline__free(struct timeline *tl)
 		packet_unlink(tl, p);
 		packet_free(p);
 	}
-	flows_clear(tl);
+	flow_table__clear(&tl->flows);
 	free(tl->totals.sites);
 	free(tl->pending_route);
 	free(tl->pending_set);

@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: GPL-2.0
+/* A packet's fate from the ends of its copies: an skb and its clones (a raw socket's, a
+ * packet socket's, multicast's) are one packet, delivered if any copy was. */
+#include "pipeline/enrich.h"
+#include "pipeline/packet_fate.h"
+
+/* A socket that only watches (a packet socket: tcpdump) read this copy: its fate is not
+ * the packet's. */
+static bool copy_is_tap(const struct packet *p, __u64 skb)
+{
+	for (int i = 0; i < p->hop_count; i++) {
+		const struct hop_event *ev = &p->hops[i].ev;
+
+		if (ev->skb == skb && ev->hook == HOOK_SOCK_RECV && (ev->flags & HOP_F_SOCK) &&
+		    ev->sk_family == HOP_AF_PACKET)
+			return true;
+	}
+	return false;
+}
+
+/* Whether hop i is the last one of its skb in the packet (the end of that copy). */
+static bool copy_last_hop(const struct packet *p, int i)
+{
+	for (int j = i + 1; j < p->hop_count; j++)
+		if (p->hops[j].ev.skb == p->hops[i].ev.skb && p->hops[j].ev.hook != HOOK_FIB)
+			return false;
+	return true;
+}
+
+/* How one copy ended, judged by its last hop: 1 delivered (consumed, read by a socket, or
+ * freed after its socket processed it), -1 dropped, 0 neither. */
+static int copy_outcome(struct packet *p, int i, free_judge_fn judge, void *ctx)
+{
+	struct hop *h = &p->hops[i];
+
+	switch (h->ev.hook) {
+	case HOOK_CONSUME_SKB:
+		/* Consumed for a headroom expansion at a tunnel device, with its new skb never
+		 * seen: the bytes went on unseen, not delivered there (parked_fate). */
+		if ((h->ev.flags & HOP_F_HANDOFF) && enrich__is_tunnel_kind(h->ev.dev_kind))
+			return 0;
+		return 1;
+	case HOOK_SOCK_RECV:
+		return 1;
+	case HOOK_KFREE_SKB:
+		if (judge && judge(ctx, &h->ev)) {
+			h->note = HOP_NOTE_PROCESSED;
+			return 1;
+		}
+		return -1;
+	default:
+		return 0;
+	}
+}
+
+/* The packet's fate from the ends of its copies (one, unless clones were seen): delivered
+ * if any copy was delivered, else dropped if one was, else what the caller saw. The frees
+ * that did not decide it stay as notes. */
+enum fate packet_fate__judge(struct packet *p, enum fate seen, free_judge_fn judge, void *ctx)
+{
+	int delivered = -1, dropped = -1;
+
+	p->fate_hop = 0;
+	if (seen == FATE_NO_ROUTE)
+		return seen;
+	for (int i = 0; i < p->hop_count; i++) {
+		int out;
+
+		if (p->hops[i].ev.hook == HOOK_FIB || !copy_last_hop(p, i) ||
+		    copy_is_tap(p, p->hops[i].ev.skb))
+			continue;
+		out = copy_outcome(p, i, judge, ctx);
+		/* A delivery the kernel reported beats one inferred from a free. */
+		if (out > 0 && (delivered < 0 || (p->hops[delivered].note && !p->hops[i].note)))
+			delivered = i;
+		else if (out < 0 && dropped < 0)
+			dropped = i;
+	}
+	/* Every other free is a note: a copy's, or one after processing (already marked). */
+	for (int i = 0; i < p->hop_count; i++) {
+		struct hop *h = &p->hops[i];
+
+		if (h->ev.hook == HOOK_KFREE_SKB && !h->note && (i != dropped || delivered >= 0))
+			h->note = HOP_NOTE_COPY_FREED;
+	}
+	if (delivered >= 0) {
+		p->fate_hop = delivered + 1;
+		return FATE_DELIVERED;
+	}
+	if (dropped >= 0) {
+		p->fate_hop = dropped + 1;
+		return FATE_DROPPED;
+	}
+	/* No copy's end was seen (the trace ended, or only a tap's copy ended). */
+	return seen == FATE_DROPPED || seen == FATE_DELIVERED ? FATE_UNKNOWN : seen;
+}
