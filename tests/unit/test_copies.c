@@ -223,6 +223,36 @@ static void test_packet_socket_copy_is_no_fate(void)
 }
 
 /* Only a clone first seen where it leaves the path, sharing the data, is a copy. */
+/* A packet socket's copy taken at transmit ends in the sender's namespace while the
+ * original goes on through the node: the copy's hops say nothing of the original's path,
+ * so the original's next hop in another namespace is still the same packet. */
+static void test_tap_copy_does_not_split_path(void)
+{
+	struct timeline *tl = fresh();
+	struct hop_event out = hop(SKB_ORIG, HOOK_DEV_XMIT, HOP_F_NEW | HOP_F_CLONED);
+	struct hop_event tap =
+		sock_read(SKB_TAP, HOP_F_NEW | HOP_F_CLONED, HOP_AF_PACKET, HOP_SOCK_RAW, 0);
+	struct hop_event tap_free = freed(SKB_TAP, HOOK_CONSUME_SKB, HOP_F_CLONED, 2, 0);
+	struct hop_event in = hop(SKB_ORIG, HOOK_NETIF_RECEIVE, HOP_F_CLONED);
+	struct hop_event fwd = hop(SKB_ORIG, HOOK_DEV_XMIT, HOP_F_CLONED);
+
+	out.netns = tap.netns = tap_free.netns = 1;
+	in.netns = fwd.netns = 2;
+	strcpy(out.dev_kind, "veth");
+	strcpy(fwd.dev_kind, "veth");
+	add(tl, out);
+	add(tl, tap);
+	add(tl, in);
+	add(tl, tap_free);
+	add(tl, fwd); /* node -> node: its last own hop was the receive in namespace 2 */
+	add(tl, freed(SKB_ORIG, HOOK_CONSUME_SKB, 0, 1, 0));
+	timeline__finish(tl);
+	CHECK(seen_count == 1);
+	CHECK(seen[0].fate == FATE_DELIVERED);
+	CHECK(seen[0].hop_count == 6);
+	timeline__free(tl);
+}
+
 static void test_what_is_not_a_copy(void)
 {
 	struct timeline *tl = fresh();
@@ -356,6 +386,7 @@ int main(void)
 	RUN(test_copy_never_seen_stays_a_drop);
 	RUN(test_tcp_fast_clone_drop_is_final);
 	RUN(test_packet_socket_copy_is_no_fate);
+	RUN(test_tap_copy_does_not_split_path);
 	RUN(test_what_is_not_a_copy);
 	RUN(test_free_after_processing_is_delivered);
 	RUN(test_tcp_processed_rule);

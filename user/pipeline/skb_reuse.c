@@ -6,11 +6,12 @@
 #include "pipeline/headers.h"
 #include "pipeline/skb_reuse.h"
 
-/* The last kept hop that saw the skb itself (a route lookup sees only a flow). */
-static const struct hop *last_skb_hop(const struct packet *p)
+/* The last kept hop that saw this skb itself: a route lookup sees only a flow, and a copy
+ * (a clone a socket read) travels a path of its own. */
+static const struct hop *last_skb_hop(const struct packet *p, __u64 skb)
 {
 	for (int i = p->hop_count - 1; i >= 0; i--)
-		if (p->hops[i].ev.hook != HOOK_FIB)
+		if (p->hops[i].ev.hook != HOOK_FIB && p->hops[i].ev.skb == skb)
 			return &p->hops[i];
 	return NULL;
 }
@@ -136,7 +137,7 @@ bool skb_reuse__new_life(const struct packet *p, const struct hop_event *ev, con
 
 	if (ev->flags & HOP_F_NEW)
 		return !ends_life;
-	last = last_skb_hop(p);
+	last = last_skb_hop(p, ev->skb);
 	if (!last || p->incomplete)
 		return false;
 	return !netns_reachable(&last->ev, ev) || !tuple_reachable(last, ev, data);
