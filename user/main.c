@@ -35,6 +35,25 @@ static int parse_or_exit(struct trace_config *o, int argc, char **argv, bool tra
 	return r;
 }
 
+static const struct subcommand *subcommand_named(const char *name, size_t len);
+
+/* Options go after the subcommand: "hoptrace -q demo" would read "demo" as the start of a
+ * filter expression and then ask for --pod-ip. Say what was meant instead. */
+static bool subcommand_misplaced(const struct trace_config *o)
+{
+	const char *expr = o->filter_expr;
+	const struct subcommand *sc;
+
+	if (!expr)
+		return false;
+	sc = subcommand_named(expr, strcspn(expr, " "));
+	if (!sc || !strcmp(sc->name, "trace"))
+		return false;
+	fprintf(stderr, "hoptrace: the subcommand '%s' must come first: hoptrace %s %s\n", sc->name,
+		sc->name, sc->args);
+	return true;
+}
+
 static int do_trace(int argc, char **argv)
 {
 	struct trace_config o;
@@ -42,6 +61,10 @@ static int do_trace(int argc, char **argv)
 
 	if (parse_or_exit(&o, argc, argv, true, &rc))
 		return rc;
+	if (subcommand_misplaced(&o)) {
+		trace_config__free(&o);
+		return 2;
+	}
 	rc = trace__run(&o);
 	trace_config__free(&o);
 	return rc;
@@ -90,6 +113,14 @@ static const struct subcommand subcommands[] = {
 	{ "version", "", "show the version", do_version },
 };
 
+static const struct subcommand *subcommand_named(const char *name, size_t len)
+{
+	for (size_t i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
+		if (strlen(subcommands[i].name) == len && !strncmp(name, subcommands[i].name, len))
+			return &subcommands[i];
+	return NULL;
+}
+
 static int usage(FILE *f)
 {
 	fprintf(f, "Usage: hoptrace [SUBCOMMAND] [OPTIONS] [EXPR] [-- COMMAND [ARGS...]]\n\n"
@@ -118,9 +149,10 @@ static int usage(FILE *f)
 int main(int argc, char **argv)
 {
 	if (argc > 1 && argv[1][0] != '-') {
-		for (size_t i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
-			if (!strcmp(argv[1], subcommands[i].name))
-				return subcommands[i].run(argc - 1, argv + 1);
+		const struct subcommand *sc = subcommand_named(argv[1], strlen(argv[1]));
+
+		if (sc)
+			return sc->run(argc - 1, argv + 1);
 		fprintf(stderr, "hoptrace: unknown subcommand '%s' (try 'hoptrace help')\n",
 			argv[1]);
 		return 2;

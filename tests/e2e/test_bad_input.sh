@@ -47,6 +47,7 @@ expect_refusal unwritable_output "cannot create '/nonexistent/x.pcapng'" \
 touch "$TMP/exists.pcapng"
 expect_refusal existing_output "File exists" --pod-ip 10.0.0.1 -w "$TMP/exists.pcapng" -- true
 expect_refusal unknown_subcommand "unknown subcommand 'frob'" frob
+expect_refusal option_before_subcommand "the subcommand 'demo' must come first" -q demo nosuch
 if id nobody >/dev/null 2>&1 && command -v setpriv >/dev/null; then
 	AS_USER="setpriv --reuid=nobody --regid=nogroup --clear-groups --inh-caps=-all" \
 		expect_refusal not_root "needs root" --pod-ip 10.0.0.1 -- true
