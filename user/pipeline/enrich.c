@@ -65,6 +65,25 @@ bool enrich__is_netfilter_drop(const struct enrich *en, const struct hop_event *
 	return r && !strncmp(r, "nf_hook_slow+", 13);
 }
 
+bool enrich__is_nftables_drop(const struct enrich *en, const struct hop_event *ev)
+{
+	char buf[128];
+	const char *at = enrich__location(en, ev, buf, sizeof(buf));
+
+	return ev->hook == HOOK_KFREE_SKB && at && !strncmp(at, "nft_do_chain+", 13);
+}
+
+const char *enrich__device_layer(const char *dev_kind)
+{
+	if (!strcmp(dev_kind, "bridge"))
+		return "bridge";
+	if (enrich__is_tunnel_kind(dev_kind))
+		return "overlay";
+	if (!strcmp(dev_kind, "veth"))
+		return "veth";
+	return NULL;
+}
+
 bool enrich__is_tunnel_kind(const char *dev_kind)
 {
 	return !strcmp(dev_kind, "vxlan") || !strcmp(dev_kind, "geneve");
@@ -78,12 +97,8 @@ const char *enrich__layer(struct enrich *en, const struct hop_event *ev)
 		return "pod";
 	if ((row && row->layer_fixed) || enrich__is_netfilter_drop(en, ev))
 		return "node";
-	if (!strcmp(ev->dev_kind, "bridge"))
-		return "bridge";
-	if (enrich__is_tunnel_kind(ev->dev_kind))
-		return "overlay";
-	if (!strcmp(ev->dev_kind, "veth"))
-		return "veth";
+	if (enrich__device_layer(ev->dev_kind))
+		return enrich__device_layer(ev->dev_kind);
 	return row ? row->layer : "node";
 }
 

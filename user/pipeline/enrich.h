@@ -37,6 +37,13 @@ void enrich__free(struct enrich *en);
  * belongs to, in the order operators check them. */
 const char *enrich__layer(struct enrich *en, const struct hop_event *ev);
 
+/* Whether nftables itself freed the packet (nft_do_chain frees its drops since 6.x): a
+ * rule's drop, never conntrack's. */
+bool enrich__is_nftables_drop(const struct enrich *en, const struct hop_event *ev);
+
+/* The layer a device kind belongs to ("bridge", "overlay", "veth"), or NULL. */
+const char *enrich__device_layer(const char *dev_kind);
+
 /* Whether a device of this kind (rtnl_link_ops->kind) is a tunnel: "vxlan", "geneve". */
 bool enrich__is_tunnel_kind(const char *dev_kind);
 

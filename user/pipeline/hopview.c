@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Hop views: what a hop means in the light of the hops around it. Computed per finished
  * packet, in user space, from facts the BPF side recorded. */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,18 +57,24 @@ static const struct hop_event *next_packet_hop(const struct packet *p, int i)
 static void nf_verdict(struct enrich *en, const struct packet *p, int i, struct hop_view *v)
 {
 	const struct hop_event *ev = &p->hops[i].ev, *next = next_packet_hop(p, i);
+	const struct nf_range *range;
 
 	v->nf = true;
 	v->nf_family = netfilter__family_name(ev->info.nf.pf);
 	v->nf_hook = netfilter__hook_name(ev->info.nf.hook);
 	if (!next)
 		return;
-	if (next->hook == HOOK_KFREE_SKB && (next->flags & HOP_F_NF_STATE) &&
-	    next->info.nf.pf == ev->info.nf.pf && next->info.nf.hook == ev->info.nf.hook &&
-	    enrich__is_netfilter_drop(en, next)) {
-		v->nf_dropped = true;
-		v->nf_range = netfilter__range(next->info.nf.hook, next->info.nf.pos);
-	}
+	if (next->hook != HOOK_KFREE_SKB || !(next->flags & HOP_F_NF_STATE) ||
+	    next->info.nf.pf != ev->info.nf.pf || next->info.nf.hook != ev->info.nf.hook ||
+	    !enrich__is_netfilter_drop(en, next))
+		return;
+	range = netfilter__range(next->info.nf.hook, next->info.nf.pos);
+	/* Past the last observer only conntrack's confirm runs in the hook: a drop there that
+	 * nftables made came after the hook (the netdev family's egress chain). */
+	if (range && range->priority == INT_MAX && enrich__is_nftables_drop(en, next))
+		return;
+	v->nf_dropped = true;
+	v->nf_range = range;
 }
 
 struct builder {

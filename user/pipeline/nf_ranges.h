@@ -10,6 +10,7 @@
 
 #define NFPROTO_IPV4 2
 #define NFPROTO_IPV6 10
+#define NF_INET_POST_ROUTING 4
 #define NF_INET_NUMHOOKS 5
 
 /* The range after observation position pos: the table whose standard priority lies there. */

@@ -86,6 +86,39 @@ static bool judge_netfilter(struct enrich *en, const struct hop_view *views, int
 	return false;
 }
 
+/* The hop of the dropped skb before the drop, route lookups left out; NULL when none. */
+static const struct hop_event *hop_before_drop(const struct packet *pkt, const struct hop *drop)
+{
+	for (const struct hop *h = drop - 1; h >= pkt->hops; h--)
+		if (h->ev.hook != HOOK_FIB && h->ev.skb == drop->ev.skb)
+			return &h->ev;
+	return NULL;
+}
+
+/* A netfilter drop outside every IPv4/IPv6 hook is the netdev family's (an nftables
+ * `table netdev` chain on the device), inferred from where it fell: right after the
+ * device received the packet (ingress), or after POSTROUTING let it out towards the device
+ * (egress). No observer sits in those hooks, so the verdict says it is inferred. A bridge
+ * family chain on a bridge port's prerouting looks the same as the port's ingress. */
+static bool judge_netdev(struct enrich *en, const struct packet *pkt, struct verdict *v)
+{
+	const struct hop_event *drop = &v->last->ev, *prev = hop_before_drop(pkt, v->last);
+
+	if (!prev || !drop->ifindex || !enrich__is_netfilter_drop(en, drop) ||
+	    prev->ifindex != drop->ifindex || prev->netns != drop->netns)
+		return false;
+	if (prev->hook == HOOK_NETIF_RECEIVE)
+		v->nf_hook = "ingress";
+	else if (prev->hook == HOOK_NF && prev->info.nf.hook == NF_INET_POST_ROUTING)
+		v->nf_hook = "egress";
+	else
+		return false;
+	v->nf = true;
+	v->nf_family = "netdev";
+	v->nf_inferred = true;
+	return true;
+}
+
 /* Where a drop belongs in the operator's checklist: pod, veth, bridge, service, overlay,
  * node, kernel. */
 static const char *drop_layer(struct enrich *en, const struct packet *pkt,
@@ -96,6 +129,9 @@ static const char *drop_layer(struct enrich *en, const struct packet *pkt,
 
 	if (judge_netfilter(en, views, count, v))
 		return in_pod ? "pod" : table_layer(v->nf_table);
+	if (judge_netdev(en, pkt, v) && !in_pod) /* on a pod's host-side veth: "veth" */
+		return enrich__device_layer(ev->dev_kind) ? enrich__device_layer(ev->dev_kind) :
+							    "node";
 	if (in_pod)
 		return "pod";
 	if (starts_with(v->reason, "VXLAN_") || starts_with(v->reason, "TUNNEL"))
@@ -178,14 +214,12 @@ const char *verdict__note_kind(enum hop_note note)
 
 void verdict__note(struct enrich *en, const struct hop *h, char *buf, size_t size)
 {
-	char reason_buf[96], loc_buf[128], ns[48];
+	char reason_buf[96], loc_buf[128], ns_buf[48];
 	const char *reason = enrich__reason(en, &h->ev, reason_buf, sizeof(reason_buf));
 	const char *loc = enrich__location(en, &h->ev, loc_buf, sizeof(loc_buf));
-	const char *name = enrich__netns(en, h->ev.netns);
+	const char *ns = enrich__netns_label(en, h->ev.netns, ns_buf, sizeof(ns_buf));
 	__u8 st = h->ev.sk_state;
 
-	if (!name)
-		snprintf(ns, sizeof(ns), "netns:%u", h->ev.netns);
 	if (!reason)
 		reason = "reason unknown";
 	if (!loc)
@@ -198,12 +232,12 @@ void verdict__note(struct enrich *en, const struct hop *h, char *buf, size_t siz
 					 tcp_state_names[st] ?
 				 tcp_state_names[st] :
 				 "?",
-			 name ? name : ns);
+			 ns);
 	else
 		snprintf(
 			buf, size,
 			"a copy (skb 0x%llx) freed with %s at %s in netns %s: not the packet's fate",
-			(unsigned long long)h->ev.skb, reason, loc, name ? name : ns);
+			(unsigned long long)h->ev.skb, reason, loc, ns);
 }
 
 void verdict__describe(const struct verdict *v, char *buf, size_t size)
@@ -246,6 +280,10 @@ void verdict__describe(const struct verdict *v, char *buf, size_t size)
 			      v->nf_family, v->nf_hook, v->nf_table, v->nf_priority,
 			      v->nf_chains[0] ? " [" : "", v->nf_chains,
 			      v->nf_chains[0] ? "]" : "");
+	else if (v->nf && v->nf_inferred && n > 0 && (size_t)n < size)
+		n += snprintf(buf + n, size - n,
+			      "; netfilter %s %s of %s (inferred: no IPv4/IPv6 hook dropped it)",
+			      v->nf_family, v->nf_hook, or_dash(v->ifname));
 	else if (v->nf && n > 0 && (size_t)n < size)
 		n += snprintf(buf + n, size - n, "; netfilter %s %s (table not known here)",
 			      v->nf_family, v->nf_hook);

@@ -22,8 +22,9 @@ struct verdict {
 	const char *layer;
 	/* Netfilter attribution, when the drop happened inside a netfilter hook. */
 	bool nf;
-	const char *nf_family; /* "ipv4", "ipv6" */
-	const char *nf_hook;   /* "PREROUTING", ... */
+	const char *nf_family; /* "ipv4", "ipv6", "netdev" */
+	const char *nf_hook;   /* "PREROUTING", ..., or "ingress"/"egress" for netdev */
+	bool nf_inferred;      /* no observer saw the hook: inferred from the hops around */
 	const char *nf_table;  /* "filter", "nat (dst)", "conntrack", ... */
 	int nf_priority;       /* the standard priority of that table */
 	char nf_chains[256]; /* what the kernel lists in that range, "nft ip filter FORWARD (0)" */

@@ -148,6 +148,8 @@ static void write_verdict(struct json_writer *w, const struct verdict *v)
 			json__null(w, "priority");
 		json__string(w, "verdict", "drop");
 		json__string(w, "hooks_in_range", v->nf_chains[0] ? v->nf_chains : NULL);
+		if (v->nf_inferred)
+			json__bool(w, "inferred", true);
 		json__object_end(w);
 	}
 	if (v->ct_insert_fail)
