@@ -61,7 +61,10 @@ parse_args() {
 		*) break ;;
 		esac
 	done
-	[ $# -ge 3 ] && [ "$2" = -- ] || { usage >&2; exit 2; }
+	if [ $# -lt 3 ] || [ "$2" != -- ]; then
+		usage >&2
+		exit 2
+	fi
 	KERNEL=$1
 	shift 2
 	COMMAND=("$@")
@@ -134,6 +137,7 @@ accelerator() {
 		[ -r /dev/kvm ] && [ -w /dev/kvm ] && [ ! -d /sys/module/kvm_pvm ] &&
 			grep -qw -m1 'vmx\|svm' /proc/cpuinfo && mode=kvm
 	fi
+	# shellcheck disable=SC2054 # the commas are qemu's
 	case $mode in
 	kvm) QEMU_ACCEL=(-accel kvm -cpu host) ;;
 	tcg) QEMU_ACCEL=(-accel tcg,thread=multi -cpu max) ;;
@@ -214,6 +218,7 @@ finish() {
 	exit 125
 }
 
+# shellcheck disable=SC2317 # run by the EXIT trap
 cleanup() {
 	# timeout passes our TERM on to qemu.
 	[ -n "$QEMU_PID" ] && kill "$QEMU_PID" 2>/dev/null && wait "$QEMU_PID" 2>/dev/null

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by tests/vmtest/boot.sh: the initramfs for one kernel, built once and cached.
 # Needs CACHE, HERE, TEMPS (removed on exit) and die() from the caller.
 #

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by tests/vmtest/boot.sh: finds a Debian kernel package, downloads it and unpacks it
 # into the cache. Needs CACHE, TEMPS (removed on exit) and die() from the caller.
 #
@@ -102,7 +103,9 @@ kernel_dir() {
 	fi
 	suite=$(suite_of "$spec") || die "unknown kernel '$spec' (5.10, 6.1, 6.12 or a linux-image .deb)"
 	meta=$(meta_of "$spec")
-	have_lists "$suite" && [ -z "${HOPTRACE_VMTEST_REFRESH:-}" ] || apt_refresh "$suite"
+	if ! have_lists "$suite" || [ -n "${HOPTRACE_VMTEST_REFRESH:-}" ]; then
+		apt_refresh "$suite"
+	fi
 	found=$(image_of "$suite" "$meta") || die "$meta not found in $suite's package lists"
 	read -r pkg ver <<<"$found"
 	case $pkg in

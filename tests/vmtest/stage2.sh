@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Stage 2 of a vmtest guest (tests/vmtest/boot.sh): PID 1 on the guest's real root, run by
 # the host's bash after the initramfs (tests/vmtest/init) switched to it. Runs the command
 # (/run/vmtest/cmd.sh), leaves its exit status in /run/vmtest/rc and powers off.
