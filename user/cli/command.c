@@ -6,12 +6,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "cli/command.h"
+#include "util/clock.h"
 
 bool command__exists(const char *name)
 {
@@ -110,4 +112,25 @@ void command__wait(pid_t pid, int *status)
 		decode_status(ws, status);
 	else
 		*status = 1;
+}
+
+int command__wait_bounded(pid_t pid, double timeout_s)
+{
+	double deadline = clock__mono_s() + timeout_s;
+	int ws;
+
+	for (;;) {
+		pid_t r = waitpid(pid, &ws, WNOHANG);
+
+		if (r == pid)
+			return ws;
+		if (r < 0 && errno != EINTR)
+			return -1;
+		if (clock__mono_s() >= deadline) {
+			kill(pid, SIGKILL);
+			waitpid(pid, &ws, 0);
+			return -1;
+		}
+		usleep(10 * 1000);
+	}
 }

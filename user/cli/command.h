@@ -21,4 +21,8 @@ bool command__ended(pid_t pid, int *status);
 /* Blocking: waits for the child to end and sets *status as command__ended does. */
 void command__wait(pid_t pid, int *status);
 
+/* Waits for pid at most timeout_s; past that kills it (SIGKILL) and reaps it. Returns its
+ * raw wait status, or -1 when it was killed or could not be waited for. */
+int command__wait_bounded(pid_t pid, double timeout_s);
+
 #endif /* COMMAND_H */

@@ -19,6 +19,7 @@
 #include <unistd.h>
 #include "util/clock.h"
 #include "demo/cluster.h"
+#include "cli/command.h"
 #include "demo/ct_max.h"
 #include "demo/traffic.h"
 #include "util/proc_file.h"
@@ -141,28 +142,6 @@ const char *demo_cluster__netns(const struct demo_cluster *c, const char *role, 
 	return buf;
 }
 
-/* Waits for pid until the deadline, then kills it. Returns its wait status, or -1. */
-static int wait_bounded(pid_t pid, double timeout_s)
-{
-	double deadline = clock__mono_s() + timeout_s;
-	int ws;
-
-	for (;;) {
-		pid_t r = waitpid(pid, &ws, WNOHANG);
-
-		if (r == pid)
-			return ws;
-		if (r < 0 && errno != EINTR)
-			return -1;
-		if (clock__mono_s() >= deadline) {
-			kill(pid, SIGKILL);
-			waitpid(pid, &ws, 0);
-			return -1;
-		}
-		usleep(10 * 1000);
-	}
-}
-
 /* The last lines of what a failed script printed, indented, on stderr. */
 static void show_output(int fd)
 {
@@ -204,7 +183,7 @@ int demo_cluster__script(const struct demo_cluster *c, const char *what, const c
 		execl("/bin/sh", "sh", "-c", text, (char *)NULL);
 		_exit(127);
 	}
-	ws = wait_bounded(pid, SCRIPT_TIMEOUT_S);
+	ws = command__wait_bounded(pid, SCRIPT_TIMEOUT_S);
 	if (ws < 0 || !WIFEXITED(ws) || WEXITSTATUS(ws)) {
 		fprintf(stderr, "hoptrace demo: %s failed%s\n", what, ws < 0 ? " (timed out)" : "");
 		show_output(out);
@@ -279,7 +258,7 @@ static void delete_netns(const char *name)
 		_exit(127);
 	}
 	if (pid > 0)
-		wait_bounded(pid, SCRIPT_TIMEOUT_S);
+		command__wait_bounded(pid, SCRIPT_TIMEOUT_S);
 }
 
 /* Puts the maximum back, unless someone else has set another value since. */

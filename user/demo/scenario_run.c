@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "cli/addr.h"
+#include "cli/command.h"
 #include "demo/scenario_run.h"
 #include "pipeline/hopview.h"
 #include "sinks/sink.h"
@@ -238,23 +239,11 @@ static int fill_conntrack(struct demo_cluster *c, struct demo_probe *probe)
 /* Waits for the trace child, at most TRACE_WAIT_S. Returns its exit status, or -1. */
 static int wait_trace(pid_t pid)
 {
-	time_t deadline = time(NULL) + TRACE_WAIT_S;
-	int ws;
+	int ws = command__wait_bounded(pid, TRACE_WAIT_S);
 
-	for (;;) {
-		pid_t r = waitpid(pid, &ws, WNOHANG);
-
-		if (r == pid)
-			return WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
-		if (r < 0 && errno != EINTR)
-			return -1;
-		if (time(NULL) >= deadline) {
-			kill(pid, SIGKILL);
-			waitpid(pid, &ws, 0);
-			return -1;
-		}
-		usleep(20 * 1000);
-	}
+	if (ws < 0)
+		return -1;
+	return WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
 }
 
 /* The probe's report: "<result> <what the client saw>". False when it never ran. */

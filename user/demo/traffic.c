@@ -222,7 +222,9 @@ static enum probe_result probe_tcp(const struct demo_probe *p, struct sockaddr_i
 	return PROBE_REFUSED;
 }
 
-enum probe_result demo_probe__run(const struct demo_probe *p, char *outcome, size_t size)
+/* Sends from the current namespace. outcome gets one line, e.g. "connection refused
+ * (TCP RST)" or "ICMP fragmentation needed (mtu 1450) from 10.244.1.1". */
+static enum probe_result probe_run(const struct demo_probe *p, char *outcome, size_t size)
 {
 	struct sockaddr_in dst = { .sin_family = AF_INET,
 				   .sin_port = htons(p->port ? atoi(p->port) : 0) };
@@ -265,7 +267,7 @@ static void run_child(const struct demo_probe *p, int report)
 	enum probe_result r = PROBE_FAILED;
 
 	if (!enter_netns(p->netns, outcome, sizeof(outcome)))
-		r = demo_probe__run(p, outcome, sizeof(outcome));
+		r = probe_run(p, outcome, sizeof(outcome));
 	if (write(report, outcome, strlen(outcome)) < 0)
 		r = PROBE_FAILED;
 	_exit(r);
@@ -389,7 +391,7 @@ int demo_probe__main(int argc, char **argv)
 		goto out;
 	}
 	if (p.netns && p.addr && !enter_netns(p.netns, outcome, sizeof(outcome)))
-		r = demo_probe__run(&p, outcome, sizeof(outcome));
+		r = probe_run(&p, outcome, sizeof(outcome));
 	if (ct_fd >= 0 && p.ct_restore > 0)
 		demo_ct_max__set(ct_fd, p.ct_restore);
 out:

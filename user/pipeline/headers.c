@@ -25,7 +25,8 @@ static void ports(struct hop_tuple *t, const __u8 *l4, __u32 avail)
 	t->dport = be16(l4 + 2);
 }
 
-int headers__ip_tuple(const __u8 *data, __u32 len, struct hop_tuple *t)
+/* Parses an IPv4/IPv6 header and ports at data into t. Returns the header length, or 0. */
+static int ip_tuple(const __u8 *data, __u32 len, struct hop_tuple *t)
 {
 	__u32 ihl;
 
@@ -102,10 +103,10 @@ bool headers__tunnel(const struct hop_event *ev, const __u8 *data, struct tunnel
 			return false;
 		off = ETH_HLEN;
 	}
-	ihl = headers__ip_tuple(data + off, len - off, &ti->outer);
+	ihl = ip_tuple(data + off, len - off, &ti->outer);
 	if (!ihl || ti->outer.proto != 17)
 		return false;
 	eth = tunnel_payload(data, off + ihl, len, ti);
 	off = eth ? inner_ip_offset(data, eth, len) : 0;
-	return off && headers__ip_tuple(data + off, len - off, &ti->inner);
+	return off && ip_tuple(data + off, len - off, &ti->inner);
 }

@@ -19,7 +19,4 @@ struct tunnel_info {
  * fills ti. */
 bool headers__tunnel(const struct hop_event *ev, const __u8 *data, struct tunnel_info *ti);
 
-/* Parses an IPv4/IPv6 header and ports at data into t. Returns the header length, or 0. */
-int headers__ip_tuple(const __u8 *data, __u32 len, struct hop_tuple *t);
-
 #endif /* HEADERS_H */

@@ -9,7 +9,9 @@
 #include "pipeline/hooks.h"
 #include "pipeline/hopview.h"
 
-bool hopview__pod_tuple(const struct hop *hop, struct hop_tuple *t)
+/* The tuple a hop's packet has for its pod: the inner one inside a tunnel. False when the
+ * hop has none. */
+static bool pod_tuple(const struct hop *hop, struct hop_tuple *t)
 {
 	struct tunnel_info ti;
 
@@ -130,8 +132,8 @@ static int push_changes(struct builder *b, const struct hop *prev, const struct 
 		v->layer = "overlay";
 	}
 	/* A route lookup's flow has no ports (and often no protocol): not a packet to compare. */
-	if (!prev || cur->ev.hook == HOOK_FIB || !hopview__pod_tuple(prev, &before) ||
-	    !hopview__pod_tuple(cur, &after) || before.family != after.family)
+	if (!prev || cur->ev.hook == HOOK_FIB || !pod_tuple(prev, &before) ||
+	    !pod_tuple(cur, &after) || before.family != after.family)
 		return 0;
 	kind = nat_kind(&before, &after);
 	if (!kind)

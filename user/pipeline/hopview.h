@@ -52,8 +52,4 @@ void hopview__details(struct enrich *en, const struct hop_view *v, char *buf, si
 /* "proto src:port -> dst:port" (brackets around IPv6 addresses). */
 void hopview__format_tuple(const struct hop_tuple *t, char *buf, size_t size);
 
-/* The tuple a hop's packet has for its pod: the inner one inside a tunnel. False when the
- * hop has none. */
-bool hopview__pod_tuple(const struct hop *hop, struct hop_tuple *t);
-
 #endif /* HOPVIEW_H */
