@@ -9,6 +9,7 @@
 #include <bpf/btf.h>
 
 #include "check.h"
+#include "btf_fixture.h"
 #include "host/drop_reason.h"
 #include "host/kallsyms.h"
 #include "pipeline/processed.h"
@@ -304,18 +305,7 @@ static struct drop_reasons *reasons(void)
 	static const char *const names[] = { "SKB_DROP_REASON_NOT_SPECIFIED",
 					     "SKB_DROP_REASON_NO_SOCKET" };
 	static const long long values[] = { REASON_NOT_SPECIFIED, REASON_NO_SOCKET };
-	struct drop_reasons *dr;
-	struct btf *btf = btf__new_empty();
-
-	if (!btf)
-		return NULL;
-	btf__add_int(btf, "int", 4, BTF_INT_SIGNED);
-	btf__add_enum(btf, "skb_drop_reason", 4);
-	for (int i = 0; i < 2; i++)
-		btf__add_enum_value(btf, names[i], values[i]);
-	dr = drop_reasons__load(btf);
-	btf__free(btf);
-	return dr;
+	return btf_fixture__reasons(names, values, 2);
 }
 
 static const char *fixture(const char *name)

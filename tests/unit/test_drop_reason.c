@@ -7,6 +7,7 @@
 #include <bpf/libbpf.h>
 
 #include "check.h"
+#include "btf_fixture.h"
 #include "host/drop_reason.h"
 
 #define FOO_SUBSYS 1
@@ -65,16 +66,6 @@ static void test_kernel_btf(void)
 	btf__free(btf);
 }
 
-static void add_enum(struct btf *btf, const char *name, const char *const *names,
-		     const long long *values, int cnt)
-{
-	int i;
-
-	CHECK(btf__add_enum(btf, name, 4) > 0);
-	for (i = 0; i < cnt; i++)
-		CHECK(btf__add_enum_value(btf, names[i], values[i]) == 0);
-}
-
 /* A small kernel's worth of drop reason enums, with the traps real kernels hold. */
 static struct btf *synthetic_btf(void)
 {
@@ -102,11 +93,11 @@ static struct btf *synthetic_btf(void)
 	if (!btf)
 		return NULL;
 	CHECK(btf__add_int(btf, "int", 4, BTF_INT_SIGNED) > 0);
-	add_enum(btf, "skb_drop_reason", core, core_v, 4);
-	add_enum(btf, "skb_drop_reason_subsys", subsys, subsys_v, 4);
-	add_enum(btf, "foo_drop_reason", foo, foo_v, 4);
-	add_enum(btf, "mixed_drop_reason", mixed, mixed_v, 3);
-	add_enum(btf, "other_enum", other, other_v, 1); /* not named *_drop_reason */
+	btf_fixture__enum(btf, "skb_drop_reason", core, core_v, 4);
+	btf_fixture__enum(btf, "skb_drop_reason_subsys", subsys, subsys_v, 4);
+	btf_fixture__enum(btf, "foo_drop_reason", foo, foo_v, 4);
+	btf_fixture__enum(btf, "mixed_drop_reason", mixed, mixed_v, 3);
+	btf_fixture__enum(btf, "other_enum", other, other_v, 1); /* not named *_drop_reason */
 	return btf;
 }
 
@@ -150,7 +141,7 @@ static void test_module_btf(void)
 	CHECK(split != NULL && dr != NULL);
 	if (!split || !dr)
 		goto out;
-	add_enum(split, "mod_drop_reason", mod, mod_v, 2);
+	btf_fixture__enum(split, "mod_drop_reason", mod, mod_v, 2);
 	CHECK(drop_reasons__add_btf(dr, split) == 0);
 	CHECK_STR(drop_reasons__name(dr, BAR_SUBSYS << 16 | 1, buf, sizeof(buf)), "MOD_DROP_X");
 	/* The vmlinux name of a value stays. */

@@ -8,6 +8,7 @@
 #include <bpf/btf.h>
 
 #include "check.h"
+#include "btf_fixture.h"
 #include "host/drop_reason.h"
 #include "pipeline/hopview.h"
 #include "pipeline/verdict.h"
@@ -23,18 +24,7 @@ static struct drop_reasons *reasons(void)
 	static const char *const names[] = { "SKB_DROP_REASON_NETFILTER_DROP",
 					     "SKB_DROP_REASON_VXLAN_VNI_NOT_FOUND" };
 	static const long long values[] = { REASON_NETFILTER_DROP, REASON_VXLAN_VNI_NOT_FOUND };
-	struct drop_reasons *dr;
-	struct btf *btf = btf__new_empty();
-
-	if (!btf)
-		return NULL;
-	btf__add_int(btf, "int", 4, BTF_INT_SIGNED);
-	btf__add_enum(btf, "skb_drop_reason", 4);
-	for (int i = 0; i < 2; i++)
-		btf__add_enum_value(btf, names[i], values[i]);
-	dr = drop_reasons__load(btf);
-	btf__free(btf);
-	return dr;
+	return btf_fixture__reasons(names, values, 2);
 }
 
 static struct hop_tuple udp(const char *src, __u16 sport, const char *dst, __u16 dport)

@@ -9,6 +9,7 @@
 #include <bpf/btf.h>
 
 #include "check.h"
+#include "btf_fixture.h"
 #include "host/drop_reason.h"
 #include "pipeline/hopview.h"
 #include "util/json_writer.h"
@@ -219,34 +220,13 @@ static void test_three_hops_tshark(void)
 	free(path);
 }
 
-static void add_enum(struct btf *btf, const char *name, const char *const *names,
-		     const long long *values, int count)
-{
-	int i;
-
-	CHECK(btf__add_enum(btf, name, 4) > 0);
-	for (i = 0; i < count; i++)
-		CHECK(btf__add_enum_value(btf, names[i], values[i]) == 0);
-}
-
 /* Drop reason names as a kernel's BTF gives them, with one tc reason among them. */
 static struct drop_reasons *synthetic_reasons(void)
 {
 	static const char *const names[] = { "SKB_DROP_REASON_NETFILTER_DROP",
 					     "SKB_DROP_REASON_TC_INGRESS" };
 	static const long long values[] = { REASON_NETFILTER_DROP, REASON_TC_INGRESS };
-	struct drop_reasons *dr = NULL;
-	struct btf *btf = btf__new_empty();
-
-	CHECK(btf);
-	if (!btf)
-		return NULL;
-	CHECK(btf__add_int(btf, "int", 4, BTF_INT_SIGNED) > 0);
-	add_enum(btf, "skb_drop_reason", names, values, 2);
-	dr = drop_reasons__load(btf);
-	CHECK(dr);
-	btf__free(btf);
-	return dr;
+	return btf_fixture__reasons(names, values, 2);
 }
 
 static const char verdict_fields[] =
