@@ -90,6 +90,8 @@ run_case() {
 		echo "SKIP e2e $name: ${SKIP_REASON:-no reason given}"
 	else
 		echo "FAIL e2e $name"
+		# The failed expectation first: the tail below may be the output it quotes.
+		grep -m3 '^expectation failed' "$TMP/$name.log" | sed 's/^/    /'
 		sed 's/^/    /' "$TMP/$name.log" | tail -40
 		TESTS_FAILED=1
 	fi

@@ -77,7 +77,7 @@ while True:
 # answers, so the client's ACKs reach a CLOSE_WAIT socket, and segments reach TIME_WAIT.
 case_tcp_connection_no_drop() {
 	timeout 15 ip netns exec "$NS_B" python3 -c '
-import socket
+import socket, time
 s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 s.bind(("'"$IP_B"'", 8081)); s.listen(); s.settimeout(10)
 c, _ = s.accept(); n = 0
@@ -85,7 +85,11 @@ while True:
     d = c.recv(65536)
     if not d: break
     n += len(d)
-c.sendall(b"got %d\n" % n); c.close()' &
+c.sendall(b"got %d\n" % n)
+# Stay in CLOSE_WAIT until the client has acknowledged the answer: that pure ACK is the
+# segment TCP processes and then frees as NOT_SPECIFIED. Closing at once races with it
+# (an ACK reaching LAST_ACK is consumed), which made the note come and go.
+time.sleep(0.5); c.close()' &
 	local server=$! rc
 	for _ in $(seq 50); do # bounded: 5 s for the listener
 		nsx "$NS_B" ss -Hltn 'sport = :8081' | grep -q . && break
