@@ -3,6 +3,16 @@
 # tests/run.sh counts. Traffic only ever goes to addresses inside these namespaces.
 
 HOPTRACE=${HOPTRACE:-$PWD/build/hoptrace}
+
+# One end-to-end script at a time on a machine: they share the 10.200.x addresses, and
+# some count the BPF programs loaded system-wide. A second checkout's run waits its turn
+# (bounded: 40 minutes). Manual traces beside a test run take the same lock:
+#   flock /run/lock/hoptrace-e2e.lock build/hoptrace ...
+if [ -z "${HOPTRACE_E2E_LOCKED:-}" ]; then
+	exec 9>>/run/lock/hoptrace-e2e.lock
+	flock -w 2400 9 || { echo "FAIL e2e lock: another end-to-end run held the lock for 40 minutes"; exit 1; }
+	export HOPTRACE_E2E_LOCKED=1
+fi
 PREFIX=${PREFIX:-hte$$}
 NS_NODE=$PREFIX-node
 NS_A=$PREFIX-pod-a
