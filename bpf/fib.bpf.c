@@ -6,6 +6,8 @@
 
 extern const volatile bool cfg_fib_table_is_ptr; /* older kernels pass struct fib_table * */
 
+#define LOOPBACK_IFINDEX_NUM 1 /* the kernel's LOOPBACK_IFINDEX: what output lookups put in iif */
+
 /* direct: the tp_btf program holds a trusted flowi4 and loads its fields plainly; raw_tp
  * reads them with probe reads. Every route lookup of the node comes through here. */
 static __always_inline bool flow_tuple(struct hop_tuple *t, const struct flowi4 *flp, bool direct)
@@ -31,16 +33,7 @@ static __always_inline bool flow_tuple(struct hop_tuple *t, const struct flowi4 
 	return true;
 }
 
-static __always_inline __u64 owning_skb(const struct hop_tuple *t)
-{
-	__u32 zero = 0;
-	struct last_skb *last = bpf_map_lookup_elem(&last_skbs, &zero);
-
-	if (!last || !last->skb || last->daddr != *(const __u32 *)t->daddr)
-		return 0;
-	return last->skb;
-}
-
+/* The namespace of the task on this CPU: the sender's, for a lookup a send makes. */
 static __always_inline __u32 current_netns(void)
 {
 	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
@@ -48,8 +41,30 @@ static __always_inline __u32 current_netns(void)
 	return BPF_CORE_READ(task, nsproxy, net_ns, ns.inum);
 }
 
+/* Whose lookup this is. An input lookup (flowi4_iif names the arrival device) routes the
+ * packet just received: the CPU's last traced skb, if it goes to the same destination, in
+ * whatever namespace that skb was; the task on the CPU is unrelated (softirq). An output
+ * lookup (iif is loopback) is a send's, made before its skb exists, or a re-route of the
+ * skb at hand: the last skb only if it is in the sending task's namespace. *netns is where
+ * the lookup ran: the owner's, the sender's, or 0 when it cannot be told. */
+static __always_inline __u64 lookup_owner(const struct hop_tuple *t, const struct flowi4 *flp,
+					  __u32 *netns)
+{
+	__u32 zero = 0, iif = BPF_CORE_READ(flp, __fl_common.flowic_iif);
+	struct last_skb *last = bpf_map_lookup_elem(&last_skbs, &zero);
+	bool input = iif && iif != LOOPBACK_IFINDEX_NUM;
+	bool same_dest = last && last->skb && last->daddr == *(const __u32 *)t->daddr;
+
+	if (input) {
+		*netns = same_dest ? last->netns : 0;
+		return same_dest ? last->skb : 0;
+	}
+	*netns = current_netns();
+	return same_dest && last->netns == *netns ? last->skb : 0;
+}
+
 static __always_inline void fill_fib(struct hop_event *e, __u64 table,
-				     const struct fib_nh_common *nhc, int err)
+				     const struct fib_nh_common *nhc, int err, __u32 netns)
 {
 	struct net_device *dev = nhc ? BPF_CORE_READ(nhc, nhc_dev) : NULL;
 
@@ -62,9 +77,10 @@ static __always_inline void fill_fib(struct hop_event *e, __u64 table,
 	if (dev) {
 		read_dev(e, dev);
 	} else {
-		/* No device: a failed lookup, made by the sending task in its namespace. */
-		e->netns = current_netns();
-		e->flags |= HOP_F_NETNS_FROM_SK;
+		/* No device (a failed lookup): where the lookup ran, as lookup_owner found it. */
+		e->netns = netns;
+		if (netns)
+			e->flags |= HOP_F_NETNS_FROM_SK;
 	}
 }
 
@@ -74,6 +90,7 @@ static __always_inline int on_fib_lookup(__u64 tb, const struct flowi4 *flp,
 	struct hop_tuple t __attribute__((aligned(8))) = {};
 	struct hop_event *e;
 	__u64 skb, table;
+	__u32 netns;
 	bool failed;
 
 	if (!flp || !flow_tuple(&t, flp, direct))
@@ -85,7 +102,7 @@ static __always_inline int on_fib_lookup(__u64 tb, const struct flowi4 *flp,
 	 * pod's namespace. */
 	if (!tuple_matches(&t) && !(failed && !*(const __u32 *)t.saddr))
 		return 0;
-	skb = owning_skb(&t);
+	skb = lookup_owner(&t, flp, &netns);
 	if (!skb && !failed)
 		return 0; /* a working lookup with no packet yet says nothing */
 	e = event_reserve();
@@ -98,7 +115,7 @@ static __always_inline int on_fib_lookup(__u64 tb, const struct flowi4 *flp,
 	e->hook = HOOK_FIB;
 	e->flags = HOP_F_TUPLE;
 	__builtin_memcpy(&e->tuple, &t, sizeof(t));
-	fill_fib(e, table, nhc, err);
+	fill_fib(e, table, nhc, err, netns);
 	event_submit(e);
 	return 0;
 }

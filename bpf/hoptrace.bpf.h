@@ -46,12 +46,13 @@ struct {
 	__type(value, struct track_state);
 } tracked_skbs SEC(".maps");
 
-/* The last traced skb each CPU handled: a route lookup (which has no skb) that follows on
- * the same CPU for the same destination belongs to it. */
+/* The last traced skb each CPU handled, while it lives and no socket took it: a route
+ * lookup (which has no skb) that follows on the same CPU for the same destination, in the
+ * same namespace, belongs to it (fib.bpf.c). */
 struct last_skb {
 	__u64 skb;
 	__u32 daddr; /* IPv4 destination as the hop saw it */
-	__u32 pad;
+	__u32 netns; /* the namespace of that hop, 0 when unknown */
 };
 
 struct {
@@ -280,7 +281,8 @@ static __always_inline void track_update(struct track_state *st, const struct ho
 	st->nf_pos = site->nf_unranged ? HOP_NF_POS_UNKNOWN : 0;
 }
 
-static __always_inline void remember_last_skb(struct sk_buff *skb, const struct skb_view *v)
+static __always_inline void remember_last_skb(struct sk_buff *skb, const struct skb_view *v,
+					      __u32 netns)
 {
 	__u32 zero = 0;
 	struct last_skb *last = bpf_map_lookup_elem(&last_skbs, &zero);
@@ -289,6 +291,18 @@ static __always_inline void remember_last_skb(struct sk_buff *skb, const struct 
 		return;
 	last->skb = (__u64)skb;
 	last->daddr = v->tuple.family == HOP_AF_INET ? *(const __u32 *)v->tuple.daddr : 0;
+	last->netns = netns;
+}
+
+/* A freed skb, or one a socket took, is routed no more: the next lookup on this CPU is not
+ * its (a send's lookup runs before its skb exists). */
+static __always_inline void forget_last_skb(__u64 skb)
+{
+	__u32 zero = 0;
+	struct last_skb *last = bpf_map_lookup_elem(&last_skbs, &zero);
+
+	if (last && last->skb == skb)
+		last->skb = 0;
 }
 
 /* Headroom expansion replaces the skb of a packet on its way out: ip_finish_output2 and
@@ -447,6 +461,7 @@ static __always_inline int hop_observe(struct sk_buff *skb, const struct hop_sit
 	struct hop_event *e;
 	__u64 key = (__u64)skb, prev;
 	bool fresh = false;
+	__u32 netns = 0;
 
 	if (!skb)
 		return 0;
@@ -490,12 +505,16 @@ static __always_inline int hop_observe(struct sk_buff *skb, const struct hop_sit
 		if (site->hook == HOOK_CONSUME_SKB)
 			handoff_begin(skb, &v, e);
 		track_update(st, site, e);
+		netns = e->netns;
 		event_submit(e);
 	}
-	if (!site->ends_life)
-		remember_last_skb(skb, &v);
-	else if (st)
-		skb_untrack(key);
+	if (!site->ends_life && !site->delivers) {
+		remember_last_skb(skb, &v, netns);
+	} else if (st) {
+		forget_last_skb(key);
+		if (site->ends_life)
+			skb_untrack(key);
+	}
 	return 0;
 }
 

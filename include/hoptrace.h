@@ -33,6 +33,9 @@ enum hop_hook {
 	HOOK_FIB = 6,		/* an IPv4 route lookup for a traced flow (info.fib) */
 	HOOK_SOCK_RECV = 7,	/* a socket read its data: delivered to the application */
 	HOOK_HANDOFF = 8,	/* not a hop: skb carries on the packet of info.handoff.prev */
+	/* A socket accepted the packet into its receive queue (the root cgroup's inet ingress
+	 * filter ran for it): delivered, even where the read and the free have no tracepoint. */
+	HOOK_SOCK_QUEUE = 9,
 	HOOK__COUNT,
 };
 
@@ -140,9 +143,10 @@ struct hop_event {
 	/* kfree_skb/consume_skb: the sk_buffs sharing the data buffer at the free, this one
 	 * included (skb_shinfo()->dataref); more than 1 means another copy lives on. 0: unknown. */
 	__u16 copies;
-	/* With HOP_F_SOCK: on sock_recv the reading socket, on kfree_skb the socket the kernel
-	 * names as receiving it (the tracepoint's rx_sk, 6.11+). AF_*, SOCK_*, IPPROTO_* (0 for
-	 * time-wait and request sockets, which are TCP), TCP_* state. */
+	/* With HOP_F_SOCK: on sock_recv the reading socket, on sock_queue the accepting one, on
+	 * kfree_skb the socket the kernel names as receiving it (the tracepoint's rx_sk, 6.11+).
+	 * AF_*, SOCK_*, IPPROTO_* (0 for time-wait and request sockets, which are TCP), TCP_*
+	 * state. */
 	__u8 sk_family;
 	__u8 sk_type;
 	__u8 sk_proto;

@@ -8,6 +8,7 @@ HOPTRACE=${HOPTRACE:-$PWD/build/hoptrace}
 # some count the BPF programs loaded system-wide. A second checkout's run waits its turn
 # (bounded: 40 minutes). Manual traces beside a test run take the same lock:
 #   flock /run/lock/hoptrace-e2e.lock build/hoptrace ...
+# (a script that sources this file takes the lock itself: do not wrap it in flock).
 if [ -z "${HOPTRACE_E2E_LOCKED:-}" ]; then
 	exec 9>>/run/lock/hoptrace-e2e.lock
 	flock -w 2400 9 || { echo "FAIL e2e lock: another end-to-end run held the lock for 40 minutes"; exit 1; }

@@ -10,6 +10,7 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include "load/nf_links.h"
+#include "host/cgroup_root.h"
 #include "load/features.h"
 
 int btf_tracepoint_args(const struct btf *btf, const char *name)
@@ -133,6 +134,8 @@ void kernel_features__probe(struct kernel_features *kf)
 	kf->kprobes = !access("/sys/bus/event_source/devices/kprobe/type", R_OK);
 	probe_fentry(kf);
 	probe_nf_link(kf);
+	if (!cgroup_root__find(kf->cgroup2, sizeof(kf->cgroup2)))
+		kf->cgroup2[0] = 0;
 }
 
 void kernel_features__free(struct kernel_features *kf)

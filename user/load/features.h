@@ -19,6 +19,7 @@ struct kernel_features {
 	bool nf_link;		   /* BPF netfilter programs load */
 	bool fib_table_is_ptr;	   /* fib_table_lookup passes struct fib_table *, not tb_id */
 	bool rdonly_cast;	   /* the bpf_rdonly_cast kfunc exists (6.2+) */
+	char cgroup2[256];	   /* the cgroup v2 root's mount point, or "" */
 	char btf_error[128];	   /* why btf is NULL */
 	char fentry_error[128];	   /* why fentry is false */
 	char nf_link_error[128];   /* why nf_link is false */

@@ -3,6 +3,8 @@
  * every program that was not chosen, and once to attach. What a method needs (a probe, an
  * attach function) is one row of the method table. */
 #include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <string.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
@@ -61,6 +63,12 @@ static const char *kprobe_unusable(const struct kernel_features *kf, const struc
 	return kf->kprobes ? NULL : "no kprobes";
 }
 
+static const char *cgroup_skb_unusable(const struct kernel_features *kf, const struct hook_way *w)
+{
+	(void)w;
+	return kf->cgroup2[0] ? NULL : "no cgroup v2 hierarchy mounted";
+}
+
 /* One program, attached where its section says (tracepoints, fentry, kprobe). */
 static int attach_program(struct attach_state *st, const struct hook_way *way)
 {
@@ -78,6 +86,30 @@ static int attach_program(struct attach_state *st, const struct hook_way *way)
 	return 0;
 }
 
+/* The root cgroup's program sees every socket of the node; the link (cgroup_bpf_link,
+ * 5.7+) lets other programs there stay, and goes when hoptrace exits. */
+static int attach_cgroup_root(struct attach_state *st, const struct hook_way *way)
+{
+	struct bpf_program *prog = bpf_object__find_program_by_name(st->obj, way->prog);
+	struct bpf_link *link;
+	int fd, err = 0;
+
+	if (!prog)
+		return -ENOENT;
+	if (st->link_count >= ATTACH_MAX_LINKS)
+		return -E2BIG;
+	fd = open(st->cgroup_root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	link = bpf_program__attach_cgroup(prog, fd);
+	if (!link)
+		err = -errno;
+	else
+		st->links[st->link_count++] = link;
+	close(fd);
+	return err;
+}
+
 /* The observers, linked in every covered namespace (netfilter links are per namespace). */
 static int attach_nf_links(struct attach_state *st, const struct hook_way *way)
 {
@@ -91,6 +123,7 @@ static const struct attach_method methods[] = {
 	{ "raw_tp", false, raw_tp_unusable, attach_program },
 	{ "tracepoint", false, tracepoint_unusable, attach_program },
 	{ "nf_link", true, nf_link_unusable, attach_nf_links },
+	{ "cgroup_skb", false, cgroup_skb_unusable, attach_cgroup_root },
 	{ "fentry", false, fentry_unusable, attach_program },
 	{ "kprobe", false, kprobe_unusable, attach_program },
 };
@@ -209,6 +242,7 @@ static void print_json(const struct attach_plan *plan, const struct kernel_featu
 	json__bool(&w, "fentry", kf->fentry);
 	json__bool(&w, "kprobes", kf->kprobes);
 	json__bool(&w, "netfilter_link", kf->nf_link);
+	json__string(&w, "cgroup2_root", kf->cgroup2[0] ? kf->cgroup2 : NULL);
 	json__bool(&w, "rdonly_cast", kf->rdonly_cast);
 	json__object_end(&w);
 	json__array_begin(&w, "hooks");
@@ -246,6 +280,7 @@ static void print_text(const struct attach_plan *plan, const struct kernel_featu
 	fprintf(f, "  %-16s %s\n", "fentry/fexit", kf->fentry ? "yes" : kf->fentry_error);
 	fprintf(f, "  %-16s %s\n", "kprobes", kf->kprobes ? "yes" : "no (no kprobe PMU)");
 	fprintf(f, "  %-16s %s\n", "netfilter link", kf->nf_link ? "yes" : kf->nf_link_error);
+	fprintf(f, "  %-16s %s\n", "cgroup v2 root", kf->cgroup2[0] ? kf->cgroup2 : "not mounted");
 	fprintf(f, "  %-16s %s\n", "header reads",
 		kf->rdonly_cast ? "bpf_rdonly_cast (plain loads)" :
 				  "bpf_probe_read_kernel (no bpf_rdonly_cast kfunc)");

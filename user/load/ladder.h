@@ -22,6 +22,7 @@ struct attach_state {
 	struct bpf_object *obj;
 	const char *const *netns_paths; /* where per-namespace hooks (netfilter links) go */
 	int netns_count;
+	const char *cgroup_root; /* where the socket-delivery hook goes (cgroup v2 root) */
 	struct bpf_link *links[ATTACH_MAX_LINKS];
 	int link_count;
 	struct nf_links *nf; /* netfilter observer links, in every covered namespace */

@@ -72,6 +72,7 @@ int tracer__load(struct tracer *t, const struct trace_config *opts,
 	memset(t, 0, sizeof(*t));
 	t->cpus = libbpf_num_possible_cpus();
 	t->rdonly_cast = kf->rdonly_cast;
+	snprintf(t->cgroup_root, sizeof(t->cgroup_root), "%s", kf->cgroup2);
 	err = open_and_load(t, opts, kf, plan, t->rdonly_cast);
 	/* A kernel that has the kfunc but refuses it somewhere still gets every hook, with
 	 * the slower header reads. */
@@ -108,6 +109,7 @@ int tracer__attach(struct tracer *t, struct attach_plan *plan, const char *const
 	t->attached.obj = t->skel->obj;
 	t->attached.netns_paths = netns_paths;
 	t->attached.netns_count = netns_count;
+	t->attached.cgroup_root = t->cgroup_root;
 	attached = attach_plan__attach(plan, &t->attached);
 	if (!attached) {
 		fprintf(stderr,

@@ -16,7 +16,8 @@ struct tracer {
 	struct ring_buffer *rb;
 	struct attach_state attached; /* links and netfilter links, to undo */
 	int cpus;
-	bool rdonly_cast; /* the loaded build reads headers through bpf_rdonly_cast */
+	bool rdonly_cast;      /* the loaded build reads headers through bpf_rdonly_cast */
+	char cgroup_root[256]; /* the cgroup v2 root the socket-delivery hook attaches to */
 };
 
 /* Opens, configures (rodata from opts and kf) and loads the programs plan chose; events go

@@ -140,8 +140,12 @@ static const struct hook_row rows[HOOK__COUNT] = {
 		.ways = { TP_BTF("netif_receive", "net/netif_receive_skb"), RAW_TP("netif_receive", "net/netif_receive_skb") },
 	},
 	[HOOK_SOCK_RECV] = {
-		.name = "sock_recv", .hop_name = "sock_recv", .layer = "kernel",
+		.name = "sock_recv", .hop_name = "sock_recv", .layer = "kernel", .delivers = true,
 		.ways = { TP_BTF("sock_recv", "skb/skb_copy_datagram_iovec"), RAW_TP("sock_recv", "skb/skb_copy_datagram_iovec") },
+	},
+	[HOOK_SOCK_QUEUE] = {
+		.name = "sock_queue", .hop_name = "sock_queue", .layer = "kernel", .delivers = true,
+		.ways = { { "cgroup_skb", "sock_queue_cgroup", "root cgroup, inet ingress" } },
 	},
 	[HOOK_FIB] = {
 		.name = "fib_lookup", .hop_name = "fib_lookup", .layer = "node", .layer_fixed = true,

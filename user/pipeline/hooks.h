@@ -25,7 +25,7 @@ enum hook_direction {
 /* One way to attach a hook. The method names a rung of the loader's ladder, which knows
  * how to probe for it and how to attach it (load/ladder.c). */
 struct hook_way {
-	const char *method; /* "tp_btf", "raw_tp", "tracepoint", "nf_link", "fentry", "kprobe" */
+	const char *method; /* "tp_btf", "raw_tp", "tracepoint", "nf_link", "cgroup_skb", ... */
 	const char *prog;   /* BPF program: <hook>_<method>, or the prefix of a numbered family */
 	const char *target; /* tracepoint "category/name", or kernel function */
 };
@@ -42,6 +42,7 @@ struct hook_row {
 	const char *layer;   /* when neither a pod namespace nor the device kind says more */
 	bool layer_fixed;    /* the layer holds whatever the device (a node's own step) */
 	enum fate ends_life; /* FATE_UNKNOWN: the skb lives on after this hop */
+	bool delivers;	     /* a socket took the packet here: delivered, whatever follows unseen */
 	enum hook_direction direction;
 	/* The hop's particulars: a short phrase for text and pcapng comments, and members of
 	 * the hop's JSON object. NULL: none. */

@@ -2,6 +2,7 @@
 /* A packet's fate from the ends of its copies: an skb and its clones (a raw socket's, a
  * packet socket's, multicast's) are one packet, delivered if any copy was. */
 #include "pipeline/enrich.h"
+#include "pipeline/hooks.h"
 #include "pipeline/packet_fate.h"
 
 /* A socket that only watches (a packet socket: tcpdump) read this copy: its fate is not
@@ -27,8 +28,8 @@ static bool copy_last_hop(const struct packet *p, int i)
 	return true;
 }
 
-/* How one copy ended, judged by its last hop: 1 delivered (consumed, read by a socket, or
- * freed after its socket processed it), -1 dropped, 0 neither. */
+/* How one copy ended, judged by its last hop: 1 delivered (consumed, taken or read by a
+ * socket, or freed after its socket processed it), -1 dropped, 0 neither. */
 static int copy_outcome(struct packet *p, int i, free_judge_fn judge, void *ctx)
 {
 	struct hop *h = &p->hops[i];
@@ -40,8 +41,6 @@ static int copy_outcome(struct packet *p, int i, free_judge_fn judge, void *ctx)
 		if ((h->ev.flags & HOP_F_HANDOFF) && enrich__is_tunnel_kind(h->ev.dev_kind))
 			return 0;
 		return 1;
-	case HOOK_SOCK_RECV:
-		return 1;
 	case HOOK_KFREE_SKB:
 		if (judge && judge(ctx, &h->ev)) {
 			h->note = HOP_NOTE_PROCESSED;
@@ -49,7 +48,7 @@ static int copy_outcome(struct packet *p, int i, free_judge_fn judge, void *ctx)
 		}
 		return -1;
 	default:
-		return 0;
+		return hook__row(h->ev.hook) && hook__row(h->ev.hook)->delivers;
 	}
 }
 

@@ -61,8 +61,10 @@ struct timeline {
 	void *judge_ctx;
 	struct packet *heads[HEAD_BUCKETS]; /* open packets by data buffer */
 	struct copy_ref *copies[COPY_BUCKETS];
-	int held_count;	   /* packets waiting for a copy: expiry scans only while there are some */
-	__u64 next_expire; /* ... and once the first of them is due */
+	/* Packets waiting for a copy (held) or settling after a socket took them: expiry
+	 * scans only while there are some, and once the first of them is due. */
+	int waiting_count;
+	__u64 next_expire;
 };
 
 const char *fate__name(enum fate fate)
@@ -114,9 +116,11 @@ static void address_unlink(struct timeline *tl, struct packet *p);
 static void packet_unlink(struct timeline *tl, struct packet *p)
 {
 	if (p->held)
-		tl->held_count--;
+		tl->waiting_count--;
 	else
 		address_unlink(tl, p);
+	if (p->settling)
+		tl->waiting_count--;
 	head_unlink(tl, p);
 	copies_forget(tl, p);
 	if (p->older)
@@ -233,7 +237,9 @@ static struct packet *copy_link(struct timeline *tl, const struct hop_event *ev)
 	struct packet *p;
 
 	if (!(ev->flags & HOP_F_NEW) || !(ev->flags & HOP_F_CLONED) || (ev->flags & HOP_F_FCLONE) ||
-	    !ev->head || (ev->hook != HOOK_SOCK_RECV && ev->hook != HOOK_KFREE_SKB))
+	    !ev->head ||
+	    (ev->hook != HOOK_SOCK_RECV && ev->hook != HOOK_SOCK_QUEUE &&
+	     ev->hook != HOOK_KFREE_SKB))
 		return NULL;
 	p = packet_by_head(tl, ev->head);
 	if (!p || p->rejected || p->copy_count == TIMELINE_MAX_COPIES)
@@ -405,12 +411,14 @@ static int hop_append(struct packet *p, const struct hop_event *ev, const __u8 *
 	return 0;
 }
 
-/* A packet whose end no hook saw: delivered if a socket read it last, else unknown. */
+/* A packet whose end no hook saw: delivered if a socket took or read it last, else
+ * unknown. */
 static enum fate fate_unseen_end(const struct packet *p)
 {
-	if (p->hop_count && p->hops[p->hop_count - 1].ev.hook == HOOK_SOCK_RECV)
-		return FATE_DELIVERED;
-	return FATE_UNKNOWN;
+	const struct hook_row *row = p->hop_count ? hook__row(p->hops[p->hop_count - 1].ev.hook) :
+						    NULL;
+
+	return row && row->delivers ? FATE_DELIVERED : FATE_UNKNOWN;
 }
 
 /* A parked packet whose new skb never showed up: it was not delivered where its old skb
@@ -591,6 +599,38 @@ static int add_route_lookup(struct timeline *tl, const struct hop_event *ev, con
 	return 0;
 }
 
+/* A socket's hop or a normal free of an skb the BPF side tracked (no HOP_F_NEW) while no
+ * packet is open for it: the tail of a packet that already settled as delivered (a read
+ * more than HOLD_NS after the socket took it), or whose first hops were lost. */
+static bool after_end(const struct hop_event *ev)
+{
+	const struct hook_row *row = hook__row(ev->hook);
+
+	return !(ev->flags & HOP_F_NEW) && row &&
+	       (row->delivers || row->ends_life == FATE_DELIVERED);
+}
+
+/* The socket-delivery hook (a cgroup program) reads neither the namespace nor the device's
+ * name: the socket is in the namespace where its skb was last seen, and the device (by
+ * index) is the one that skb arrived on there. */
+static void netns_inherit(const struct packet *p, struct hop_event *ev)
+{
+	if (ev->netns || ev->hook != HOOK_SOCK_QUEUE)
+		return;
+	for (int i = p->hop_count - 2; i >= 0; i--) {
+		const struct hop_event *seen = &p->hops[i].ev;
+
+		if (seen->skb != ev->skb || !seen->netns)
+			continue;
+		ev->netns = seen->netns;
+		if (seen->ifindex == ev->ifindex) {
+			memcpy(ev->ifname, seen->ifname, sizeof(ev->ifname));
+			memcpy(ev->dev_kind, seen->dev_kind, sizeof(ev->dev_kind));
+		}
+		return;
+	}
+}
+
 /* The fate a hop gives its packet by ending the skb's life, or FATE_UNKNOWN. */
 static enum fate life_ended_by(const struct hop_event *ev)
 {
@@ -606,15 +646,41 @@ static bool copies_live_on(const struct hop_event *ev)
 	return ev->copies > 1 && !(ev->flags & HOP_F_FCLONE);
 }
 
+static void wait_begin(struct timeline *tl, struct packet *p, __u64 ts)
+{
+	p->wait_ts = ts;
+	if (!tl->waiting_count++ || ts + HOLD_NS < tl->next_expire)
+		tl->next_expire = ts + HOLD_NS;
+}
+
+/* A socket took the packet: with no further hop of its skb it settles as delivered. A
+ * later hop of that skb that is no socket's (a drop after the filter) ends the wait, and
+ * the fate is judged from what follows; hops of its copies do not matter here. */
+static void settle_update(struct timeline *tl, struct packet *p, const struct hop_event *ev)
+{
+	const struct hook_row *row = hook__row(ev->hook);
+	bool delivers = row && row->delivers;
+
+	if (ev->skb != p->skb || p->held)
+		return;
+	if (p->settling && !delivers) {
+		p->settling = false;
+		tl->waiting_count--;
+	} else if (p->settling) {
+		p->wait_ts = ev->ts_ns;
+	} else if (delivers) {
+		p->settling = true;
+		wait_begin(tl, p, ev->ts_ns);
+	}
+}
+
 /* The packet's own skb is gone but a copy lives on: it waits (out of the address index,
  * since the address may come back) for the copy's end, or HOLD_NS. */
 static void packet_hold(struct timeline *tl, struct packet *p, __u64 ts)
 {
 	address_unlink(tl, p);
 	p->held = true;
-	p->held_ts = ts;
-	if (!tl->held_count++ || ts + HOLD_NS < tl->next_expire)
-		tl->next_expire = ts + HOLD_NS;
+	wait_begin(tl, p, ts);
 }
 
 /* One copy's life ended (the packet's own skb or a clone of it). The packet ends with its
@@ -651,17 +717,18 @@ void timeline__expire(struct timeline *tl, __u64 now_ns)
 {
 	struct packet *p, *next;
 
-	if (!tl->held_count || now_ns <= tl->next_expire)
+	if (!tl->waiting_count || now_ns <= tl->next_expire)
 		return;
 	tl->next_expire = ~0ULL;
-	for (p = tl->oldest; p && tl->held_count; p = next) {
+	for (p = tl->oldest; p && tl->waiting_count; p = next) {
 		next = p->newer;
-		if (!p->held)
+		if (!p->held && !p->settling)
 			continue;
-		if (now_ns > p->held_ts + HOLD_NS)
+		/* The copies' ends judge it (packet_fate.c): a socket's is a delivery. */
+		if (now_ns > p->wait_ts + HOLD_NS)
 			packet_end(tl, p, FATE_UNKNOWN);
-		else if (p->held_ts + HOLD_NS < tl->next_expire)
-			tl->next_expire = p->held_ts + HOLD_NS;
+		else if (p->wait_ts + HOLD_NS < tl->next_expire)
+			tl->next_expire = p->wait_ts + HOLD_NS;
 	}
 }
 
@@ -698,6 +765,10 @@ int timeline__add(struct timeline *tl, const struct hop_event *ev, const __u8 *d
 	}
 	if (!p)
 		p = copy_event(tl, ev);
+	if (!p && after_end(ev)) {
+		tl->totals.after_end++;
+		return 0;
+	}
 	if (!p)
 		p = packet_open(tl, ev);
 	if (!p)
@@ -721,7 +792,9 @@ int timeline__add(struct timeline *tl, const struct hop_event *ev, const __u8 *d
 		err = hop_append(p, ev, data);
 		if (err)
 			return err;
+		netns_inherit(p, &p->hops[p->hop_count - 1].ev);
 		dev_names__fill(&tl->devs, &p->hops[p->hop_count - 1].ev);
+		settle_update(tl, p, ev);
 	}
 	head_link(tl, p, ev->head);
 	/* A free that may hand the packet on to a new skb waits for it: handoff_continue. */

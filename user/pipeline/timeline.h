@@ -53,9 +53,12 @@ struct packet {
 	struct hop *hops;
 	int fate_hop; /* the hop that decided the fate, counted from 1; 0: the last one */
 	/* Copies: clones share the data buffer (skb->head) of the original. */
-	__u64 head;    /* the data buffer of its latest hop */
-	bool held;     /* its skb was freed while a copy lived on: it waits for the copy */
-	__u64 held_ts; /* when */
+	__u64 head; /* the data buffer of its latest hop */
+	bool held;  /* its skb was freed while a copy lived on: it waits for the copy */
+	/* A socket took it last: it ends delivered unless another hop shows within HOLD_NS
+	 * (the read and the free of delivered data mostly have no tracepoint). */
+	bool settling;
+	__u64 wait_ts;			      /* when it began to wait (held or settling) */
 	__u64 copy_skbs[TIMELINE_MAX_COPIES]; /* addresses of copies still alive */
 	int copy_count;
 	struct packet *head_next;
@@ -86,6 +89,9 @@ struct timeline_totals {
 	__u64 no_route;
 	__u64 incomplete;
 	__u64 filtered; /* packets the filter expression refused */
+	/* Hops of packets already ended: a socket's late read or free of a packet that
+	 * settled as delivered (or whose first hops were lost). */
+	__u64 after_end;
 	struct drop_site *sites;
 	int site_count;
 };

@@ -186,13 +186,38 @@ static const char *or_dash(const char *s)
 	return s && *s ? s : "-";
 }
 
-static const char *delivered_how(const struct hop *last)
+/* The kind of socket a hop names: "a UDP socket", "a raw socket". */
+static const char *socket_kind(const struct hop_event *ev)
+{
+	if (!(ev->flags & HOP_F_SOCK))
+		return "a socket";
+	if (ev->sk_family == HOP_AF_PACKET)
+		return "a packet socket";
+	if (ev->sk_type == HOP_SOCK_RAW)
+		return "a raw socket";
+	switch (ev->sk_proto) {
+	case 6:
+		return "a TCP socket";
+	case 17:
+		return "a UDP socket";
+	case 1:
+	case 58:
+		return "a ping socket";
+	default:
+		return "a socket";
+	}
+}
+
+static void delivered_how(const struct hop *last, char *buf, size_t size)
 {
 	if (last && last->note == HOP_NOTE_PROCESSED)
-		return "processed by TCP";
-	if (last && last->ev.hook == HOOK_SOCK_RECV)
-		return "read by a socket";
-	return "consumed";
+		snprintf(buf, size, "processed by TCP");
+	else if (last && last->ev.hook == HOOK_SOCK_RECV)
+		snprintf(buf, size, "read by %s", socket_kind(&last->ev));
+	else if (last && last->ev.hook == HOOK_SOCK_QUEUE)
+		snprintf(buf, size, "taken by %s", socket_kind(&last->ev));
+	else
+		snprintf(buf, size, "consumed");
 }
 
 static const char *const tcp_state_names[] = {
@@ -242,14 +267,14 @@ void verdict__note(struct enrich *en, const struct hop *h, char *buf, size_t siz
 
 void verdict__describe(const struct verdict *v, char *buf, size_t size)
 {
-	char where[160];
+	char where[160], how[48];
 	int n;
 
 	snprintf(where, sizeof(where), "netns %s, dev %s", v->netns_label, or_dash(v->ifname));
 	switch (v->fate) {
 	case FATE_DELIVERED:
-		snprintf(buf, size, "delivered (%s in netns %s)", delivered_how(v->last),
-			 v->netns_label);
+		delivered_how(v->last, how, sizeof(how));
+		snprintf(buf, size, "delivered (%s in netns %s)", how, v->netns_label);
 		return;
 	case FATE_NO_ROUTE:
 		snprintf(buf, size,

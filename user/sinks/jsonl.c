@@ -254,6 +254,7 @@ static int json_summary(struct sink *s, const struct trace_summary *sum)
 	json__uint(&w, "unknown", t->unknown);
 	json__uint(&w, "no_route", t->no_route);
 	json__uint(&w, "filtered", t->filtered);
+	json__uint(&w, "after_end", t->after_end);
 	json__uint(&w, "incomplete", t->incomplete);
 	json__array_begin(&w, "drop_sites");
 	for (int i = 0; i < t->site_count; i++) {
