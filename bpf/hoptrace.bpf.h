@@ -435,12 +435,17 @@ static __always_inline void handoff_emit(struct sk_buff *skb, __u64 prev)
  * skb was read by a socket and is on a path again; or its data buffer changed while it sat
  * unseen for a while (a buffer reallocated mid-path, for encapsulation headroom, follows the
  * previous hop within microseconds). */
-static __always_inline bool skb_reused(struct track_state *st, const struct hop_site *site,
-				       const struct skb_view *v)
+static __always_inline bool skb_reused(struct sk_buff *skb, struct track_state *st,
+				       const struct hop_site *site, const struct skb_view *v)
 {
 	__u64 now, head = (__u64)v->head;
 
-	if (site->ends_life || site->delivers)
+	/* A socket reading a clone whose buffer is not the one tracked: the address holds a
+	 * copy of another packet now (a packet socket's, a raw socket's). */
+	if (site->delivers)
+		return st->head && head && st->head != head &&
+		       BPF_CORE_READ_BITFIELD_PROBED(skb, cloned);
+	if (site->ends_life)
 		return false;
 	if (st->delivered)
 		return true;
@@ -470,7 +475,7 @@ static __always_inline int hop_observe(struct sk_buff *skb, const struct hop_sit
 	if (!st && site->tracked_only)
 		return 0;
 	skb_view_init(&v, skb, site->at_l3, site->direct);
-	if (st && (!skb_view_is_packet(&v) || skb_reused(st, site, &v))) {
+	if (st && (!skb_view_is_packet(&v) || skb_reused(skb, st, site, &v))) {
 		skb_untrack(key);
 		st = NULL;
 	}

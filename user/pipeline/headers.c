@@ -89,24 +89,48 @@ static __u32 tunnel_payload(const __u8 *data, __u32 udp, __u32 len, struct tunne
 	return 0;
 }
 
-bool headers__tunnel(const struct hop_event *ev, const __u8 *data, struct tunnel_info *ti)
+/* The offset of the inner IP header when the hop's bytes hold a tunnelled packet (fills
+ * ti), else 0. */
+static __u32 tunnel_inner(const struct hop_event *ev, const __u8 *data, struct tunnel_info *ti)
 {
 	__u32 len = ev->cap_len, off = 0, eth;
 	int ihl;
 
 	memset(ti, 0, sizeof(*ti));
 	if (!data || !len)
-		return false;
+		return 0;
 	if (ev->flags & HOP_F_L2) {
 		if (len < ETH_HLEN ||
 		    (be16(data + 12) != ETH_P_IP && be16(data + 12) != ETH_P_IPV6))
-			return false;
+			return 0;
 		off = ETH_HLEN;
 	}
 	ihl = ip_tuple(data + off, len - off, &ti->outer);
 	if (!ihl || ti->outer.proto != 17)
-		return false;
+		return 0;
 	eth = tunnel_payload(data, off + ihl, len, ti);
 	off = eth ? inner_ip_offset(data, eth, len) : 0;
-	return off && ip_tuple(data + off, len - off, &ti->inner);
+	return off && ip_tuple(data + off, len - off, &ti->inner) ? off : 0;
+}
+
+bool headers__tunnel(const struct hop_event *ev, const __u8 *data, struct tunnel_info *ti)
+{
+	return tunnel_inner(ev, data, ti) != 0;
+}
+
+int headers__pod_l3(const struct hop_event *ev, const __u8 *data)
+{
+	struct tunnel_info ti;
+	__u32 inner = tunnel_inner(ev, data, &ti);
+
+	if (inner)
+		return (int)inner;
+	if (!data || !ev->cap_len)
+		return -1;
+	if (!(ev->flags & HOP_F_L2))
+		return 0;
+	if (ev->cap_len < ETH_HLEN ||
+	    (be16(data + 12) != ETH_P_IP && be16(data + 12) != ETH_P_IPV6))
+		return -1;
+	return ETH_HLEN;
 }

@@ -19,4 +19,8 @@ struct tunnel_info {
  * fills ti. */
 bool headers__tunnel(const struct hop_event *ev, const __u8 *data, struct tunnel_info *ti);
 
+/* Where the pod's packet (the inner one inside a VXLAN or Geneve tunnel) starts its IP
+ * header in the hop's bytes, or -1 when the bytes hold none. */
+int headers__pod_l3(const struct hop_event *ev, const __u8 *data);
+
 #endif /* HEADERS_H */

@@ -28,6 +28,19 @@ static bool copy_last_hop(const struct packet *p, int i)
 	return true;
 }
 
+/* The hop before i where a socket took or read i's skb, or NULL. */
+static const struct hop_event *socket_hop(const struct packet *p, int i)
+{
+	for (int j = i - 1; j >= 0; j--) {
+		const struct hop_event *ev = &p->hops[j].ev;
+		const struct hook_row *row = hook__row(ev->hook);
+
+		if (ev->skb == p->hops[i].ev.skb && row && row->delivers)
+			return ev;
+	}
+	return NULL;
+}
+
 /* How one copy ended, judged by its last hop: 1 delivered (consumed, taken or read by a
  * socket, or freed after its socket processed it), -1 dropped, 0 neither. */
 static int copy_outcome(struct packet *p, int i, free_judge_fn judge, void *ctx)
@@ -42,11 +55,8 @@ static int copy_outcome(struct packet *p, int i, free_judge_fn judge, void *ctx)
 			return 0;
 		return 1;
 	case HOOK_KFREE_SKB:
-		if (judge && judge(ctx, &h->ev)) {
-			h->note = HOP_NOTE_PROCESSED;
-			return 1;
-		}
-		return -1;
+		h->note = judge ? judge(ctx, &h->ev, socket_hop(p, i)) : HOP_NOTE_NONE;
+		return h->note ? 1 : -1;
 	default:
 		return hook__row(h->ev.hook) && hook__row(h->ev.hook)->delivers;
 	}

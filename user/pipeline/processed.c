@@ -73,7 +73,23 @@ bool processed__tcp_free(const struct enrich *en, const struct hop_event *ev)
 	return tw && (in_function(loc, "tcp_v4_rcv") || in_function(loc, "tcp_v6_rcv"));
 }
 
-bool processed__judge(void *ctx, const struct hop_event *ev)
+/* A socket that closes drops what it took and did not read (its receive queue, a FIN that
+ * was never read): the network delivered those. Any other reason after the socket took it
+ * (a full receive buffer, memory pressure, TCP's own checks) is the socket refusing it. */
+bool processed__released_by_socket(const struct enrich *en, const struct hop_event *ev)
 {
-	return processed__tcp_free(ctx, ev);
+	char reason_buf[96];
+	const char *reason = enrich__reason(en, ev, reason_buf, sizeof(reason_buf));
+
+	return reason && (!strcmp(reason, "QUEUE_PURGE") || !strcmp(reason, "SOCKET_CLOSE"));
+}
+
+enum hop_note processed__judge(void *ctx, const struct hop_event *ev,
+			       const struct hop_event *taken_by)
+{
+	if (processed__tcp_free(ctx, ev))
+		return HOP_NOTE_PROCESSED;
+	if (taken_by && processed__released_by_socket(ctx, ev))
+		return HOP_NOTE_AFTER_SOCKET;
+	return HOP_NOTE_NONE;
 }

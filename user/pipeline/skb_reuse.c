@@ -4,15 +4,20 @@
  * must not join the old packet's timeline. */
 #include <string.h>
 #include "pipeline/headers.h"
+#include "pipeline/identity.h"
 #include "pipeline/skb_reuse.h"
 
-/* The last kept hop that saw this skb itself: a route lookup sees only a flow, and a copy
- * (a clone a socket read) travels a path of its own. */
+/* The last kept hop that saw this skb itself with its headers: a route lookup sees only a
+ * flow, a socket's taking (sock_queue) no headers, and a copy (a clone a socket read)
+ * travels a path of its own. */
 static const struct hop *last_skb_hop(const struct packet *p, __u64 skb)
 {
-	for (int i = p->hop_count - 1; i >= 0; i--)
-		if (p->hops[i].ev.hook != HOOK_FIB && p->hops[i].ev.skb == skb)
+	for (int i = p->hop_count - 1; i >= 0; i--) {
+		const struct hop_event *ev = &p->hops[i].ev;
+
+		if (ev->hook != HOOK_FIB && ev->hook != HOOK_SOCK_QUEUE && ev->skb == skb)
 			return &p->hops[i];
+	}
 	return NULL;
 }
 
@@ -103,26 +108,58 @@ static bool nat_explains(const struct hop_event *prev, const struct hop_tuple *a
 
 /* Whether the packet seen at prev can show cur's tuple at the next hop: the same, or
  * changed by encapsulation (right after a transmit into the tunnel device), decapsulation
- * (in the tunnel device's receive) or NAT. */
-static bool tuple_reachable(const struct hop *prev, const struct hop_event *cur, const __u8 *data)
+ * (in the tunnel device's receive) or NAT. *same_packet_headers: the pod's headers at both
+ * hops are the same packet's (unchanged or NATed), so their identity must match too. */
+static bool tuple_reachable(const struct hop *prev, const struct hop_event *cur, const __u8 *data,
+			    bool *same_packet_headers)
 {
 	struct hop_tuple a, b;
 
+	*same_packet_headers = false;
 	if (!pod_tuple(&prev->ev, prev->data, &a) ||
 	    !pod_tuple(cur, cur->cap_len ? data : NULL, &b))
 		return true;
-	if (!memcmp(&a, &b, sizeof(a)) || tuple_is_tunnel(&a) || tuple_is_tunnel(&b))
+	if (tuple_is_tunnel(&a) || tuple_is_tunnel(&b))
+		return true;
+	*same_packet_headers = true;
+	if (!memcmp(&a, &b, sizeof(a)))
 		return true;
 	/* Into a UDP tunnel on another port (WireGuard, FOU): the next hop is the underlay's
 	 * netfilter or transmit. Out of one: the tunnel device receives it, after the
 	 * underlay received it. */
-	if (prev->ev.hook == HOOK_DEV_XMIT && cur->hook != HOOK_NETIF_RECEIVE &&
-	    b.proto == PROTO_UDP)
+	if ((prev->ev.hook == HOOK_DEV_XMIT && cur->hook != HOOK_NETIF_RECEIVE &&
+	     b.proto == PROTO_UDP) ||
+	    (cur->hook == HOOK_NETIF_RECEIVE && prev->ev.hook != HOOK_DEV_XMIT &&
+	     a.proto == PROTO_UDP)) {
+		*same_packet_headers = false;
 		return true;
-	if (cur->hook == HOOK_NETIF_RECEIVE && prev->ev.hook != HOOK_DEV_XMIT &&
-	    a.proto == PROTO_UDP)
-		return true;
+	}
 	return nat_explains(&prev->ev, &a, cur, &b);
+}
+
+/* The identity the skb's last hop with readable headers showed; false when none did. */
+static bool last_identity(const struct packet *p, __u64 skb, struct packet_identity *id)
+{
+	for (int i = p->hop_count - 1; i >= 0; i--) {
+		const struct hop *h = &p->hops[i];
+
+		if (h->ev.skb == skb && h->ev.hook != HOOK_FIB && h->data &&
+		    identity__read(&h->ev, h->data, id))
+			return true;
+	}
+	return false;
+}
+
+/* Whether cur shows the identity the skb's packet had: a different IP ID, TCP sequence or
+ * acknowledgement, UDP length or ICMP sequence is another packet at the same address. */
+static bool identity_kept(const struct packet *p, const struct hop_event *cur, const __u8 *data)
+{
+	struct packet_identity was, now;
+
+	if (!cur->cap_len || !data || !identity__read(cur, data, &now) ||
+	    !last_identity(p, cur->skb, &was))
+		return true;
+	return identity__same(&was, &now);
 }
 
 /* A hop at an address still open that cannot be the open packet's: the old skb was freed
@@ -134,11 +171,14 @@ bool skb_reuse__new_life(const struct packet *p, const struct hop_event *ev, con
 			 bool ends_life)
 {
 	const struct hop *last;
+	bool check_identity;
 
 	if (ev->flags & HOP_F_NEW)
 		return !ends_life;
 	last = last_skb_hop(p, ev->skb);
 	if (!last || p->incomplete)
 		return false;
-	return !netns_reachable(&last->ev, ev) || !tuple_reachable(last, ev, data);
+	if (!netns_reachable(&last->ev, ev) || !tuple_reachable(last, ev, data, &check_identity))
+		return true;
+	return check_identity && !identity_kept(p, ev, data);
 }

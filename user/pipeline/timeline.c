@@ -312,8 +312,10 @@ static void packet_end(struct timeline *tl, struct packet *p, enum fate fate)
 	if (parked >= 0) /* evicted while parked */
 		parked_remove(tl, parked);
 	packet_unlink(tl, p);
-	if (p->rejected || !p->hop_count) {
+	if (p->rejected || !p->hop_count || p->tap_copy) {
 		t->filtered += p->rejected;
+		if (p->tap_copy)
+			t->after_end += p->hop_count;
 		packet_free(p);
 		return;
 	}
@@ -610,6 +612,13 @@ static bool after_end(const struct hop_event *ev)
 	       (row->delivers || row->ends_life == FATE_DELIVERED);
 }
 
+/* A packet socket reading a clone no open packet shares its buffer with. */
+static bool is_tap_copy(const struct hop_event *ev)
+{
+	return ev->hook == HOOK_SOCK_RECV && (ev->flags & HOP_F_SOCK) &&
+	       ev->sk_family == HOP_AF_PACKET && (ev->flags & HOP_F_CLONED);
+}
+
 /* The socket-delivery hook (a cgroup program) reads neither the namespace nor the device's
  * name: the socket is in the namespace where its skb was last seen, and the device (by
  * index) is the one that skb arrived on there. */
@@ -769,8 +778,11 @@ int timeline__add(struct timeline *tl, const struct hop_event *ev, const __u8 *d
 		tl->totals.after_end++;
 		return 0;
 	}
-	if (!p)
+	if (!p) {
 		p = packet_open(tl, ev);
+		if (p)
+			p->tap_copy = is_tap_copy(ev);
+	}
 	if (!p)
 		return -ENOMEM;
 	if (route && !p->hop_count) {
@@ -796,7 +808,12 @@ int timeline__add(struct timeline *tl, const struct hop_event *ev, const __u8 *d
 		dev_names__fill(&tl->devs, &p->hops[p->hop_count - 1].ev);
 		settle_update(tl, p, ev);
 	}
-	head_link(tl, p, ev->head);
+	/* A packet a socket took is out of the buffer index: the socket frees the buffer where
+	 * no hook sees it, and a copy of the next packet to get it must not join this one. */
+	if (p->settling)
+		head_unlink(tl, p);
+	else
+		head_link(tl, p, ev->head);
 	/* A free that may hand the packet on to a new skb waits for it: handoff_continue. */
 	if ((ev->flags & HOP_F_HANDOFF) && life_ended_by(ev) == FATE_DELIVERED && !p->rejected)
 		park(tl, p);

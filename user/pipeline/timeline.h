@@ -18,8 +18,9 @@ enum fate {
 /* Why a free is not the packet's fate, though the kernel called it a drop. */
 enum hop_note {
 	HOP_NOTE_NONE = 0,
-	HOP_NOTE_COPY_FREED, /* a copy freed while another copy of the packet was delivered */
-	HOP_NOTE_PROCESSED,  /* freed as a drop after the socket processed it (free_judge_fn) */
+	HOP_NOTE_COPY_FREED,   /* a copy freed while another copy of the packet was delivered */
+	HOP_NOTE_PROCESSED,    /* freed as a drop after the socket processed it (free_judge_fn) */
+	HOP_NOTE_AFTER_SOCKET, /* freed as a drop when the socket that took it went away */
 };
 
 struct hop {
@@ -47,6 +48,9 @@ struct packet {
 	bool reply;	 /* travels opposite to the flow's first packet */
 	bool judged;	 /* the filter has seen its bytes */
 	bool rejected;	 /* the filter refused it: its hops are not kept */
+	/* It began as a packet socket's copy whose own packet was not open any more (read
+	 * after that packet was reported): a tap's view, not a packet of its own. */
+	bool tap_copy;
 	int hop_count;
 	int hop_cap;
 	__u32 hops_dropped; /* hops past TIMELINE_MAX_HOPS, counted but not kept */
@@ -89,8 +93,9 @@ struct timeline_totals {
 	__u64 no_route;
 	__u64 incomplete;
 	__u64 filtered; /* packets the filter expression refused */
-	/* Hops of packets already ended: a socket's late read or free of a packet that
-	 * settled as delivered (or whose first hops were lost). */
+	/* Hops of packets already reported: a socket's late read or free of a packet that
+	 * settled as delivered (or whose first hops were lost), a packet socket's copy read
+	 * after its packet ended. */
 	__u64 after_end;
 	struct drop_site *sites;
 	int site_count;
@@ -99,8 +104,11 @@ struct timeline_totals {
 struct timeline;
 
 /* Whether a kfree_skb hop freed a packet that a socket had processed (TCP freeing a pure ACK
- * it acted on as NOT_SPECIFIED): not a drop. */
-typedef bool (*free_judge_fn)(void *ctx, const struct hop_event *ev);
+ * it acted on as NOT_SPECIFIED) or had taken (taken_by: that socket's hop of the same skb,
+ * or NULL) and let go unread when it closed: the note that says so, or HOP_NOTE_NONE for a
+ * drop. */
+typedef enum hop_note (*free_judge_fn)(void *ctx, const struct hop_event *ev,
+				       const struct hop_event *taken_by);
 
 /* Decides from a packet's first hop that carries bytes whether the packet is kept. */
 typedef bool (*packet_accept_fn)(void *ctx, const struct hop_event *ev, const __u8 *data);

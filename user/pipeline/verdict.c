@@ -212,6 +212,8 @@ static void delivered_how(const struct hop *last, char *buf, size_t size)
 {
 	if (last && last->note == HOP_NOTE_PROCESSED)
 		snprintf(buf, size, "processed by TCP");
+	else if (last && last->note == HOP_NOTE_AFTER_SOCKET)
+		snprintf(buf, size, "taken by a socket that closed before reading it");
 	else if (last && last->ev.hook == HOOK_SOCK_RECV)
 		snprintf(buf, size, "read by %s", socket_kind(&last->ev));
 	else if (last && last->ev.hook == HOOK_SOCK_QUEUE)
@@ -232,6 +234,8 @@ const char *verdict__note_kind(enum hop_note note)
 		return "copy_freed";
 	case HOP_NOTE_PROCESSED:
 		return "freed_after_processing";
+	case HOP_NOTE_AFTER_SOCKET:
+		return "freed_after_socket";
 	default:
 		return NULL;
 	}
@@ -258,6 +262,11 @@ void verdict__note(struct enrich *en, const struct hop *h, char *buf, size_t siz
 				 tcp_state_names[st] :
 				 "?",
 			 ns);
+	else if (h->note == HOP_NOTE_AFTER_SOCKET)
+		snprintf(buf, size,
+			 "freed with %s at %s after its socket took it: the socket closed with it "
+			 "unread (netns %s)",
+			 reason, loc, ns);
 	else
 		snprintf(
 			buf, size,

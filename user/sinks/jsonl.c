@@ -7,6 +7,7 @@
 #include "cli/addr.h"
 #include "host/conntrack_stats.h"
 #include "pipeline/hooks.h"
+#include "pipeline/identity.h"
 #include "pipeline/hopview.h"
 #include "util/json_writer.h"
 #include "sinks/sink.h"
@@ -67,6 +68,27 @@ static const char *dev_source(const struct hop_event *ev)
 	return "skb_dev";
 }
 
+/* What the packet's headers keep along its path (pipeline/identity.h), where readable. */
+static void write_identity(struct json_writer *w, const struct hop *h)
+{
+	struct packet_identity id;
+
+	if (!h->data || !identity__read(&h->ev, h->data, &id))
+		return;
+	json__object_begin(w, "ident");
+	if (id.has_ip_id)
+		json__uint(w, "ip_id", id.ip_id);
+	if (id.has_l4 && id.proto == 6) {
+		json__uint(w, "tcp_seq", id.tcp_seq);
+		json__uint(w, "tcp_ack", id.tcp_ack);
+	} else if (id.has_l4 && id.proto == 17) {
+		json__uint(w, "udp_len", id.udp_len);
+	} else if (id.has_l4 && id.icmp_echo) {
+		json__uint(w, "icmp_seq", id.icmp_seq);
+	}
+	json__object_end(w);
+}
+
 /* The socket that read the packet (sock_recv) or in which the kernel freed it (kfree_skb). */
 static void write_socket(struct json_writer *w, const struct hop_event *ev)
 {
@@ -108,6 +130,7 @@ void output_json__hop(struct json_writer *w, struct enrich *en, const struct pac
 		json__string(w, "tuple_source", "socket");
 	if (ev->flags & HOP_F_SOCK)
 		write_socket(w, ev);
+	write_identity(w, v->hop);
 	if (ev->copies > 1)
 		json__uint(w, "copies", ev->copies);
 	if (ev->flags & HOP_F_CLONED)
