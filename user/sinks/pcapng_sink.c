@@ -145,6 +145,7 @@ static int pcapng_sink__hop(struct pcapng_sink *ps, const struct packet *pkt,
 	bool kernel = view->kind == HOP_VIEW_KERNEL;
 	__u64 tc_shot = VERDICT_TC_ACT_SHOT;
 	char comment[COMMENT_SIZE];
+	const char *comments[] = { comment };
 	struct pcapng_packet out = {
 		.ts_ns = enrich__wall_ns(ps->base.en, ev->ts_ns),
 		.data = kernel ? hop->data : NULL,
@@ -153,7 +154,8 @@ static int pcapng_sink__hop(struct pcapng_sink *ps, const struct packet *pkt,
 		.direction = kernel ? hop_direction(ev) : PCAPNG_DIR_UNKNOWN,
 		.packet_id = pkt->id,
 		.verdict_type = PCAPNG_VERDICT_NONE,
-		.comment = comment,
+		.comments = comments,
+		.comment_count = 1,
 	};
 	int if_id, ret;
 	char *json;
@@ -173,7 +175,8 @@ static int pcapng_sink__hop(struct pcapng_sink *ps, const struct packet *pkt,
 	json = hop_json(ps->base.en, pkt, view);
 	if (!json)
 		return -errno;
-	out.custom_json = json;
+	out.custom_strings = (const char *const *)&json;
+	out.custom_count = 1;
 	ret = pcapng_writer__packet(ps->w, if_id, &out) ? -errno : 0;
 	free(json);
 	return ret;
