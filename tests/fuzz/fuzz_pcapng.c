@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Fuzzes the pcapng sink with random event streams, then reads back what it wrote: every
  * block's length equal at both ends and 4-aligned, the blocks and their options well
- * formed, at least one Enhanced Packet Block per hop handed to the sink.
+ * formed, every frame holding packet bytes after its cooked header, and at least one
+ * comment line per hop handed to the sink (on a frame, or in a packet's Custom Block).
  *
  * Input: a 2-byte header (snap length, first timestamp), then events in a compact form
  * (see take_event) that picks skbs, namespaces and devices from small sets, so that
@@ -14,12 +15,16 @@
 
 #include "fuzz.h"
 #include "sinks/pcapng_sink.h"
+#include "sinks/pcapng_writer.h"
 #include "sinks/sink.h"
 #include "pipeline/timeline.h"
 
 #define SHB_TYPE 0x0A0D0D0Au
 #define IDB_TYPE 1u
 #define EPB_TYPE 6u
+#define CUSTOM_TYPE 0x00000BADu
+#define OPT_COMMENT 1
+#define COOKED_HLEN 20
 #define BYTE_ORDER_MAGIC 0x1A2B3C4Du
 #define MAX_IDBS 4096
 
@@ -157,9 +162,10 @@ static uint16_t get16(const uint8_t *p)
 }
 
 /* Options from opt to end: each one's value padded to 4, and opt_endofopt, when there are
- * options at all, last and exactly at the end. */
-static void check_options(const uint8_t *opt, const uint8_t *end)
+ * options at all, last and exactly at the end. Returns the number of opt_comment. */
+static size_t check_options(const uint8_t *opt, const uint8_t *end)
 {
+	size_t comments = 0;
 	bool ended = false;
 
 	while (opt < end) {
@@ -175,16 +181,32 @@ static void check_options(const uint8_t *opt, const uint8_t *end)
 			FUZZ_CHECK(len == 0);
 			ended = true;
 		}
+		comments += code == OPT_COMMENT;
 		opt += len + ((4 - (len & 3)) & 3);
 	}
 	FUZZ_CHECK(opt == end);
+	return comments;
 }
 
-/* Reads the whole stream; returns the number of Enhanced Packet Blocks. */
+/* A Custom Block's hop lines: its text holds a line "packet N", a line per hop, then a
+ * JSON object per hop, zero-padded to 32 bits. */
+static size_t custom_block_hops(const uint8_t *p, const uint8_t *end)
+{
+	size_t hops = 0;
+
+	FUZZ_CHECK(end - p >= 4 && get32(p) == PCAPNG_HOPTRACE_PEN);
+	for (p += 4; p < end && *p; p = memchr(p, '\n', end - p) + 1) {
+		FUZZ_CHECK(memchr(p, '\n', end - p));
+		hops += end - p > 4 && !memcmp(p, "hop ", 4);
+	}
+	return hops;
+}
+
+/* Reads the whole stream; returns the number of hop lines: comments and Custom Block lines. */
 static size_t check_pcapng(const uint8_t *buf, size_t len)
 {
 	static uint32_t snaplens[MAX_IDBS];
-	size_t off = 0, idbs = 0, epbs = 0;
+	size_t off = 0, idbs = 0, hop_lines = 0;
 
 	FUZZ_CHECK(len >= 28 && get32(buf) == SHB_TYPE && get32(buf + 8) == BYTE_ORDER_MAGIC);
 	while (off < len) {
@@ -207,17 +229,18 @@ static size_t check_pcapng(const uint8_t *buf, size_t len)
 			FUZZ_CHECK(blen >= 32);
 			FUZZ_CHECK(get32(b + 8) < idbs);
 			cap = get32(b + 20);
-			FUZZ_CHECK(cap <= get32(b + 24));
+			FUZZ_CHECK(cap > COOKED_HLEN && cap <= get32(b + 24));
 			FUZZ_CHECK(!snaplens[get32(b + 8)] || cap <= snaplens[get32(b + 8)]);
 			FUZZ_CHECK(cap <= blen - 32);
-			check_options(b + 28 + cap + ((4 - (cap & 3)) & 3), b + blen - 4);
-			epbs++;
+			hop_lines += check_options(b + 28 + cap + ((4 - (cap & 3)) & 3), b + blen - 4);
+		} else if (type == CUSTOM_TYPE) {
+			hop_lines += custom_block_hops(b + 8, b + blen - 4);
 		} else {
 			FUZZ_CHECK(!"a block type the writer does not write");
 		}
 		off += blen;
 	}
-	return epbs;
+	return hop_lines;
 }
 
 struct run {
@@ -274,7 +297,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *in, size_t size)
 	r.sink->free(r.sink);
 	timeline__free(tl);
 	FUZZ_CHECK(fclose(f) == 0);
-	/* A frame per hop view: every recorded hop, and the NAT and tunnel hops between. */
+	/* A line per hop view: every recorded hop, and the NAT and tunnel hops between. */
 	FUZZ_CHECK(check_pcapng((const uint8_t *)buf, len) >= r.hops);
 	free(buf);
 	return 0;

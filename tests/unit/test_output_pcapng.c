@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Unit tests of the pcapng sink: a synthetic packet's hops read back by tshark as frames,
- * comments that read as the timeline, the hop JSON in each frame, and write errors. */
+/* Unit tests of the pcapng sink: a synthetic packet's hops read back by tshark as frames
+ * behind a cooked header, one interface per device, comments that read as the timeline
+ * (those of hops without bytes on a neighbouring frame, or in a Custom Block), the hop JSON
+ * in each frame, and write errors. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdlib.h>
@@ -13,6 +15,7 @@
 #include "host/drop_reason.h"
 #include "pipeline/hopview.h"
 #include "util/json_writer.h"
+#include "sinks/pcapng_link.h"
 #include "sinks/pcapng_sink.h"
 #include "sinks/pcapng_writer.h"
 #include "sinks/sink.h"
@@ -84,6 +87,8 @@ static void make_three_hops(struct hop *hops)
 			   sizeof(frame));
 	hops[1] = make_hop(HOOK_NETIF_RECEIVE, 2500, NETNS_B, "eth0", "", HOP_F_L2, sizeof(frame));
 	hops[2] = make_drop(4000, NETNS_B, "", REASON_WITHOUT_TABLE);
+	hops[0].ev.ifindex = 5;
+	hops[1].ev.ifindex = 2;
 }
 
 static struct packet make_packet(__u64 id, enum fate fate, struct hop *hops, int count)
@@ -182,21 +187,28 @@ static void check_tshark(const char *path, const char *fields, const char *const
 
 static const char three_hop_fields[] =
 	"-e frame.interface_name -e frame.comment -e frame.packet_id -e frame.encap_type "
-	"-e frame.packet_flags_direction -e frame.time_epoch -e frame.cap_len -e frame.len";
+	"-e frame.packet_flags_direction -e frame.time_epoch -e frame.cap_len -e frame.len "
+	"-e sll.etype -e sll.ifindex -e sll.hatype -e sll.pkttype -e eth.src -e ip.src";
 
-/* Encapsulation 1 is Ethernet, 7 raw IP; directions are epb_flags bits 0-1. */
+/* Encapsulation 210 is Linux cooked v2: 20 header bytes before the captured ones, which
+ * start at the Ethernet header (EtherType 0x6558, ARPHRD_ETHER) or at the IP header
+ * (0x0800, ARPHRD_NONE); packet type 4 on a transmit, 255 where hoptrace has none to give.
+ * Directions are epb_flags bits 0-1. */
 static const char *const three_hop_want[] = {
 	"veth-a@netns:4026532001\t"
 	"hop 1/3 veth_xmit layer=veth netns=netns:4026532001 dev=veth-a(veth) len=98\t"
-	"77\t1\t0x00000002\t1700000000.000001000\t42\t98",
+	"77\t210\t0x00000002\t1700000000.000001000\t62\t118\t"
+	"0x6558\t5\t1\t4\t02:00:00:00:00:01\t10.0.0.1",
 	"eth0@netns:4026532002\t"
 	"hop 2/3 netif_receive layer=node netns=netns:4026532002 dev=eth0 len=98\t"
-	"77\t1\t0x00000001\t1700000000.000002500\t42\t98",
+	"77\t210\t0x00000001\t1700000000.000002500\t62\t118\t"
+	"0x6558\t2\t1\t255\t02:00:00:00:00:01\t10.0.0.1",
 	"-@netns:4026532002\t"
 	"hop 3/3 kfree_skb layer=kernel netns=netns:4026532002 dev=- len=84 "
 	"UNKNOWN(6) at 0xffffffff81000010 | verdict: DROPPED in kernel "
 	"(netns netns:4026532002, dev -): UNKNOWN(6) at 0xffffffff81000010\t"
-	"77\t7\t\t1700000000.000004000\t28\t84",
+	"77\t210\t\t1700000000.000004000\t48\t104\t"
+	"0x0800\t0\t65534\t255\t\t10.0.0.1",
 };
 
 static void test_three_hops_tshark(void)
@@ -233,23 +245,26 @@ static const char verdict_fields[] =
 	"-e frame.interface_id -e frame.packet_id -e frame.comment -e frame.verdict.ebpf_tc "
 	"-e frame.cap_len -e frame.len";
 
-/* Interfaces are shared across packets: 0 eth0 Ethernet, 1 eth0 raw IP, 2 no device. */
+/* Interfaces are shared across packets, one per device: 0 eth0 (its Ethernet and its IP
+ * hops alike), 1 no device. A hop without bytes has no frame: its line goes to the packet's
+ * next frame, or to its last when none follows. */
 static const char *const verdict_want[] = {
-	"0\t1\thop 1/2 netif_receive layer=node netns=netns:4026532002 dev=eth0 len=98\t\t0\t98",
-	"1\t1\thop 2/2 kfree_skb layer=kernel netns=netns:4026532002 dev=eth0 len=84 "
+	"0\t1\thop 1/2 netif_receive layer=node netns=netns:4026532002 dev=eth0 len=98 "
+	"[no packet bytes],"
+	"hop 2/2 kfree_skb layer=kernel netns=netns:4026532002 dev=eth0 len=84 "
 	"TC_INGRESS at 0xffffffff81000010 | verdict: DROPPED in kernel "
-	"(netns netns:4026532002, dev eth0): TC_INGRESS at 0xffffffff81000010\t2\t28\t84",
-	"2\t2\thop 1/1 kfree_skb layer=node netns=netns:4026532002 dev=- len=84 "
+	"(netns netns:4026532002, dev eth0): TC_INGRESS at 0xffffffff81000010\t2\t48\t104",
+	"1\t2\thop 1/1 kfree_skb layer=node netns=netns:4026532002 dev=- len=84 "
 	"NETFILTER_DROP at 0xffffffff81000010 | verdict: DROPPED in node "
-	"(netns netns:4026532002, dev -): NETFILTER_DROP at 0xffffffff81000010\t\t28\t84",
+	"(netns netns:4026532002, dev -): NETFILTER_DROP at 0xffffffff81000010\t\t48\t104",
 	"0\t3\thop 1/7 netif_receive layer=node netns=netns:4026532002 dev=eth0 len=98 "
-	"[incomplete]\t\t42\t98",
-	"2\t3\thop 7/7 consume_skb layer=kernel netns=netns:4026532002 dev=- len=84 "
+	"[incomplete],"
+	"hop 7/7 consume_skb layer=kernel netns=netns:4026532002 dev=- len=84 [no packet bytes] "
 	"(5 hops before not kept) | verdict: delivered (consumed in netns netns:4026532002) "
-	"[incomplete]\t\t0\t84",
+	"[incomplete]\t\t62\t118",
 	"0\t4\thop 1/1 dev_xmit layer=node netns=netns:4026532002 dev=eth0 len=98 | "
 	"verdict: unknown: not freed while traced (last seen in netns netns:4026532002)"
-	"\t\t42\t98",
+	"\t\t62\t118",
 };
 
 /* One packet per verdict: a tc drop (the only one with an epb_verdict), a netfilter drop,
@@ -286,11 +301,122 @@ static void test_verdicts_tshark(void)
 	make_verdict_packets(hops, pkts);
 	path = write_temp_file(&en, pkts, 4);
 	if (path) {
-		check_tshark(path, verdict_fields, verdict_want, 6);
+		check_tshark(path, verdict_fields, verdict_want, 4);
 		unlink(path);
 		free(path);
 	}
 	drop_reasons__free(en.reasons);
+}
+
+/* A route lookup: no skb data of its own, the route's device and table. */
+static struct hop make_route_lookup(__u64 ts_ns, __u32 netns, const char *ifname, __s32 err)
+{
+	struct hop h = make_hop(HOOK_FIB, ts_ns, netns, ifname, "", 0, 0);
+
+	h.ev.len = 0;
+	h.ev.wire_len = 0;
+	h.ev.info.fib.table = 254;
+	h.ev.info.fib.err = err;
+	return h;
+}
+
+/* Output of one device, eth0 in pod A: netfilter sees the IP header, a route lookup, the
+ * transmit sees the Ethernet header, and a lookup comes last (the trace ended there). */
+static void make_one_device_packet(struct hop *hops)
+{
+	build_frame();
+	hops[0] = make_hop(HOOK_NF, 1000, NETNS_A, "eth0", "veth", HOP_F_TUPLE, IP_UDP_LEN);
+	hops[0].ev.info.nf.pf = 2;   /* NFPROTO_IPV4 */
+	hops[0].ev.info.nf.hook = 3; /* NF_INET_LOCAL_OUT */
+	hops[0].ev.info.nf.pos = HOP_NF_POS_UNKNOWN;
+	hops[1] = make_route_lookup(1500, NETNS_A, "eth0", 0);
+	hops[2] = make_hop(HOOK_DEV_XMIT, 2000, NETNS_A, "eth0", "veth", HOP_F_L2 | HOP_F_TUPLE,
+			   sizeof(frame));
+	hops[3] = make_route_lookup(3000, NETNS_A, "eth0", 0);
+	for (int i = 0; i < 4; i++)
+		hops[i].ev.ifindex = 2;
+}
+
+static const char one_device_fields[] =
+	"-e frame.interface_id -e frame.interface_name -e frame.packet_id -e frame.cap_len "
+	"-e sll.etype -e frame.comment";
+
+/* Two frames on one interface; the lookups are comments, each marked, in hop order. */
+static const char *const one_device_want[] = {
+	"0\teth0@netns:4026532001\t9\t48\t0x0800\t"
+	"hop 1/4 nf_hook layer=node netns=netns:4026532001 dev=eth0(veth) len=84 ipv4 OUTPUT accept",
+	"0\teth0@netns:4026532001\t9\t62\t0x6558\t"
+	"hop 2/4 fib_lookup layer=node netns=netns:4026532001 dev=eth0 table 254 -> dev eth0 "
+	"[no packet bytes],"
+	"hop 3/4 veth_xmit layer=veth netns=netns:4026532001 dev=eth0(veth) len=98,"
+	"hop 4/4 fib_lookup layer=node netns=netns:4026532001 dev=eth0 table 254 -> dev eth0 "
+	"[no packet bytes] | verdict: unknown: not freed while traced (last seen in netns "
+	"netns:4026532001)",
+};
+
+/* The blocks of the file, as Wireshark's pcapng dissector lists them: one IDB. */
+static const char *const one_device_blocks[] = {
+	"0x0a0d0d0a,0x00000001,0x00000006,0x00000006",
+};
+
+static void test_one_device_route_lookups_tshark(void)
+{
+	struct enrich en = { .mono_to_wall_ns = WALL_OFFSET_NS };
+	struct hop hops[4];
+	struct packet pkt;
+	char *path;
+
+	if (!tshark_is_installed()) {
+		SKIP("tshark is not installed");
+		return;
+	}
+	make_one_device_packet(hops);
+	pkt = make_packet(9, FATE_UNKNOWN, hops, 4);
+	path = write_temp_file(&en, &pkt, 1);
+	if (!path)
+		return;
+	check_tshark(path, one_device_fields, one_device_want, 2);
+	check_tshark(path, "-X 'read_format:MIME Files Format' -e pcapng.block.type",
+		     one_device_blocks, 1);
+	check_tshark(path, "-Y _ws.malformed -e frame.number", NULL, 0);
+	unlink(path);
+	free(path);
+}
+
+/* A send that failed its route lookup has no bytes anywhere: a Custom Block holds its
+ * line, verdict included, and its JSON; there is no frame and no interface. */
+static const char *const no_bytes_want[] = {
+	"32473\t1\t"
+	"packet 5\\n"
+	"hop 1/1 fib_lookup layer=node netns=netns:4026532001 dev=- table 254: lookup failed "
+	"(error -101) [no packet bytes] | verdict: NO ROUTE in node (netns netns:4026532001): "
+	"route lookup failed in table 254; the send never produced a packet\\n"
+	"{\"type\":\"hop\",\"pkt\":5,",
+};
+
+static void test_packet_without_bytes_tshark(void)
+{
+	struct enrich en = { .mono_to_wall_ns = WALL_OFFSET_NS };
+	struct hop hop = make_route_lookup(1000, NETNS_A, "", -101 /* -ENETUNREACH */);
+	struct packet pkt = make_packet(5, FATE_NO_ROUTE, &hop, 1);
+	char *path;
+
+	if (!tshark_is_installed()) {
+		SKIP("tshark is not installed");
+		return;
+	}
+	path = write_temp_file(&en, &pkt, 1);
+	if (!path)
+		return;
+	/* The data shows as text up to its JSON's first member; the rest is cut below. */
+	check_tshark(path,
+		     "-o data.show_as_text:TRUE -e frame.cb_pen -e frame.cb_copy -e data.text "
+		     "2>/dev/null | sed 's/\\(\"pkt\":5,\\).*/\\1/'",
+		     no_bytes_want, 1);
+	check_tshark(path, "-X 'read_format:MIME Files Format' -e pcapng.block.type",
+		     (const char *const[]){ "0x0a0d0d0a,0x00000bad" }, 1);
+	unlink(path);
+	free(path);
 }
 
 /* The JSON Lines object of the view of hop, as output_json__hop writes it; free it. */
@@ -334,6 +460,40 @@ static bool file_has_custom(const char *file, size_t file_len, const char *s)
 	return found;
 }
 
+/* The cooked header's bytes, big-endian as the link type wants: protocol, reserved,
+ * interface index, ARPHRD type, packet type, address length, address. */
+static void test_link_header_bytes(void)
+{
+	/* clang-format off */
+	static const __u8 want_l2_out[PCAPNG_LINK_HLEN] = {
+		0x65, 0x58, 0, 0,	/* ETH_P_TEB, reserved */
+		0, 0, 1, 2,		/* ifindex 258 */
+		0, 1, 4, 0,		/* ARPHRD_ETHER, PACKET_OUTGOING, no address */
+		0, 0, 0, 0, 0, 0, 0, 0,
+	};
+	static const __u8 want_ipv6[PCAPNG_LINK_HLEN] = {
+		0x86, 0xdd, 0, 0,	/* IPv6 */
+		0, 0, 0, 0,		/* no device */
+		0xff, 0xfe, 0xff, 0,	/* ARPHRD_NONE, packet type not recorded */
+		0, 0, 0, 0, 0, 0, 0, 0,
+	};
+	/* clang-format on */
+	static const __u8 ipv6[1] = { 0x60 }, other[1] = { 0x20 };
+	struct hop_event ev = { .hook = HOOK_DEV_XMIT, .flags = HOP_F_L2, .ifindex = 258 };
+	__u8 hdr[PCAPNG_LINK_HLEN];
+
+	build_frame();
+	ev.cap_len = sizeof(frame);
+	pcapng_link__header(hdr, &ev, frame);
+	CHECK(!memcmp(hdr, want_l2_out, sizeof(hdr)));
+	ev = (struct hop_event){ .hook = HOOK_KFREE_SKB, .cap_len = 1 };
+	pcapng_link__header(hdr, &ev, ipv6);
+	CHECK(!memcmp(hdr, want_ipv6, sizeof(hdr)));
+	/* Bytes that are neither IPv4 nor IPv6 get no protocol rather than a wrong one. */
+	pcapng_link__header(hdr, &ev, other);
+	CHECK(hdr[0] == 0 && hdr[1] == 0);
+}
+
 /* Without tshark: each frame carries its hop's JSON, and the header names the writer. */
 static void test_custom_json_and_header(void)
 {
@@ -361,6 +521,8 @@ static void test_custom_json_and_header(void)
 	CHECK(memmem(buf, len, "hoptrace " HOPTRACE_VERSION, strlen("hoptrace " HOPTRACE_VERSION)));
 	CHECK(memmem(buf, len, "host ", 5));
 	CHECK(memmem(buf, len, "Linux ", 6));
+	/* The section's comment says how to read the file, false TCP marks included. */
+	CHECK(memmem(buf, len, "tshark -o tcp.analyze_sequence_numbers:FALSE", 44));
 	free(buf);
 }
 
@@ -396,6 +558,9 @@ int main(void)
 {
 	RUN(test_three_hops_tshark);
 	RUN(test_verdicts_tshark);
+	RUN(test_one_device_route_lookups_tshark);
+	RUN(test_packet_without_bytes_tshark);
+	RUN(test_link_header_bytes);
 	RUN(test_custom_json_and_header);
 	RUN(test_dev_full);
 	CHECK_EXIT();

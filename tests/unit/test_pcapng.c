@@ -103,7 +103,7 @@ static void test_section_header_bytes(void)
 	/* clang-format off */
 	static const uint8_t want[] = {
 		0x0a, 0x0d, 0x0d, 0x0a,	/* block type */
-		52, 0, 0, 0,		/* total length */
+		64, 0, 0, 0,		/* total length */
 		0x4d, 0x3c, 0x2b, 0x1a,	/* byte-order magic */
 		1, 0, 0, 0,		/* version 1.0 */
 		0xff, 0xff, 0xff, 0xff,	/* section length -1 */
@@ -113,11 +113,18 @@ static void test_section_header_bytes(void)
 		4, 0, 8, 0,		/* shb_userappl, 8 bytes */
 		'h', 'o', 'p', 't',
 		'r', 'a', 'c', 'e',
+		1, 0, 5, 0,		/* opt_comment, 5 bytes */
+		'r', 'e', 'a', 'd',
+		'!', 0, 0, 0,		/* padded */
 		0, 0, 0, 0,		/* opt_endofopt */
-		52, 0, 0, 0,		/* total length again */
+		64, 0, 0, 0,		/* total length again */
 	};
 	/* clang-format on */
-	struct pcapng_section_info info = { .hardware = "abc", .application = "hoptrace" };
+	struct pcapng_section_info info = {
+		.hardware = "abc",
+		.application = "hoptrace",
+		.comment = "read!",
+	};
 	struct pcapng_writer *w;
 	struct capture c;
 
@@ -201,7 +208,7 @@ static void test_packet_bytes(void)
 	/* clang-format off */
 	static const uint8_t want[] = {
 		6, 0, 0, 0,		/* block type */
-		100, 0, 0, 0,		/* total length */
+		120, 0, 0, 0,		/* total length */
 		0, 0, 0, 0,		/* interface id */
 		0x78, 0x56, 0x34, 0x12,	/* timestamp, high word */
 		0xf0, 0xde, 0xbc, 0x9a,	/* timestamp, low word */
@@ -211,6 +218,8 @@ static void test_packet_bytes(void)
 		0xd4, 0, 0, 0,		/* padded */
 		1, 0, 3, 0,		/* opt_comment, 3 bytes */
 		'h', 'i', '!', 0,	/* padded */
+		1, 0, 2, 0,		/* a second opt_comment, 2 bytes */
+		'a', 'b', 0, 0,		/* padded */
 		2, 0, 4, 0,		/* epb_flags, 4 bytes */
 		2, 0, 0, 0,		/* outbound */
 		5, 0, 8, 0,		/* epb_packetid, 8 bytes */
@@ -223,11 +232,16 @@ static void test_packet_bytes(void)
 		0xac, 0x0b, 6, 0,	/* custom string option 2988, 6 bytes */
 		0xd9, 0x7e, 0, 0,	/* PEN 32473 */
 		'{', '}', 0, 0,		/* padded */
+		0xac, 0x0b, 7, 0,	/* and another, 7 bytes */
+		0xd9, 0x7e, 0, 0,	/* PEN 32473 */
+		'[', '1', ']', 0,	/* padded */
 		0, 0, 0, 0,		/* opt_endofopt */
-		100, 0, 0, 0,		/* total length again */
+		120, 0, 0, 0,		/* total length again */
 	};
 	/* clang-format on */
 	static const uint8_t data[] = { 0xd0, 0xd1, 0xd2, 0xd3, 0xd4 };
+	static const char *const comments[] = { "hi!", NULL, "ab" }; /* NULL is left out */
+	static const char *const customs[] = { "{}", "[1]" };
 	uint64_t shot = 2;
 	struct pcapng_packet pkt = {
 		.ts_ns = 0x123456789abcdef0ull,
@@ -239,8 +253,10 @@ static void test_packet_bytes(void)
 		.verdict_type = PCAPNG_VERDICT_TC,
 		.verdict_data = &shot,
 		.verdict_len = sizeof(shot),
-		.comment = "hi!",
-		.custom_json = "{}",
+		.comments = comments,
+		.comment_count = 3,
+		.custom_strings = customs,
+		.custom_count = 2,
 	};
 	struct pcapng_writer *w;
 	struct capture c;
@@ -297,6 +313,37 @@ static void test_packet_without_options(void)
 	capture__close(&c);
 }
 
+/* A Custom Block: the PEN, then the data padded to 32 bits; no options. */
+static void test_custom_block_bytes(void)
+{
+	/* Laid out one 32-bit word per row, as the spec draws blocks. */
+	/* clang-format off */
+	static const uint8_t want[] = {
+		0xad, 0x0b, 0, 0,	/* block type 0x00000BAD: copyable */
+		24, 0, 0, 0,		/* total length */
+		0xd9, 0x7e, 0, 0,	/* PEN 32473 */
+		'n', 'o', 't', 'e',
+		'!', 0, 0, 0,		/* padded */
+		24, 0, 0, 0,		/* total length again */
+	};
+	/* clang-format on */
+	struct pcapng_writer *w;
+	struct capture c;
+	size_t start;
+
+	if (skip_unless_little_endian() || !capture__open(&c))
+		return;
+	w = pcapng_writer__open(c.f, NULL);
+	start = capture__len(&c);
+	CHECK(pcapng_writer__custom_block(w, "note!", 5) == 0);
+	CHECK(capture__equals(&c, start, want, sizeof(want)));
+	errno = 0;
+	CHECK(pcapng_writer__custom_block(w, NULL, 1) == -1 && errno == EINVAL);
+	CHECK(capture__len(&c) == start + sizeof(want));
+	pcapng_writer__free(w);
+	capture__close(&c);
+}
+
 /* Packets the format cannot hold are refused with EINVAL, and nothing reaches the stream. */
 static void test_invalid_packets(void)
 {
@@ -328,6 +375,10 @@ static void test_invalid_packets(void)
 	CHECK(pcapng_writer__packet(w, 0, &pkt) == -1 && errno == EINVAL);
 	pkt = good, pkt.verdict_type = 256;
 	CHECK(pcapng_writer__packet(w, 0, &pkt) == -1 && errno == EINVAL);
+	pkt = good, pkt.comment_count = 1; /* a count without its array */
+	CHECK(pcapng_writer__packet(w, 0, &pkt) == -1 && errno == EINVAL);
+	pkt = good, pkt.custom_count = 1;
+	CHECK(pcapng_writer__packet(w, 0, &pkt) == -1 && errno == EINVAL);
 	long_comment = malloc(70000);
 	if (!long_comment) {
 		SKIP("out of memory");
@@ -335,7 +386,7 @@ static void test_invalid_packets(void)
 	}
 	memset(long_comment, 'c', 69999);
 	long_comment[69999] = '\0';
-	pkt = good, pkt.comment = long_comment;
+	pkt = good, pkt.comments = (const char *const *)&long_comment, pkt.comment_count = 1;
 	CHECK(pcapng_writer__packet(w, 0, &pkt) == -1 && errno == EINVAL);
 	CHECK(capture__len(&c) == start);
 	/* A refused packet does not stop the next one. */
@@ -382,6 +433,7 @@ static void test_interface_limit(void)
 /* The stream after any call is whole blocks, so a capture cut at any point stays readable. */
 static void test_each_call_leaves_whole_blocks(void)
 {
+	static const char *const comment = "c";
 	static const uint8_t data[3] = { 1, 2, 3 };
 	struct pcapng_section_info info = { .os = "Linux" };
 	struct pcapng_packet pkt = {
@@ -389,7 +441,8 @@ static void test_each_call_leaves_whole_blocks(void)
 		.cap_len = 3,
 		.orig_len = 3,
 		.verdict_type = -1,
-		.comment = "c",
+		.comments = &comment,
+		.comment_count = 1,
 	};
 	struct pcapng_writer *w;
 	struct capture c;
@@ -404,6 +457,8 @@ static void test_each_call_leaves_whole_blocks(void)
 		pkt.cap_len = pkt.orig_len = i % 4; /* every padding length, 0 included */
 		if (i % 3 == 0)
 			ok &= pcapng_writer__interface(w, i % 2 ? "a" : "b", NULL, 1, 0) >= 0;
+		else if (i % 3 == 1)
+			ok &= pcapng_writer__custom_block(w, "xyz", i % 4) == 0;
 		else
 			ok &= pcapng_writer__packet(w, 0, &pkt) == 0;
 		ok &= capture__is_whole(&c);
@@ -483,8 +538,8 @@ static const char *const tshark_fields[] = {
 
 /* Encapsulation 1 is Ethernet, 7 raw IP; direction prints as the flags word's bits. */
 static const char *const tshark_want[PACKET_COUNT][FIELD_COUNT] = {
-	{ "eth0", "veth peer", "1", "first hop", "42", "1700000000.123456789", "51", "51",
-	  "10.0.0.1", "9999", "0x00000001", "", "", "" },
+	{ "eth0", "veth peer", "1", "first hop,a hop without bytes", "42", "1700000000.123456789",
+	  "51", "51", "10.0.0.1", "9999", "0x00000001", "", "", "" },
 	{ "ip0", "", "7", "second hop", "42", "1700000000.123456790", "37", "37", "10.0.0.1",
 	  "9999", "0x00000002", "2", "", "" },
 	{ "eth0", "veth peer", "1", "", "", "1700000001.000000000", "51", "34", "10.0.0.1", "", "",
@@ -505,7 +560,12 @@ static int write_round_trip(FILE *f)
 		.hardware = "test-host",
 		.os = "Linux test",
 		.application = "hoptrace test",
+		.comment = "read me first",
 	};
+	static const char *const first_comments[] = { "first hop", "a hop without bytes" };
+	static const char *const second_comment = "second hop";
+	static const char *const empty_json = "{}";
+	static const char *const custom_json = "{\"hook\":\"netif_receive\",\"dev\":\"eth0\"}";
 	static const uint8_t hw_verdict[] = { 0xde, 0xad };
 	uint8_t frame[ETH_LEN + IPV4_UDP_LEN];
 	uint64_t tc_shot = 2, xdp_drop = 1;
@@ -517,8 +577,10 @@ static int write_round_trip(FILE *f)
 		  .direction = PCAPNG_DIR_INBOUND,
 		  .packet_id = 42,
 		  .verdict_type = PCAPNG_VERDICT_NONE,
-		  .comment = "first hop",
-		  .custom_json = "{\"hook\":\"netif_receive\",\"dev\":\"eth0\"}" },
+		  .comments = first_comments,
+		  .comment_count = 2,
+		  .custom_strings = &custom_json,
+		  .custom_count = 1 },
 		{ .ts_ns = 1700000000123456790ull,
 		  .data = frame + ETH_LEN,
 		  .cap_len = IPV4_UDP_LEN,
@@ -528,7 +590,8 @@ static int write_round_trip(FILE *f)
 		  .verdict_type = PCAPNG_VERDICT_TC,
 		  .verdict_data = &tc_shot,
 		  .verdict_len = sizeof(tc_shot),
-		  .comment = "second hop" },
+		  .comments = &second_comment,
+		  .comment_count = 1 },
 		{ .ts_ns = 1700000001000000000ull,
 		  .data = frame,
 		  .cap_len = ETH_LEN + 20,
@@ -544,7 +607,8 @@ static int write_round_trip(FILE *f)
 		  .verdict_type = PCAPNG_VERDICT_HW,
 		  .verdict_data = hw_verdict,
 		  .verdict_len = sizeof(hw_verdict),
-		  .custom_json = "{}" },
+		  .custom_strings = &empty_json,
+		  .custom_count = 1 },
 	};
 	int ifs[2], i, err = 0;
 	struct pcapng_writer *w;
@@ -571,6 +635,32 @@ static FILE *tshark__open(const char *path, const char *args)
 	snprintf(cmd, sizeof(cmd), "tshark -r '%s' -T fields -E separator=/t %s 2>/dev/null", path,
 		 args);
 	return popen(cmd, "r");
+}
+
+/* Checks tshark's lines for path (fields joined by tabs) against want, rows of them. */
+static void check_tshark_lines(const char *path, const char *args, const char *const *want,
+			       int rows)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	int n = 0;
+	FILE *p;
+
+	p = tshark__open(path, args);
+	CHECK(p);
+	if (!p)
+		return;
+	while (getline(&line, &cap, p) > 0) {
+		line[strcspn(line, "\n")] = '\0';
+		if (n < rows)
+			CHECK_STR(line, want[n]);
+		else
+			fprintf(stderr, "  unexpected line: %s\n", line);
+		n++;
+	}
+	free(line);
+	CHECK(n == rows);
+	CHECK(pclose(p) == 0); /* tshark fails on a file it finds damaged */
 }
 
 /* Removes byte separators, whose style differs between tshark versions ("de:ad", "de ad"). */
@@ -632,16 +722,18 @@ static const char file_args[] =
 	"-X 'read_format:MIME Files Format' -e pcapng.block.type -e pcapng.block.length "
 	"-e pcapng.block.length_trailer -e pcapng.options.option.code "
 	"-e pcapng.options.option.length -e pcapng.options.option.data.hardware "
-	"-e pcapng.options.option.data.os -e pcapng.options.option.data.user_application";
+	"-e pcapng.options.option.data.os -e pcapng.options.option.data.user_application "
+	"-e pcapng.options.option.data.comment";
 static const char *const file_want[] = {
 	"0x0a0d0d0a,0x00000001,0x00000001,0x00000006,0x00000006,0x00000006,0x00000006",
 	NULL, /* block lengths: the trailers must repeat them */
 	NULL,
-	"2,3,4,0,2,3,9,0,2,9,0,1,2,5,2988,0,1,2,5,7,0,7,0,5,7,2988,0",
-	"9,10,13,0,4,9,1,0,3,1,0,9,4,8,41,0,10,4,8,9,0,9,0,8,3,6,0",
+	"2,3,4,1,0,2,3,9,0,2,9,0,1,1,2,5,2988,0,1,2,5,7,0,7,0,5,7,2988,0",
+	"9,10,13,13,0,4,9,1,0,3,1,0,9,19,4,8,41,0,10,4,8,9,0,9,0,8,3,6,0",
 	"test-host",
 	"Linux test",
 	"hoptrace test",
+	"read me first,first hop,a hop without bytes,second hop",
 };
 #define FILE_FIELD_COUNT (sizeof(file_want) / sizeof(file_want[0]))
 
@@ -691,6 +783,53 @@ static void test_tshark_round_trip(void)
 		fclose(f);
 	check_packets(path);
 	check_file_structure(path);
+	unlink(path);
+}
+
+/* tshark lists a Custom Block as a pcapng record of our PEN, copyable, with the data as
+ * written (then zero padding), and finds nothing malformed around it. */
+static void test_custom_block_tshark(void)
+{
+	uint8_t frame[ETH_LEN + IPV4_UDP_LEN];
+	struct pcapng_packet pkt = {
+		.data = frame,
+		.cap_len = sizeof(frame),
+		.orig_len = sizeof(frame),
+		.verdict_type = PCAPNG_VERDICT_NONE,
+	};
+	static const char *const want[] = {
+		/* frame, PEN, copying, data (the UDP payload "hoptrace!"), encapsulation */
+		"1\t\t\t686f70747261636521\t1",
+		"2\t32473\t1\t6869210a\t",
+		"3\t\t\t686f70747261636521\t1",
+	};
+	char path[] = "/tmp/test_pcapng.XXXXXX";
+	struct pcapng_writer *w;
+	int fd, ok = 1;
+	FILE *f;
+
+	if (!tshark_is_installed()) {
+		SKIP("tshark is not installed");
+		return;
+	}
+	build_ethernet_ipv4_udp(frame);
+	fd = mkstemp(path);
+	f = fd >= 0 ? fdopen(fd, "w") : NULL;
+	CHECK(f);
+	if (!f)
+		return;
+	w = pcapng_writer__open(f, NULL);
+	ok &= w && pcapng_writer__interface(w, "eth0", NULL, PCAPNG_LINKTYPE_ETHERNET, 0) == 0;
+	ok &= w && pcapng_writer__packet(w, 0, &pkt) == 0;
+	ok &= w && pcapng_writer__custom_block(w, "hi!\n", 4) == 0;
+	ok &= w && pcapng_writer__packet(w, 0, &pkt) == 0;
+	pcapng_writer__free(w);
+	CHECK(ok && fclose(f) == 0);
+	check_tshark_lines(path,
+			   "-e frame.number -e frame.cb_pen -e frame.cb_copy -e data.data "
+			   "-e frame.encap_type",
+			   want, 3);
+	check_tshark_lines(path, "-Y _ws.malformed -e frame.number", NULL, 0);
 	unlink(path);
 }
 
@@ -785,10 +924,12 @@ int main(void)
 	RUN(test_interface_bytes);
 	RUN(test_packet_bytes);
 	RUN(test_packet_without_options);
+	RUN(test_custom_block_bytes);
 	RUN(test_invalid_packets);
 	RUN(test_interface_limit);
 	RUN(test_each_call_leaves_whole_blocks);
 	RUN(test_tshark_round_trip);
+	RUN(test_custom_block_tshark);
 	RUN(test_dev_full_flush);
 	RUN(test_dev_full_unbuffered);
 	RUN(test_dev_full_large_packet);

@@ -1,21 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The pcapng sink: each hop becomes a frame on the interface of its namespace and device,
- * commented so that Wireshark's packet list reads as the timeline. */
+/* The pcapng sink: each hop that captured packet bytes becomes a frame on the interface of
+ * its namespace and device, commented so that Wireshark's packet list reads as the timeline;
+ * hops without bytes are comments on a neighbouring frame of the same packet. */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/utsname.h>
 
-#include "util/json_writer.h"
 #include "sinks/pcapng_sink.h"
 #include "pipeline/hopview.h"
+#include "sinks/pcapng_link.h"
+#include "sinks/pcapng_notes.h"
 #include "sinks/pcapng_writer.h"
 #include "pipeline/verdict.h"
 #include "pipeline/hooks.h"
 #include "sinks/sink.h"
-#include "util/appendf.h"
 
 #ifndef HOPTRACE_VERSION
 #define HOPTRACE_VERSION "unknown"
@@ -26,8 +26,21 @@
 /* Drop reasons the kernel gives for a tc classifier's or action's drop start so. */
 #define TC_REASON_PREFIX "TC_"
 
-#define LABEL_SIZE 288 /* a namespace name (NAME_MAX) or "netns:<inode>", and a device */
-#define COMMENT_SIZE 1024
+#define DESC_SIZE 128
+
+/* What a reader should know before the first frame: Wireshark shows it as the capture
+ * file's comment (Statistics > Capture File Properties; capinfos -k). */
+static const char section_comment[] =
+	"hoptrace: one frame per hop that captured packet bytes. The frames of one packet share "
+	"its Packet id (field frame.packet_id: filter frame.packet_id == N, or right-click it > "
+	"Apply as Column). A hop without bytes (a route lookup, a NAT or tunnel change) is a "
+	"comment marked [no packet bytes] on the packet's next frame; a packet without any is a "
+	"Custom Block. Each hop after a packet's first repeats its bytes, so Wireshark's TCP "
+	"analysis calls it a retransmission: turn off Preferences > Protocols > TCP > Analyze "
+	"TCP sequence numbers (tshark -o tcp.analyze_sequence_numbers:FALSE). Frames are "
+	"written as packets end, not in time order. Each frame starts with a Linux cooked v2 "
+	"header (packet type 4 on a transmit, 255 where not recorded), then the bytes as "
+	"captured, Ethernet header included where the hop had one.";
 
 struct pcapng_sink {
 	struct sink base;
@@ -35,27 +48,22 @@ struct pcapng_sink {
 	__u32 snaplen;
 };
 
-static const char *hop_ifname(const struct hop_event *ev)
-{
-	return ev->ifname[0] ? ev->ifname : "-";
-}
-
-/* Finds or describes the hop's interface: one per namespace, device and link type, so that
+/* Finds or describes the hop's interface: one per namespace and device, so that
  * Wireshark's interface list is the list of places the packets went through. */
 static int pcapng_sink__interface(struct pcapng_sink *ps, const struct hop_event *ev)
 {
-	char name[LABEL_SIZE + HOPTRACE_IFNAMSIZ + 2], ns[LABEL_SIZE], desc[128];
-	__u16 linktype = ev->flags & HOP_F_L2 ? PCAPNG_LINKTYPE_ETHERNET : PCAPNG_LINKTYPE_RAW;
+	char name[PCAPNG_NOTES_LABEL_SIZE + HOPTRACE_IFNAMSIZ + 2], ns[PCAPNG_NOTES_LABEL_SIZE];
+	char desc[DESC_SIZE];
+	__u32 snaplen = ps->snaplen ? ps->snaplen + PCAPNG_LINK_HLEN : 0;
 
-	snprintf(name, sizeof(name), "%s@%s", hop_ifname(ev),
+	snprintf(name, sizeof(name), "%s@%s", pcapng_notes__ifname(ev),
 		 enrich__netns_label(ps->base.en, ev->netns, ns, sizeof(ns)));
 	if (!ev->ifname[0])
 		snprintf(desc, sizeof(desc), "no device, netns inode %u", ev->netns);
-	else if (ev->dev_kind[0])
-		snprintf(desc, sizeof(desc), "%s device, netns inode %u", ev->dev_kind, ev->netns);
 	else
-		snprintf(desc, sizeof(desc), "device, netns inode %u", ev->netns);
-	return pcapng_writer__interface(ps->w, name, desc, linktype, ps->snaplen);
+		snprintf(desc, sizeof(desc), "%s%sdevice %u, netns inode %u", ev->dev_kind,
+			 ev->dev_kind[0] ? " " : "", ev->ifindex, ev->netns);
+	return pcapng_writer__interface(ps->w, name, desc, PCAPNG_LINKTYPE_LINUX_SLL2, snaplen);
 }
 
 static int hop_direction(const struct hop_event *ev)
@@ -69,37 +77,6 @@ static int hop_direction(const struct hop_event *ev)
 	return PCAPNG_DIR_UNKNOWN;
 }
 
-/* One line of the timeline: the hop, and on the last one the packet's verdict. */
-static void format_comment(struct enrich *en, const struct packet *pkt,
-			   const struct hop_view *views, int n, int i, const struct verdict *v,
-			   char *buf, size_t size)
-{
-	const struct hop_view *view = &views[i];
-	const struct hop_event *ev = &view->hop->ev;
-	char ns[LABEL_SIZE], details[320], line[512];
-
-	buf[0] = '\0';
-	/* The timeline keeps the first hops and the last: number the last from the total. */
-	appendf(buf, size, "hop %u/%u %s layer=%s netns=%s dev=%s",
-		i + 1 + (i == n - 1 ? pkt->hops_dropped : 0), n + pkt->hops_dropped, view->name,
-		view->layer, enrich__netns_label(en, ev->netns, ns, sizeof(ns)), hop_ifname(ev));
-	if (ev->ifname[0] && ev->dev_kind[0])
-		appendf(buf, size, "(%s)", ev->dev_kind);
-	appendf(buf, size, " len=%u", ev->len);
-	hopview__details(en, view, details, sizeof(details));
-	if (details[0])
-		appendf(buf, size, " %s", details);
-	if (i == n - 1 && pkt->hops_dropped)
-		appendf(buf, size, " (%u hops before not kept)", pkt->hops_dropped);
-	if (i == n - 1) {
-		verdict__describe(v, line, sizeof(line));
-		appendf(buf, size, " | verdict: %s", line);
-	}
-	/* On every hop: a frame read alone must still say its timeline has gaps. */
-	if (pkt->incomplete)
-		appendf(buf, size, " [incomplete]");
-}
-
 /* epb_verdict has types for hardware, tc and XDP only; of hoptrace's drops, only those the
  * kernel blames on tc are truly a tc verdict, and a tc drop is TC_ACT_SHOT. */
 static bool is_tc_drop(const struct verdict *v)
@@ -108,85 +85,80 @@ static bool is_tc_drop(const struct verdict *v)
 	       !strncmp(v->reason, TC_REASON_PREFIX, strlen(TC_REASON_PREFIX));
 }
 
-/* The hop's JSON Lines object, in a string to free; NULL with errno set on failure. */
-static char *hop_json(struct enrich *en, const struct packet *pkt, const struct hop_view *view)
+/* Bytes of the hop's frame after the cooked header: what the interface's snap length and
+ * the frame buffer allow. */
+static __u32 frame_cap_len(const struct pcapng_sink *ps, const struct hop_event *ev)
 {
-	struct json_writer w;
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f;
+	__u32 n = ev->cap_len < HOPTRACE_SNAPLEN_MAX ? ev->cap_len : HOPTRACE_SNAPLEN_MAX;
 
-	f = open_memstream(&buf, &len);
-	if (!f)
-		return NULL;
-	json__init(&w, f);
-	output_json__hop(&w, en, pkt, view);
-	if (ferror(f)) {
-		fclose(f);
-		free(buf);
-		errno = ENOMEM;
-		return NULL;
-	}
-	if (fclose(f)) {
-		free(buf);
-		return NULL;
-	}
-	return buf;
+	return ps->snaplen && n > ps->snaplen ? ps->snaplen : n;
 }
 
-/* Writes view i as one Enhanced Packet Block. Synthetic views (nat, tunnel changes) carry
- * no bytes of their own: the kernel hop after them has the packet. Return: 0 or -errno. */
-static int pcapng_sink__hop(struct pcapng_sink *ps, const struct packet *pkt,
-			    const struct hop_view *views, int n, int i, const struct verdict *v)
+/* Writes the frame of view g->frame, which carries the notes of views g->first..g->last.
+ * Return: 0 or -errno. */
+static int pcapng_sink__frame(struct pcapng_sink *ps, const struct judged_packet *jp,
+			      const struct pcapng_group *g, const struct pcapng_notes *notes)
 {
-	const struct hop_view *view = &views[i];
-	const struct hop *hop = view->hop;
+	const struct hop *hop = jp->views[g->frame].hop;
 	const struct hop_event *ev = &hop->ev;
-	bool kernel = view->kind == HOP_VIEW_KERNEL;
+	__u8 frame[PCAPNG_LINK_HLEN + HOPTRACE_SNAPLEN_MAX];
+	__u32 cap_len = frame_cap_len(ps, ev);
 	__u64 tc_shot = VERDICT_TC_ACT_SHOT;
-	char comment[COMMENT_SIZE];
 	struct pcapng_packet out = {
 		.ts_ns = enrich__wall_ns(ps->base.en, ev->ts_ns),
-		.data = kernel ? hop->data : NULL,
-		.cap_len = kernel ? ev->cap_len : 0,
-		.orig_len = kernel ? (ev->wire_len > ev->cap_len ? ev->wire_len : ev->cap_len) : 0,
-		.direction = kernel ? hop_direction(ev) : PCAPNG_DIR_UNKNOWN,
-		.packet_id = pkt->id,
+		.data = frame,
+		.cap_len = PCAPNG_LINK_HLEN + cap_len,
+		.orig_len = PCAPNG_LINK_HLEN + (ev->wire_len > cap_len ? ev->wire_len : cap_len),
+		.direction = hop_direction(ev),
+		.packet_id = jp->pkt->id,
 		.verdict_type = PCAPNG_VERDICT_NONE,
-		.comment = comment,
+		.comments = notes->comments,
+		.comment_count = notes->count,
+		.custom_strings = (const char *const *)notes->json,
+		.custom_count = notes->count,
 	};
-	int if_id, ret;
-	char *json;
+	int if_id;
 
-	/* The interface promises at most snaplen bytes a frame; the data is a prefix anyway. */
-	if (ps->snaplen && out.cap_len > ps->snaplen)
-		out.cap_len = ps->snaplen;
-	if (i == n - 1 && is_tc_drop(v)) {
+	pcapng_link__header(frame, ev, hop->data);
+	memcpy(frame + PCAPNG_LINK_HLEN, hop->data, cap_len);
+	if (g->last == jp->view_count - 1 && is_tc_drop(&jp->verdict)) {
 		out.verdict_type = PCAPNG_VERDICT_TC;
 		out.verdict_data = &tc_shot;
 		out.verdict_len = sizeof(tc_shot);
 	}
-	format_comment(ps->base.en, pkt, views, n, i, v, comment, sizeof(comment));
 	if_id = pcapng_sink__interface(ps, ev);
 	if (if_id < 0)
 		return -errno;
-	json = hop_json(ps->base.en, pkt, view);
-	if (!json)
-		return -errno;
-	out.custom_json = json;
-	ret = pcapng_writer__packet(ps->w, if_id, &out) ? -errno : 0;
-	free(json);
+	return pcapng_writer__packet(ps->w, if_id, &out) ? -errno : 0;
+}
+
+/* The notes of g's views, then its frame, or a Custom Block when no view has bytes. */
+static int pcapng_sink__group(struct pcapng_sink *ps, const struct judged_packet *jp,
+			      const struct pcapng_group *g)
+{
+	struct pcapng_notes notes;
+	int ret;
+
+	ret = pcapng_notes__build(&notes, ps->base.en, jp, g);
+	if (ret)
+		return ret;
+	if (g->frame >= 0)
+		ret = pcapng_sink__frame(ps, jp, g, &notes);
+	else
+		ret = pcapng_notes__write_block(&notes, ps->w, jp->pkt->id);
+	pcapng_notes__free(&notes);
 	return ret;
 }
 
-/* Every hop, even one that captured no bytes, so that the frames are the whole timeline. */
+/* Every hop: a frame for each that has bytes, carrying the comments of those without. */
 static int pcapng_packet(struct sink *s, const struct judged_packet *jp)
 {
 	struct pcapng_sink *ps = (struct pcapng_sink *)s;
+	struct pcapng_group g = { .last = -1 };
 	int ret = 0;
 
-	for (int i = 0; i < jp->view_count && !ret; i++)
-		ret = pcapng_sink__hop(ps, jp->pkt, jp->views, jp->view_count, i, &jp->verdict);
+	while (!ret && pcapng_group__next(jp, &g))
+		ret = pcapng_sink__group(ps, jp, &g);
 	if (ret)
 		return ret;
 	/* A reader on a pipe (wireshark -k -i -) sees the packet now; a full disk shows now. */
@@ -215,7 +187,10 @@ static void pcapng_free(struct sink *s)
 static struct pcapng_writer *open_writer(FILE *f)
 {
 	char os[2 * sizeof(((struct utsname *)0)->release)], host[256], hardware[sizeof(host) + 8];
-	struct pcapng_section_info info = { .application = "hoptrace " HOPTRACE_VERSION };
+	struct pcapng_section_info info = {
+		.application = "hoptrace " HOPTRACE_VERSION,
+		.comment = section_comment,
+	};
 	struct utsname uts;
 
 	if (!uname(&uts)) {

@@ -10,6 +10,7 @@
 #define BLOCK_SHB 0x0A0D0D0A
 #define BLOCK_IDB 1
 #define BLOCK_EPB 6
+#define BLOCK_CUSTOM_COPY 0x00000BAD
 #define BYTE_ORDER_MAGIC 0x1A2B3C4D
 
 #define OPT_ENDOFOPT 0
@@ -224,6 +225,7 @@ static int writer__section_header(struct pcapng_writer *w, const struct pcapng_s
 		block__string_option(b, SHB_HARDWARE, info->hardware);
 		block__string_option(b, SHB_OS, info->os);
 		block__string_option(b, SHB_USERAPPL, info->application);
+		block__string_option(b, OPT_COMMENT, info->comment);
 	}
 	block__end_options(b);
 	if (block__finish(b))
@@ -366,6 +368,8 @@ static bool packet_is_valid(const struct pcapng_writer *w, int if_id,
 		return false;
 	if ((!pkt->data && pkt->cap_len) || (!pkt->verdict_data && pkt->verdict_len))
 		return false;
+	if ((!pkt->comments && pkt->comment_count) || (!pkt->custom_strings && pkt->custom_count))
+		return false;
 	if (pkt->direction < PCAPNG_DIR_UNKNOWN || pkt->direction > PCAPNG_DIR_OUTBOUND)
 		return false;
 	return pkt->verdict_type >= PCAPNG_VERDICT_NONE && pkt->verdict_type <= 0xff;
@@ -386,8 +390,11 @@ static void block__verdict_option(struct block *b, const struct pcapng_packet *p
  * so it stays true when a tool merges or reorders files. */
 static void block__custom_string_option(struct block *b, const char *s)
 {
-	size_t len = strlen(s);
+	size_t len;
 
+	if (!s)
+		return;
+	len = strlen(s);
 	block__option_header(b, OPT_CUSTOM_STRING_COPY, 4 + (uint64_t)len);
 	block__u32(b, PCAPNG_HOPTRACE_PEN);
 	block__raw(b, s, len);
@@ -396,7 +403,10 @@ static void block__custom_string_option(struct block *b, const char *s)
 
 static void block__packet_options(struct block *b, const struct pcapng_packet *pkt)
 {
-	block__string_option(b, OPT_COMMENT, pkt->comment);
+	unsigned int i;
+
+	for (i = 0; i < pkt->comment_count; i++)
+		block__string_option(b, OPT_COMMENT, pkt->comments[i]);
 	if (pkt->direction != PCAPNG_DIR_UNKNOWN) {
 		uint32_t flags = pkt->direction; /* bits 0-1; no other flag is known to us */
 
@@ -406,8 +416,8 @@ static void block__packet_options(struct block *b, const struct pcapng_packet *p
 		block__option(b, EPB_PACKETID, &pkt->packet_id, sizeof(pkt->packet_id));
 	if (pkt->verdict_type != PCAPNG_VERDICT_NONE)
 		block__verdict_option(b, pkt);
-	if (pkt->custom_json)
-		block__custom_string_option(b, pkt->custom_json);
+	for (i = 0; i < pkt->custom_count; i++)
+		block__custom_string_option(b, pkt->custom_strings[i]);
 	block__end_options(b);
 }
 
@@ -430,6 +440,25 @@ int pcapng_writer__packet(struct pcapng_writer *w, int if_id, const struct pcapn
 	block__raw(b, pkt->data, pkt->cap_len);
 	block__pad(b);
 	block__packet_options(b, pkt);
+	if (block__finish(b))
+		return -1;
+	return writer__emit(w);
+}
+
+int pcapng_writer__custom_block(struct pcapng_writer *w, const void *data, size_t len)
+{
+	struct block *b = &w->block;
+
+	if (writer__check(w))
+		return -1;
+	if (!data && len) {
+		errno = EINVAL;
+		return -1;
+	}
+	block__begin(b, BLOCK_CUSTOM_COPY);
+	block__u32(b, PCAPNG_HOPTRACE_PEN);
+	block__raw(b, data, len);
+	block__pad(b);
 	if (block__finish(b))
 		return -1;
 	return writer__emit(w);

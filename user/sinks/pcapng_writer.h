@@ -10,6 +10,7 @@
 /* Link-layer types of the Interface Description Block (the tcpdump LINKTYPE_ registry). */
 #define PCAPNG_LINKTYPE_ETHERNET 1
 #define PCAPNG_LINKTYPE_RAW 101
+#define PCAPNG_LINKTYPE_LINUX_SLL2 276
 
 /* Values of pcapng_packet.direction, as epb_flags bits 0-1 encode them. */
 #define PCAPNG_DIR_UNKNOWN 0
@@ -23,7 +24,7 @@
 #define PCAPNG_VERDICT_TC 1
 #define PCAPNG_VERDICT_XDP 2
 
-/* The Private Enterprise Number of hoptrace's custom option. hoptrace has no PEN of its
+/* The Private Enterprise Number of hoptrace's custom options and blocks. hoptrace has no PEN of its
  * own yet; 32473 is the one IANA set aside for examples (RFC 5612), so no registered
  * vendor's options can be mistaken for ours. Replace it here, and only here, once the
  * project registers a PEN (free at IANA). */
@@ -39,6 +40,7 @@ struct pcapng_section_info {
 	const char *hardware;	 /* shb_hardware, e.g. the host name */
 	const char *os;		 /* shb_os, e.g. "Linux 6.1.0-18-amd64" */
 	const char *application; /* shb_userappl, e.g. "hoptrace 0.1.0" */
+	const char *comment;	 /* opt_comment: what a reader should know before the frames */
 };
 
 /* One packet to write as an Enhanced Packet Block. */
@@ -52,8 +54,13 @@ struct pcapng_packet {
 	int verdict_type;   /* PCAPNG_VERDICT_* or any type octet 0-255; NONE leaves it out */
 	const void *verdict_data;
 	uint32_t verdict_len;
-	const char *comment;	 /* opt_comment, UTF-8; NULL leaves it out */
-	const char *custom_json; /* custom string option under PCAPNG_HOPTRACE_PEN; NULL omits */
+	/* opt_comment options, UTF-8, in this order (a frame may carry several); NULL ones are
+	 * left out. */
+	const char *const *comments;
+	unsigned int comment_count;
+	/* Custom string options under PCAPNG_HOPTRACE_PEN, UTF-8, in order; NULL ones left out. */
+	const char *const *custom_strings;
+	unsigned int custom_count;
 };
 
 /**
@@ -88,11 +95,26 @@ int pcapng_writer__interface(struct pcapng_writer *w, const char *name, const ch
  * @pkt: the packet and its options
  *
  * Return: 0, or -1 with errno set: EINVAL for a packet the format cannot hold (unknown
- * interface, cap_len above orig_len or snaplen, an option longer than 65535 bytes), or the
+ * interface, cap_len above orig_len or snaplen, an option longer than 65535 bytes, a count
+ * without its array), or the
  * write error (EPIPE, ENOSPC...). After a write error the writer refuses further blocks with
  * the same errno, since a half-written block has already cut the stream.
  */
 int pcapng_writer__packet(struct pcapng_writer *w, int if_id, const struct pcapng_packet *pkt);
+
+/**
+ * pcapng_writer__custom_block() - write a Custom Block of PCAPNG_HOPTRACE_PEN
+ * @w: writer
+ * @data: the custom data
+ * @len: bytes at data
+ *
+ * The block is of the copyable kind (type 0x00000BAD): what it holds must stay true in any
+ * file it is copied to. The format stores no length for custom data: readers see it padded
+ * with zero bytes to 32 bits, so data should be text, whose end the padding cannot blur.
+ * Return: 0, or -1 with errno set: EINVAL for data the format cannot hold, or the write
+ * error, which sticks as for pcapng_writer__packet().
+ */
+int pcapng_writer__custom_block(struct pcapng_writer *w, const void *data, size_t len);
 
 /**
  * pcapng_writer__flush() - push buffered blocks to the stream's file
