@@ -41,26 +41,24 @@ static __always_inline __u32 current_netns(void)
 	return BPF_CORE_READ(task, nsproxy, net_ns, ns.inum);
 }
 
-/* Whose lookup this is. An input lookup (flowi4_iif names the arrival device) routes the
- * packet just received: the CPU's last traced skb, if it goes to the same destination, in
- * whatever namespace that skb was; the task on the CPU is unrelated (softirq). An output
- * lookup (iif is loopback) is a send's, made before its skb exists, or a re-route of the
- * skb at hand: the last skb only if it is in the sending task's namespace. *netns is where
- * the lookup ran: the owner's, the sender's, or 0 when it cannot be told. */
+/* Whose lookup this is: the CPU's last traced skb if it still lives (no free, no socket has
+ * taken it) and goes to the same destination; *netns is then that skb's namespace. The
+ * task on the CPU is unrelated to such a lookup: it runs in softirq, for a forward or for
+ * an ICMP error's re-lookup of the packet in hand. A lookup with no such skb is a send's,
+ * made before its skb exists: by the sending task, in its namespace, for an output lookup
+ * (flowi4_iif is loopback); for an input lookup the namespace cannot be told (0). */
 static __always_inline __u64 lookup_owner(const struct hop_tuple *t, const struct flowi4 *flp,
 					  __u32 *netns)
 {
 	__u32 zero = 0, iif = BPF_CORE_READ(flp, __fl_common.flowic_iif);
 	struct last_skb *last = bpf_map_lookup_elem(&last_skbs, &zero);
-	bool input = iif && iif != LOOPBACK_IFINDEX_NUM;
-	bool same_dest = last && last->skb && last->daddr == *(const __u32 *)t->daddr;
 
-	if (input) {
-		*netns = same_dest ? last->netns : 0;
-		return same_dest ? last->skb : 0;
+	if (last && last->skb && last->daddr == *(const __u32 *)t->daddr) {
+		*netns = last->netns;
+		return last->skb;
 	}
-	*netns = current_netns();
-	return same_dest && last->netns == *netns ? last->skb : 0;
+	*netns = iif && iif != LOOPBACK_IFINDEX_NUM ? 0 : current_netns();
+	return 0;
 }
 
 static __always_inline void fill_fib(struct hop_event *e, __u64 table,

@@ -619,9 +619,10 @@ static bool is_tap_copy(const struct hop_event *ev)
 	       ev->sk_family == HOP_AF_PACKET && (ev->flags & HOP_F_CLONED);
 }
 
-/* The socket-delivery hook (a cgroup program) reads neither the namespace nor the device's
- * name: the socket is in the namespace where its skb was last seen, and the device (by
- * index) is the one that skb arrived on there. */
+/* The socket-delivery hook (a cgroup program) reads neither the namespace, the device's
+ * name nor the tuple: the socket is in the namespace where its skb was last seen, the
+ * device (by index) is the one that skb arrived on there, and the packet's addresses and
+ * ports are what they were at that hop (NAT is done by then). */
 static void netns_inherit(const struct packet *p, struct hop_event *ev)
 {
 	if (ev->netns || ev->hook != HOOK_SOCK_QUEUE)
@@ -632,6 +633,10 @@ static void netns_inherit(const struct packet *p, struct hop_event *ev)
 		if (seen->skb != ev->skb || !seen->netns)
 			continue;
 		ev->netns = seen->netns;
+		if (seen->flags & HOP_F_TUPLE) {
+			ev->tuple = seen->tuple;
+			ev->flags |= seen->flags & (HOP_F_TUPLE | HOP_F_TUPLE_FROM_SK);
+		}
 		if (seen->ifindex == ev->ifindex) {
 			memcpy(ev->ifname, seen->ifname, sizeof(ev->ifname));
 			memcpy(ev->dev_kind, seen->dev_kind, sizeof(ev->dev_kind));
