@@ -15,7 +15,7 @@ problems=""
 
 tracked() {
 	git ls-files 2>/dev/null || find . -path ./build -prune -o -path ./.git -prune -o \
-		-type f -print | sed 's|^\./||'
+		\( -type f -o -type l \) -print | sed 's|^\./||'
 }
 FILES=$(tracked)
 TOP_DIRS=$(printf '%s\n' "$FILES" | grep / | cut -d/ -f1 | sort -u)
