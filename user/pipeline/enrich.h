@@ -24,11 +24,11 @@ struct enrich {
 	struct podns *pods;	      /* NULL: no namespace is known to be a pod */
 	struct ctstat *ct;	      /* NULL: conntrack statistics not read */
 	struct chain_names *chains;   /* what sits in a netfilter range, asked once per range */
+	__s64 mono_to_wall_ns;	      /* CLOCK_REALTIME - CLOCK_MONOTONIC at start */
 	/* The namespaces with netfilter observers when those are per namespace (BPF netfilter
 	 * links); NULL when the netfilter hook sees every namespace, or none. */
 	const __u32 *nf_netns;
 	int nf_netns_count;
-	__s64 mono_to_wall_ns; /* CLOCK_REALTIME - CLOCK_MONOTONIC at start */
 };
 
 /* Loads what naming needs; a part that cannot load leaves its pointer NULL (the output

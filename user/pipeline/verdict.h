@@ -30,14 +30,14 @@ struct verdict {
 	char nf_chains[256]; /* what the kernel lists in that range, "nft ip filter FORWARD (0)" */
 	bool ct_insert_fail; /* the conntrack confirm step refused the entry */
 	bool ct_table_full;  /* conntrack was at its maximum while this was dropped */
+	bool tunnel;	     /* the packet was inside a tunnel when it ended */
+	/* no_route: the failed lookup */
+	int route_err;
+	__u32 route_table;
 	/* A netfilter drop in a namespace without netfilter observers: no hook or table can be
 	 * named, and nf_hint says how to trace it so they are. */
 	bool nf_unobserved;
 	char nf_hint[192];
-	bool tunnel; /* the packet was inside a tunnel when it ended */
-	/* no_route: the failed lookup */
-	int route_err;
-	__u32 route_table;
 };
 
 struct hop_view;
