@@ -141,8 +141,8 @@ static int usage(FILE *f)
 		"  hoptrace --pod-ip 10.244.1.5 --json > trace.jsonl\n"
 		"  hoptrace --pod-ip 10.244.1.5 --peer 10.244.2.0/24 --proto udp --port 53 "
 		"--duration 10\n"
-		"  hoptrace --pod-ip 10.244.1.5 -w drop.pcapng 'udp port 53' -- ip netns exec "
-		"pod-a nc -u -w1 10.96.0.10 53\n");
+		"  hoptrace --pod-ip 10.244.1.5 --netns node1 -w drop.pcapng 'udp port 53' \\\n"
+		"      -- ip netns exec pod-a sh -c 'echo q | nc -u -w1 10.96.0.10 53'\n");
 	return 0;
 }
 

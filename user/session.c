@@ -257,6 +257,26 @@ static void report_skipped_hooks(const struct session *s)
 	}
 }
 
+/* Netfilter observers are linked per namespace: the judge must know which namespaces have
+ * them (a drop elsewhere names no hook or table), and -v names them. */
+static void note_netfilter_netns(struct session *s)
+{
+	char label[48];
+
+	if (!s->tracer.attached.nf)
+		return;
+	s->en.nf_netns = s->cov.inodes;
+	s->en.nf_netns_count = s->cov.count;
+	if (!s->opts->verbose)
+		return;
+	fprintf(stderr, "hoptrace: netfilter observed in %d network namespace%s:", s->cov.count,
+		s->cov.count == 1 ? "" : "s");
+	for (int i = 0; i < s->cov.count; i++)
+		fprintf(stderr, "%s %s", i ? "," : "",
+			enrich__netns_label(&s->en, s->cov.inodes[i], label, sizeof(label)));
+	fprintf(stderr, "\n");
+}
+
 /* One line once every hook is attached, so whoever started the trace (a person, a script)
  * knows that traffic sent from now on is seen. */
 static void report_ready(const struct session *s)
@@ -451,6 +471,7 @@ int trace__run_observed(struct trace_config *opts, const struct trace_observer *
 	if (tracer__attach(&s.tracer, &s.plan, (const char *const *)s.cov.paths, s.cov.count) < 0)
 		goto out;
 	report_skipped_hooks(&s);
+	note_netfilter_netns(&s);
 	report_ready(&s);
 	status__init(&s.status, !opts->quiet);
 	s.started = clock__mono_s();

@@ -153,6 +153,52 @@ static void test_other_reason_is_not_netfilter(void)
 	drop_reasons__free(en.reasons);
 }
 
+/* A netfilter drop right after a device's receive, in the namespace nsinode. */
+static struct hop ns_hop(struct hop h, __u32 nsinode)
+{
+	h.ev.netns = nsinode;
+	h.ev.ifindex = 3;
+	return h;
+}
+
+/* Netfilter observers only in namespace 100: a netfilter drop in namespace 200 names no
+ * hook (not even a netdev guess: an IPv4 hook's drop looks the same there) and says so. */
+static void test_unobserved_netns_hint(void)
+{
+	static const __u32 observed[] = { 100 };
+	struct enrich en = { .reasons = reasons(), .nf_netns = observed, .nf_netns_count = 1 };
+	struct hop_tuple t = udp("10.0.0.1", 1000, "10.0.1.1", 53);
+	struct hop hops[] = { ns_hop(hop(HOOK_NETIF_RECEIVE, &t), 200),
+			      ns_hop(drop_hop(REASON_NETFILTER_DROP, 0, 0, &t), 200) };
+	struct hop_view *views;
+	struct verdict v;
+	char line[512];
+
+	hops[1].ev.flags &= ~HOP_F_NF_STATE;
+	CHECK(build(&en, hops, 2, FATE_DROPPED, &views, &v) == 2);
+	CHECK(v.nf_unobserved && !v.nf);
+	CHECK_STR(v.nf_hint, "no netfilter observation in netns netns:200: it has no /run/netns "
+			     "name, so trace an address it holds with --pod-ip");
+	verdict__describe(&v, line, sizeof(line));
+	CHECK(strstr(line, "NETFILTER_DROP") && strstr(line, v.nf_hint));
+	free(views);
+
+	/* Observed there: the netdev ingress inference stands, and no hint. */
+	hops[0].ev.netns = hops[1].ev.netns = 100;
+	CHECK(build(&en, hops, 2, FATE_DROPPED, &views, &v) == 2);
+	CHECK(!v.nf_unobserved && v.nf && v.nf_inferred);
+	CHECK_STR(v.nf_family, "netdev");
+	free(views);
+
+	/* Observers not per namespace (none listed): never unobserved. */
+	hops[0].ev.netns = hops[1].ev.netns = 200;
+	en.nf_netns = NULL;
+	CHECK(build(&en, hops, 2, FATE_DROPPED, &views, &v) == 2);
+	CHECK(!v.nf_unobserved);
+	free(views);
+	drop_reasons__free(en.reasons);
+}
+
 /* The destination changes between two hops: a nat hop (dnat) with before and after. */
 static void test_dnat_between_hops(void)
 {
@@ -246,6 +292,7 @@ int main(void)
 	RUN(test_reject_route_lookup_keeps_hook);
 	RUN(test_confirm_drop_is_ct_insert_fail);
 	RUN(test_other_reason_is_not_netfilter);
+	RUN(test_unobserved_netns_hint);
 	RUN(test_dnat_between_hops);
 	RUN(test_vxlan_encap_and_decap);
 	CHECK_EXIT();

@@ -144,6 +144,21 @@ static void test_fake_inodes(void)
 	netns_names__free(nn);
 }
 
+/* Only ip-netns names are what --netns takes. */
+static void test_ip_netns_names(void)
+{
+	struct netns_names *nn = load_fake();
+
+	CHECK(nn != NULL);
+	if (!nn)
+		return;
+	CHECK(netns_names__is_ip_netns(netns_names__name(nn, inode_of("run/blue"))));
+	CHECK(!netns_names__is_ip_netns(netns_names__name(nn, inode_of("proc/1/ns/net"))));
+	CHECK(!netns_names__is_ip_netns(netns_names__name(nn, inode_of("proc/100/ns/net"))));
+	CHECK(!netns_names__is_ip_netns(NULL));
+	netns_names__free(nn);
+}
+
 static void test_rescan_on_miss(void)
 {
 	struct netns_names *nn = load_fake();
@@ -196,6 +211,7 @@ int main(void)
 	make_fake_tree();
 	RUN(test_fake_names);
 	RUN(test_fake_inodes);
+	RUN(test_ip_netns_names);
 	RUN(test_rescan_on_miss);
 	RUN(test_missing_dirs);
 	RUN(test_real_system);

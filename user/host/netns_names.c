@@ -309,3 +309,8 @@ __u32 netns_names__inode(struct netns_names *nn, const char *name)
 	}
 	return inode;
 }
+
+bool netns_names__is_ip_netns(const char *name)
+{
+	return name && *name && strcmp(name, "host") && strncmp(name, "pid:", 4);
+}

@@ -3,6 +3,7 @@
 #ifndef HOPTRACE_NETNS_H
 #define HOPTRACE_NETNS_H
 
+#include <stdbool.h>
 #include <linux/types.h>
 
 struct netns_names;
@@ -28,5 +29,9 @@ const char *netns_names__name(struct netns_names *nn, __u32 inode);
 /* The inode of the namespace called name: "host", a name under the run_netns directories,
  * or "pid:<pid>". Returns 0 if there is none. */
 __u32 netns_names__inode(struct netns_names *nn, const char *name);
+
+/* Whether name, as given here, is an ip-netns name (a file under /run/netns): the names
+ * --netns takes. "host" and "pid:<pid>(<comm>)" are not. */
+bool netns_names__is_ip_netns(const char *name);
 
 #endif /* HOPTRACE_NETNS_H */

@@ -65,6 +65,16 @@ bool enrich__is_netfilter_drop(const struct enrich *en, const struct hop_event *
 	return r && !strncmp(r, "nf_hook_slow+", 13);
 }
 
+bool enrich__nf_observed(const struct enrich *en, __u32 netns)
+{
+	if (!en->nf_netns)
+		return true;
+	for (int i = 0; i < en->nf_netns_count; i++)
+		if (en->nf_netns[i] == netns)
+			return true;
+	return false;
+}
+
 bool enrich__is_nftables_drop(const struct enrich *en, const struct hop_event *ev)
 {
 	char buf[128];

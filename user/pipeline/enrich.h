@@ -25,6 +25,10 @@ struct enrich {
 	struct ctstat *ct;	      /* NULL: conntrack statistics not read */
 	struct chain_names *chains;   /* what sits in a netfilter range, asked once per range */
 	__s64 mono_to_wall_ns;	      /* CLOCK_REALTIME - CLOCK_MONOTONIC at start */
+	/* The namespaces with netfilter observers when those are per namespace (BPF netfilter
+	 * links); NULL when the netfilter hook sees every namespace, or none. */
+	const __u32 *nf_netns;
+	int nf_netns_count;
 };
 
 /* Loads what naming needs; a part that cannot load leaves its pointer NULL (the output
@@ -54,6 +58,10 @@ bool enrich__is_netfilter_drop(const struct enrich *en, const struct hop_event *
 /* The drop reason's name, or NULL when the hop carries none. */
 const char *enrich__reason(const struct enrich *en, const struct hop_event *ev, char *buf,
 			   size_t size);
+
+/* Whether netfilter hops in this namespace are seen: false only where observers are linked
+ * per namespace and this one has none (a --netns not given). */
+bool enrich__nf_observed(const struct enrich *en, __u32 netns);
 
 /* "symbol+0xoff" for the hop's location, or NULL when it has none. */
 const char *enrich__location(const struct enrich *en, const struct hop_event *ev, char *buf,

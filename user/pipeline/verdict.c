@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "host/conntrack_stats.h"
+#include "host/netns_names.h"
 #include "pipeline/hopview.h"
 #include "pipeline/chain_names.h"
 #include "host/pod_netns.h"
@@ -104,8 +105,10 @@ static bool judge_netdev(struct enrich *en, const struct packet *pkt, struct ver
 {
 	const struct hop_event *drop = &v->last->ev, *prev = hop_before_drop(pkt, v->last);
 
+	/* Without observers in the namespace an IPv4/IPv6 hook's drop looks the same. */
 	if (!prev || !drop->ifindex || !enrich__is_netfilter_drop(en, drop) ||
-	    prev->ifindex != drop->ifindex || prev->netns != drop->netns)
+	    prev->ifindex != drop->ifindex || prev->netns != drop->netns ||
+	    !enrich__nf_observed(en, drop->netns))
 		return false;
 	if (prev->hook == HOOK_NETIF_RECEIVE)
 		v->nf_hook = "ingress";
@@ -145,6 +148,26 @@ static const char *drop_layer(struct enrich *en, const struct packet *pkt,
 	return enrich__layer(en, ev);
 }
 
+/* A netfilter drop where no observer was linked: say so, and how to trace it with them. An
+ * ip-netns namespace is one --netns away; another is covered when it holds a --pod-ip. */
+static void judge_unobserved(struct enrich *en, struct verdict *v)
+{
+	const struct hop_event *ev = &v->last->ev;
+
+	if (!enrich__is_netfilter_drop(en, ev) || enrich__nf_observed(en, ev->netns))
+		return;
+	v->nf_unobserved = true;
+	if (netns_names__is_ip_netns(v->netns_name))
+		snprintf(v->nf_hint, sizeof(v->nf_hint),
+			 "no netfilter observation in netns %s: run with --netns %s or --netns all",
+			 v->netns_label, v->netns_label);
+	else
+		snprintf(v->nf_hint, sizeof(v->nf_hint),
+			 "no netfilter observation in netns %s: it has no /run/netns name, so "
+			 "trace an address it holds with --pod-ip",
+			 v->netns_label);
+}
+
 void verdict__judge(struct enrich *en, const struct packet *pkt, const struct hop_view *views,
 		    int view_count, struct verdict *v)
 {
@@ -178,6 +201,7 @@ void verdict__judge(struct enrich *en, const struct packet *pkt, const struct ho
 	v->reason = enrich__reason(en, ev, v->reason_buf, sizeof(v->reason_buf));
 	if (!enrich__location(en, ev, v->location, sizeof(v->location)))
 		v->location[0] = 0;
+	judge_unobserved(en, v);
 	v->layer = drop_layer(en, pkt, views, view_count, v);
 }
 
@@ -324,5 +348,7 @@ void verdict__describe(const struct verdict *v, char *buf, size_t size)
 	if (v->ct_insert_fail && n > 0 && (size_t)n < size)
 		n += snprintf(buf + n, size - n, "; ct_insert_fail: conntrack refused the entry");
 	if (v->ct_table_full && n > 0 && (size_t)n < size)
-		snprintf(buf + n, size - n, "; conntrack table full");
+		n += snprintf(buf + n, size - n, "; conntrack table full");
+	if (v->nf_unobserved && n > 0 && (size_t)n < size)
+		snprintf(buf + n, size - n, " (%s)", v->nf_hint);
 }

@@ -34,6 +34,10 @@ struct verdict {
 	/* no_route: the failed lookup */
 	int route_err;
 	__u32 route_table;
+	/* A netfilter drop in a namespace without netfilter observers: no hook or table can be
+	 * named, and nf_hint says how to trace it so they are. */
+	bool nf_unobserved;
+	char nf_hint[192];
 };
 
 struct hop_view;

@@ -179,6 +179,10 @@ static void write_verdict(struct json_writer *w, const struct verdict *v)
 		json__bool(w, "ct_insert_fail", true);
 	if (v->ct_table_full)
 		json__bool(w, "ct_table_full", true);
+	if (v->nf_unobserved) {
+		json__bool(w, "netfilter_observed", false);
+		json__string(w, "hint", v->nf_hint);
+	}
 	json__object_end(w);
 }
 
