@@ -2,11 +2,13 @@
 # End-to-end: ICMP on real traffic. A datagram to a closed port gets an ICMP port
 # unreachable, which answers the datagram's flow; a ping between the same hosts is a flow of
 # its own, its request a request and its reply a reply, with type, code, identifier and
-# sequence shown (IPv4 and IPv6).
+# sequence shown (IPv4 and IPv6). Through a DNAT, conntrack's reverse translation of the
+# error is shown as such, never as an snat. Rules live only in namespaces this script makes.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/e2e/lib.sh
 trap topo_down EXIT
 trap 'exit 130' INT TERM
+VIP=10.200.9.9
 
 # knock_then_ping POD-IP DST [-6]: from pod a, one datagram to DST's closed port 9, then
 # one ping to DST, traced by pod a's address; JSON in out.jsonl, then text in out.txt.
@@ -64,7 +66,39 @@ case_error_then_ping_ipv6() {
 	expect_answer_and_ping icmp6 1 4 128 129
 }
 
+# A Service-like DNAT in the node: VIP:7000 -> pod b's closed port 7001. The port
+# unreachable comes back through the node, which translates it (and the datagram it
+# quotes) back to VIP: a nat hop icmp_reverse, no snat, and the error answers the flow.
+case_error_through_dnat() {
+	nsx "$NS_NODE" iptables -w -t nat -A PREROUTING -d $VIP -p udp --dport 7000 \
+		-j DNAT --to-destination "$IP_B:7001" || return 1
+	"$HOPTRACE" --pod-ip "$IP_A" --netns "$NS_NODE" --json -q -- ip netns exec "$NS_A" \
+		bash -c "echo knock > /dev/udp/$VIP/7000; sleep 0.2" >"$TMP/out.jsonl"
+	local rc=$?
+	nsx "$NS_NODE" iptables -w -t nat -D PREROUTING -d $VIP -p udp --dport 7000 \
+		-j DNAT --to-destination "$IP_B:7001"
+	[ $rc -eq 0 ] || return 1
+	expect_jq "$TMP/out.jsonl" "[.[] | select(.type==\"hop\" and .hook==\"nat\"
+		and .nat.kind==\"dnat\" and .nat.after.dport==7001)] | length == 1" \
+		"the datagram's DNAT is seen" || return 1
+	expect_jq "$TMP/out.jsonl" "[.[] | select(.type==\"packet\" and .answer==true) | .pkt]
+		as \$ans | (\$ans | length) == 1 and ([.[] | select(.type==\"hop\"
+			and (.pkt | IN(\$ans[])) and .hook==\"nat\") | .nat.kind] == [\"icmp_reverse\"])" \
+		"the error's only nat hop is icmp_reverse (no snat)" || return 1
+	expect_jq "$TMP/out.jsonl" "[.[] | select(.type==\"hop\" and .nat.kind==\"icmp_reverse\"
+		and .netns_name==\"$NS_NODE\" and .nat.before.src==\"$IP_B\"
+		and .nat.after.src==\"$VIP\" and .nat.quoted_before.dst==\"$IP_B\"
+		and .nat.quoted_before.dport==7001 and .nat.quoted_after.dst==\"$VIP\"
+		and .nat.quoted_after.dport==7000)] | length == 1" \
+		"the reverse translation names the error's and the quote's addresses" || return 1
+	expect_jq "$TMP/out.jsonl" "[.[] | select(.type==\"packet\"
+		and .flow_tuple.dst==\"$VIP\")] | . as \$p | length == 2
+		and all(.flow == \$p[0].flow) and (map(.answer == true) | sort) == [false, true]" \
+		"the datagram and its answer share the flow the pod sent to"
+}
+
 topo_up >"$TMP/topo.log" 2>&1 || { cat "$TMP/topo.log"; echo "FAIL e2e icmp_topology: could not build the test namespaces"; exit 1; }
 run_case error_then_ping_ipv4 case_error_then_ping_ipv4
 run_case error_then_ping_ipv6 case_error_then_ping_ipv6
+run_case error_through_dnat case_error_through_dnat
 exit $TESTS_FAILED

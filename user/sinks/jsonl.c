@@ -40,6 +40,10 @@ static void write_view_extras(struct json_writer *w, struct enrich *en, const st
 		json__string(w, "kind", v->nat_kind);
 		write_tuple(w, "before", &v->before);
 		write_tuple(w, "after", &v->after);
+		if (v->quoted_before.family) {
+			write_tuple(w, "quoted_before", &v->quoted_before);
+			write_tuple(w, "quoted_after", &v->quoted_after);
+		}
 		json__object_end(w);
 	}
 	if (v->tunnel) {
