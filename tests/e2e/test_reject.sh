@@ -2,7 +2,8 @@
 # End-to-end: REJECT rules (iptables -j REJECT, nftables reject) in FORWARD and INPUT, for
 # IPv4 and IPv6. The rejected packet's drop names its netfilter hook and table, even though
 # the reject looks up the route of its ICMP answer while the packet is still in the hook;
-# the ICMP error is a packet of its own. Rules live only in namespaces this script creates.
+# the ICMP error is a packet of its own, the answer in the datagram's flow. Rules live only
+# in namespaces this script creates.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/e2e/lib.sh
 trap topo_down EXIT
@@ -39,8 +40,11 @@ send() {
 
 # expect_rejected NETNS FAMILY HOOK ICMP-PROTO ICMP-SRC: one dropped UDP packet whose drop
 # names the hook and table filter; the ICMP error, sent from ICMP-SRC, delivered back to pod
-# a as a packet of its own (neighbour discovery may add other ICMPv6 packets).
+# a as a packet of its own that answers the datagram's flow (neighbour discovery may add
+# other ICMPv6 packets).
 expect_rejected() {
+	local udp="[.[] | select(.type==\"packet\" and .flow_tuple.proto==\"udp\"
+		and (.answer | not))]"
 	expect_jq "$TMP/out.jsonl" "[.[] | select(.type==\"packet\" and .fate==\"dropped\"
 		and .drop.reason==\"NETFILTER_DROP\" and .drop.netns_name==\"$1\"
 		and .drop.nf.family==\"$2\" and .drop.nf.hook==\"$3\"
@@ -49,15 +53,17 @@ expect_rejected() {
 	expect_jq "$TMP/out.jsonl" "[.[] | select(.type==\"hop\" and .hook==\"nf_hook\"
 		and .nf.hook==\"$3\" and .nf.verdict==\"drop\" and .nf.table==\"filter\")]
 		| length == 1" "the $3 hop itself says drop by table filter" || return 1
-	expect_jq "$TMP/all.jsonl" "[.[] | select(.type==\"packet\"
-		and .flow_tuple.proto==\"udp\")] | length == 1
-		and ([.[] | select(.type==\"packet\" and .flow_tuple.proto==\"udp\")][0].fate
-			== \"dropped\")" "the UDP datagram is one packet, dropped" || return 1
-	expect_jq "$TMP/all.jsonl" "[.[] | select(.type==\"packet\" and .fate==\"delivered\"
-		and .flow_tuple.proto==\"$4\" and .flow_tuple.src==\"$5\")] | length >= 1" \
-		"the ICMP error is its own packet, delivered to pod a" || return 1
-	expect_jq "$TMP/all.jsonl" "([.[] | select(.type==\"packet\"
-			and .flow_tuple.proto==\"udp\") | .pkt]) as \$udp
+	expect_jq "$TMP/all.jsonl" "$udp | length == 1 and .[0].fate == \"dropped\"" \
+		"the UDP datagram is one packet, dropped" || return 1
+	expect_jq "$TMP/all.jsonl" ". as \$all | ($udp | .[0].flow) as \$f
+		| [.[] | select(.type==\"packet\" and .answer==true and .fate==\"delivered\"
+			and .flow==\$f and .reply==true and .icmp.role==\"error\"
+			and .icmp.name==\"port unreachable\") | .pkt] as \$ans
+		| (\$ans | length) == 1 and ([\$all[] | select(.type==\"hop\" and .pkt==\$ans[0]
+			and .hook != \"fib_lookup\")][0].tuple | .proto==\"$4\" and .src==\"$5\")" \
+		"the ICMP error is its own packet, delivered to pod a, answering the datagram" ||
+		return 1
+	expect_jq "$TMP/all.jsonl" "($udp | map(.pkt)) as \$udp
 		| [.[] | select(.type==\"hop\" and (.pkt | IN(\$udp[]))
 			and .hook != \"fib_lookup\") | .tuple.proto] | all(. == \"udp\")" \
 		"no ICMP hop is joined to the rejected packet"

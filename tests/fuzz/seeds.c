@@ -36,6 +36,19 @@ static FILE *open_seed(const char *dir, const char *name)
 static const __u8 ip_udp[28] = { 0x45, 0, 0,  56,  0, 1, 0,    0,    64, 17, 0, 0,  10, 244,
 				 1,    5, 10, 244, 2, 7, 0x9c, 0x40, 0,	 53, 0, 36, 0,	0 };
 
+/* ICMP port unreachable 10.244.2.7 -> 10.244.1.5 quoting ip_udp; the second one after
+ * conntrack translated it back (quoted destination 10.96.0.10:53, outer source too). */
+static const __u8 icmp_unreach[2][56] = {
+	{ 0x45, 0, 0, 56, 0, 2, 0, 0, 64, 1, 0, 0, 10, 244, 2, 7, 10, 244, 1, 5,
+	  3, 3, 0, 0, 0, 0, 0, 0,
+	  0x45, 0, 0, 56, 0, 1, 0, 0, 64, 17, 0, 0, 10, 244, 1, 5, 10, 244, 2, 7,
+	  0x9c, 0x40, 0, 53, 0, 36, 0, 0 },
+	{ 0x45, 0, 0, 56, 0, 2, 0, 0, 64, 1, 0, 0, 10, 96, 0, 10, 10, 244, 1, 5,
+	  3, 3, 0, 0, 0, 0, 0, 0,
+	  0x45, 0, 0, 56, 0, 1, 0, 0, 64, 17, 0, 0, 10, 244, 1, 5, 10, 96, 0, 10,
+	  0x9c, 0x40, 0, 53, 0, 36, 0, 0 },
+};
+
 static struct hop_event event(__u16 hook, __u16 flags)
 {
 	struct hop_event ev = { .ts_ns = 5000000000ull,
@@ -110,6 +123,21 @@ static void decode_seeds(const char *dir)
 	ev.reason = 6;
 	ev.location = DROP_AT;
 	put_record(f, ev, NULL, 0);
+	fclose(f);
+
+	/* A datagram, then the port unreachable that answers it, translated back on its way. */
+	f = open_seed(dir, "icmp_answer");
+	put_record(f, event(HOOK_DEV_XMIT, HOP_F_NEW | HOP_F_TUPLE), ip_udp, sizeof(ip_udp));
+	put_record(f, event(HOOK_CONSUME_SKB, 0), NULL, 0);
+	for (int i = 0; i < 2; i++) {
+		ev = event(HOOK_DEV_XMIT, (i ? 0 : HOP_F_NEW) | HOP_F_TUPLE);
+		ev.tuple.proto = 1;
+		ev.tuple.sport = ev.tuple.dport = 0;
+		memcpy(ev.tuple.saddr, icmp_unreach[i] + 12, 4);
+		memcpy(ev.tuple.daddr, icmp_unreach[i] + 16, 4);
+		put_record(f, ev, icmp_unreach[i], sizeof(icmp_unreach[i]));
+	}
+	put_record(f, event(HOOK_CONSUME_SKB, 0), NULL, 0);
 	fclose(f);
 
 	f = open_seed(dir, "no_route");

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Unit tests of what hops mean together, on synthetic packets: which netfilter table range
- * dropped a packet (the priority-range attribution), NAT before -> after, VXLAN
- * encapsulation and decapsulation from captured bytes, and the verdict's layer. */
+ * dropped a packet (the priority-range attribution), NAT before -> after (and an ICMP
+ * error translated back with its quote), VXLAN encapsulation and decapsulation from
+ * captured bytes, and the verdict's layer. */
 #include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,7 @@
 
 #include "check.h"
 #include "btf_fixture.h"
+#include "packet_bytes.h"
 #include "host/drop_reason.h"
 #include "pipeline/hopview.h"
 #include "pipeline/verdict.h"
@@ -220,6 +222,82 @@ static void test_dnat_between_hops(void)
 	free(views);
 }
 
+/* A hop with the bytes of an ICMP error from src to dst quoting UDP qsrc:1000 -> qdst:qport
+ * (type 3 code 3), or of an echo request from src to dst when qsrc is NULL. */
+static struct hop icmp_hop(__u16 hook, const char *src, const char *dst, const char *qsrc,
+			   const char *qdst, __u16 qport)
+{
+	struct hop_tuple t = udp(src, 0, dst, 0);
+	struct hop h;
+	int n;
+
+	t.proto = 1;
+	h = hop(hook, &t);
+	h.data = calloc(1, 64);
+	if (!h.data)
+		return h;
+	n = put_ipv4(h.data, 1, src, dst);
+	n += put_icmp(h.data + n, qsrc ? 3 : 8, qsrc ? 3 : 0, 0, 0);
+	if (qsrc) {
+		n += put_ipv4(h.data + n, 17, qsrc, qdst);
+		n += put_ports(h.data + n, 1000, qport);
+	}
+	h.ev.cap_len = n;
+	return h;
+}
+
+/* Conntrack translates an ICMP error back for the DNAT its quoted datagram got: the
+ * outer source and the quoted destination change together. That is no snat: a nat hop
+ * icmp_reverse, with both quotes. */
+static void test_icmp_error_reverse_translation(void)
+{
+	struct enrich en = {};
+	struct hop hops[] = {
+		icmp_hop(HOOK_DEV_XMIT, "10.244.2.2", "10.0.0.1", "10.0.0.1", "10.244.2.2", 5353),
+		icmp_hop(HOOK_DEV_XMIT, "10.96.0.10", "10.0.0.1", "10.0.0.1", "10.96.0.10", 53),
+	};
+	struct hop_tuple svc = udp("10.0.0.1", 1000, "10.96.0.10", 53);
+	struct hop_tuple pod = udp("10.0.0.1", 1000, "10.244.2.2", 5353);
+	struct hop_view *views;
+	struct verdict v;
+	char details[512];
+	int n = build(&en, hops, 2, FATE_DELIVERED, &views, &v);
+
+	CHECK(n == 3);
+	CHECK(views[1].kind == HOP_VIEW_NAT);
+	CHECK_STR(views[1].nat_kind, "icmp_reverse");
+	CHECK(!memcmp(&views[1].quoted_before, &pod, sizeof(pod)));
+	CHECK(!memcmp(&views[1].quoted_after, &svc, sizeof(svc)));
+	hopview__details(&en, &views[1], details, sizeof(details));
+	CHECK_STR(details, "icmp_reverse: icmp 10.244.2.2 -> 10.0.0.1 => icmp 10.96.0.10 -> "
+			   "10.0.0.1; quoted udp 10.0.0.1:1000 -> 10.244.2.2:5353 => udp "
+			   "10.0.0.1:1000 -> 10.96.0.10:53");
+	free(views);
+	for (int i = 0; i < 2; i++)
+		free(hops[i].data);
+}
+
+/* An echo request whose source is rewritten (masquerade) is an snat, as any packet. */
+static void test_echo_snat_stays_snat(void)
+{
+	struct enrich en = {};
+	struct hop hops[] = {
+		icmp_hop(HOOK_DEV_XMIT, "10.244.1.2", "10.0.0.9", NULL, NULL, 0),
+		icmp_hop(HOOK_DEV_XMIT, "172.31.77.1", "10.0.0.9", NULL, NULL, 0),
+	};
+	struct hop_view *views;
+	struct verdict v;
+	int n = build(&en, hops, 2, FATE_DELIVERED, &views, &v);
+
+	CHECK(n == 3);
+	CHECK(views[1].kind == HOP_VIEW_NAT);
+	CHECK_STR(views[1].nat_kind, "snat");
+	CHECK(!views[1].quoted_before.family);
+	free(views);
+	for (int i = 0; i < 2; i++)
+		free(hops[i].data);
+}
+
 /* Raw-IP bytes of a VXLAN packet (VNI 42) around a pod's UDP packet. */
 static __u8 *vxlan_bytes(__u32 *len)
 {
@@ -295,5 +373,7 @@ int main(void)
 	RUN(test_unobserved_netns_hint);
 	RUN(test_dnat_between_hops);
 	RUN(test_vxlan_encap_and_decap);
+	RUN(test_icmp_error_reverse_translation);
+	RUN(test_echo_snat_stays_snat);
 	CHECK_EXIT();
 }

@@ -25,12 +25,14 @@ static void ports(struct hop_tuple *t, const __u8 *l4, __u32 avail)
 	t->dport = be16(l4 + 2);
 }
 
-/* Parses an IPv4/IPv6 header and ports at data into t. Returns the header length, or 0. */
-static int ip_tuple(const __u8 *data, __u32 len, struct hop_tuple *t)
+/* headers__ip_tuple, inlined into the tunnel check that every hop makes (skb_reuse.c). */
+static inline __attribute__((always_inline)) int ip_tuple(const __u8 *data, __u32 len,
+							  struct hop_tuple *t, __u32 *l4_off)
 {
 	__u32 ihl;
 
 	memset(t, 0, sizeof(*t));
+	*l4_off = 0;
 	if (len < 20)
 		return 0;
 	if (data[0] >> 4 == 4) {
@@ -41,8 +43,11 @@ static int ip_tuple(const __u8 *data, __u32 len, struct hop_tuple *t)
 		t->proto = data[9];
 		memcpy(t->saddr, data + 12, 4);
 		memcpy(t->daddr, data + 16, 4);
-		if (!(be16(data + 6) & 0x1fff))
+		/* A later fragment carries no transport header. */
+		if (!(be16(data + 6) & 0x1fff)) {
+			*l4_off = ihl;
 			ports(t, data + ihl, len - ihl);
+		}
 		return ihl;
 	}
 	if (data[0] >> 4 == 6 && len >= 40) {
@@ -50,10 +55,16 @@ static int ip_tuple(const __u8 *data, __u32 len, struct hop_tuple *t)
 		t->proto = data[6];
 		memcpy(t->saddr, data + 8, 16);
 		memcpy(t->daddr, data + 24, 16);
+		*l4_off = 40;
 		ports(t, data + 40, len - 40);
 		return 40;
 	}
 	return 0;
+}
+
+int headers__ip_tuple(const __u8 *data, __u32 len, struct hop_tuple *t, __u32 *l4_off)
+{
+	return ip_tuple(data, len, t, l4_off);
 }
 
 /* Skips the Ethernet header of an inner frame; returns the IP header's offset or 0. */
@@ -89,48 +100,70 @@ static __u32 tunnel_payload(const __u8 *data, __u32 udp, __u32 len, struct tunne
 	return 0;
 }
 
-/* The offset of the inner IP header when the hop's bytes hold a tunnelled packet (fills
- * ti), else 0. */
-static __u32 tunnel_inner(const struct hop_event *ev, const __u8 *data, struct tunnel_info *ti)
+/* The offset of the first IP header in the hop's bytes (after an Ethernet header), or -1. */
+static int ip_offset(const struct hop_event *ev, const __u8 *data)
 {
-	__u32 len = ev->cap_len, off = 0, eth;
+	__u32 len = ev->cap_len;
+
+	if (!data || !len)
+		return -1;
+	if (!(ev->flags & HOP_F_L2))
+		return 0;
+	if (len < ETH_HLEN || (be16(data + 12) != ETH_P_IP && be16(data + 12) != ETH_P_IPV6))
+		return -1;
+	return ETH_HLEN;
+}
+
+/* Fills ti when the IP packet at off is a VXLAN or Geneve packet with an inner IPv4/IPv6
+ * header; returns that header's offset, or 0. */
+static __u32 tunnel_at(const __u8 *data, __u32 off, __u32 len, struct tunnel_info *ti)
+{
+	__u32 l4, eth;
 	int ihl;
 
-	memset(ti, 0, sizeof(*ti));
-	if (!data || !len)
-		return 0;
-	if (ev->flags & HOP_F_L2) {
-		if (len < ETH_HLEN ||
-		    (be16(data + 12) != ETH_P_IP && be16(data + 12) != ETH_P_IPV6))
-			return 0;
-		off = ETH_HLEN;
-	}
-	ihl = ip_tuple(data + off, len - off, &ti->outer);
-	if (!ihl || ti->outer.proto != 17)
+	ihl = ip_tuple(data + off, len - off, &ti->outer, &l4);
+	if (!ihl || !l4 || ti->outer.proto != 17)
 		return 0;
 	eth = tunnel_payload(data, off + ihl, len, ti);
 	off = eth ? inner_ip_offset(data, eth, len) : 0;
-	return off && ip_tuple(data + off, len - off, &ti->inner) ? off : 0;
+	return off && ip_tuple(data + off, len - off, &ti->inner, &l4) ? off : 0;
 }
 
 bool headers__tunnel(const struct hop_event *ev, const __u8 *data, struct tunnel_info *ti)
 {
-	return tunnel_inner(ev, data, ti) != 0;
+	int off = ip_offset(ev, data);
+
+	memset(ti, 0, sizeof(*ti));
+	return off >= 0 && tunnel_at(data, off, ev->cap_len, ti);
+}
+
+bool headers__pod_packet(const struct hop_event *ev, const __u8 *data, struct hop_tuple *t,
+			 __u32 *l4_off)
+{
+	int off = ip_offset(ev, data);
+	struct tunnel_info ti = {};
+	__u32 inner, l4;
+
+	*l4_off = 0;
+	if (off < 0)
+		return false;
+	inner = tunnel_at(data, off, ev->cap_len, &ti);
+	if (inner)
+		off = inner;
+	if (!ip_tuple(data + off, ev->cap_len - off, t, &l4))
+		return false;
+	*l4_off = l4 ? off + l4 : 0;
+	return true;
 }
 
 int headers__pod_l3(const struct hop_event *ev, const __u8 *data)
 {
-	struct tunnel_info ti;
-	__u32 inner = tunnel_inner(ev, data, &ti);
+	int off = ip_offset(ev, data);
+	struct tunnel_info ti = {};
+	__u32 inner;
 
-	if (inner)
-		return (int)inner;
-	if (!data || !ev->cap_len)
+	if (off < 0)
 		return -1;
-	if (!(ev->flags & HOP_F_L2))
-		return 0;
-	if (ev->cap_len < ETH_HLEN ||
-	    (be16(data + 12) != ETH_P_IP && be16(data + 12) != ETH_P_IPV6))
-		return -1;
-	return ETH_HLEN;
+	inner = tunnel_at(data, off, ev->cap_len, &ti);
+	return inner ? (int)inner : off;
 }

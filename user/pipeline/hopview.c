@@ -113,29 +113,40 @@ static const char *tunnel_hop_name(const char *kind, bool encap)
 	return encap ? "vxlan_encap" : "vxlan_decap";
 }
 
-/* Synthetic hops that go before hop i: tunnel on/off, and NAT between i-1 and i. */
-static int push_changes(struct builder *b, const struct hop *prev, const struct hop *cur,
-			const struct tunnel_info *prev_tun, bool prev_in,
-			const struct tunnel_info *tun, bool in)
+/* Whether cur's ICMP error quotes another header than prev's: conntrack translated the
+ * error with the packet it quotes (the reverse of that packet's NAT). Fills both quotes. */
+static bool icmp_error_translated(const struct hop *prev, const struct hop *cur,
+				  const struct hop_tuple *after, struct hop_tuple *quoted_before,
+				  struct hop_tuple *quoted_after)
 {
-	struct hop_tuple before, after;
+	struct icmp_facts b, a;
+
+	if (after->proto != HOP_IPPROTO_ICMP && after->proto != HOP_IPPROTO_ICMPV6)
+		return false;
+	if (!icmp__from_hop(&prev->ev, prev->data, &b) || !icmp__answers(&b) ||
+	    !icmp__from_hop(&cur->ev, cur->data, &a) || !icmp__answers(&a) ||
+	    !memcmp(&a.quoted, &b.quoted, sizeof(a.quoted)))
+		return false;
+	*quoted_before = b.quoted;
+	*quoted_after = a.quoted;
+	return true;
+}
+
+/* A nat hop before cur when its tuple differs from prev's, or its ICMP error quotes
+ * another header. */
+static int push_nat(struct builder *b, const struct hop *prev, const struct hop *cur)
+{
+	struct hop_tuple before, after, quoted_before, quoted_after;
 	struct hop_view *v;
 	const char *kind;
+	bool reverse;
 
-	if (in != prev_in) {
-		v = push(b, in ? HOP_VIEW_TUNNEL_ENCAP : HOP_VIEW_TUNNEL_DECAP, cur);
-		if (!v)
-			return -1;
-		v->tunnel = true;
-		v->tun = in ? *tun : *prev_tun;
-		v->name = tunnel_hop_name(v->tun.kind, in);
-		v->layer = "overlay";
-	}
 	/* A route lookup's flow has no ports (and often no protocol): not a packet to compare. */
 	if (!prev || cur->ev.hook == HOOK_FIB || !pod_tuple(prev, &before) ||
 	    !pod_tuple(cur, &after) || before.family != after.family)
 		return 0;
-	kind = nat_kind(&before, &after);
+	reverse = icmp_error_translated(prev, cur, &after, &quoted_before, &quoted_after);
+	kind = reverse ? "icmp_reverse" : nat_kind(&before, &after);
 	if (!kind)
 		return 0;
 	v = push(b, HOP_VIEW_NAT, cur);
@@ -146,7 +157,30 @@ static int push_changes(struct builder *b, const struct hop *prev, const struct 
 	v->before = before;
 	v->after = after;
 	v->nat_kind = kind;
+	if (reverse) {
+		v->quoted_before = quoted_before;
+		v->quoted_after = quoted_after;
+	}
 	return 0;
+}
+
+/* Synthetic hops that go before hop i: tunnel on/off, and NAT between i-1 and i. */
+static int push_changes(struct builder *b, const struct hop *prev, const struct hop *cur,
+			const struct tunnel_info *prev_tun, bool prev_in,
+			const struct tunnel_info *tun, bool in)
+{
+	struct hop_view *v;
+
+	if (in != prev_in) {
+		v = push(b, in ? HOP_VIEW_TUNNEL_ENCAP : HOP_VIEW_TUNNEL_DECAP, cur);
+		if (!v)
+			return -1;
+		v->tunnel = true;
+		v->tun = in ? *tun : *prev_tun;
+		v->name = tunnel_hop_name(v->tun.kind, in);
+		v->layer = "overlay";
+	}
+	return push_nat(b, prev, cur);
 }
 
 int hopview__build(struct enrich *en, const struct packet *p, struct hop_view **views)
@@ -213,13 +247,19 @@ void hopview__details(struct enrich *en, const struct hop_view *v, char *buf, si
 {
 	const struct hook_row *row = hook__row(v->hop->ev.hook);
 	char a[128], b[128];
+	int n;
 
 	buf[0] = 0;
 	switch (v->kind) {
 	case HOP_VIEW_NAT:
 		hopview__format_tuple(&v->before, a, sizeof(a));
 		hopview__format_tuple(&v->after, b, sizeof(b));
-		snprintf(buf, size, "%s: %s => %s", v->nat_kind, a, b);
+		n = snprintf(buf, size, "%s: %s => %s", v->nat_kind, a, b);
+		if (v->quoted_before.family && n >= 0 && (size_t)n < size) {
+			hopview__format_tuple(&v->quoted_before, a, sizeof(a));
+			hopview__format_tuple(&v->quoted_after, b, sizeof(b));
+			snprintf(buf + n, size - n, "; quoted %s => %s", a, b);
+		}
 		return;
 	case HOP_VIEW_TUNNEL_ENCAP:
 	case HOP_VIEW_TUNNEL_DECAP:

@@ -9,12 +9,14 @@
 #include <stdbool.h>
 #include "pipeline/enrich.h"
 #include "pipeline/headers.h"
+#include "pipeline/icmp.h"
 #include "pipeline/nf_ranges.h"
 #include "pipeline/timeline.h"
 
 enum hop_view_kind {
-	HOP_VIEW_KERNEL,       /* a hop the kernel recorded */
-	HOP_VIEW_NAT,	       /* the tuple changed between the previous hop and this one */
+	HOP_VIEW_KERNEL, /* a hop the kernel recorded */
+	/* the tuple changed between the previous hop and this one (or an ICMP error's quote) */
+	HOP_VIEW_NAT,
 	HOP_VIEW_TUNNEL_ENCAP, /* from here on the packet is inside a tunnel */
 	HOP_VIEW_TUNNEL_DECAP, /* from here on it is not */
 };
@@ -32,7 +34,9 @@ struct hop_view {
 	const struct nf_range *nf_range; /* who dropped it, when nf_dropped */
 	/* nat hops */
 	struct hop_tuple before, after;
-	const char *nat_kind; /* "dnat", "snat", "dnat+snat" */
+	const char *nat_kind; /* "dnat", "snat", "dnat+snat", "icmp_reverse" */
+	/* icmp_reverse: the header the ICMP error quotes, before and after (else family 0) */
+	struct hop_tuple quoted_before, quoted_after;
 	/* hops inside (or entering/leaving) a tunnel */
 	bool tunnel;
 	struct tunnel_info tun;

@@ -339,17 +339,6 @@ static void packet_end(struct timeline *tl, struct packet *p, enum fate fate)
 	packet_free(p);
 }
 
-static void packet_join_flow(struct timeline *tl, struct packet *p, const struct hop_tuple *t)
-{
-	struct flow *f = flow_table__find(&tl->flows, t, &p->reply);
-
-	if (!f)
-		return;
-	f->packets++;
-	p->flow_id = f->id;
-	p->flow_tuple = f->first;
-}
-
 static struct packet *packet_open(struct timeline *tl, const struct hop_event *ev)
 {
 	struct packet *p, **bucket;
@@ -516,7 +505,7 @@ static void route_failure_end(struct timeline *tl, const struct hop_event *ev)
 
 	if (!p)
 		return;
-	packet_join_flow(tl, p, &ev->tuple);
+	flow_table__place(&tl->flows, p, ev, NULL);
 	if (hop_append(p, ev, NULL)) {
 		p->incomplete = true;
 		packet_end(tl, p, FATE_UNKNOWN);
@@ -799,8 +788,8 @@ int timeline__add(struct timeline *tl, const struct hop_event *ev, const __u8 *d
 		if (hop_append(p, &adopted, NULL))
 			return -ENOMEM;
 	}
-	if (!p->flow_id && (ev->flags & HOP_F_TUPLE))
-		packet_join_flow(tl, p, &ev->tuple);
+	if (ev->flags & HOP_F_TUPLE)
+		flow_table__place(&tl->flows, p, ev, data);
 	if (tl->accept && !p->judged && ev->cap_len) {
 		p->judged = true;
 		p->rejected = !tl->accept(tl->accept_ctx, ev, data);

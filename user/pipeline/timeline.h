@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <linux/types.h>
 #include "hoptrace.h"
+#include "pipeline/icmp.h"
 
 enum fate {
 	FATE_UNKNOWN = 0,
@@ -31,18 +32,12 @@ struct hop {
 
 #define TIMELINE_MAX_COPIES 4
 
-struct flow {
-	__u64 id;
-	struct hop_tuple first; /* the tuple of the flow's first packet as first seen */
-	__u64 packets;
-	struct flow *next;
-};
-
 struct packet {
 	__u64 id;
 	__u64 skb;
 	__u64 flow_id;		     /* 0: no tuple was ever seen */
 	struct hop_tuple flow_tuple; /* the flow's first packet's tuple, as first seen */
+	struct icmp_facts icmp;	     /* its ICMP message, read where it joined its flow */
 	enum fate fate;
 	bool incomplete; /* events were lost while it lived, or it was evicted */
 	bool reply;	 /* travels opposite to the flow's first packet */

@@ -41,6 +41,10 @@ static void write_view_extras(struct json_writer *w, struct enrich *en, const st
 		json__string(w, "kind", v->nat_kind);
 		write_tuple(w, "before", &v->before);
 		write_tuple(w, "after", &v->after);
+		if (v->quoted_before.family) {
+			write_tuple(w, "quoted_before", &v->quoted_before);
+			write_tuple(w, "quoted_after", &v->quoted_after);
+		}
 		json__object_end(w);
 	}
 	if (v->tunnel) {
@@ -214,6 +218,31 @@ static void write_notes(struct json_writer *w, struct enrich *en, const struct p
 	json__array_end(w);
 }
 
+/* The packet's ICMP message; an error that answers the packet it quotes says so. */
+static void write_icmp(struct json_writer *w, const struct icmp_facts *f)
+{
+	char name[16];
+
+	if (!f->role)
+		return;
+	json__object_begin(w, "icmp");
+	json__uint(w, "type", f->type);
+	json__uint(w, "code", f->code);
+	json__string(w, "name", icmp__name(f, name, sizeof(name)));
+	json__string(w, "role", icmp__role_name(f->role));
+	if (f->role == ICMP_ROLE_REQUEST || f->role == ICMP_ROLE_REPLY) {
+		json__uint(w, "id", f->id);
+		json__uint(w, "seq", f->seq);
+	}
+	if (f->mtu)
+		json__uint(w, "mtu", f->mtu);
+	if (f->quoted.family)
+		write_tuple(w, "quoted", &f->quoted);
+	json__object_end(w);
+	if (icmp__answers(f))
+		json__bool(w, "answer", true);
+}
+
 static int json_packet(struct sink *s, const struct judged_packet *jp)
 {
 	const struct packet *p = jp->pkt;
@@ -234,6 +263,7 @@ static int json_packet(struct sink *s, const struct judged_packet *jp)
 	json__bool(&w, "reply", p->reply);
 	if (p->flow_id)
 		write_tuple(&w, "flow_tuple", &p->flow_tuple);
+	write_icmp(&w, &p->icmp);
 	write_verdict(&w, &jp->verdict);
 	write_notes(&w, s->en, p);
 	json__object_end(&w);

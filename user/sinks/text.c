@@ -46,6 +46,22 @@ static void print_view(struct text_sink *ts, const struct hop *first, const stru
 		fprintf(ts->base.f, " %s\n", len);
 }
 
+/* The packet's ICMP message; an error answers the packet it quotes, in this flow. */
+static void print_icmp(FILE *f, const struct packet *p)
+{
+	char what[128], quoted[160];
+
+	if (!p->icmp.role)
+		return;
+	icmp__describe(&p->icmp, what, sizeof(what));
+	if (!icmp__answers(&p->icmp)) {
+		fprintf(f, "    icmp: %s\n", what);
+		return;
+	}
+	hopview__format_tuple(&p->icmp.quoted, quoted, sizeof(quoted));
+	fprintf(f, "    answer: %s, quoting %s\n", what, quoted);
+}
+
 static int text_packet(struct sink *s, const struct judged_packet *jp)
 {
 	struct text_sink *ts = (struct text_sink *)s;
@@ -62,6 +78,7 @@ static int text_packet(struct sink *s, const struct judged_packet *jp)
 	fprintf(s->f, "  packet %llu%s  skb 0x%llx  %d hop%s%s\n", (unsigned long long)p->id,
 		p->reply ? " (reply)" : "", (unsigned long long)p->skb, p->hop_count,
 		p->hop_count == 1 ? "" : "s", p->hops_dropped ? " (more hops not kept)" : "");
+	print_icmp(s->f, p);
 	for (int i = 0; i < jp->view_count; i++)
 		print_view(ts, &p->hops[0], &jp->views[i]);
 	verdict__describe(&jp->verdict, line, sizeof(line));
