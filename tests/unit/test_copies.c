@@ -24,6 +24,7 @@
 #define REASON_NOT_SPECIFIED 2
 #define REASON_NO_SOCKET 3
 #define REASON_NETFILTER_DROP 11
+#define REASON_QUEUE_PURGE 40
 #define AT_PING_RCV 0xffffffff81a000b3ull
 #define AT_STATE_PROCESS 0xffffffff81b001c6ull
 #define AT_V4_RCV 0xffffffff81b10099ull
@@ -273,10 +274,13 @@ static void test_what_is_not_a_copy(void)
 	timeline__free(tl);
 }
 
-static bool judge_not_specified(void *ctx, const struct hop_event *ev)
+static enum hop_note judge_not_specified(void *ctx, const struct hop_event *ev,
+					 const struct hop_event *taken_by)
 {
 	(void)ctx;
-	return ev->reason == REASON_NOT_SPECIFIED && (ev->flags & HOP_F_SOCK);
+	if (ev->reason == REASON_NOT_SPECIFIED && (ev->flags & HOP_F_SOCK))
+		return HOP_NOTE_PROCESSED;
+	return taken_by && ev->reason == REASON_QUEUE_PURGE ? HOP_NOTE_AFTER_SOCKET : HOP_NOTE_NONE;
 }
 
 static void test_free_after_processing_is_delivered(void)
@@ -369,6 +373,70 @@ static void test_tcp_processed_rule(void)
 	kallsyms__free(en.ksyms);
 }
 
+static struct hop_event sock_taken(__u64 skb)
+{
+	struct hop_event ev = hop(skb, HOOK_SOCK_QUEUE, HOP_F_SOCK);
+
+	ev.head = 0; /* the cgroup hook sees no buffer */
+	ev.sk_family = AF_INET_NUM;
+	ev.sk_proto = IPPROTO_UDP_NUM;
+	return ev;
+}
+
+/* A datagram a socket took, then read and freed where no hook sees it: delivered once a
+ * second passes with no other hop of its skb; a late read of it is not a packet. */
+static void test_socket_take_settles_delivered(void)
+{
+	struct timeline *tl = fresh();
+
+	add(tl, hop(SKB_ORIG, HOOK_NETIF_RECEIVE, HOP_F_NEW));
+	add(tl, sock_taken(SKB_ORIG));
+	timeline__expire(tl, clock_ns + SEC_NS / 2);
+	CHECK(seen_count == 0);
+	timeline__expire(tl, clock_ns + 2 * SEC_NS);
+	CHECK(seen_count == 1 && seen[0].fate == FATE_DELIVERED && seen[0].fate_hop == 2);
+	clock_ns += 3 * SEC_NS;
+	add(tl, sock_read(SKB_ORIG, 0, AF_INET_NUM, 2, IPPROTO_UDP_NUM));
+	timeline__finish(tl);
+	CHECK(seen_count == 1 && timeline__totals(tl)->after_end == 1);
+	timeline__free(tl);
+}
+
+/* A drop right after the socket took it (its receive buffer full) is the fate; a socket
+ * closing with the packet unread (QUEUE_PURGE) is a note on a delivered packet. */
+static void test_free_after_socket_took_it(void)
+{
+	struct timeline *tl = fresh();
+
+	timeline__set_free_judge(tl, judge_not_specified, NULL);
+	add(tl, hop(SKB_ORIG, HOOK_NETIF_RECEIVE, HOP_F_NEW));
+	add(tl, sock_taken(SKB_ORIG));
+	add(tl, freed(SKB_ORIG, HOOK_KFREE_SKB, 0, 1, REASON_NETFILTER_DROP));
+	CHECK(seen_count == 1 && seen[0].fate == FATE_DROPPED);
+	add(tl, hop(SKB_CLONE, HOOK_NETIF_RECEIVE, HOP_F_NEW));
+	add(tl, sock_taken(SKB_CLONE));
+	add(tl, freed(SKB_CLONE, HOOK_KFREE_SKB, 0, 1, REASON_QUEUE_PURGE));
+	CHECK(seen_count == 2 && seen[1].fate == FATE_DELIVERED);
+	CHECK(seen[1].notes[2] == HOP_NOTE_AFTER_SOCKET);
+	CHECK(timeline__totals(tl)->dropped == 1);
+	timeline__free(tl);
+}
+
+/* A packet socket's copy read after its packet ended is no packet of its own. */
+static void test_late_tap_copy_is_no_packet(void)
+{
+	struct timeline *tl = fresh();
+
+	reply_path(tl);
+	add(tl, freed(SKB_ORIG, HOOK_CONSUME_SKB, HOP_F_CLONED, 1, 0));
+	add(tl, sock_read(SKB_TAP, HOP_F_NEW | HOP_F_CLONED, HOP_AF_PACKET, 3, 0));
+	add(tl, freed(SKB_TAP, HOOK_CONSUME_SKB, HOP_F_CLONED, 1, 0));
+	timeline__finish(tl);
+	CHECK(seen_count == 1 && timeline__totals(tl)->packets == 1);
+	CHECK(timeline__totals(tl)->after_end == 2);
+	timeline__free(tl);
+}
+
 int main(void)
 {
 	RUN(test_raw_socket_clone_delivers);
@@ -380,5 +448,8 @@ int main(void)
 	RUN(test_what_is_not_a_copy);
 	RUN(test_free_after_processing_is_delivered);
 	RUN(test_tcp_processed_rule);
+	RUN(test_socket_take_settles_delivered);
+	RUN(test_free_after_socket_took_it);
+	RUN(test_late_tap_copy_is_no_packet);
 	CHECK_EXIT();
 }
