@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <bpf/btf.h>
 #include "util/clock.h"
+#include "cli/addr.h"
 #include "cli/command.h"
 #include "host/watched_netns.h"
 #include "host/conntrack_stats.h"
@@ -213,6 +214,32 @@ static int check_before_attach(struct session *s)
 	return open_pcapng(s);
 }
 
+/* A --pod-ip no namespace on this node holds is a typo, another node's pod, or a pod not
+ * started yet: one warning, and the trace runs, since the address may still appear. */
+static void warn_unheld_pod_addresses(const struct session *s)
+{
+	const struct trace_config *o = s->opts;
+	char list[256] = "", addr[64];
+	size_t used = 0;
+
+	for (int i = 0; i < o->pod_count && used < sizeof(list); i++) {
+		const struct hop_cidr *c = &o->pods[i];
+		bool host = c->prefix == (c->family == HOP_AF_INET ? 32 : 128);
+
+		if (podns__address_held(s->en.pods, i))
+			continue;
+		addr__format(c->family, c->addr, addr, sizeof(addr));
+		used += snprintf(list + used, sizeof(list) - used, "%s%s", used ? ", " : "", addr);
+		if (!host && used < sizeof(list))
+			used += snprintf(list + used, sizeof(list) - used, "/%u", c->prefix);
+	}
+	if (list[0])
+		fprintf(stderr,
+			"hoptrace: warning: no network namespace on this node holds %s (yet); "
+			"tracing anyway\n",
+			list);
+}
+
 static int prepare(struct session *s)
 {
 	kernel_features__probe(&s->kf);
@@ -225,6 +252,7 @@ static int prepare(struct session *s)
 	}
 	attach_plan__build(&s->plan, &s->kf);
 	enrich__init(&s->en, s->kf.btf, s->opts->pods, s->opts->pod_count);
+	warn_unheld_pod_addresses(s);
 	s->tl = timeline__new(on_packet_done, s);
 	if (!s->tl)
 		return -1;
@@ -277,18 +305,37 @@ static void report_ready(const struct session *s)
 	fprintf(stderr, "%s\n", s->opts->command ? "" : "; Ctrl-C to stop");
 }
 
+/* What helps against losses: a larger ring buffer (four times this one), else fewer
+ * packets. */
+static void loss_advice(const struct trace_config *o, char *buf, size_t size)
+{
+	__u64 larger = (__u64)o->ring_size * 4;
+
+	if (o->ring_size >= TRACE_RING_MAX)
+		snprintf(buf, size, "narrow the trace (--peer, --proto, --port)");
+	else if (larger > TRACE_RING_MAX)
+		snprintf(buf, size, "try --ring-size %uM", TRACE_RING_MAX >> 20);
+	else if (larger >= 1u << 20)
+		snprintf(buf, size, "try --ring-size %lluM", (unsigned long long)larger >> 20);
+	else
+		snprintf(buf, size, "try --ring-size %lluK", (unsigned long long)larger >> 10);
+}
+
 /* Notes losses as they happen: the packets alive at that moment may miss hops. */
 static void check_losses(struct session *s, __u64 *lost_seen)
 {
 	struct hop_stats st;
+	char advice[64];
 
 	if (tracer__stats(&s->tracer, &st) || st.lost == *lost_seen)
 		return;
 	status__clear(&s->status);
+	loss_advice(s->opts, advice, sizeof(advice));
 	fprintf(stderr,
-		"hoptrace: %llu events lost (ring buffer full); open packets marked "
-		"incomplete\n",
-		(unsigned long long)(st.lost - *lost_seen));
+		"hoptrace: %llu event%s lost (ring buffer full); open packets marked "
+		"incomplete; %s\n",
+		(unsigned long long)(st.lost - *lost_seen), st.lost - *lost_seen == 1 ? "" : "s",
+		advice);
 	*lost_seen = st.lost;
 	timeline__mark_loss(s->tl);
 }
@@ -357,11 +404,15 @@ static int finish(struct session *s, int rc)
 		if (err)
 			s->write_error = -err;
 	}
-	if (st.lost)
+	if (st.lost) {
+		char advice[64];
+
+		loss_advice(s->opts, advice, sizeof(advice));
 		fprintf(stderr,
-			"hoptrace: %llu events were lost (ring buffer full); packets they "
-			"touched are marked incomplete\n",
-			(unsigned long long)st.lost);
+			"hoptrace: %llu event%s lost (ring buffer full); packets they "
+			"touched are marked incomplete; %s\n",
+			(unsigned long long)st.lost, st.lost == 1 ? " was" : "s were", advice);
+	}
 	if (s->bad_events)
 		fprintf(stderr, "hoptrace: %llu malformed events ignored\n",
 			(unsigned long long)s->bad_events);

@@ -111,6 +111,8 @@ case_flood_losses_counted() {
 	expect_jq "$TMP/out.jsonl" '[.[] | select(.type=="packet" and .incomplete)] | length > 0' \
 		"packets alive during the losses are marked incomplete" || return 1
 	grep -q "events lost" "$TMP/err" || { echo "no loss report on stderr"; return 1; }
+	grep -q "events lost (ring buffer full).*; try --ring-size 256K$" "$TMP/err" ||
+		{ echo "the loss report does not suggest a larger --ring-size:"; cat "$TMP/err"; return 1; }
 }
 
 # Once attached, hoptrace keeps CAP_SYS_ADMIN and CAP_SYS_PTRACE only, and still traces.

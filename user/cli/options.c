@@ -119,9 +119,6 @@ static int set_snaplen(struct trace_config *o, const char *arg)
 	return 0;
 }
 
-#define RING_MIN (64u << 10)
-#define RING_MAX (1u << 30)
-
 static int set_ring_size(struct trace_config *o, const char *arg)
 {
 	unsigned long long v;
@@ -133,8 +130,8 @@ static int set_ring_size(struct trace_config *o, const char *arg)
 		v <<= 10, end++;
 	else if (*end == 'm' || *end == 'M')
 		v <<= 20, end++;
-	if (!isdigit((unsigned char)*arg) || errno || *end || v < RING_MIN || v > RING_MAX ||
-	    (v & (v - 1))) {
+	if (!isdigit((unsigned char)*arg) || errno || *end || v < TRACE_RING_MIN ||
+	    v > TRACE_RING_MAX || (v & (v - 1))) {
 		fprintf(stderr, "hoptrace: invalid --ring-size '%s' (a power of two, 64K-1024M)\n",
 			arg);
 		return -EINVAL;
