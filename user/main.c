@@ -144,7 +144,8 @@ static int usage(FILE *f)
 	fprintf(f,
 		"\nWith -- COMMAND, the command runs once every hook is attached, its output going\n"
 		"to standard error; the trace stops when it exits (after --linger) and hoptrace\n"
-		"exits with its status. Output schema, hooks and kernel needs: docs/ and README.\n\n"
+		"exits with its status. Ctrl-C stops the trace after its summary: exit status 130,\n"
+		"or the command's. Output schema, hooks and kernel needs: docs/ and README.\n\n"
 		"Examples:\n"
 		"  hoptrace --pod-ip 10.244.1.5\n"
 		"  hoptrace --pod-ip 10.244.1.5 --json > trace.jsonl\n"
