@@ -405,7 +405,7 @@ run_hoptrace() {
 
 # Events consumed and lost, from the text summary or the JSON summary line.
 summary_counts() {
-	sed -n -e 's/^summary: [^,]*, \([0-9]*\) events, \([0-9]*\) lost.*/\1 \2/p' \
+	sed -n -e 's/^summary: [^,]*, \([0-9]*\) events\{0,1\}, \([0-9]*\) lost.*/\1 \2/p' \
 		-e 's/^{"type":"summary","events":\([0-9]*\),"lost_events":\([0-9]*\).*/\1 \2/p' "$1"
 }
 

@@ -5,6 +5,8 @@
 #include <string.h>
 #include "demo/demo.h"
 #include "cli/options.h"
+#include "cli/suggest.h"
+#include "host/privilege.h"
 #include "demo/selftest.h"
 #include "session.h"
 
@@ -73,10 +75,17 @@ static int do_trace(int argc, char **argv)
 static int do_hooks(int argc, char **argv)
 {
 	struct trace_config o;
+	char why[128];
 	int rc = 0;
 
 	if (parse_or_exit(&o, argc, argv, true, &rc))
 		return rc;
+	/* Without privileges every trial load fails: that says nothing about the kernel. */
+	if (!privilege__can_trace(why, sizeof(why))) {
+		fprintf(stderr, "hoptrace hooks: %s to probe the kernel\n", why);
+		trace_config__free(&o);
+		return 1;
+	}
 	rc = trace__print_hooks(o.json);
 	trace_config__free(&o);
 	return rc;
@@ -135,7 +144,8 @@ static int usage(FILE *f)
 	fprintf(f,
 		"\nWith -- COMMAND, the command runs once every hook is attached, its output going\n"
 		"to standard error; the trace stops when it exits (after --linger) and hoptrace\n"
-		"exits with its status. Output schema, hooks and kernel needs: docs/ and README.\n\n"
+		"exits with its status. Ctrl-C stops the trace after its summary: exit status 130,\n"
+		"or the command's. Output schema, hooks and kernel needs: docs/ and README.\n\n"
 		"Examples:\n"
 		"  hoptrace --pod-ip 10.244.1.5\n"
 		"  hoptrace --pod-ip 10.244.1.5 --json > trace.jsonl\n"
@@ -146,6 +156,22 @@ static int usage(FILE *f)
 	return 0;
 }
 
+static void report_unknown_subcommand(const char *word)
+{
+	struct suggestion s;
+	const char *best;
+
+	suggest__init(&s, word, strlen(word));
+	for (size_t i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
+		suggest__consider(&s, subcommands[i].name);
+	best = suggest__best(&s);
+	if (best)
+		fprintf(stderr, "hoptrace: unknown subcommand '%s' (did you mean '%s'?)\n", word,
+			best);
+	else
+		fprintf(stderr, "hoptrace: unknown subcommand '%s' (try 'hoptrace help')\n", word);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1 && argv[1][0] != '-') {
@@ -153,8 +179,7 @@ int main(int argc, char **argv)
 
 		if (sc)
 			return sc->run(argc - 1, argv + 1);
-		fprintf(stderr, "hoptrace: unknown subcommand '%s' (try 'hoptrace help')\n",
-			argv[1]);
+		report_unknown_subcommand(argv[1]);
 		return 2;
 	}
 	return do_trace(argc, argv);

@@ -5,6 +5,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 #include <unistd.h>
 #include <bpf/btf.h>
 #include "util/clock.h"
+#include "cli/addr.h"
 #include "cli/command.h"
 #include "host/watched_netns.h"
 #include "host/conntrack_stats.h"
@@ -30,6 +32,8 @@
 #include "load/tracer.h"
 
 #define POLL_MS 100
+/* After Ctrl-C, how long the command may take to end before it is killed. */
+#define COMMAND_GRACE_S 5
 
 struct session {
 	struct trace_config *opts;
@@ -50,13 +54,24 @@ struct session {
 	__u64 judged;	 /* packets judged: once each, whatever the number of sinks */
 	int write_error; /* errno of the first failed output write */
 	double started;
+	__u64 lost_seen; /* losses already reported */
 };
 
-static volatile sig_atomic_t stop_signal;
+static volatile sig_atomic_t stop_signal;	/* the first stop signal */
+static volatile sig_atomic_t stop_count;	/* stop signals received */
+static volatile sig_atomic_t command_running;	/* the command's fork is done */
+static volatile sig_atomic_t command_signalled; /* the terminal sent the first one to it too */
 
-static void on_signal(int sig)
+static void on_signal(int sig, siginfo_t *info, void *uctx)
 {
-	stop_signal = sig;
+	(void)uctx;
+	if (!stop_signal) {
+		stop_signal = sig;
+		/* The terminal signals its whole foreground process group, the command too;
+		 * kill(2) names one process. */
+		command_signalled = command_running && info && info->si_code == SI_KERNEL;
+	}
+	stop_count++;
 }
 
 /* A packet's life ended: judge it once, then every consumer reads that judgement. */
@@ -213,6 +228,32 @@ static int check_before_attach(struct session *s)
 	return open_pcapng(s);
 }
 
+/* A --pod-ip no namespace on this node holds is a typo, another node's pod, or a pod not
+ * started yet: one warning, and the trace runs, since the address may still appear. */
+static void warn_unheld_pod_addresses(const struct session *s)
+{
+	const struct trace_config *o = s->opts;
+	char list[256] = "", addr[64];
+	size_t used = 0;
+
+	for (int i = 0; i < o->pod_count && used < sizeof(list); i++) {
+		const struct hop_cidr *c = &o->pods[i];
+		bool host = c->prefix == (c->family == HOP_AF_INET ? 32 : 128);
+
+		if (podns__address_held(s->en.pods, i))
+			continue;
+		addr__format(c->family, c->addr, addr, sizeof(addr));
+		used += snprintf(list + used, sizeof(list) - used, "%s%s", used ? ", " : "", addr);
+		if (!host && used < sizeof(list))
+			used += snprintf(list + used, sizeof(list) - used, "/%u", c->prefix);
+	}
+	if (list[0])
+		fprintf(stderr,
+			"hoptrace: warning: no network namespace on this node holds %s (yet); "
+			"tracing anyway\n",
+			list);
+}
+
 static int prepare(struct session *s)
 {
 	kernel_features__probe(&s->kf);
@@ -225,6 +266,7 @@ static int prepare(struct session *s)
 	}
 	attach_plan__build(&s->plan, &s->kf);
 	enrich__init(&s->en, s->kf.btf, s->opts->pods, s->opts->pod_count);
+	warn_unheld_pod_addresses(s);
 	s->tl = timeline__new(on_packet_done, s);
 	if (!s->tl)
 		return -1;
@@ -297,19 +339,38 @@ static void report_ready(const struct session *s)
 	fprintf(stderr, "%s\n", s->opts->command ? "" : "; Ctrl-C to stop");
 }
 
+/* What helps against losses: a larger ring buffer (four times this one), else fewer
+ * packets. */
+static void loss_advice(const struct trace_config *o, char *buf, size_t size)
+{
+	__u64 larger = (__u64)o->ring_size * 4;
+
+	if (o->ring_size >= TRACE_RING_MAX)
+		snprintf(buf, size, "narrow the trace (--peer, --proto, --port)");
+	else if (larger > TRACE_RING_MAX)
+		snprintf(buf, size, "try --ring-size %uM", TRACE_RING_MAX >> 20);
+	else if (larger >= 1u << 20)
+		snprintf(buf, size, "try --ring-size %lluM", (unsigned long long)larger >> 20);
+	else
+		snprintf(buf, size, "try --ring-size %lluK", (unsigned long long)larger >> 10);
+}
+
 /* Notes losses as they happen: the packets alive at that moment may miss hops. */
-static void check_losses(struct session *s, __u64 *lost_seen)
+static void check_losses(struct session *s)
 {
 	struct hop_stats st;
+	char advice[64];
 
-	if (tracer__stats(&s->tracer, &st) || st.lost == *lost_seen)
+	if (tracer__stats(&s->tracer, &st) || st.lost == s->lost_seen)
 		return;
 	status__clear(&s->status);
+	loss_advice(s->opts, advice, sizeof(advice));
 	fprintf(stderr,
-		"hoptrace: %llu events lost (ring buffer full); open packets marked "
-		"incomplete\n",
-		(unsigned long long)(st.lost - *lost_seen));
-	*lost_seen = st.lost;
+		"hoptrace: %llu event%s lost (ring buffer full); open packets marked "
+		"incomplete; %s\n",
+		(unsigned long long)(st.lost - s->lost_seen),
+		st.lost - s->lost_seen == 1 ? "" : "s", advice);
+	s->lost_seen = st.lost;
 	timeline__mark_loss(s->tl);
 }
 
@@ -321,29 +382,47 @@ static void update_status(struct session *s, __u64 lost)
 		     lost);
 }
 
+/* A pipe whose reader has gone (hoptrace | head) shows an error on poll: the trace ends
+ * then, not at its next write, which may be long in coming. */
+static bool reader_gone(FILE *f)
+{
+	struct pollfd p = { .fd = f ? fileno(f) : -1 };
+
+	return p.fd >= 0 && poll(&p, 1, 0) == 1 && (p.revents & POLLERR);
+}
+
+/* One round: read what the kernel sent, write out what ended. -1 on a read or write error. */
+static int poll_round(struct session *s)
+{
+	int n = tracer__poll(&s->tracer, POLL_MS);
+
+	if (n < 0 && n != -EINTR) {
+		if (!s->write_error)
+			fprintf(stderr, "hoptrace: reading events: %s\n", strerror(-n));
+		return -1;
+	}
+	if (fflush(s->out) && !s->write_error)
+		s->write_error = errno ? errno : EIO;
+	if (!s->write_error && (reader_gone(s->out) || reader_gone(s->pcapng_file)))
+		s->write_error = EPIPE;
+	if (s->write_error)
+		return -1;
+	check_losses(s);
+	/* A packet waiting for a copy ends even while no event comes. */
+	timeline__expire(s->tl, clock__mono_ns());
+	update_status(s, s->lost_seen);
+	return 0;
+}
+
 /* Polls until a signal, the duration, the command's end plus linger, or an error. */
 static int poll_loop(struct session *s, pid_t child, int *child_status, bool *child_ended)
 {
 	double deadline = s->opts->duration_s > 0 ? s->started + s->opts->duration_s : 0;
 	double linger_until = 0;
-	__u64 lost_seen = 0;
-	int n;
 
 	while (!stop_signal) {
-		n = tracer__poll(&s->tracer, POLL_MS);
-		if (n < 0 && n != -EINTR) {
-			if (!s->write_error)
-				fprintf(stderr, "hoptrace: reading events: %s\n", strerror(-n));
+		if (poll_round(s))
 			return -1;
-		}
-		if (fflush(s->out) && !s->write_error)
-			s->write_error = errno ? errno : EIO;
-		if (s->write_error)
-			return -1;
-		check_losses(s, &lost_seen);
-		/* A packet waiting for a copy ends even while no event comes. */
-		timeline__expire(s->tl, clock__mono_ns());
-		update_status(s, lost_seen);
 		if (deadline && clock__mono_s() >= deadline)
 			break;
 		if (child > 0 && !*child_ended && command__ended(child, child_status)) {
@@ -377,18 +456,25 @@ static int finish(struct session *s, int rc)
 		if (err)
 			s->write_error = -err;
 	}
-	if (st.lost)
+	if (st.lost) {
+		char advice[64];
+
+		loss_advice(s->opts, advice, sizeof(advice));
 		fprintf(stderr,
-			"hoptrace: %llu events were lost (ring buffer full); packets they "
-			"touched are marked incomplete\n",
-			(unsigned long long)st.lost);
+			"hoptrace: %llu event%s lost (ring buffer full); packets they "
+			"touched are marked incomplete; %s\n",
+			(unsigned long long)st.lost, st.lost == 1 ? " was" : "s were", advice);
+	}
 	if (s->bad_events)
 		fprintf(stderr, "hoptrace: %llu malformed events ignored\n",
 			(unsigned long long)s->bad_events);
 	if (s->opts->verbose)
 		fprintf(stderr, "hoptrace: %llu packets judged, %lu netfilter hook dumps read\n",
 			(unsigned long long)s->judged, chain_names__dumps(s->en.chains));
-	if (s->write_error) {
+	/* The reader left (hoptrace | head): the end a tool killed by SIGPIPE has, quietly. */
+	if (s->write_error == EPIPE) {
+		rc = 128 + SIGPIPE;
+	} else if (s->write_error) {
 		fprintf(stderr, "hoptrace: writing output: %s\n", strerror(s->write_error));
 		rc = rc ? rc : 1;
 	}
@@ -411,12 +497,12 @@ static void cleanup(struct session *s)
 
 static void install_signals(void)
 {
-	struct sigaction sa = { .sa_handler = on_signal };
+	struct sigaction sa = { .sa_sigaction = on_signal, .sa_flags = SA_SIGINFO };
 
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
-	/* A closed output pipe becomes EPIPE on write, reported and stopped on cleanly. */
+	/* A closed output pipe becomes EPIPE on write: the trace stops and detaches cleanly. */
 	signal(SIGPIPE, SIG_IGN);
 }
 
@@ -439,15 +525,79 @@ static void drop_privileges(struct session *s)
 			"hoptrace: capabilities dropped but CAP_SYS_ADMIN, CAP_SYS_PTRACE\n");
 }
 
+/* Starts the command unless a stop signal came first. The stop signals wait across the
+ * fork: one that comes meanwhile is handled with command_running still false, so it is
+ * passed on to the command rather than assumed to have reached it. */
 static int start_command(struct session *s, pid_t *child)
 {
-	*child = command__start(s->opts->command);
+	sigset_t stops, old;
+
+	sigemptyset(&stops);
+	sigaddset(&stops, SIGINT);
+	sigaddset(&stops, SIGTERM);
+	sigaddset(&stops, SIGHUP);
+	sigprocmask(SIG_BLOCK, &stops, &old);
+	*child = stop_signal ? 0 : command__start(s->opts->command);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	command_running = *child > 0;
 	if (*child < 0) {
 		fprintf(stderr, "hoptrace: cannot run %s: %s\n", s->opts->command[0],
 			strerror(-*child));
 		return -1;
 	}
 	return 0;
+}
+
+/* The status of a trace a signal stopped, as a shell reports a process it killed (130
+ * for Ctrl-C); 0 when the trace ended by itself. */
+static int stop_status(void)
+{
+	return stop_signal ? 128 + stop_signal : 0;
+}
+
+/* After a stop signal the command gets it too (unless the terminal sent it to the whole
+ * process group already) and the trace goes on until the command ends, so that hoptrace
+ * exits with the command's own status (130 when Ctrl-C killed it) and sees its last
+ * packets. A second signal, or a command still running after COMMAND_GRACE_S, gets it
+ * killed. */
+static int await_interrupted_command(struct session *s, pid_t child)
+{
+	double deadline = clock__mono_s() + COMMAND_GRACE_S;
+	int signals = stop_count, status;
+	bool reading = true;
+
+	if (!command_signalled)
+		kill(child, stop_signal);
+	while (!command__ended(child, &status)) {
+		if (stop_count != signals || clock__mono_s() >= deadline) {
+			if (stop_count == signals)
+				fprintf(stderr,
+					"hoptrace: %s still running %ds after the signal: killed\n",
+					s->opts->command[0], COMMAND_GRACE_S);
+			kill(child, SIGKILL);
+			command__wait(child, &status);
+			break;
+		}
+		/* On a read or write error, the trace is over: only the wait goes on. */
+		if (reading && poll_round(s))
+			reading = false;
+		if (!reading)
+			usleep(POLL_MS * 1000);
+	}
+	return status;
+}
+
+/* Ends a command still running when the trace stops; returns its exit status. */
+static int end_command(struct session *s, pid_t child)
+{
+	int status;
+
+	if (stop_signal)
+		return await_interrupted_command(s, child);
+	/* The duration ran out, or the output failed. */
+	kill(child, SIGTERM);
+	command__wait(child, &status);
+	return status;
 }
 
 int trace__run(struct trace_config *opts)
@@ -475,18 +625,15 @@ int trace__run_observed(struct trace_config *opts, const struct trace_observer *
 	report_ready(&s);
 	status__init(&s.status, !opts->quiet);
 	s.started = clock__mono_s();
+	/* Interrupted while attaching: the command is not started at all. */
 	if (opts->command && start_command(&s, &child))
 		goto out_finish;
 	drop_privileges(&s);
 	rc = poll_loop(&s, child, &child_status, &child_ended) ? 1 : 0;
-	if (child > 0) {
-		if (!child_ended) {
-			kill(child, SIGTERM);
-			command__wait(child, &child_status);
-		}
-		if (!rc)
-			rc = child_status;
-	}
+	if (child > 0 && !child_ended)
+		child_status = end_command(&s, child);
+	if (!rc)
+		rc = child > 0 ? child_status : stop_status();
 out_finish:
 	rc = finish(&s, rc);
 out:

@@ -10,6 +10,9 @@
 #include "hoptrace.h"
 
 #define HOPTRACE_MAX_NETNS 64
+/* --ring-size bounds: a power of two between these. */
+#define TRACE_RING_MIN (64u << 10)
+#define TRACE_RING_MAX (1u << 30)
 
 struct trace_config {
 	/* The kernel side's filter (rodata) and recording sizes. */

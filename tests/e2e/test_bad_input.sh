@@ -32,6 +32,9 @@ expect_refusal bad_prefix "invalid --pod-ip address or CIDR '10.0.0.0/33'" --pod
 expect_refusal bad_ipv6 "invalid --peer address" --pod-ip 10.0.0.1 --peer fd00::/129
 expect_refusal no_pod_ip "--pod-ip is required" --duration 1
 expect_refusal unknown_option "unknown option '--frobnicate'" --frobnicate
+expect_refusal option_typo "unknown option '--pod-iq' (did you mean --pod-ip?)" --pod-iq 10.0.0.1
+expect_refusal ambiguous_option "option '--po' is ambiguous: --pod-ip --port" --po 1
+expect_refusal flag_with_value "option '--json' takes no value" --pod-ip 10.0.0.1 --json=yes
 expect_refusal missing_value "option '--pod-ip' needs a value" --pod-ip
 expect_refusal bad_proto "invalid --proto 'tcpp'" --pod-ip 10.0.0.1 --proto tcpp
 expect_refusal bad_port "invalid --port '70000'" --pod-ip 10.0.0.1 --port 70000
@@ -47,11 +50,18 @@ expect_refusal unwritable_output "cannot create '/nonexistent/x.pcapng'" \
 touch "$TMP/exists.pcapng"
 expect_refusal existing_output "File exists" --pod-ip 10.0.0.1 -w "$TMP/exists.pcapng" -- true
 expect_refusal unknown_subcommand "unknown subcommand 'frob'" frob
+expect_refusal subcommand_typo "unknown subcommand 'hoks' (did you mean 'hooks'?)" hoks
 expect_refusal option_before_subcommand "the subcommand 'demo' must come first" -q demo nosuch
 if id nobody >/dev/null 2>&1 && command -v setpriv >/dev/null; then
 	AS_USER="setpriv --reuid=nobody --regid=nogroup --clear-groups --inh-caps=-all" \
 		expect_refusal not_root "needs root" --pod-ip 10.0.0.1 -- true
+	# Without privileges every trial load fails: hooks says so instead of blaming the kernel.
+	AS_USER="setpriv --reuid=nobody --regid=nogroup --clear-groups --inh-caps=-all" \
+		expect_refusal hooks_not_root \
+		"hoptrace hooks: needs root (CAP_BPF and CAP_PERFMON, or CAP_SYS_ADMIN) to probe the kernel" \
+		hooks
 else
 	echo "SKIP e2e bad_input_not_root: no 'nobody' user or setpriv here"
+	echo "SKIP e2e bad_input_hooks_not_root: no 'nobody' user or setpriv here"
 fi
 exit $TESTS_FAILED

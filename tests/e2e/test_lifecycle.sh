@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # hoptrace leaves the kernel as it found it, however it ends: Ctrl-C, SIGTERM, a closed
-# output pipe, kill -9, and with two instances tracing at once. And under a flood larger
-# than the ring buffer, losses are counted, reported and marked, never hidden.
+# output pipe, kill -9, and with two instances tracing at once; and it exits as a Unix tool
+# does (130 after Ctrl-C, the command's status with "--", quietly when "| head" closed its
+# output). And under a flood larger than the ring buffer, losses are counted, reported and
+# marked, never hidden.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/e2e/lib.sh
 trap topo_down EXIT
@@ -34,8 +36,9 @@ wait_gone() {
 	return 1
 }
 
+# stop_case SIGNAL STATUS: the signal sent to hoptrace alone; it must exit with STATUS.
 stop_case() {
-	local sig=$1 base pid rc
+	local sig=$1 want=$2 base pid rc
 	base=$(ours)
 	"$HOPTRACE" --pod-ip "$IP_A" --json >"$TMP/out.jsonl" 2>"$TMP/err" &
 	pid=$!
@@ -46,25 +49,105 @@ stop_case() {
 	wait $pid
 	rc=$?
 	wait_gone "$base" || return 1
-	[ $rc -eq 0 ] || { echo "exit $rc after SIG$sig"; cat "$TMP/err"; return 1; }
+	[ $rc -eq "$want" ] || { echo "exit $rc after SIG$sig, expected $want"; cat "$TMP/err"; return 1; }
 	expect_jq "$TMP/out.jsonl" '.[-1].type == "summary" and .[-1].delivered >= 2' \
 		"the summary still closes the output, with the packets traced before SIG$sig"
 }
 
-case_sigint_detaches_and_summarises() { stop_case INT; }
-case_sigterm_detaches_and_summarises() { stop_case TERM; }
+case_sigint_detaches_and_summarises() { stop_case INT 130; }
+case_sigterm_detaches_and_summarises() { stop_case TERM 143; }
+
+# closed_pipe_case DESCRIPTION HOPTRACE-ARGS... | READER: the reader leaves early; hoptrace
+# must end with 141 (or 0), nothing on stderr, and nothing left loaded. The command after
+# "--" writes nothing, so that stderr holds only what hoptrace says.
+closed_pipe_case() {
+	local reader=$1 base rc
+	shift
+	base=$(ours)
+	"$HOPTRACE" "$@" 2>"$TMP/err" | $reader >/dev/null
+	rc=${PIPESTATUS[0]}
+	wait_gone "$base" || return 1
+	[ $rc -eq 141 ] || [ $rc -eq 0 ] || { echo "exit $rc, expected 141 or 0"; cat "$TMP/err"; return 1; }
+	[ ! -s "$TMP/err" ] || { echo "expected nothing on stderr, got:"; cat "$TMP/err"; return 1; }
+}
+
+QUIET_PINGS=(-- sh -c "ip netns exec $NS_A ping -c 20 -i 0.05 -q $IP_B >/dev/null 2>&1")
 
 case_closed_pipe() {
-	local base rc
+	closed_pipe_case "head -c 100" --pod-ip "$IP_A" --json -q "${QUIET_PINGS[@]}"
+}
+
+case_closed_pipe_text_head() {
+	closed_pipe_case "head -n 1" --pod-ip "$IP_A" -q "${QUIET_PINGS[@]}"
+}
+
+# The reader leaves before a single packet was written: hoptrace sees it gone without
+# waiting for a write (here none would come before --duration).
+case_closed_pipe_before_any_output() {
+	local start=$SECONDS
+	closed_pipe_case true --pod-ip "$IP_A" -q --duration 30 || return 1
+	[ $((SECONDS - start)) -lt 20 ] || { echo "hoptrace ran on for $((SECONDS - start)) s"; return 1; }
+}
+
+# ctrl_c_case WANT-STATUS WAIT-FOR-REGEX HOPTRACE-ARGS...: types Ctrl-C on the terminal
+# hoptrace runs on (its whole foreground process group gets SIGINT, as in a shell) once a
+# line matches; hoptrace must exit with WANT-STATUS, after the summary, detached.
+ctrl_c_case() {
+	local want=$1 regex=$2 base rc
+	shift 2
 	base=$(ours)
-	set -o pipefail
-	"$HOPTRACE" --pod-ip "$IP_A" --json -q -- ip netns exec "$NS_A" \
-		ping -c 20 -i 0.05 -q "$IP_B" 2>"$TMP/err" | head -c 100 >/dev/null
+	python3 tests/e2e/ctrl_c.py "$regex" "$HOPTRACE" "$@" >"$TMP/tty.out"
 	rc=$?
-	set +o pipefail
 	wait_gone "$base" || return 1
-	[ $rc -ne 0 ] && grep -q "writing output: Broken pipe" "$TMP/err" ||
-		{ echo "exit $rc"; cat "$TMP/err"; return 1; }
+	[ $rc -eq "$want" ] || { echo "exit $rc, expected $want"; tail -20 "$TMP/tty.out"; return 1; }
+	grep -q "^summary: " "$TMP/tty.out" || { echo "no summary:"; tail -20 "$TMP/tty.out"; return 1; }
+}
+
+case_ctrl_c_alone_exits_130() {
+	ctrl_c_case 130 "^hoptrace: tracing" --pod-ip "$IP_A"
+}
+
+# The command dies of the SIGINT the terminal sent it: 130, the command's status.
+case_ctrl_c_on_command_killed_by_it() {
+	ctrl_c_case 130 "^ready" --pod-ip "$IP_A" -q -- sh -c 'echo ready; exec sleep 30'
+}
+
+# A command that takes a moment to clean up after Ctrl-C gets that moment, and its own
+# status is hoptrace's (it used to be killed with SIGTERM meanwhile: 143).
+case_ctrl_c_on_command_that_cleans_up() {
+	ctrl_c_case 5 "^ready" --pod-ip "$IP_A" -q -- python3 -c '
+import signal, sys, time
+signal.signal(signal.SIGINT, lambda *_: (time.sleep(0.5), sys.exit(5)))
+print("ready", flush=True)
+time.sleep(30)'
+}
+
+# ping catches Ctrl-C, prints its statistics and exits 0 when replies came: hoptrace exits
+# 0 too, with the pings traced up to the end.
+case_ctrl_c_on_ping() {
+	ctrl_c_case 0 "icmp_seq=3 " --pod-ip "$IP_A" -q -- ip netns exec "$NS_A" ping -i 0.2 "$IP_B" ||
+		return 1
+	[ "$(grep -c "=> delivered" "$TMP/tty.out")" -ge 6 ] ||
+		{ echo "expected 3 traced echo requests and replies"; tail -30 "$TMP/tty.out"; return 1; }
+}
+
+# SIGINT sent to hoptrace alone (kill, not the terminal) is passed on to the command.
+case_sigint_to_hoptrace_reaches_command() {
+	local base pid rc
+	base=$(ours)
+	"$HOPTRACE" --pod-ip "$IP_A" -q -- sh -c 'echo ready >&2; exec sleep 30' \
+		>"$TMP/out.txt" 2>"$TMP/err" &
+	pid=$!
+	for _ in $(seq 100); do
+		grep -q ready "$TMP/err" && break
+		sleep 0.1
+	done
+	kill -INT $pid
+	wait $pid
+	rc=$?
+	wait_gone "$base" || return 1
+	[ $rc -eq 130 ] || { echo "exit $rc, expected 130 (sleep killed by the SIGINT)"; cat "$TMP/err"; return 1; }
+	grep -q "^summary: " "$TMP/out.txt" || { echo "no summary"; return 1; }
 }
 
 case_kill9_leaves_nothing() {
@@ -111,6 +194,8 @@ case_flood_losses_counted() {
 	expect_jq "$TMP/out.jsonl" '[.[] | select(.type=="packet" and .incomplete)] | length > 0' \
 		"packets alive during the losses are marked incomplete" || return 1
 	grep -q "events lost" "$TMP/err" || { echo "no loss report on stderr"; return 1; }
+	grep -q "events lost (ring buffer full).*; try --ring-size 256K$" "$TMP/err" ||
+		{ echo "the loss report does not suggest a larger --ring-size:"; cat "$TMP/err"; return 1; }
 }
 
 # Once attached, hoptrace keeps CAP_SYS_ADMIN and CAP_SYS_PTRACE only, and still traces.
@@ -137,6 +222,13 @@ topo_up || { echo "FAIL e2e lifecycle_topology: could not build the namespaces";
 run_case sigint_detaches_and_summarises case_sigint_detaches_and_summarises
 run_case sigterm_detaches_and_summarises case_sigterm_detaches_and_summarises
 run_case closed_pipe case_closed_pipe
+run_case closed_pipe_text_head case_closed_pipe_text_head
+run_case closed_pipe_before_any_output case_closed_pipe_before_any_output
+run_case ctrl_c_alone_exits_130 case_ctrl_c_alone_exits_130
+run_case ctrl_c_on_command_killed_by_it case_ctrl_c_on_command_killed_by_it
+run_case ctrl_c_on_command_that_cleans_up case_ctrl_c_on_command_that_cleans_up
+run_case ctrl_c_on_ping case_ctrl_c_on_ping
+run_case sigint_to_hoptrace_reaches_command case_sigint_to_hoptrace_reaches_command
 run_case kill9_leaves_nothing case_kill9_leaves_nothing
 run_case two_instances_at_once case_two_instances_at_once
 run_case flood_losses_counted case_flood_losses_counted

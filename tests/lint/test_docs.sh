@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The docs and the code must not disagree: every option --help lists is documented, and
 # every logical hook and hop name the binary knows appears in docs/hooks.md or docs/output.md.
-# Runs without root: the names come from the hook table, whatever this kernel allows.
+# The names come from the hook table, whatever this kernel allows; listing it probes the
+# kernel, which needs root: without, those two checks are skipped and say so.
 cd "$(dirname "$0")/../.." || exit 1
 HOPTRACE=${HOPTRACE:-$PWD/build/hoptrace}
 failed=0
@@ -22,15 +23,22 @@ for opt in $("$HOPTRACE" --help | grep -oE -- '--[a-z][a-z-]+' | sort -u); do
 done
 check options "$missing"
 
+if ! plan=$("$HOPTRACE" hooks --json 2>/dev/null); then
+	why=$("$HOPTRACE" hooks --json 2>&1 >/dev/null | head -n 1)
+	echo "SKIP lint docs_hooks: $why"
+	echo "SKIP lint docs_hop_names: $why"
+	exit $failed
+fi
+
 missing=""
-for hook in $("$HOPTRACE" hooks --json | jq -r '.hooks[].hook'); do
+for hook in $(jq -r '.hooks[].hook' <<<"$plan"); do
 	grep -qF -- "\`$hook\`" docs/hooks.md || missing="$missing $hook"
 done
 check hooks "$missing"
 
 # The names come from the hook table through the binary, never from a copy here.
 missing=""
-names=$("$HOPTRACE" hooks --json | jq -r '(.hooks[].hop_names[], .synthetic_hop_names[])')
+names=$(jq -r '(.hooks[].hop_names[], .synthetic_hop_names[])' <<<"$plan")
 [ -n "$names" ] || missing="(hoptrace hooks --json listed no hop names)"
 for name in $names; do
 	grep -qF -- "$name" docs/output.md || missing="$missing $name"

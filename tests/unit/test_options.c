@@ -282,6 +282,62 @@ static void test_unknown_and_missing(void)
 	trace_config__free(&o);
 }
 
+/* The one line a refused parse prints (without the "Try 'hoptrace --help'." after it). */
+static void parse_message(char *msg, size_t size, bool allow_trace, const char **list)
+{
+	struct trace_config o;
+	FILE *err = tmpfile();
+	int saved = dup(STDERR_FILENO), argc = 0;
+
+	msg[0] = 0;
+	if (!err || saved < 0)
+		return;
+	while (list[argc])
+		argc++;
+	fflush(stderr);
+	dup2(fileno(err), STDERR_FILENO);
+	CHECK(options__parse(&o, argc, (char **)list, allow_trace) == -1);
+	fflush(stderr);
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+	trace_config__free(&o);
+	rewind(err);
+	if (!fgets(msg, (int)size, err))
+		msg[0] = 0;
+	msg[strcspn(msg, "\n")] = 0;
+	fclose(err);
+}
+
+#define MESSAGE(msg, ...) \
+	parse_message(msg, sizeof(msg), true, (const char *[]){ "hoptrace", __VA_ARGS__, NULL })
+
+/* A misspelt long option is answered with the nearest one; a value given to a flag and an
+ * abbreviation of several options are named as such. */
+static void test_did_you_mean(void)
+{
+	char msg[256];
+
+	MESSAGE(msg, "--pod-iq", "10.0.0.1");
+	CHECK_STR(msg, "hoptrace: unknown option '--pod-iq' (did you mean --pod-ip?)");
+	MESSAGE(msg, "--pod-ip", "10.0.0.1", "--pod-iq=10.0.0.2");
+	CHECK_STR(msg, "hoptrace: unknown option '--pod-iq=10.0.0.2' (did you mean --pod-ip?)");
+	MESSAGE(msg, "--jsno");
+	CHECK_STR(msg, "hoptrace: unknown option '--jsno' (did you mean --json?)");
+	MESSAGE(msg, "--ringsize", "1M");
+	CHECK_STR(msg, "hoptrace: unknown option '--ringsize' (did you mean --ring-size?)");
+	MESSAGE(msg, "--frobnicate");
+	CHECK_STR(msg, "hoptrace: unknown option '--frobnicate'");
+	MESSAGE(msg, "--json=yes");
+	CHECK_STR(msg, "hoptrace: option '--json' takes no value");
+	MESSAGE(msg, "--quiet=");
+	CHECK_STR(msg, "hoptrace: option '--quiet' takes no value");
+	MESSAGE(msg, "--po", "1");
+	CHECK_STR(msg, "hoptrace: option '--po' is ambiguous: --pod-ip --port");
+	/* Only options valid here are suggested. */
+	parse_message(msg, sizeof(msg), false, (const char *[]){ "hooks", "--jsno", NULL });
+	CHECK_STR(msg, "hoptrace: unknown option '--jsno'");
+}
+
 static void test_help_version(void)
 {
 	struct trace_config o;
@@ -340,6 +396,7 @@ int main(void)
 	RUN(test_command);
 	RUN(test_dash_dash_alone);
 	RUN(test_unknown_and_missing);
+	RUN(test_did_you_mean);
 	RUN(test_help_version);
 	RUN(test_without_trace_options);
 	RUN(test_parse_again_after_error);

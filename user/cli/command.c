@@ -37,6 +37,22 @@ bool command__exists(const char *name)
 	return found;
 }
 
+/* In the child: the command starts as if from a shell. Until exec, hoptrace's handlers
+ * are still installed, so the stop signals come blocked (command__start's caller) and are
+ * let through only once they act as the command's own: one sent to the process group
+ * meanwhile then ends the command as it would have ended it. SIGPIPE, which hoptrace
+ * ignores to detach cleanly, would stay ignored across exec. */
+static void start_with_default_signals(void)
+{
+	static const int reset[] = { SIGINT, SIGTERM, SIGHUP, SIGPIPE };
+	sigset_t none;
+
+	for (size_t i = 0; i < sizeof(reset) / sizeof(reset[0]); i++)
+		signal(reset[i], SIG_DFL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
 pid_t command__start(char **argv)
 {
 	int pipefd[2], child_errno = 0;
@@ -57,6 +73,7 @@ pid_t command__start(char **argv)
 		close(pipefd[0]);
 		/* hoptrace's standard output carries the trace: the command writes to stderr. */
 		dup2(STDERR_FILENO, STDOUT_FILENO);
+		start_with_default_signals();
 		execvp(argv[0], argv);
 		child_errno = errno;
 		if (write(pipefd[1], &child_errno, sizeof(child_errno)) < 0)

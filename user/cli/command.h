@@ -10,8 +10,9 @@
 bool command__exists(const char *name);
 
 /* Starts argv with its standard output sent to our standard error, so it never mixes with
- * the trace; returns the child's pid, or -errno when it could not be executed (then the
- * child is already reaped). */
+ * the trace, default signal dispositions and nothing blocked; returns the child's pid, or
+ * -errno when it could not be executed (then the child is already reaped). Call it with
+ * the signals hoptrace handles blocked: the child unblocks them once they are its own. */
 pid_t command__start(char **argv);
 
 /* Non-blocking: true once the child has ended; *status is its exit code (128+signal when

@@ -8,6 +8,7 @@
 #include <string.h>
 #include "cli/addr.h"
 #include "cli/options.h"
+#include "cli/suggest.h"
 
 struct option_row {
 	const char *name;
@@ -118,9 +119,6 @@ static int set_snaplen(struct trace_config *o, const char *arg)
 	return 0;
 }
 
-#define RING_MIN (64u << 10)
-#define RING_MAX (1u << 30)
-
 static int set_ring_size(struct trace_config *o, const char *arg)
 {
 	unsigned long long v;
@@ -132,8 +130,8 @@ static int set_ring_size(struct trace_config *o, const char *arg)
 		v <<= 10, end++;
 	else if (*end == 'm' || *end == 'M')
 		v <<= 20, end++;
-	if (!isdigit((unsigned char)*arg) || errno || *end || v < RING_MIN || v > RING_MAX ||
-	    (v & (v - 1))) {
+	if (!isdigit((unsigned char)*arg) || errno || *end || v < TRACE_RING_MIN ||
+	    v > TRACE_RING_MAX || (v & (v - 1))) {
 		fprintf(stderr, "hoptrace: invalid --ring-size '%s' (a power of two, 64K-1024M)\n",
 			arg);
 		return -EINVAL;
@@ -378,6 +376,61 @@ static const struct option_row *row_for(int code, int short_code, bool allow_tra
 	return NULL;
 }
 
+/* getopt takes an abbreviation when one option starts with it; several: it refuses. */
+static bool report_ambiguous(const char *bad, const struct option *longs, size_t len)
+{
+	int matches = 0;
+
+	for (int i = 0; longs[i].name; i++)
+		matches += !strncmp(longs[i].name, bad + 2, len);
+	if (matches < 2)
+		return false;
+	fprintf(stderr, "hoptrace: option '%.*s' is ambiguous:", (int)len + 2, bad);
+	for (int i = 0; longs[i].name; i++)
+		if (!strncmp(longs[i].name, bad + 2, len))
+			fprintf(stderr, " --%s", longs[i].name);
+	fprintf(stderr, "\n");
+	return true;
+}
+
+/* "--pod-iq" is answered with the nearest long option valid here, "--pod-iq=1" too. */
+static void report_unknown_long(const char *bad, const struct option *longs)
+{
+	const char *name = bad + 2, *best;
+	size_t len = strcspn(name, "=");
+	struct suggestion s;
+
+	if (len && report_ambiguous(bad, longs, len))
+		return;
+	suggest__init(&s, name, len);
+	for (int i = 0; longs[i].name; i++)
+		suggest__consider(&s, longs[i].name);
+	best = suggest__best(&s);
+	if (best)
+		fprintf(stderr, "hoptrace: unknown option '%s' (did you mean --%s?)\n", bad, best);
+	else
+		fprintf(stderr, "hoptrace: unknown option '%s'\n", bad);
+}
+
+/* One line for what getopt refused: a missing value, a value given to a flag
+ * ("--json=yes"), an unknown short option, an unknown long one. */
+static void report_bad_option(int c, const char *bad, const struct option *longs, bool allow_trace)
+{
+	const struct option_row *row = optopt >= 1000 ? row_for(optopt, 0, allow_trace) : NULL;
+
+	if (c == ':')
+		fprintf(stderr, "hoptrace: option '%s' needs a value\n", bad);
+	else if (row)
+		fprintf(stderr, "hoptrace: option '--%s' takes no value\n", row->name);
+	else if (optopt)
+		fprintf(stderr, "hoptrace: unknown option '-%c'\n", optopt);
+	else if (!strncmp(bad, "--", 2))
+		report_unknown_long(bad, longs);
+	else
+		fprintf(stderr, "hoptrace: unknown option '%s'\n", bad);
+	fprintf(stderr, "Try 'hoptrace --help'.\n");
+}
+
 int options__parse(struct trace_config *o, int argc, char **argv, bool allow_trace)
 {
 	struct option longs[ROW_COUNT(trace_rows) + ROW_COUNT(common_rows) + 1];
@@ -393,15 +446,7 @@ int options__parse(struct trace_config *o, int argc, char **argv, bool allow_tra
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
 		if (c == '?' || c == ':') {
-			const char *bad = argv[optind - 1];
-
-			if (c == ':')
-				fprintf(stderr, "hoptrace: option '%s' needs a value\n", bad);
-			else if (optopt && optopt < 1000)
-				fprintf(stderr, "hoptrace: unknown option '-%c'\n", optopt);
-			else
-				fprintf(stderr, "hoptrace: unknown option '%s'\n", bad);
-			fprintf(stderr, "Try 'hoptrace --help'.\n");
+			report_bad_option(c, argv[optind - 1], longs, allow_trace);
 			return -1;
 		}
 		row = row_for(c >= 1000 ? c : 0, c < 1000 ? c : 0, allow_trace);

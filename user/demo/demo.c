@@ -143,10 +143,7 @@ static int parse(int argc, char **argv, const struct demo_scenario **sc, bool *n
 		*sc = demo_scenario__find(argv[i]);
 		*named = true;
 		if (!*sc) {
-			fprintf(stderr,
-				"hoptrace demo: unknown scenario '%s' ('hoptrace demo "
-				"--list' shows them)\n",
-				argv[i]);
+			demo_scenario__report_unknown("hoptrace demo", argv[i]);
 			return 2;
 		}
 	}

@@ -2,7 +2,9 @@
 /* One row per fault operators meet. Each fault is made the way it happens on a real
  * node (a rule, a route, a sysctl, a device setting), and each expectation is what the
  * kernel really does on it: the drop reason, where, and in which hook. */
+#include <stdio.h>
 #include <string.h>
+#include "cli/suggest.h"
 #include "demo/cluster.h"
 #include "demo/scenarios.h"
 
@@ -226,4 +228,21 @@ const struct demo_scenario *demo_scenario__find(const char *name)
 		if (!strcmp(s->name, name))
 			return s;
 	return NULL;
+}
+
+void demo_scenario__report_unknown(const char *prog, const char *name)
+{
+	struct suggestion sg;
+	const char *best;
+
+	suggest__init(&sg, name, strlen(name));
+	for (const struct demo_scenario *s = demo_scenarios; s->name; s++)
+		suggest__consider(&sg, s->name);
+	best = suggest__best(&sg);
+	if (best)
+		fprintf(stderr, "%s: unknown scenario '%s' (did you mean '%s'?)\n", prog, name,
+			best);
+	else
+		fprintf(stderr, "%s: unknown scenario '%s' ('hoptrace demo --list' shows them)\n",
+			prog, name);
 }

@@ -40,4 +40,8 @@ extern const struct demo_scenario demo_scenarios[];
 /* The scenario called name, or NULL. */
 const struct demo_scenario *demo_scenario__find(const char *name);
 
+/* Says on stderr, as prog ("hoptrace demo"), that no scenario is called name, with the
+ * nearest name when it looks like a typo of one. */
+void demo_scenario__report_unknown(const char *prog, const char *name);
+
 #endif /* DEMO_SCENARIO_H */

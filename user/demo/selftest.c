@@ -47,10 +47,7 @@ static int parse(int argc, char **argv, bool *json, struct selftest_case *cases,
 			fprintf(stderr, "hoptrace selftest: unknown option '%s'\n", argv[i]);
 			return -2;
 		} else if (n >= max || !(cases[n++].sc = demo_scenario__find(argv[i]))) {
-			fprintf(stderr,
-				"hoptrace selftest: unknown scenario '%s' ('hoptrace demo "
-				"--list' shows them)\n",
-				argv[i]);
+			demo_scenario__report_unknown("hoptrace selftest", argv[i]);
 			return -2;
 		}
 	}

@@ -34,6 +34,8 @@ struct podns {
 	char *pod_paths[PODNS_MAX];
 	int pod_inode_count;
 	time_t last_scan;
+	/* pods[i] has an address on some device of some namespace seen, this one included */
+	bool held[HOPTRACE_MAX_CIDRS];
 };
 
 static bool seen_has(const struct podns *pn, __u32 inode)
@@ -90,15 +92,16 @@ static bool looks_like_pod(void)
 	return others == 1 && veths == 1;
 }
 
-/* Runs inside the namespace: does any non-bridge device hold a pod address? */
-static bool holds_pod_address(const struct podns *pn)
+/* Runs inside the namespace: does any non-bridge device hold a pod address? Notes on the
+ * way which pod addresses any device here holds. */
+static bool holds_pod_address(struct podns *pn)
 {
 	struct ifaddrs *list, *ifa;
 	bool found = false;
 
 	if (getifaddrs(&list))
 		return false;
-	for (ifa = list; ifa && !found; ifa = ifa->ifa_next) {
+	for (ifa = list; ifa; ifa = ifa->ifa_next) {
 		const void *a;
 		int family;
 
@@ -113,9 +116,12 @@ static bool holds_pod_address(const struct podns *pn)
 		} else {
 			continue;
 		}
-		for (int i = 0; i < pn->pod_count && !found; i++)
-			found = addr__cidr_contains(&pn->pods[i], family, a) &&
-				!is_bridge(ifa->ifa_name);
+		for (int i = 0; i < pn->pod_count; i++) {
+			if (!addr__cidr_contains(&pn->pods[i], family, a))
+				continue;
+			pn->held[i] = true;
+			found = found || !is_bridge(ifa->ifa_name);
+		}
 	}
 	freeifaddrs(list);
 	return found;
@@ -161,10 +167,13 @@ static void rescan(struct podns *pn)
 {
 	struct stat st;
 
-	/* The initial namespace is a node, never a pod. */
+	/* The initial namespace is a node, never a pod; a pod address there is a host-network
+	 * pod's (or the node's own). */
 	if (!stat("/proc/self/ns/net", &st) && !seen_has(pn, st.st_ino) &&
-	    pn->seen_count < PODNS_MAX)
+	    pn->seen_count < PODNS_MAX) {
 		pn->seen[pn->seen_count++] = st.st_ino;
+		holds_pod_address(pn);
+	}
 	dirwalk("/run/netns", NULL, scan_one, pn);
 	dirwalk("/var/run/netns", NULL, scan_one, pn);
 	dirwalk("/proc", "/ns/net", scan_one, pn);
@@ -219,6 +228,11 @@ bool podns__holds_traced(struct podns *pn, __u32 inode)
 		if (pn->pod_inodes[i] == inode)
 			return pn->pod_traced[i];
 	return false;
+}
+
+bool podns__address_held(const struct podns *pn, int i)
+{
+	return pn && i >= 0 && i < pn->pod_count && pn->held[i];
 }
 
 int podns__inodes(const struct podns *pn, const __u32 **inodes)

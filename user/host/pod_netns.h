@@ -23,6 +23,10 @@ bool podns__is_pod(struct podns *pn, __u32 inode);
 /* Whether inode holds one of the traced addresses itself (not only the shape of a pod). */
 bool podns__holds_traced(struct podns *pn, __u32 inode);
 
+/* Whether a device in some namespace seen (this process's included) holds an address in
+ * the i-th traced address or CIDR: one none holds may be a typo, or a pod not started yet. */
+bool podns__address_held(const struct podns *pn, int i);
+
 /* Every pod namespace inode found, for callers that must act in each (count returned). */
 int podns__inodes(const struct podns *pn, const __u32 **inodes);
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The human timeline: a flow header when the flow changes, one line per hop with the
- * time since the packet's first hop, and a verdict line per packet. */
+/* The human timeline: a line naming the hop columns, a flow header when the flow changes,
+ * one line per hop with the time since the packet's first hop, and a verdict line per
+ * packet. Lengths are the packet's bytes from its IP header on, wherever the hop saw it,
+ * so that a transmit (link-layer header pushed) and a receive (pulled) read alike. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,7 +15,39 @@
 struct text_sink {
 	struct sink base;
 	__u64 last_flow;
+	bool header_written;
 };
+
+#define ETH_HEADER_LEN 14
+
+/* The hop line's columns, and the header that names them. */
+#define HOP_COLUMNS "    %14s  %-14s %-20s %-14s %-8s"
+#define DETAILS_COLUMN " %-9s  %s\n"
+
+static const char *plural(__u64 n)
+{
+	return n == 1 ? "" : "s";
+}
+
+/* Bytes from the IP header to the end of the packet, or 0 when the hop saw no IP header
+ * (then skb->len would count whatever header the skb started at). */
+static __u32 ip_length(const struct hop_event *ev)
+{
+	if (!ev->wire_len)
+		return 0;
+	if (ev->flags & HOP_F_L2)
+		return ev->wire_len > ETH_HEADER_LEN ? ev->wire_len - ETH_HEADER_LEN : 0;
+	return ev->wire_len;
+}
+
+static void write_header(struct text_sink *ts)
+{
+	if (ts->header_written)
+		return;
+	ts->header_written = true;
+	fprintf(ts->base.f, HOP_COLUMNS DETAILS_COLUMN, "+time", "netns", "device(kind)", "hook",
+		"layer", "IP length", "details");
+}
 
 int sink__stream_error(FILE *f)
 {
@@ -26,8 +60,9 @@ static void print_view(struct text_sink *ts, const struct hop *first, const stru
 {
 	struct enrich *en = ts->base.en;
 	const struct hop_event *ev = &v->hop->ev;
-	char ns[48], dev[48], details[320], len[16];
+	char ns[48], dev[48], details[320], len[16], time[24];
 	double us = (double)(ev->ts_ns - first->ev.ts_ns) / 1000.0;
+	__u32 ip_len = ip_length(ev);
 
 	if (ev->ifname[0] && ev->dev_kind[0])
 		snprintf(dev, sizeof(dev), "%s(%s)", ev->ifname, ev->dev_kind);
@@ -35,13 +70,14 @@ static void print_view(struct text_sink *ts, const struct hop *first, const stru
 		snprintf(dev, sizeof(dev), "%s", ev->ifname[0] ? ev->ifname : "-");
 	hopview__details(en, v, details, sizeof(details));
 	len[0] = 0;
-	if (v->kind == HOP_VIEW_KERNEL && ev->hook != HOOK_FIB)
-		snprintf(len, sizeof(len), "len %u", ev->len);
-	fprintf(ts->base.f, "    %+12.3fus  %-14s %-20s %-14s %-8s", us,
-		enrich__netns_label(en, ev->netns, ns, sizeof(ns)), dev, v->name, v->layer);
+	if (v->kind == HOP_VIEW_KERNEL && ev->hook != HOOK_FIB && ip_len)
+		snprintf(len, sizeof(len), "len %u", ip_len);
+	snprintf(time, sizeof(time), "%+.3fus", us);
+	fprintf(ts->base.f, HOP_COLUMNS, time, enrich__netns_label(en, ev->netns, ns, sizeof(ns)),
+		dev, v->name, v->layer);
 	/* The details line up in one column; no trailing blanks when there are none. */
 	if (details[0])
-		fprintf(ts->base.f, " %-9s  %s\n", len, details);
+		fprintf(ts->base.f, DETAILS_COLUMN, len, details);
 	else
 		fprintf(ts->base.f, " %s\n", len);
 }
@@ -67,6 +103,8 @@ static int text_packet(struct sink *s, const struct judged_packet *jp)
 	struct text_sink *ts = (struct text_sink *)s;
 	const struct packet *p = jp->pkt;
 	char tuple[160], line[512];
+
+	write_header(ts);
 	if (p->flow_id != ts->last_flow || !p->flow_id) {
 		if (p->flow_id)
 			hopview__format_tuple(&p->flow_tuple, tuple, sizeof(tuple));
@@ -122,16 +160,19 @@ static int text_summary(struct sink *s, const struct trace_summary *sum)
 	char reason[96], loc[128];
 
 	fprintf(s->f,
-		"\nsummary: %.1fs, %llu events, %llu lost, %llu packets: %llu dropped, "
+		"\nsummary: %.1fs, %llu event%s, %llu lost, %llu packet%s: %llu dropped, "
 		"%llu delivered, %llu unknown",
-		sum->seconds, (unsigned long long)t->events, (unsigned long long)sum->lost_events,
-		(unsigned long long)t->packets, (unsigned long long)t->dropped,
+		sum->seconds, (unsigned long long)t->events, plural(t->events),
+		(unsigned long long)sum->lost_events, (unsigned long long)t->packets,
+		plural(t->packets), (unsigned long long)t->dropped,
 		(unsigned long long)t->delivered, (unsigned long long)t->unknown);
 	if (t->incomplete)
 		fprintf(s->f, " (%llu incomplete)", (unsigned long long)t->incomplete);
-	fprintf(s->f, "\n");
+	/* Packets the filter expression refused are not among the packets counted above. */
+	fprintf(s->f, "; %llu filtered out\n", (unsigned long long)t->filtered);
 	if (t->no_route)
-		fprintf(s->f, "  %llu sends found no route\n", (unsigned long long)t->no_route);
+		fprintf(s->f, "  %llu send%s found no route\n", (unsigned long long)t->no_route,
+			plural(t->no_route));
 	print_conntrack(s->f, sum->ct);
 	for (int i = 0; i < t->site_count; i++) {
 		const char *r, *l;
