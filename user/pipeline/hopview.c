@@ -183,11 +183,25 @@ static int push_changes(struct builder *b, const struct hop *prev, const struct 
 	return push_nat(b, prev, cur);
 }
 
+/* The last hop before i that saw the headers of i's own skb. A copy (a clone a socket
+ * reads) branched off at a point no hop shows: its first hop is compared with nothing, or
+ * a clone taken before a NAT would read as the NAT undone. */
+static const struct hop *last_headers_hop(const struct packet *p, int i)
+{
+	for (int j = i - 1; j >= 0; j--) {
+		const struct hop *h = &p->hops[j];
+
+		if (h->ev.skb == p->hops[i].ev.skb && h->ev.hook != HOOK_FIB &&
+		    (h->ev.flags & HOP_F_TUPLE))
+			return h;
+	}
+	return NULL;
+}
+
 int hopview__build(struct enrich *en, const struct packet *p, struct hop_view **views)
 {
 	struct builder b = {};
 	struct tunnel_info tun, prev_tun = {};
-	const struct hop *last_packet = NULL; /* the last hop that saw the packet's headers */
 	bool in, prev_in = false;
 	struct hop_view *v;
 
@@ -198,10 +212,9 @@ int hopview__build(struct enrich *en, const struct packet *p, struct hop_view **
 		/* Hops without bytes (socket tuples, route lookups) say nothing of tunnels. */
 		if (!h->ev.cap_len)
 			in = prev_in, tun = prev_tun;
-		if (i > 0 && push_changes(&b, last_packet, h, &prev_tun, prev_in, &tun, in))
+		if (i > 0 &&
+		    push_changes(&b, last_headers_hop(p, i), h, &prev_tun, prev_in, &tun, in))
 			goto out_nomem;
-		if (h->ev.hook != HOOK_FIB && (h->ev.flags & HOP_F_TUPLE))
-			last_packet = h;
 		v = push(&b, HOP_VIEW_KERNEL, h);
 		if (!v)
 			goto out_nomem;

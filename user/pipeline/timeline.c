@@ -619,7 +619,7 @@ static void netns_inherit(const struct packet *p, struct hop_event *ev)
 	for (int i = p->hop_count - 2; i >= 0; i--) {
 		const struct hop_event *seen = &p->hops[i].ev;
 
-		if (seen->skb != ev->skb || !seen->netns)
+		if (seen->skb != ev->skb || !seen->netns || seen->hook == HOOK_FIB)
 			continue;
 		ev->netns = seen->netns;
 		if (seen->flags & HOP_F_TUPLE) {
