@@ -51,11 +51,18 @@ static __always_inline void queue_capture(struct hop_event *e, struct __sk_buff 
 	__u32 n = ctx->len;
 
 	e->wire_len = n;
-	/* Clamped last against the record's own size, which the verifier knows (rodata). */
-	barrier_var(n);
+	/* The helper wants a size from 1 to the record's room (cfg_snaplen, rodata the
+	 * verifier knows). Older verifiers lose a lower bound through a min(): the size is
+	 * bounded as n - 1 below cfg_snaplen, then one added back. */
 	if (n > cfg_snaplen)
 		n = cfg_snaplen;
-	if (n && !bpf_skb_load_bytes(ctx, 0, e->data, n))
+	n -= 1;
+	barrier_var(n);
+	if (n >= cfg_snaplen)
+		return;
+	n += 1;
+	barrier_var(n);
+	if (!bpf_skb_load_bytes(ctx, 0, e->data, n))
 		e->cap_len = n;
 }
 

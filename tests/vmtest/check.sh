@@ -6,14 +6,14 @@
 set -u
 label=$1 expect=$2 out=$3
 failed=0
-cases=(plan closed_port netfilter_drop vxlan)
+cases=(plan closed_port netfilter_drop vxlan udp_delivered)
 
 # problems CASE JQ-PROGRAM [JQ-ARGS...]: runs the program over CASE.jsonl (slurped), with
 # the expectation as $e and the namespace names as $n1, $n2; prints the problems it lists.
 problems() {
 	local name=$1 prog=$2
 	shift 2
-	jq -r -s --slurpfile exp "$expect" --arg n1 "$N1" --arg n2 "$N2" "$@" \
+	jq -r -s --slurpfile exp "$expect" --arg n1 "$N1" --arg n2 "$N2" --arg p2 "$P2" "$@" \
 		"\$exp[0] as \$e | $prog | .[]" "$out/$name.jsonl" 2>&1
 }
 
@@ -96,6 +96,20 @@ case_vxlan() {
 			then "the echo request was not delivered" else empty end),
 		(if [$p[] | select(.reply == true)] | length < 1
 			then "the echo reply was not delivered" else empty end)
+		]'
+}
+
+# A datagram pod 2's socket took: delivered, with the socket's hop in pod 2.
+case_udp_delivered() {
+	trace_problems udp_delivered || return
+	problems udp_delivered '
+		[.[] | select(.type == "packet" and .flow_tuple.dport == 5353)] as $p
+		| [.[] | select(.type == "hop" and .hook == "sock_queue" and .netns_name == $p2
+			and .socket.proto == 17)] as $q
+		| [
+		(if [$p[] | select(.fate == "delivered")] | length != 1
+			then "not one delivered datagram: \([$p[].fate])" else empty end),
+		(if $q | length != 1 then "no sock_queue hop in pod 2" else empty end)
 		]'
 }
 

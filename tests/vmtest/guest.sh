@@ -116,4 +116,16 @@ ip netns exec "$N1" iptables -w -A FORWARD -d $POD2 -p udp --dport 9999 -j DROP 
 	2>"$out/iptables.err"
 trace netfilter_drop --netns "$N1" --netns "$N2" --pod-ip $POD1 -- \
 	ip netns exec "$P1" bash -c "echo drop-me >/dev/udp/$POD2/9999"
+# A datagram a socket in pod 2 takes and reads: delivered there (the sock_queue hook).
+ip netns exec "$P2" python3 -c 'import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("0.0.0.0", 5353))
+s.settimeout(60); s.recv(100)' 2>"$out/udp_server.err" &
+server=$!
+for _ in $(seq 100); do # bounded: 20 s for the socket (python starts slowly under TCG)
+	grep -q ':14E9 ' "/proc/$server/net/udp" 2>/dev/null && break
+	sleep 0.2
+done
+trace udp_delivered --pod-ip $POD1 --proto udp --port 5353 -- \
+	ip netns exec "$P1" bash -c "echo hello >/dev/udp/$POD2/5353"
+wait "$server"
 exit 0
