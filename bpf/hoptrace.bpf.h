@@ -47,8 +47,8 @@ struct {
 } tracked_skbs SEC(".maps");
 
 /* The last traced skb each CPU handled, while it lives and no socket took it: a route
- * lookup (which has no skb) that follows on the same CPU for the same destination, in the
- * same namespace, belongs to it (fib.bpf.c). */
+ * lookup (which has no skb) that follows on the same CPU for the same destination belongs
+ * to it, and ran in its namespace (fib.bpf.c). */
 struct last_skb {
 	__u64 skb;
 	__u32 daddr; /* IPv4 destination as the hop saw it */
