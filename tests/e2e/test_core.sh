@@ -118,6 +118,24 @@ case_no_route_before_any_packet() {
 		"the failed route lookup in the pod is the verdict"
 }
 
+# The node has no route to 10.200.9.0/24: pod a's ping reaches it and dies there
+# (IP_INNOROUTES). The failed forward lookup and the ICMP error's re-lookup run in softirq
+# while pod a's ping is the task on the CPU: they are node hops, and no send failed in the
+# pod.
+case_forward_no_route_in_node() {
+	"$HOPTRACE" --pod-ip "$IP_A" --json -q -- ip netns exec "$NS_A" \
+		ping -c1 -W1 10.200.9.9 >"$TMP/out.jsonl"
+	[ $? -eq 1 ] || { echo "ping should have failed (network unreachable)"; return 1; }
+	expect_jq "$TMP/out.jsonl" "[.[] | select(.type==\"packet\" and .fate==\"dropped\"
+		and .drop.netns_name==\"$NS_NODE\" and .flow_tuple.dst==\"10.200.9.9\")]
+		| length == 1" "the echo request dies in the node" || return 1
+	expect_jq "$TMP/out.jsonl" "[.[] | select(.type==\"hop\" and .hook==\"fib_lookup\"
+		and .fib.err != 0)] | length >= 1 and all(.netns_name==\"$NS_NODE\")" \
+		"every failed route lookup is the node's" || return 1
+	expect_jq "$TMP/out.jsonl" "[.[] | select(.type==\"packet\" and .fate==\"no_route\")]
+		| length == 0" "no send failed in the pod"
+}
+
 # An established TCP flow that loses its route dies in the IP output path before its skb
 # has an IP header: the tuple and namespace come from the owning socket.
 case_route_lost_tuple_from_socket() {
@@ -258,6 +276,7 @@ run_case ipv6_delivered case_ipv6_delivered
 run_case text_timeline case_text_timeline
 run_case no_route_before_any_packet case_no_route_before_any_packet
 run_case route_lost_tuple_from_socket case_route_lost_tuple_from_socket
+run_case forward_no_route_in_node case_forward_no_route_in_node
 run_case foreign_skbs_not_packets case_foreign_skbs_not_packets
 run_case rst_reuse_not_joined case_rst_reuse_not_joined
 run_case command_status_passed_through case_command_status_passed_through
