@@ -12,17 +12,12 @@
 #define VXLAN_HLEN 8
 #define GENEVE_HLEN 8
 
-static __u16 be16(const __u8 *p)
-{
-	return (__u16)(p[0] << 8 | p[1]);
-}
-
 static void ports(struct hop_tuple *t, const __u8 *l4, __u32 avail)
 {
 	if (avail < 4 || (t->proto != 6 && t->proto != 17 && t->proto != 132))
 		return;
-	t->sport = be16(l4);
-	t->dport = be16(l4 + 2);
+	t->sport = headers__be16(l4);
+	t->dport = headers__be16(l4 + 2);
 }
 
 /* headers__ip_tuple, inlined into the tunnel check that every hop makes (skb_reuse.c). */
@@ -44,7 +39,7 @@ static inline __attribute__((always_inline)) int ip_tuple(const __u8 *data, __u3
 		memcpy(t->saddr, data + 12, 4);
 		memcpy(t->daddr, data + 16, 4);
 		/* A later fragment carries no transport header. */
-		if (!(be16(data + 6) & 0x1fff)) {
+		if (!(headers__be16(data + 6) & 0x1fff)) {
 			*l4_off = ihl;
 			ports(t, data + ihl, len - ihl);
 		}
@@ -74,7 +69,7 @@ static __u32 inner_ip_offset(const __u8 *data, __u32 off, __u32 len)
 
 	if (off + ETH_HLEN > len)
 		return 0;
-	type = be16(data + off + 12);
+	type = headers__be16(data + off + 12);
 	return type == ETH_P_IP || type == ETH_P_IPV6 ? off + ETH_HLEN : 0;
 }
 
@@ -92,7 +87,7 @@ static __u32 tunnel_payload(const __u8 *data, __u32 udp, __u32 len, struct tunne
 		ti->vni = (__u32)h[4] << 16 | (__u32)h[5] << 8 | h[6];
 		return udp + UDP_HLEN + VXLAN_HLEN;
 	}
-	if (ti->outer.dport == HOP_GENEVE_PORT && be16(h + 2) == ETH_P_TEB) {
+	if (ti->outer.dport == HOP_GENEVE_PORT && headers__be16(h + 2) == ETH_P_TEB) {
 		ti->kind = "geneve";
 		ti->vni = (__u32)h[4] << 16 | (__u32)h[5] << 8 | h[6];
 		return udp + UDP_HLEN + GENEVE_HLEN + (h[0] & 0x3f) * 4;
@@ -109,7 +104,8 @@ static int ip_offset(const struct hop_event *ev, const __u8 *data)
 		return -1;
 	if (!(ev->flags & HOP_F_L2))
 		return 0;
-	if (len < ETH_HLEN || (be16(data + 12) != ETH_P_IP && be16(data + 12) != ETH_P_IPV6))
+	if (len < ETH_HLEN ||
+	    (headers__be16(data + 12) != ETH_P_IP && headers__be16(data + 12) != ETH_P_IPV6))
 		return -1;
 	return ETH_HLEN;
 }
@@ -166,4 +162,21 @@ int headers__pod_l3(const struct hop_event *ev, const __u8 *data)
 		return -1;
 	inner = tunnel_at(data, off, ev->cap_len, &ti);
 	return inner ? (int)inner : off;
+}
+
+bool headers__tunnel_outer(__u8 proto, __u16 dport)
+{
+	switch (proto) {
+	case 17: /* UDP */
+		return dport == HOP_VXLAN_PORT || dport == HOP_VXLAN_LINUX_PORT ||
+		       dport == HOP_GENEVE_PORT;
+	case 4:	 /* IP in IP */
+	case 41: /* IPv6 in IP */
+	case 47: /* GRE */
+	case 50: /* ESP */
+	case 51: /* AH */
+		return true;
+	default:
+		return false;
+	}
 }

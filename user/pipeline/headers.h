@@ -9,6 +9,17 @@
 #include <linux/types.h>
 #include "hoptrace.h"
 
+/* Big-endian fields of captured bytes (the caller checked the length). */
+static inline __u16 headers__be16(const __u8 *p)
+{
+	return (__u16)(p[0] << 8 | p[1]);
+}
+
+static inline __u32 headers__be32(const __u8 *p)
+{
+	return (__u32)p[0] << 24 | (__u32)p[1] << 16 | (__u32)p[2] << 8 | p[3];
+}
+
 struct tunnel_info {
 	const char *kind; /* "vxlan" or "geneve" */
 	__u32 vni;
@@ -31,6 +42,11 @@ int headers__ip_tuple(const __u8 *data, __u32 len, struct hop_tuple *t, __u32 *l
  * that offset may lie past the captured bytes). False when the bytes hold no IP header. */
 bool headers__pod_packet(const struct hop_event *ev, const __u8 *data, struct hop_tuple *t,
 			 __u32 *l4_off);
+
+/* Whether a header of protocol proto (UDP: to port dport) carries another packet: IP in
+ * IP, GRE, IPsec, or UDP to a VXLAN or Geneve port. Its own addresses and identity are the
+ * tunnel's, not the pod packet's. */
+bool headers__tunnel_outer(__u8 proto, __u16 dport);
 
 /* Where the pod's packet (the inner one inside a VXLAN or Geneve tunnel) starts its IP
  * header in the hop's bytes, or -1 when the bytes hold none. */

@@ -67,16 +67,6 @@ static const struct icmp_name icmp_names[] = {
 	{ HOP_AF_INET6, 143, ANY_CODE, "multicast listener report v2" },
 };
 
-static __u16 be16(const __u8 *p)
-{
-	return (__u16)(p[0] << 8 | p[1]);
-}
-
-static __u32 be32(const __u8 *p)
-{
-	return (__u32)p[0] << 24 | (__u32)p[1] << 16 | (__u32)p[2] << 8 | p[3];
-}
-
 /* ICMPv6 numbers its errors below 128 (RFC 4443); ICMP's errors are the messages that carry
  * the offending packet's header: unreachable, source quench, redirect, time exceeded,
  * parameter problem. */
@@ -123,7 +113,7 @@ static void parse_quoted(__u8 family, const __u8 *q, __u32 len, struct icmp_fact
 		return;
 	f->quoted_role = role_of(family, q[l4]);
 	if (f->quoted_role == ICMP_ROLE_REQUEST || f->quoted_role == ICMP_ROLE_REPLY)
-		f->quoted_id = be16(q + l4 + 4);
+		f->quoted_id = headers__be16(q + l4 + 4);
 	else
 		f->quoted_role = ICMP_ROLE_NONE; /* only an echo's identifier keys its flow */
 }
@@ -138,13 +128,13 @@ bool icmp__parse(__u8 family, const __u8 *l4, __u32 len, struct icmp_facts *f)
 	f->code = l4[1];
 	f->role = role_of(family, f->type);
 	if (f->role == ICMP_ROLE_REQUEST || f->role == ICMP_ROLE_REPLY) {
-		f->id = be16(l4 + 4);
-		f->seq = be16(l4 + 6);
+		f->id = headers__be16(l4 + 4);
+		f->seq = headers__be16(l4 + 6);
 	}
 	if (family == HOP_AF_INET && f->type == 3 && f->code == 4)
-		f->mtu = be16(l4 + 6);
+		f->mtu = headers__be16(l4 + 6);
 	else if (family == HOP_AF_INET6 && f->type == 2)
-		f->mtu = be32(l4 + 4);
+		f->mtu = headers__be32(l4 + 4);
 	if (f->role == ICMP_ROLE_ERROR)
 		parse_quoted(family, l4 + ICMP_HLEN, len - ICMP_HLEN, f);
 	return true;

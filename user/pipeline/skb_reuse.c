@@ -53,23 +53,13 @@ static bool pod_tuple(const struct hop_event *ev, const __u8 *data, struct hop_t
 	return true;
 }
 
-#define PROTO_IPIP 4
-#define PROTO_IPV6 41
 #define PROTO_UDP 17
-#define PROTO_GRE 47
-#define PROTO_ESP 50
-#define PROTO_AH 51
 #define PROTO_FRAGMENT 44
 
-/* An outer header whose inner packet the capture did not reach (or cannot read): IP in IP,
- * GRE, IPsec, or UDP to a VXLAN or Geneve port. */
+/* An outer header whose inner packet the capture did not reach (or cannot read). */
 static bool tuple_is_tunnel(const struct hop_tuple *t)
 {
-	if (t->proto == PROTO_UDP)
-		return t->dport == HOP_VXLAN_PORT || t->dport == HOP_VXLAN_LINUX_PORT ||
-		       t->dport == HOP_GENEVE_PORT;
-	return t->proto == PROTO_IPIP || t->proto == PROTO_IPV6 || t->proto == PROTO_GRE ||
-	       t->proto == PROTO_ESP || t->proto == PROTO_AH;
+	return headers__tunnel_outer(t->proto, t->dport);
 }
 
 /* A port of 0 is one the hop could not read (a later fragment, a fragment header first). */
