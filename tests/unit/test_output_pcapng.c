@@ -11,6 +11,7 @@
 #include <bpf/btf.h>
 
 #include "check.h"
+#include "tshark_lines.h"
 #include "btf_fixture.h"
 #include "host/drop_reason.h"
 #include "pipeline/hopview.h"
@@ -160,31 +161,6 @@ static char *write_temp_file(struct enrich *en, const struct packet *pkts, int c
 	return path;
 }
 
-/* Checks tshark's lines for path, one per frame, against want (fields joined by tabs). */
-static void check_tshark(const char *path, const char *fields, const char *const *want, int rows)
-{
-	char cmd[1024], *line = NULL;
-	size_t cap = 0;
-	int n = 0;
-	FILE *p;
-
-	snprintf(cmd, sizeof(cmd), "tshark -r '%s' -T fields -E separator=/t %s 2>/dev/null", path,
-		 fields);
-	p = popen(cmd, "r");
-	CHECK(p);
-	if (!p)
-		return;
-	while (getline(&line, &cap, p) > 0) {
-		line[strcspn(line, "\n")] = '\0';
-		if (n < rows)
-			CHECK_STR(line, want[n]);
-		n++;
-	}
-	free(line);
-	CHECK(n == rows);
-	CHECK(pclose(p) == 0); /* tshark fails on a file it finds damaged */
-}
-
 static const char three_hop_fields[] =
 	"-e frame.interface_name -e frame.comment -e frame.packet_id -e frame.encap_type "
 	"-e frame.packet_flags_direction -e frame.time_epoch -e frame.cap_len -e frame.len "
@@ -227,7 +203,7 @@ static void test_three_hops_tshark(void)
 	path = write_temp_file(&en, &pkt, 1);
 	if (!path)
 		return;
-	check_tshark(path, three_hop_fields, three_hop_want, 3);
+	check_tshark_lines(path, three_hop_fields, three_hop_want, 3);
 	unlink(path);
 	free(path);
 }
@@ -301,7 +277,7 @@ static void test_verdicts_tshark(void)
 	make_verdict_packets(hops, pkts);
 	path = write_temp_file(&en, pkts, 4);
 	if (path) {
-		check_tshark(path, verdict_fields, verdict_want, 4);
+		check_tshark_lines(path, verdict_fields, verdict_want, 4);
 		unlink(path);
 		free(path);
 	}
@@ -375,10 +351,10 @@ static void test_one_device_route_lookups_tshark(void)
 	path = write_temp_file(&en, &pkt, 1);
 	if (!path)
 		return;
-	check_tshark(path, one_device_fields, one_device_want, 2);
-	check_tshark(path, "-X 'read_format:MIME Files Format' -e pcapng.block.type",
-		     one_device_blocks, 1);
-	check_tshark(path, "-Y _ws.malformed -e frame.number", NULL, 0);
+	check_tshark_lines(path, one_device_fields, one_device_want, 2);
+	check_tshark_lines(path, "-X 'read_format:MIME Files Format' -e pcapng.block.type",
+			   one_device_blocks, 1);
+	check_tshark_lines(path, "-Y _ws.malformed -e frame.number", NULL, 0);
 	unlink(path);
 	free(path);
 }
@@ -409,12 +385,13 @@ static void test_packet_without_bytes_tshark(void)
 	if (!path)
 		return;
 	/* The data shows as text up to its JSON's first member; the rest is cut below. */
-	check_tshark(path,
-		     "-o data.show_as_text:TRUE -e frame.cb_pen -e frame.cb_copy -e data.text "
-		     "2>/dev/null | sed 's/\\(\"pkt\":5,\\).*/\\1/'",
-		     no_bytes_want, 1);
-	check_tshark(path, "-X 'read_format:MIME Files Format' -e pcapng.block.type",
-		     (const char *const[]){ "0x0a0d0d0a,0x00000bad" }, 1);
+	check_tshark_lines(
+		path,
+		"-o data.show_as_text:TRUE -e frame.cb_pen -e frame.cb_copy -e data.text "
+		"2>/dev/null | sed 's/\\(\"pkt\":5,\\).*/\\1/'",
+		no_bytes_want, 1);
+	check_tshark_lines(path, "-X 'read_format:MIME Files Format' -e pcapng.block.type",
+			   (const char *const[]){ "0x0a0d0d0a,0x00000bad" }, 1);
 	unlink(path);
 	free(path);
 }

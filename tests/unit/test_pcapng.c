@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "tshark_lines.h"
 #include "sinks/pcapng_writer.h"
 
 /* An in-memory stream for the writer, so that a test can read back the bytes it wrote. */
@@ -625,42 +626,6 @@ static int write_round_trip(FILE *f)
 		err = pcapng_writer__flush(w);
 	pcapng_writer__free(w);
 	return ifs[0] == 0 && ifs[1] == 1 ? err : -1;
-}
-
-/* Runs tshark on path with the given arguments; NULL when it cannot start. */
-static FILE *tshark__open(const char *path, const char *args)
-{
-	char cmd[4096];
-
-	snprintf(cmd, sizeof(cmd), "tshark -r '%s' -T fields -E separator=/t %s 2>/dev/null", path,
-		 args);
-	return popen(cmd, "r");
-}
-
-/* Checks tshark's lines for path (fields joined by tabs) against want, rows of them. */
-static void check_tshark_lines(const char *path, const char *args, const char *const *want,
-			       int rows)
-{
-	char *line = NULL;
-	size_t cap = 0;
-	int n = 0;
-	FILE *p;
-
-	p = tshark__open(path, args);
-	CHECK(p);
-	if (!p)
-		return;
-	while (getline(&line, &cap, p) > 0) {
-		line[strcspn(line, "\n")] = '\0';
-		if (n < rows)
-			CHECK_STR(line, want[n]);
-		else
-			fprintf(stderr, "  unexpected line: %s\n", line);
-		n++;
-	}
-	free(line);
-	CHECK(n == rows);
-	CHECK(pclose(p) == 0); /* tshark fails on a file it finds damaged */
 }
 
 /* Removes byte separators, whose style differs between tshark versions ("de:ad", "de ad"). */
