@@ -25,7 +25,7 @@ struct nf_rule {
 	 * or iptables-nft where iptables-nft-save recovers it), else nft's. */
 	char text[NF_RULESET_TEXT];
 	char comment[128];
-	char verdict[16];		/* "drop", "reject", "accept", "jump", "goto", "return",
+	char verdict[16];	      /* "drop", "reject", "accept", "jump", "goto", "return",
 					 * "queue", other targets by name (lowercase), "" none */
 	char target[NF_RULESET_NAME]; /* the chain a jump or goto enters */
 	bool has_counter;
@@ -37,10 +37,10 @@ struct nf_chain {
 	char family[8];
 	char table[NF_RULESET_NAME];
 	char chain[NF_RULESET_NAME];
-	bool base;    /* attached to a hook */
-	int hook;     /* NF_INET_* (0 PREROUTING .. 4 POSTROUTING), -1 for others or none */
-	int priority; /* base chains; legacy tables get their table's standard priority */
-	char policy[8]; /* "accept", "drop", "" for a regular chain */
+	bool base;	  /* attached to a hook */
+	int hook;	  /* NF_INET_* (0 PREROUTING .. 4 POSTROUTING), -1 for others or none */
+	int priority;	  /* base chains; legacy tables get their table's standard priority */
+	char policy[8];	  /* "accept", "drop", "" for a regular chain */
 	bool has_counter; /* the policy's counter (legacy and iptables-nft base chains) */
 	__u64 packets;	  /* packets the policy decided */
 	bool legacy;
@@ -70,8 +70,8 @@ const struct nf_rule *nf_ruleset__by_handle(const struct nf_ruleset *rs, const c
 
 /* The rule at index (from 1) of a chain; legacy picks the backend. NULL when none. */
 const struct nf_rule *nf_ruleset__by_index(const struct nf_ruleset *rs, bool legacy,
-					   const char *family, const char *table,
-					   const char *chain, int index);
+					   const char *family, const char *table, const char *chain,
+					   int index);
 
 const struct nf_chain *nf_ruleset__chain(const struct nf_ruleset *rs, bool legacy,
 					 const char *family, const char *table, const char *chain);

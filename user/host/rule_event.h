@@ -45,19 +45,19 @@ enum rule_verdict {
 
 struct rule_event {
 	enum rule_event_source source;
-	__u32 netns;		   /* inode of the namespace the listener runs in */
-	__u8 family;		   /* the packet's: HOP_AF_INET or HOP_AF_INET6 */
-	char table_family[8];	   /* "ip", "ip6", "inet", "bridge", "netdev", "arp" */
+	__u32 netns;	      /* inode of the namespace the listener runs in */
+	__u8 family;	      /* the packet's: HOP_AF_INET or HOP_AF_INET6 */
+	char table_family[8]; /* "ip", "ip6", "inet", "bridge", "netdev", "arp" */
 	char table[RULE_EV_NAME];
 	char chain[RULE_EV_NAME];
 	__u64 handle;  /* nf_tables rule handle; 0 for a policy or return, and for legacy */
 	__u32 rulenum; /* legacy: the rule's number in its chain, from 1; 0 for nf_tables */
 	enum rule_event_type type;
-	int verdict;			 /* enum rule_verdict */
+	int verdict;			/* enum rule_verdict */
 	char jump_target[RULE_EV_NAME]; /* the chain of a jump or goto */
-	__u8 hook;			 /* NF_INET_*, or RULE_HOOK_UNKNOWN */
-	__u32 iif, oif;			 /* 0: none */
-	__u32 trace_id;			 /* nf_tables' id of the packet in this namespace; 0 legacy */
+	__u8 hook;			/* NF_INET_*, or RULE_HOOK_UNKNOWN */
+	__u32 iif, oif;			/* 0: none */
+	__u32 trace_id; /* nf_tables' id of the packet in this namespace; 0 legacy */
 	/* The packet at the decision, from its network header on: nh_len bytes at nh. For
 	 * nf_tables the transport header follows the network header here (they come as two
 	 * attributes); a message without headers inherits those of the same trace id. */
