@@ -7,6 +7,8 @@
 #include "cli/options.h"
 #include "cli/suggest.h"
 #include "host/privilege.h"
+#include "host/rule_tracers.h"
+#include "host/watched_netns.h"
 #include "demo/selftest.h"
 #include "session.h"
 
@@ -91,6 +93,37 @@ static int do_hooks(int argc, char **argv)
 	return rc;
 }
 
+/* Takes away what a hoptrace killed before its end left in rulesets (--rules on kernels
+ * whose tables have no owner, and iptables-legacy's TRACE rules): in the initial namespace
+ * and every named one. */
+static int do_cleanup(int argc, char **argv)
+{
+	static const char *const all[] = { "all" };
+	struct trace_config o;
+	struct coverage cov = {};
+	char why[128];
+	int rc = 0, removed;
+
+	if (parse_or_exit(&o, argc, argv, true, &rc))
+		return rc;
+	if (!privilege__can_trace(why, sizeof(why))) {
+		fprintf(stderr, "hoptrace cleanup: %s\n", why);
+		trace_config__free(&o);
+		return 1;
+	}
+	if (coverage__collect(&cov, all, 1, NULL)) {
+		fprintf(stderr, "hoptrace cleanup: out of memory\n");
+		trace_config__free(&o);
+		return 1;
+	}
+	removed = rule_tracers__cleanup(&cov, (const char *const *)cov.paths, o.verbose);
+	printf("hoptrace cleanup: %d left-over marking%s removed in %d network namespace%s\n",
+	       removed, removed == 1 ? "" : "s", cov.count, cov.count == 1 ? "" : "s");
+	coverage__free(&cov);
+	trace_config__free(&o);
+	return 0;
+}
+
 static int do_demo(int argc, char **argv)
 {
 	return demo__main(argc, argv);
@@ -114,6 +147,7 @@ static int do_version(int argc, char **argv)
 static const struct subcommand subcommands[] = {
 	{ "trace", "[OPTIONS] [EXPR] [-- COMMAND...]", "trace packets (the default)", do_trace },
 	{ "hooks", "[--json]", "show how each hook attaches on this kernel, and why", do_hooks },
+	{ "cleanup", "[-v]", "remove what a killed hoptrace --rules left in rulesets", do_cleanup },
 	{ "demo", "[SCENARIO|--list]", "build a throwaway broken cluster, trace it, explain",
 	  do_demo },
 	{ "selftest", "[--json] [SCENARIO...]", "run every demo scenario, check each verdict here",

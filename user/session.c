@@ -18,6 +18,8 @@
 #include "host/watched_netns.h"
 #include "host/conntrack_stats.h"
 #include "pipeline/chain_names.h"
+#include "pipeline/rule_trail.h"
+#include "host/rule_tracers.h"
 #include "pipeline/decode.h"
 #include "load/nf_links.h"
 #include "sinks/pcapng_sink.h"
@@ -50,6 +52,7 @@ struct session {
 	struct pcap_filter *filter;
 	struct status status;
 	struct coverage cov;
+	struct rule_tracers *rule_tracers; /* --rules */
 	__u64 bad_events;
 	__u64 judged;	 /* packets judged: once each, whatever the number of sinks */
 	int write_error; /* errno of the first failed output write */
@@ -81,6 +84,8 @@ static void on_packet_done(void *ctx, const struct packet *pkt)
 	struct judged_packet jp;
 
 	status__clear(&s->status);
+	/* Every rule decision about this packet was sent before its end was: read them now. */
+	rule_tracers__drain(s->rule_tracers, rule_trail__add, s->en.rules);
 	if (judged_packet__build(&s->en, pkt, &jp)) {
 		s->write_error = ENOMEM;
 		return;
@@ -279,6 +284,9 @@ static int prepare(struct session *s)
 	s->en.chains = chain_names__new(&s->cov);
 	if (!s->en.chains)
 		return -1;
+	s->en.rules = rule_trail__new(&s->cov, true);
+	if (!s->en.rules)
+		return -1;
 	return make_sinks(s);
 }
 
@@ -317,6 +325,36 @@ static void note_netfilter_netns(struct session *s)
 		fprintf(stderr, "%s %s", i ? "," : "",
 			enrich__netns_label(&s->en, s->cov.inodes[i], label, sizeof(label)));
 	fprintf(stderr, "\n");
+}
+
+/* --rules: the marking goes in once the hooks are attached. The packets it marks are the
+ * traced pod addresses, else the peers, else all (said, for its cost). */
+static int start_rule_tracers(struct session *s)
+{
+	const struct trace_config *o = s->opts;
+	struct rule_mark mark = { o->pods, o->pod_count };
+	const char *labels[COVERAGE_MAX];
+	char buf[COVERAGE_MAX][48];
+
+	if (!mark.count)
+		mark = (struct rule_mark){ o->peers, o->peer_count };
+	if (!mark.count)
+		fprintf(stderr, "hoptrace: warning: --rules without --pod-ip or --peer traces the "
+				"rules of every packet in the watched namespaces\n");
+	for (int i = 0; i < s->cov.count; i++)
+		labels[i] = enrich__netns_label(&s->en, s->cov.inodes[i], buf[i], sizeof(buf[i]));
+	s->rule_tracers = rule_tracers__start(&s->cov, labels, getpid(), &mark);
+	if (!s->rule_tracers) {
+		fprintf(stderr, "hoptrace: --rules: out of memory\n");
+		return -1;
+	}
+	if (o->verbose)
+		fprintf(stderr,
+			"hoptrace: rules traced: nf_tables in %d, iptables-legacy in %d of %d "
+			"network namespaces\n",
+			rule_tracers__nft_count(s->rule_tracers),
+			rule_tracers__xt_count(s->rule_tracers), s->cov.count);
+	return 0;
 }
 
 /* One line once every hook is attached, so whoever started the trace (a person, a script)
@@ -408,6 +446,8 @@ static int poll_round(struct session *s)
 	if (s->write_error)
 		return -1;
 	check_losses(s);
+	/* Rule messages wait in their sockets' buffers until read: keep them short. */
+	rule_tracers__drain(s->rule_tracers, rule_trail__add, s->en.rules);
 	/* A packet waiting for a copy ends even while no event comes. */
 	timeline__expire(s->tl, clock__mono_ns());
 	update_status(s, s->lost_seen);
@@ -442,6 +482,7 @@ static int finish(struct session *s, int rc)
 
 	tracer__detach(&s->tracer);
 	tracer__drain(&s->tracer);
+	rule_tracers__drain(s->rule_tracers, rule_trail__add, s->en.rules);
 	tracer__stats(&s->tracer, &st);
 	timeline__finish(s->tl);
 	status__clear(&s->status);
@@ -468,6 +509,12 @@ static int finish(struct session *s, int rc)
 	if (s->bad_events)
 		fprintf(stderr, "hoptrace: %llu malformed events ignored\n",
 			(unsigned long long)s->bad_events);
+	if (rule_tracers__lost(s->rule_tracers))
+		fprintf(stderr,
+			"hoptrace: --rules: the kernel dropped rule messages %lu time%s (socket "
+			"buffer full); some packets miss their rule hops\n",
+			rule_tracers__lost(s->rule_tracers),
+			rule_tracers__lost(s->rule_tracers) == 1 ? "" : "s");
 	if (s->opts->verbose)
 		fprintf(stderr, "hoptrace: %llu packets judged, %lu netfilter hook dumps read\n",
 			(unsigned long long)s->judged, chain_names__dumps(s->en.chains));
@@ -483,6 +530,9 @@ static int finish(struct session *s, int rc)
 
 static void cleanup(struct session *s)
 {
+	rule_tracers__stop(s->rule_tracers);
+	rule_trail__free(s->en.rules);
+	s->en.rules = NULL;
 	tracer__destroy(&s->tracer);
 	for (int i = 0; i < s->sink_count; i++)
 		s->sinks[i]->free(s->sinks[i]);
@@ -521,8 +571,8 @@ static void drop_privileges(struct session *s)
 		fprintf(stderr, "hoptrace: warning: could not drop capabilities: %s\n",
 			strerror(-err));
 	else if (s->opts->verbose)
-		fprintf(stderr,
-			"hoptrace: capabilities dropped but CAP_SYS_ADMIN, CAP_SYS_PTRACE\n");
+		fprintf(stderr, "hoptrace: capabilities dropped but CAP_SYS_ADMIN, CAP_SYS_PTRACE, "
+				"CAP_NET_ADMIN, CAP_NET_RAW\n");
 }
 
 /* Starts the command unless a stop signal came first. The stop signals wait across the
@@ -622,6 +672,8 @@ int trace__run_observed(struct trace_config *opts, const struct trace_observer *
 		goto out;
 	report_skipped_hooks(&s);
 	note_netfilter_netns(&s);
+	if (opts->rules && start_rule_tracers(&s))
+		goto out_finish;
 	report_ready(&s);
 	status__init(&s.status, !opts->quiet);
 	s.started = clock__mono_s();

@@ -26,6 +26,9 @@ struct trace_config {
 	__u32 ring_size;		       /* ring buffer bytes: a power of two */
 	const char *netns[HOPTRACE_MAX_NETNS]; /* --netns names ("all": every named one) */
 	int netns_count;
+	/* --rules: trace rule decisions (marks traced packets in each watched namespace's
+	 * ruleset for the trace's length); without it rules are named by their counters. */
+	bool rules;
 	/* The session: how long, and where the trace goes. */
 	double duration_s; /* 0: until Ctrl-C or the command ends */
 	double linger_s;   /* after the command ends, wait this long for in-flight packets */

@@ -198,7 +198,8 @@ case_flood_losses_counted() {
 		{ echo "the loss report does not suggest a larger --ring-size:"; cat "$TMP/err"; return 1; }
 }
 
-# Once attached, hoptrace keeps CAP_SYS_ADMIN and CAP_SYS_PTRACE only, and still traces.
+# Once attached, hoptrace keeps CAP_SYS_ADMIN, CAP_SYS_PTRACE, CAP_NET_ADMIN and CAP_NET_RAW
+# only, and still traces.
 case_drops_capabilities_and_still_traces() {
 	local pid caps
 	"$HOPTRACE" --pod-ip "$IP_A" --json --duration 5 >"$TMP/out.jsonl" 2>"$TMP/err" &
@@ -207,13 +208,13 @@ case_drops_capabilities_and_still_traces() {
 	# Capabilities are dropped just after the start line: give it a moment (bounded).
 	for _ in $(seq 20); do
 		caps=$(awk '/^CapEff/ {print $2}' /proc/$pid/status)
-		[ "$caps" = 0000000000280000 ] && break
+		[ "$caps" = 0000000000283000 ] && break
 		sleep 0.1
 	done
 	nsx "$NS_A" ping -c1 -W2 -q "$IP_B" >/dev/null
 	wait $pid || { cat "$TMP/err"; return 1; }
 	echo "effective capabilities while tracing: $caps"
-	[ "$caps" = 0000000000280000 ] || { echo "expected only SYS_ADMIN and SYS_PTRACE"; return 1; }
+	[ "$caps" = 0000000000283000 ] || { echo "expected only SYS_ADMIN, SYS_PTRACE, NET_ADMIN and NET_RAW"; return 1; }
 	expect_jq "$TMP/out.jsonl" '[.[] | select(.type=="packet" and .fate=="delivered")]
 		| length >= 2' "the ping sent after the drop is traced"
 }

@@ -147,6 +147,13 @@ static int set_json(struct trace_config *o, const char *arg)
 	return 0;
 }
 
+static int set_rules(struct trace_config *o, const char *arg)
+{
+	(void)arg;
+	o->rules = true;
+	return 0;
+}
+
 static int set_quiet(struct trace_config *o, const char *arg)
 {
 	(void)arg;
@@ -213,6 +220,11 @@ static const struct option_row trace_rows[] = {
 	  "also watch netfilter in this network namespace (a node's; /run/netns name, or all). "
 	  "The initial one and the pods' are always watched (repeatable)",
 	  set_netns },
+	{ "rules", 0, NULL,
+	  "name the netfilter rule behind each drop and every rule the packet met, by tracing "
+	  "the rules (adds a marking table of its own to each watched namespace while it runs; "
+	  "docs/rules.md). Without it, drops are matched to rules by their counters",
+	  set_rules },
 	{ "duration", 'd', "TIME", "stop after TIME (e.g. 10, 500ms, 2m)", set_duration },
 	{ "linger", 0, "TIME",
 	  "after the command ends, wait TIME for packets still in flight (default 0.5s)",

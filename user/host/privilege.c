@@ -11,6 +11,7 @@
 #include "host/privilege.h"
 
 #define CAP_NET_ADMIN 12
+#define CAP_NET_RAW 13
 #define CAP_SYS_PTRACE 19
 #define CAP_SYS_ADMIN 21
 #define CAP_PERFMON 38
@@ -50,7 +51,8 @@ bool privilege__can_trace(char *why, size_t size)
 
 int privilege__drop_after_attach(void)
 {
-	const __u64 keep = (1ULL << CAP_SYS_ADMIN) | (1ULL << CAP_SYS_PTRACE);
+	const __u64 keep = (1ULL << CAP_SYS_ADMIN) | (1ULL << CAP_SYS_PTRACE) |
+			   (1ULL << CAP_NET_ADMIN) | (1ULL << CAP_NET_RAW);
 	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
 	struct __user_cap_data_struct data[2] = {};
 	int last = 63;

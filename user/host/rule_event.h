@@ -55,8 +55,11 @@ struct rule_event {
 	enum rule_event_type type;
 	int verdict;			/* enum rule_verdict */
 	char jump_target[RULE_EV_NAME]; /* the chain of a jump or goto */
-	__u8 hook;			/* NF_INET_*, or RULE_HOOK_UNKNOWN */
-	__u32 iif, oif;			/* 0: none */
+	/* nf_tables: the base chain this decision was reached from (its hook and priority
+	 * are the ruleset's to say); "" when not known. */
+	char base_chain[RULE_EV_NAME];
+	__u8 hook;	/* NF_INET_*, or RULE_HOOK_UNKNOWN */
+	__u32 iif, oif; /* 0: none */
 	__u32 trace_id; /* nf_tables' id of the packet in this namespace; 0 legacy */
 	/* The packet at the decision, from its network header on: nh_len bytes at nh. For
 	 * nf_tables the transport header follows the network header here (they come as two

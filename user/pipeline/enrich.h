@@ -15,6 +15,7 @@ struct netns_names;
 struct podns;
 struct ctstat;
 struct chain_names;
+struct rule_trail;
 struct btf;
 
 struct enrich {
@@ -24,6 +25,7 @@ struct enrich {
 	struct podns *pods;	      /* NULL: no namespace is known to be a pod */
 	struct ctstat *ct;	      /* NULL: conntrack statistics not read */
 	struct chain_names *chains;   /* what sits in a netfilter range, asked once per range */
+	struct rule_trail *rules;     /* rule decisions and rulesets; NULL: rules not named */
 	__s64 mono_to_wall_ns;	      /* CLOCK_REALTIME - CLOCK_MONOTONIC at start */
 	/* The namespaces with netfilter observers when those are per namespace (BPF netfilter
 	 * links); NULL when the netfilter hook sees every namespace, or none. */

@@ -198,7 +198,31 @@ static const struct hop *last_headers_hop(const struct packet *p, int i)
 	return NULL;
 }
 
+static int push_rules(struct builder *b, const struct packet *p, int i, const struct rule_hit *hits,
+		      int hit_count)
+{
+	for (int k = 0; k < hit_count; k++) {
+		struct hop_view *v;
+
+		if (hits[k].after != i)
+			continue;
+		v = push(b, HOP_VIEW_RULE, &p->hops[i]);
+		if (!v)
+			return -1;
+		v->name = "nf_rule";
+		v->layer = b->views[b->count - 2].layer;
+		v->rule = &hits[k];
+	}
+	return 0;
+}
+
 int hopview__build(struct enrich *en, const struct packet *p, struct hop_view **views)
+{
+	return hopview__build_with_rules(en, p, NULL, 0, views);
+}
+
+int hopview__build_with_rules(struct enrich *en, const struct packet *p,
+			      const struct rule_hit *hits, int hit_count, struct hop_view **views)
 {
 	struct builder b = {};
 	struct tunnel_info tun, prev_tun = {};
@@ -225,6 +249,8 @@ int hopview__build(struct enrich *en, const struct packet *p, struct hop_view **
 			v->tun = tun;
 		if (h->ev.hook == HOOK_NF)
 			nf_verdict(en, p, i, v);
+		if (push_rules(&b, p, i, hits, hit_count))
+			goto out_nomem;
 		prev_in = in;
 		prev_tun = tun;
 	}
@@ -279,9 +305,35 @@ void hopview__details(struct enrich *en, const struct hop_view *v, char *buf, si
 		hopview__format_tuple(&v->tun.outer, a, sizeof(a));
 		snprintf(buf, size, "%s vni %u, outer %s", v->tun.kind, v->tun.vni, a);
 		return;
+	case HOP_VIEW_RULE:
+		hopview__rule_details(v->rule, buf, size);
+		return;
 	case HOP_VIEW_KERNEL:
 		if (row && row->text_details)
 			row->text_details(en, v, buf, size);
 		return;
 	}
+}
+
+void hopview__rule_details(const struct rule_hit *hit, char *buf, size_t size)
+{
+	int n;
+
+	if (hit->type == RULE_EV_POLICY)
+		n = snprintf(buf, size, "%s %s %s: policy %s", hit->table_family, hit->table,
+			     hit->chain, hit->verdict);
+	else if (hit->type == RULE_EV_RETURN)
+		n = snprintf(buf, size, "%s %s %s: end of chain, return", hit->table_family,
+			     hit->table, hit->chain);
+	else if (hit->handle)
+		n = snprintf(buf, size, "%s %s %s rule #%d (handle %llu): %s%s%s",
+			     hit->table_family, hit->table, hit->chain, hit->index,
+			     (unsigned long long)hit->handle, hit->verdict,
+			     hit->target[0] ? " " : "", hit->target);
+	else
+		n = snprintf(buf, size, "%s %s %s rule #%d: %s%s%s", hit->table_family, hit->table,
+			     hit->chain, hit->index, hit->verdict, hit->target[0] ? " " : "",
+			     hit->target);
+	if (hit->text[0] && n > 0 && (size_t)n < size)
+		snprintf(buf + n, size - n, " \"%s\"", hit->text);
 }

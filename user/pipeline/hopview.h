@@ -11,6 +11,7 @@
 #include "pipeline/headers.h"
 #include "pipeline/icmp.h"
 #include "pipeline/nf_ranges.h"
+#include "pipeline/rule_trail.h"
 #include "pipeline/timeline.h"
 
 enum hop_view_kind {
@@ -19,6 +20,7 @@ enum hop_view_kind {
 	HOP_VIEW_NAT,
 	HOP_VIEW_TUNNEL_ENCAP, /* from here on the packet is inside a tunnel */
 	HOP_VIEW_TUNNEL_DECAP, /* from here on it is not */
+	HOP_VIEW_RULE,	       /* a netfilter rule decided (pipeline/rule_trail.h) */
 };
 
 struct hop_view {
@@ -37,6 +39,8 @@ struct hop_view {
 	const char *nat_kind; /* "dnat", "snat", "dnat+snat", "icmp_reverse" */
 	/* icmp_reverse: the header the ICMP error quotes, before and after (else family 0) */
 	struct hop_tuple quoted_before, quoted_after;
+	/* nf_rule hops: the rule, its chain and what it decided */
+	const struct rule_hit *rule;
 	/* hops inside (or entering/leaving) a tunnel */
 	bool tunnel;
 	struct tunnel_info tun;
@@ -48,6 +52,15 @@ extern const char *const hopview__synthetic_names[];
 /* Builds the views of pkt's hops into a new array (free() it); returns the count, or -1
  * on ENOMEM. */
 int hopview__build(struct enrich *en, const struct packet *pkt, struct hop_view **views);
+
+/* The same, with the rules the packet met (rule_trail__collect) as nf_rule hops, each
+ * after the hop it names; the views point into hits. */
+int hopview__build_with_rules(struct enrich *en, const struct packet *pkt,
+			      const struct rule_hit *hits, int hit_count, struct hop_view **views);
+
+/* An nf_rule hop's particulars: "ip filter KUBE-FORWARD rule #3 (handle 12): drop
+ * \"-m conntrack ...\"". */
+void hopview__rule_details(const struct rule_hit *hit, char *buf, size_t size);
 
 /* The hop's particulars as one short phrase: the netfilter verdict and table, NAT before ->
  * after, the tunnel and VNI, the route chosen, the drop reason and location. */

@@ -9,9 +9,18 @@ int judged_packet__build(struct enrich *en, const struct packet *pkt, struct jud
 {
 	memset(jp, 0, sizeof(*jp));
 	jp->pkt = pkt;
-	jp->view_count = hopview__build(en, pkt, &jp->views);
+	if (en->rules) {
+		jp->hit_count = rule_trail__collect(en->rules, pkt, &jp->hits);
+		if (jp->hit_count < 0) {
+			jp->hit_count = 0;
+			return -ENOMEM;
+		}
+	}
+	jp->view_count = hopview__build_with_rules(en, pkt, jp->hits, jp->hit_count, &jp->views);
 	if (jp->view_count < 0) {
 		jp->view_count = 0;
+		free(jp->hits);
+		jp->hits = NULL;
 		return -ENOMEM;
 	}
 	verdict__judge(en, pkt, jp->views, jp->view_count, &jp->verdict);
@@ -21,5 +30,6 @@ int judged_packet__build(struct enrich *en, const struct packet *pkt, struct jud
 void judged_packet__release(struct judged_packet *jp)
 {
 	free(jp->views);
+	free(jp->hits);
 	memset(jp, 0, sizeof(*jp));
 }

@@ -11,6 +11,8 @@
 
 struct judged_packet {
 	const struct packet *pkt;
+	struct rule_hit *hits; /* the rules it met (nf_rule views point here) */
+	int hit_count;
 	struct hop_view *views; /* the hops as a person reads them, synthetic ones included */
 	int view_count;
 	struct verdict verdict; /* points into pkt and views */

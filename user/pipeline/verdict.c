@@ -64,6 +64,37 @@ static void name_chains(struct enrich *en, struct verdict *v)
 				      from, to));
 }
 
+static bool drops(const char *verdict)
+{
+	return !strcmp(verdict, "drop") || !strcmp(verdict, "reject");
+}
+
+/* The rule that dropped it: the trace's last dropping decision in that namespace and hook.
+ * Where no trace names one, the rules whose counters rose there since the start. */
+static void name_rule(struct enrich *en, const struct hop_view *views, int count, struct verdict *v)
+{
+	const struct hop_event *drop = &v->last->ev;
+	int from, to;
+
+	for (int i = count - 1; i >= 0; i--) {
+		const struct rule_hit *h = views[i].kind == HOP_VIEW_RULE ? views[i].rule : NULL;
+
+		if (h && h->netns == v->netns && h->hook == drop->info.nf.hook &&
+		    drops(h->verdict)) {
+			v->nf_rule = h;
+			return;
+		}
+	}
+	if (!en->rules ||
+	    !netfilter__range_bounds(drop->info.nf.hook, drop->info.nf.pos, &from, &to))
+		return;
+	v->nf_cand_total = rule_trail__candidates(en->rules, v->netns, drop->info.nf.pf,
+						  drop->info.nf.hook, from, to, drop->ts_ns,
+						  v->nf_cands, VERDICT_MAX_CANDIDATES);
+	v->nf_cand_count = v->nf_cand_total < VERDICT_MAX_CANDIDATES ? v->nf_cand_total :
+								       VERDICT_MAX_CANDIDATES;
+}
+
 /* The drop happened inside a netfilter hook: that hook's view names the table. */
 static bool judge_netfilter(struct enrich *en, const struct hop_view *views, int count,
 			    struct verdict *v)
@@ -82,6 +113,9 @@ static bool judge_netfilter(struct enrich *en, const struct hop_view *views, int
 		v->ct_insert_fail = v->nf_table && !strcmp(v->nf_table, "conntrack confirm");
 		v->ct_table_full = v->nf_table && !strcmp(v->nf_table, "conntrack") && en->ct &&
 				   ctstat__table_full(en->ct, v->netns);
+		/* conntrack's own drops are no rule's. */
+		if (!starts_with(v->nf_table, "conntrack"))
+			name_rule(en, views, count, v);
 		return true;
 	}
 	return false;
@@ -298,6 +332,46 @@ void verdict__note(struct enrich *en, const struct hop *h, char *buf, size_t siz
 			(unsigned long long)h->ev.skb, reason, loc, ns);
 }
 
+void verdict__rule_phrase(const struct rule_hit *hit, char *buf, size_t size)
+{
+	char via[280] = "";
+	int n;
+
+	/* The path is worth saying when a jump led to the chain. */
+	if (strchr(hit->path, '>'))
+		snprintf(via, sizeof(via), " via %s", hit->path);
+	if (hit->type == RULE_EV_POLICY)
+		n = snprintf(buf, size, "chain %s policy %s%s", hit->chain, hit->verdict, via);
+	else if (hit->handle)
+		n = snprintf(buf, size, "chain %s rule #%d (handle %llu)%s%s%s%s", hit->chain,
+			     hit->index, (unsigned long long)hit->handle, hit->text[0] ? " \"" : "",
+			     hit->text, hit->text[0] ? "\"" : "", via);
+	else
+		n = snprintf(buf, size, "chain %s rule #%d%s%s%s%s", hit->chain, hit->index,
+			     hit->text[0] ? " \"" : "", hit->text, hit->text[0] ? "\"" : "", via);
+	if (hit->owner && n > 0 && (size_t)n < size)
+		snprintf(buf + n, size - n, " [%s]", hit->owner);
+}
+
+/* "; chain ... rule ..." from the trace, or the counters' best candidate. */
+static int describe_rule(const struct verdict *v, char *buf, size_t size)
+{
+	char phrase[640];
+	const struct rule_hit *c = &v->nf_cands[0];
+
+	if (v->nf_rule) {
+		verdict__rule_phrase(v->nf_rule, phrase, sizeof(phrase));
+		return snprintf(buf, size, ": %s", phrase);
+	}
+	if (!v->nf_cand_count)
+		return 0;
+	verdict__rule_phrase(c, phrase, sizeof(phrase));
+	return snprintf(buf, size, "; by rule counters (inferred): %s rose by %llu%s%s", phrase,
+			(unsigned long long)c->rise,
+			c->exact ? ", as many as the drops seen here" : "",
+			v->nf_cand_total > 1 ? " (other candidates in JSON)" : "");
+}
+
 void verdict__describe(const struct verdict *v, char *buf, size_t size)
 {
 	char where[160], how[48];
@@ -333,7 +407,10 @@ void verdict__describe(const struct verdict *v, char *buf, size_t size)
 	}
 	n = snprintf(buf, size, "DROPPED in %s (%s): %s at %s", v->layer, where,
 		     v->reason ? v->reason : "reason unknown", v->location[0] ? v->location : "?");
-	if (v->nf && v->nf_table && n > 0 && (size_t)n < size)
+	if (v->nf && v->nf_rule && n > 0 && (size_t)n < size)
+		n += snprintf(buf + n, size - n, "; netfilter %s %s, table %s", v->nf_family,
+			      v->nf_hook, v->nf_table ? v->nf_table : "?");
+	else if (v->nf && v->nf_table && n > 0 && (size_t)n < size)
 		n += snprintf(buf + n, size - n, "; netfilter %s %s, table %s (priority %d)%s%s%s",
 			      v->nf_family, v->nf_hook, v->nf_table, v->nf_priority,
 			      v->nf_chains[0] ? " [" : "", v->nf_chains,
@@ -345,6 +422,8 @@ void verdict__describe(const struct verdict *v, char *buf, size_t size)
 	else if (v->nf && n > 0 && (size_t)n < size)
 		n += snprintf(buf + n, size - n, "; netfilter %s %s (table not known here)",
 			      v->nf_family, v->nf_hook);
+	if (v->nf && n > 0 && (size_t)n < size)
+		n += describe_rule(v, buf + n, size - n);
 	if (v->ct_insert_fail && n > 0 && (size_t)n < size)
 		n += snprintf(buf + n, size - n, "; ct_insert_fail: conntrack refused the entry");
 	if (v->ct_table_full && n > 0 && (size_t)n < size)

@@ -7,7 +7,10 @@
 #include <stdbool.h>
 #include <linux/types.h>
 #include "pipeline/enrich.h"
+#include "pipeline/rule_trail.h"
 #include "pipeline/timeline.h"
+
+#define VERDICT_MAX_CANDIDATES 3
 
 struct verdict {
 	enum fate fate;
@@ -38,6 +41,14 @@ struct verdict {
 	 * named, and nf_hint says how to trace it so they are. */
 	bool nf_unobserved;
 	char nf_hint[192];
+	/* The rule (or base chain policy) that dropped it, as the rule trace saw it; NULL
+	 * when no trace named one (pipeline/rule_trail.h). */
+	const struct rule_hit *nf_rule;
+	/* Else, by the rules' counters: the drop rules whose counters rose there, most first
+	 * (nf_cand_total: how many there were). */
+	struct rule_hit nf_cands[VERDICT_MAX_CANDIDATES];
+	int nf_cand_count;
+	int nf_cand_total;
 };
 
 struct hop_view;
@@ -53,6 +64,10 @@ const char *verdict__note_kind(enum hop_note note);
 
 /* The note as one sentence: what was freed where, and why it is not the fate. */
 void verdict__note(struct enrich *en, const struct hop *h, char *buf, size_t size);
+
+/* The rule as one phrase: "chain KUBE-FORWARD rule #3 (handle 12) \"...\" via FORWARD ->
+ * KUBE-FORWARD [kube-proxy]". */
+void verdict__rule_phrase(const struct rule_hit *hit, char *buf, size_t size);
 
 /* One line for the verdict, as the text timeline and pcapng comments print it. */
 void verdict__describe(const struct verdict *v, char *buf, size_t size);

@@ -31,6 +31,75 @@ static void write_tuple(struct json_writer *w, const char *key, const struct hop
 	json__object_end(w);
 }
 
+/* The chains a rule was reached through, base chain first. */
+static void write_path(struct json_writer *w, const char *path)
+{
+	char chain[RULE_HIT_NAME];
+	const char *p = path;
+
+	json__array_begin(w, "path");
+	while (*p) {
+		size_t n = strcspn(p, " ");
+
+		snprintf(chain, sizeof(chain), "%.*s", (int)n, p);
+		json__string(w, NULL, chain);
+		p += n;
+		if (!strncmp(p, " -> ", 4))
+			p += 4;
+		else
+			break;
+	}
+	json__array_end(w);
+}
+
+/* A rule's own members: where it is, what it says, what it decided, who wrote it. In the
+ * verdict's nf, "table" already names the priority range: the rule's table is rule_table. */
+static void write_rule_members(struct json_writer *w, const struct rule_hit *hit, bool in_nf)
+{
+	json__string(w, in_nf ? "rule_table_family" : "table_family", hit->table_family);
+	json__string(w, in_nf ? "rule_table" : "table", hit->table);
+	json__string(w, "chain", hit->chain);
+	if (hit->handle)
+		json__uint(w, "rule_handle", hit->handle);
+	else
+		json__null(w, "rule_handle");
+	if (hit->index)
+		json__uint(w, "rule_index", hit->index);
+	else
+		json__null(w, "rule_index");
+	json__string(w, "rule", hit->text[0] ? hit->text : NULL);
+	json__string(w, "comment", hit->comment[0] ? hit->comment : NULL);
+	json__string(w, "verdict_type", rule_event__type_name(hit->type));
+	json__string(w, "rule_verdict", hit->verdict);
+	json__string(w, "target", hit->target[0] ? hit->target : NULL);
+	write_path(w, hit->path);
+	json__string(w, "owner", hit->owner);
+	json__string(w, "rule_source", hit->source);
+}
+
+/* The rule that dropped it (from a trace), or the candidates (from counters): the trace's
+ * members go into nf itself, the candidates into a list. */
+static void write_nf_rule(struct json_writer *w, const struct verdict *v)
+{
+	if (v->nf_rule) {
+		write_rule_members(w, v->nf_rule, true);
+		return;
+	}
+	if (!v->nf_cand_count)
+		return;
+	json__string(w, "rule_source", "counters");
+	json__array_begin(w, "candidates");
+	for (int i = 0; i < v->nf_cand_count; i++) {
+		json__object_begin(w, NULL);
+		write_rule_members(w, &v->nf_cands[i], false);
+		json__uint(w, "rise", v->nf_cands[i].rise);
+		json__bool(w, "rise_equals_drops", v->nf_cands[i].exact);
+		json__object_end(w);
+	}
+	json__array_end(w);
+	json__uint(w, "candidates_total", v->nf_cand_total);
+}
+
 /* What follows from the hop's neighbours (NAT, a tunnel), then the hook's own details. */
 static void write_view_extras(struct json_writer *w, struct enrich *en, const struct hop_view *v)
 {
@@ -52,6 +121,11 @@ static void write_view_extras(struct json_writer *w, struct enrich *en, const st
 		json__uint(w, "vni", v->tun.vni);
 		write_tuple(w, "outer", &v->tun.outer);
 		write_tuple(w, "inner", &v->tun.inner);
+		json__object_end(w);
+	}
+	if (v->kind == HOP_VIEW_RULE) {
+		json__object_begin(w, "rule");
+		write_rule_members(w, v->rule, false);
 		json__object_end(w);
 	}
 	if (v->kind == HOP_VIEW_KERNEL && row && row->json_details)
@@ -177,6 +251,7 @@ static void write_verdict(struct json_writer *w, const struct verdict *v)
 		json__string(w, "hooks_in_range", v->nf_chains[0] ? v->nf_chains : NULL);
 		if (v->nf_inferred)
 			json__bool(w, "inferred", true);
+		write_nf_rule(w, v);
 		json__object_end(w);
 	}
 	if (v->ct_insert_fail)
