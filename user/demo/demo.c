@@ -87,6 +87,8 @@ static void print_outcome(const struct demo_cluster *c, const struct demo_scenar
 		printf("  (this scenario expects %s; here: %s. 'hoptrace selftest' checks every "
 		       "scenario on this kernel.)\n",
 		       demo_run__format_expect(&sc->expect, expect, sizeof(expect)), why);
+	if (res->found.nf_rule[0])
+		printf("The rule that dropped it, from the trace: %s\n", res->found.nf_rule);
 	printf("\nWhat you are looking at:\n");
 	print_wrapped(sc->explain);
 	if (sc->fix) {

@@ -131,6 +131,10 @@ static void consider(struct observe_ctx *ctx, const struct judged_packet *jp)
 	copy(f->nf_family, sizeof(f->nf_family), v->nf_family);
 	copy(f->nf_hook, sizeof(f->nf_hook), v->nf_hook);
 	copy(f->nf_table, sizeof(f->nf_table), v->nf_table);
+	if (v->nf_rule) {
+		copy(f->nf_chain, sizeof(f->nf_chain), v->nf_rule->chain);
+		verdict__rule_phrase(v->nf_rule, f->nf_rule, sizeof(f->nf_rule));
+	}
 	f->ct_table_full = v->ct_table_full;
 }
 
@@ -183,6 +187,7 @@ static int run_trace(const struct demo_cluster *c, const struct demo_scenario *s
 	o.command = argv;
 	o.duration_s = TRACE_DURATION_S;
 	o.quiet = true;
+	o.rules = sc->rules;
 	rc = trace__run_observed(&o, &obs);
 	if (ctx.text)
 		ctx.text->free(ctx.text);
@@ -397,6 +402,9 @@ bool demo_run__check(const struct demo_cluster *c, const struct demo_scenario *s
 		snprintf(got, sizeof(got), "%s %s %s", f->nf_family, f->nf_hook, f->nf_table);
 		add_why(why, size, "netfilter", want, f->nf ? got : NULL);
 	}
+	if (e->nf_chain && differs(e->nf_chain, f->nf_chain))
+		add_why(why, size, "rule's chain", e->nf_chain,
+			f->nf_chain[0] ? f->nf_chain : NULL);
 	if (e->ct_table_full && !f->ct_table_full)
 		add_why(why, size, "conntrack table full", "yes", "no");
 	return !why[0];
@@ -413,6 +421,8 @@ const char *demo_run__format_expect(const struct demo_expect *e, char *buf, size
 		appendf(buf, size, ", layer %s", e->layer);
 	if (e->nf_hook)
 		appendf(buf, size, ", netfilter %s %s %s", e->nf_family, e->nf_hook, e->nf_table);
+	if (e->nf_chain)
+		appendf(buf, size, ", chain %s", e->nf_chain);
 	if (e->ct_table_full)
 		appendf(buf, size, ", conntrack full");
 	return buf;
@@ -434,6 +444,8 @@ const char *demo_run__format_found(const struct demo_cluster *c, const struct de
 	appendf(buf, size, " in %s, layer %s", *ns ? ns : "?", f->layer[0] ? f->layer : "?");
 	if (f->nf)
 		appendf(buf, size, ", netfilter %s %s %s", f->nf_family, f->nf_hook, f->nf_table);
+	if (f->nf_chain[0])
+		appendf(buf, size, ", chain %s", f->nf_chain);
 	if (f->ct_table_full)
 		appendf(buf, size, ", conntrack full");
 	return buf;

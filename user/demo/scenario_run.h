@@ -23,6 +23,8 @@ struct demo_found {
 	char nf_family[16];
 	char nf_hook[24];
 	char nf_table[32];
+	char nf_chain[64]; /* the chain of the rule that dropped it, "" when none was named */
+	char nf_rule[640]; /* that rule as the verdict says it (verdict__rule_phrase) */
 	bool ct_table_full;
 	int hops;
 	int score; /* how telling this packet is: a drop beats a delivery beats an unknown */

@@ -26,22 +26,25 @@ const struct demo_scenario demo_scenarios[] = {
 			  "nsx node2 iptables -w -I FORWARD -j NETPOL-DENY\n",
 		.traffic = PING_POD_C,
 		.probe = ICMP_TO_POD_C,
+		.rules = true,
 		.expect = { .fate = "dropped",
 			    .reason = "NETFILTER_DROP",
 			    .netns = "node2",
 			    .layer = "node",
 			    .nf_family = "ipv4",
 			    .nf_hook = "FORWARD",
-			    .nf_table = "filter" },
+			    .nf_table = "filter",
+			    .nf_chain = "NETPOL-DENY" },
 		.explain = "The echo request leaves pod-a, crosses node1's bridge, is wrapped in "
 			   "VXLAN by flannel.1, crosses the underlay and is unwrapped on node2 - "
 			   "and then dies in node2's netfilter FORWARD hook, in the filter table, "
 			   "with NETFILTER_DROP. The network carried it; a rule on the destination "
-			   "node threw it away. A location in nft_do_chain means an iptables-nft "
-			   "or nftables rule.",
-		.fix = "On the node named in the verdict, find the rule that matches the two "
-		       "pods (iptables -S FORWARD, nft list ruleset; here chain NETPOL-DENY). "
-		       "In Kubernetes, look at the NetworkPolicies that select the destination "
+			   "node threw it away. The rule trace (--rules) names that rule, its "
+			   "chain and the jumps that led there; the nf_rule hops show every rule "
+			   "the packet met on the way.",
+		.fix = "On the node named in the verdict, look at the rule it names (iptables "
+		       "-S CHAIN, or nft -a list ruleset for its handle) and at whoever writes "
+		       "that chain. In Kubernetes, look at the NetworkPolicies that select the destination "
 		       "pod (kubectl get networkpolicy -n NAMESPACE) and allow the client in an "
 		       "ingress rule.",
 	},

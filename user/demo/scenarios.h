@@ -17,7 +17,8 @@ struct demo_expect {
 	const char *nf_family; /* with nf_hook and nf_table: the drop was netfilter's */
 	const char *nf_hook;   /* or several, "A|B": any of them */
 	const char *nf_table;
-	bool ct_table_full; /* the verdict must say conntrack was full */
+	const char *nf_chain; /* the chain of the rule that dropped it, as the rule trace names */
+	bool ct_table_full;   /* the verdict must say conntrack was full */
 };
 
 struct demo_scenario {
@@ -28,6 +29,7 @@ struct demo_scenario {
 	const char *traffic;	 /* what the client does, for the user */
 	struct demo_probe probe; /* .netns holds the sending pod's role */
 	bool fill_conntrack;	 /* fill the table and lower the maximum around the probe */
+	bool rules;		 /* trace the rules (--rules): the verdict names the rule */
 	struct demo_expect expect;
 	const char *explain; /* what the timeline shows and why */
 	const char *fix;     /* the usual fix, or NULL */

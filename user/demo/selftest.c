@@ -123,7 +123,7 @@ static const char *role(const struct demo_cluster *c, const char *netns)
 }
 
 static void json_nf(struct json_writer *w, bool nf, const char *family, const char *hook,
-		    const char *table)
+		    const char *table, const char *chain)
 {
 	if (!nf) {
 		json__null(w, "nf");
@@ -133,6 +133,7 @@ static void json_nf(struct json_writer *w, bool nf, const char *family, const ch
 	json__string(w, "family", family);
 	json__string(w, "hook", hook);
 	json__string(w, "table", table);
+	json__string(w, "chain", chain && *chain ? chain : NULL);
 	json__object_end(w);
 }
 
@@ -143,7 +144,7 @@ static void json_expected(struct json_writer *w, const struct demo_expect *e)
 	json__string(w, "reason", e->reason);
 	json__string(w, "netns", e->netns);
 	json__string(w, "layer", e->layer);
-	json_nf(w, e->nf_hook != NULL, e->nf_family, e->nf_hook, e->nf_table);
+	json_nf(w, e->nf_hook != NULL, e->nf_family, e->nf_hook, e->nf_table, e->nf_chain);
 	json__bool(w, "ct_table_full", e->ct_table_full);
 	json__object_end(w);
 }
@@ -169,7 +170,7 @@ static void json_found(struct json_writer *w, const struct demo_cluster *c,
 	json__string(w, "ifname", or_null(f->ifname));
 	json__string(w, "layer", or_null(f->layer));
 	json__string(w, "location", or_null(f->location));
-	json_nf(w, f->nf, f->nf_family, f->nf_hook, f->nf_table);
+	json_nf(w, f->nf, f->nf_family, f->nf_hook, f->nf_table, f->nf_chain);
 	json__bool(w, "ct_table_full", f->ct_table_full);
 	json__int(w, "hops", f->hops);
 	json__object_end(w);
