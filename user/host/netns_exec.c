@@ -63,14 +63,31 @@ static int sink_read(struct sink *s, bool keep)
 	return 0;
 }
 
+/* Standard input, output and error become in, out and err. Each is first copied above 2:
+ * with the parent's 0, 1 or 2 closed, one of them (or the namespace's descriptor, which is
+ * why setns comes first) may already sit on another's number. */
+static int set_stdio(int in, int out, int err)
+{
+	int fds[3] = { in, out, err };
+
+	for (int i = 0; i < 3; i++) {
+		fds[i] = fcntl(fds[i], F_DUPFD_CLOEXEC, 3);
+		if (fds[i] < 0)
+			return -1;
+	}
+	for (int i = 0; i < 3; i++)
+		if (dup2(fds[i], i) < 0)
+			return -1;
+	return 0;
+}
+
 static void child(int nsfd, int in, int out, int err, int report, char *const argv[])
 {
 	int e;
 
-	if (dup2(in, STDIN_FILENO) < 0 || dup2(out, STDOUT_FILENO) < 0 ||
-	    dup2(err, STDERR_FILENO) < 0 || setns(nsfd, CLONE_NEWNET))
+	if (setns(nsfd, CLONE_NEWNET) || set_stdio(in, out, err)) {
 		e = errno;
-	else {
+	} else {
 		execvp(argv[0], argv);
 		e = errno;
 	}

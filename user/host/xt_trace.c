@@ -265,7 +265,8 @@ static void on_nflog(void *ctx, const struct nflog_msg *m)
 	ev.iif = m->indev;
 	ev.oif = m->outdev;
 	ev.nh_len = m->payload_len < RULE_EV_HDR ? m->payload_len : RULE_EV_HDR;
-	memcpy(ev.nh, m->payload, ev.nh_len);
+	if (ev.nh_len)
+		memcpy(ev.nh, m->payload, ev.nh_len);
 	ev.seq = ++t->seq;
 	t->fn(t->ctx, &ev);
 }
