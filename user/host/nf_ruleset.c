@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Reading a namespace's ruleset: nf_tables first (native nftables and iptables-nft), the
+ * iptables form of iptables-nft's tables over it, then iptables-legacy's tables. Every part
+ * runs inside the namespace; a part that fails is noted and the others still read. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "host/nf_ruleset_parse.h"
+#include "host/nsenter.h"
+
+/* Whether nf_tables has a table iptables-nft-save would print for this family: only
+ * iptables' own table names are, so a native nftables ruleset runs no command. */
+static bool has_iptables_table(const struct nf_ruleset *rs, const char *family)
+{
+	static const char *const names[] = { "filter", "nat", "mangle", "raw", "security" };
+	int i;
+	size_t j;
+
+	for (i = 0; i < rs->chain_count; i++) {
+		const struct nf_chain *c = &rs->chains[i];
+
+		if (c->legacy || strcmp(c->family, family))
+			continue;
+		for (j = 0; j < sizeof(names) / sizeof(names[0]); j++)
+			if (!strcmp(c->table, names[j]))
+				return true;
+	}
+	return false;
+}
+
+/* Whether x_tables has tables of this family here. thread-self: /proc/self/net shows the
+ * main thread's namespace, not the one this thread entered. */
+static bool has_legacy_tables(const char *names_file)
+{
+	char path[64], c;
+	FILE *f;
+	bool any;
+
+	snprintf(path, sizeof(path), "/proc/thread-self/net/%s", names_file);
+	f = fopen(path, "re");
+	if (!f)
+		return false;
+	any = fread(&c, 1, 1, f) == 1;
+	fclose(f);
+	return any;
+}
+
+static void read_iptables_nft(struct nf_ruleset *rs, const char *family, const char *command)
+{
+	const char *argv[] = { command, "-c", NULL };
+	char *save;
+
+	if (!has_iptables_table(rs, family))
+		return;
+	save = xt_save__run(argv, rs);
+	if (!save) {
+		nf_ruleset__note(rs, "iptables-nft's rules shown in nft's form");
+		return;
+	}
+	xt_rules__apply_nft(save, family, rs);
+	free(save);
+}
+
+static void read_legacy(struct nf_ruleset *rs, const char *family, const char *names_file,
+			const char *command)
+{
+	const char *argv[] = { command, "-c", NULL };
+	char *save;
+
+	if (!has_legacy_tables(names_file))
+		return;
+	save = xt_save__run(argv, rs);
+	if (!save)
+		return;
+	xt_rules__parse_legacy(save, family, rs);
+	free(save);
+}
+
+static int read_here(void *ctx)
+{
+	struct nf_ruleset *rs = ctx;
+
+	if (!nft_rules__read(rs)) {
+		read_iptables_nft(rs, "ip", "iptables-nft-save");
+		read_iptables_nft(rs, "ip6", "ip6tables-nft-save");
+	}
+	read_legacy(rs, "ip", "ip_tables_names", "iptables-legacy-save");
+	read_legacy(rs, "ip6", "ip6_tables_names", "ip6tables-legacy-save");
+	nf_ruleset__finish(rs);
+	return 0;
+}
+
+int nf_ruleset__read(const char *netns_path, struct nf_ruleset *rs)
+{
+	int ret;
+
+	memset(rs, 0, sizeof(*rs));
+	ret = netns_path ? nsenter__run(netns_path, read_here, rs) : read_here(rs);
+	if (ret < 0)
+		nf_ruleset__free(rs);
+	return ret;
+}
+
+void nf_ruleset__free(struct nf_ruleset *rs)
+{
+	free(rs->rules);
+	free(rs->chains);
+	memset(rs, 0, sizeof(*rs));
+}
