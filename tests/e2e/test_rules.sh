@@ -10,16 +10,20 @@ cd "$(dirname "$0")/../.." || exit 1
 trap topo_down EXIT
 trap 'exit 130' INT TERM
 
-# Every case starts from empty rulesets in the node and pod a.
+# Every case starts from empty rulesets in the node and pod a. iptables-legacy's tables,
+# once made, stay as long as their namespace: the cases that make them come last, and only
+# their rules are flushed (never a table made here).
 reset_rules() {
 	for ns in "$NS_NODE" "$NS_A"; do
 		nsx "$ns" nft flush ruleset
-		for t in filter raw; do
-			nsx "$ns" iptables-legacy -w -t $t -F 2>/dev/null
-			nsx "$ns" iptables-legacy -w -t $t -X 2>/dev/null
+		for t in $(nsx "$ns" cat /proc/net/ip_tables_names); do
+			nsx "$ns" iptables-legacy -w -t "$t" -F
+			nsx "$ns" iptables-legacy -w -t "$t" -X
 		done
-		nsx "$ns" iptables-legacy -w -P FORWARD ACCEPT 2>/dev/null
+		grep -qx filter <(nsx "$ns" cat /proc/net/ip_tables_names) &&
+			nsx "$ns" iptables-legacy -w -P FORWARD ACCEPT
 	done
+	return 0
 }
 
 # trace_udp PORT [OPTIONS...]: one UDP datagram from pod a to pod d (forwarded by the node),
@@ -76,11 +80,38 @@ case_calico_two_levels() {
 	nsx "$NS_NODE" iptables-nft -w -A cali-fw-cali1a2b3c -p tcp -j ACCEPT
 	nsx "$NS_NODE" iptables-nft -w -A cali-fw-cali1a2b3c -p udp --dport 7791 \
 		-m comment --comment "cali:policy default.deny-7791" -j DROP
-	trace_udp 7791 --rules || { cat "$TMP/err"; return 1; }
+	trace_udp 7791 --rules -w "$TMP/out.pcapng" || { cat "$TMP/err"; return 1; }
 	expect_jq "$TMP/out.jsonl" "$DROP_NF | .chain==\"cali-fw-cali1a2b3c\" and .rule_index==2
 		and .comment==\"cali:policy default.deny-7791\" and .owner==\"calico\"
 		and .path==[\"FORWARD\",\"cali-FORWARD\",\"cali-from-wl-dispatch\",\"cali-fw-cali1a2b3c\"]" \
-		"the drop names the workload chain, its comment and the whole path"
+		"the drop names the workload chain, its comment and the whole path" || return 1
+	# The pcapng file carries the same proof, for Wireshark.
+	tshark -r "$TMP/out.pcapng" -T fields -e frame.comment 2>/dev/null |
+		grep -q 'verdict: DROPPED.*chain cali-fw-cali1a2b3c rule #2 .*\[calico\]' ||
+		{ echo "the pcapng verdict comment does not name the rule:";
+		  tshark -r "$TMP/out.pcapng" -T fields -e frame.comment; return 1; }
+}
+
+# A healthy path with --rules: the ping and its reply are delivered, and the rule that let
+# each through is on its timeline.
+case_healthy_with_rules() {
+	reset_rules
+	nsx "$NS_NODE" iptables-nft -w -N KUBE-FORWARD || return 1
+	nsx "$NS_NODE" iptables-nft -w -A FORWARD -j KUBE-FORWARD
+	nsx "$NS_NODE" iptables-nft -w -A KUBE-FORWARD -p icmp -m comment --comment "allow ping" \
+		-j ACCEPT
+	"$HOPTRACE" --pod-ip "$IP_A" --netns "$NS_NODE" --rules --json -q -- \
+		ip netns exec "$NS_A" ping -c1 -W2 "$IP_D" >"$TMP/out.jsonl" 2>"$TMP/err" ||
+		{ cat "$TMP/err"; return 1; }
+	expect_jq "$TMP/out.jsonl" '[.[] | select(.type=="packet")] | length==2
+		and all(.fate=="delivered")' "the ping and its reply are delivered" || return 1
+	expect_jq "$TMP/out.jsonl" '[.[] | select(.type=="hop" and .hook=="nf_rule")
+		| "\(.pkt) \(.rule.chain) \(.rule.rule_verdict) \(.rule.comment)"]
+		== ["1 FORWARD jump null", "1 KUBE-FORWARD accept allow ping",
+		    "2 FORWARD jump null", "2 KUBE-FORWARD accept allow ping"]' \
+		"each packet shows the jump and the accepting rule" || return 1
+	nft_tables_left "$NS_NODE" && return 1
+	return 0
 }
 
 case_policy_drop() {
@@ -101,7 +132,7 @@ case_nft_set_reject() {
 	nsx "$NS_NODE" nft -f - <<-EOF || return 1
 		table inet podfw {
 			set blocked { type ipv4_addr; elements = { $IP_A } }
-			chain fwd {
+			chain forward_pods {
 				type filter hook forward priority 0; policy accept;
 				ip saddr @blocked udp dport 7793 reject comment "blocked pods"
 			}
@@ -112,7 +143,7 @@ case_nft_set_reject() {
 		>"$TMP/out.jsonl" 2>"$TMP/err" || { cat "$TMP/err"; return 1; }
 	expect_jq "$TMP/out.jsonl" "[.[] | select(.type==\"packet\" and .fate==\"dropped\"
 		and .flow_tuple.proto==\"udp\")][0].drop.nf | .rule_table_family==\"inet\"
-		and .rule_table==\"podfw\" and .chain==\"fwd\" and .rule_verdict==\"reject\"
+		and .rule_table==\"podfw\" and .chain==\"forward_pods\" and .rule_verdict==\"reject\"
 		and (.rule | test(\"@blocked.*reject\")) and .comment==\"blocked pods\"
 		and .owner==null and .rule_source==\"nftrace\"" \
 		"the reject rule, its set and comment" || return 1
@@ -260,12 +291,14 @@ case_two_traces_at_once() {
 topo_up >"$TMP/topo.log" 2>&1 || { cat "$TMP/topo.log"; echo "FAIL e2e rules_topology: could not build the test namespaces"; exit 1; }
 run_case iptables_nft_kube_forward case_iptables_nft_kube_forward
 run_case calico_two_levels case_calico_two_levels
+run_case healthy_with_rules case_healthy_with_rules
 run_case policy_drop case_policy_drop
 run_case nft_set_reject case_nft_set_reject
-run_case iptables_legacy case_iptables_legacy
 run_case pod_and_node case_pod_and_node
 run_case counters_without_rules case_counters_without_rules
+run_case two_traces_at_once case_two_traces_at_once
+# From here on the node has iptables-legacy tables.
+run_case iptables_legacy case_iptables_legacy
 run_case nothing_left_after_signals case_nothing_left_after_signals
 run_case nothing_left_after_failed_start case_nothing_left_after_failed_start
-run_case two_traces_at_once case_two_traces_at_once
 exit $TESTS_FAILED

@@ -231,6 +231,21 @@ static bool shown_verdict(const char *v)
 	return false;
 }
 
+/* A rule that only matched (a counter, a mark, a log) decided nothing; the end of a chain
+ * and an accepting policy are where every packet that got there goes on: the jumps and
+ * the decisive rules tell the path. */
+static bool shown(const struct rule_hit *hit)
+{
+	switch (hit->type) {
+	case RULE_EV_POLICY:
+		return !strcmp(hit->verdict, "drop");
+	case RULE_EV_RETURN:
+		return false;
+	default:
+		return shown_verdict(hit->verdict);
+	}
+}
+
 static void copy_rule(struct rule_hit *hit, const struct nf_rule *r)
 {
 	hit->index = r->index;
@@ -411,8 +426,7 @@ int rule_trail__collect(struct rule_trail *rt, const struct packet *pkt, struct 
 		hit->verdict = stable_verdict(hit->verdict);
 		hit->owner = nf_chain__owner(hit->chain);
 		follow_path(&ps, hit);
-		/* A rule that only matched (a counter, a mark, a log) decided nothing. */
-		if (hit->type == RULE_EV_RULE && !shown_verdict(hit->verdict))
+		if (!shown(hit))
 			continue;
 		hit->after = place_after(pkt, hit, matched);
 		n++;
