@@ -33,16 +33,22 @@ static __u64 rise_of(bool old_counts, __u64 before, __u64 after)
 	return after >= before ? after - before : after;
 }
 
-/* The same rule in before: by handle in nf_tables; by number in x_tables, where a number
- * only names the same rule while its text is the same (a rule inserted above moves it). */
+/* The same rule in before: by handle in nf_tables. In x_tables a number names another rule
+ * once one is inserted above it, so the rule is the one of the same text, nearest its
+ * number. */
 static const struct nf_rule *rule_before(const struct nf_ruleset *before, const struct nf_rule *r)
 {
-	const struct nf_rule *old;
+	const struct nf_rule *rules, *best = NULL;
+	int i, n;
 
 	if (!r->legacy)
 		return nf_ruleset__by_handle(before, r->family, r->table, r->chain, r->handle);
-	old = nf_ruleset__by_index(before, true, r->family, r->table, r->chain, r->index);
-	return old && !strcmp(old->text, r->text) ? old : NULL;
+	rules = nf_ruleset__rules_of(before, true, r->family, r->table, r->chain, &n);
+	for (i = 0; i < n; i++)
+		if (!strcmp(rules[i].text, r->text) &&
+		    (!best || abs(rules[i].index - r->index) < abs(best->index - r->index)))
+			best = &rules[i];
+	return best;
 }
 
 static void add(struct walk *w, const struct nf_rule *rule, const struct nf_chain *chain,
