@@ -3,6 +3,7 @@
  * when it is judged, which is after every decision about it was made (the kernel sends a
  * rule's message before the packet goes on or is freed). The rulesets are read per
  * namespace when first needed, and again when an event names a rule the copy lacks. */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,6 +56,11 @@ struct rule_trail {
 	unsigned long unjoined;
 	struct netns_rules *ns;
 	int ns_count;
+	/* The start's counters are read beside the loading and attaching: a node with tens
+	 * of thousands of rules takes seconds to list, which the start must not wait for. */
+	pthread_t reader;
+	bool reading;	     /* the reader runs or has not been joined yet */
+	__u64 start_done_ns; /* when the start's counters were all read */
 };
 
 static struct netns_rules *netns_rules(struct rule_trail *rt, __u32 netns)
@@ -63,6 +69,25 @@ static struct netns_rules *netns_rules(struct rule_trail *rt, __u32 netns)
 		if (rt->ns[i].netns == netns)
 			return &rt->ns[i];
 	return NULL;
+}
+
+static void *read_start(void *arg)
+{
+	struct rule_trail *rt = arg;
+
+	for (int i = 0; i < rt->ns_count; i++)
+		rt->ns[i].have_start = !nf_ruleset__read(rt->ns[i].path, &rt->ns[i].start);
+	rt->start_done_ns = clock__mono_ns();
+	return NULL;
+}
+
+/* The start's counters, once read (waits for the reader the first time). */
+static void await_start(struct rule_trail *rt)
+{
+	if (!rt->reading)
+		return;
+	pthread_join(rt->reader, NULL);
+	rt->reading = false;
 }
 
 struct rule_trail *rule_trail__new(const struct coverage *cov, bool counters)
@@ -77,13 +102,14 @@ struct rule_trail *rule_trail__new(const struct coverage *cov, bool counters)
 		return NULL;
 	}
 	for (int i = 0; i < cov->count; i++) {
-		struct netns_rules *nr = &rt->ns[rt->ns_count++];
-
-		nr->netns = cov->inodes[i];
-		nr->path = cov->paths[i];
-		if (counters)
-			nr->have_start = !nf_ruleset__read(nr->path, &nr->start);
+		rt->ns[rt->ns_count].netns = cov->inodes[i];
+		rt->ns[rt->ns_count++].path = cov->paths[i];
 	}
+	/* The thread enters namespaces with setns, which moves only the calling thread. */
+	if (counters && !pthread_create(&rt->reader, NULL, read_start, rt))
+		rt->reading = true;
+	else if (counters)
+		read_start(rt);
 	return rt;
 }
 
@@ -91,6 +117,7 @@ void rule_trail__free(struct rule_trail *rt)
 {
 	if (!rt)
 		return;
+	await_start(rt);
 	for (int i = 0; i < rt->ns_count; i++) {
 		nf_ruleset__free(&rt->ns[i].start);
 		nf_ruleset__free(&rt->ns[i].now);
@@ -453,10 +480,15 @@ int rule_trail__candidates(struct rule_trail *rt, __u32 netns, __u8 pf, int hook
 	struct netns_rules *nr = rt ? netns_rules(rt, netns) : NULL;
 	struct nf_candidate cands[8];
 	struct drop_place *place;
+	bool counted_before; /* the drop may be in the start's counters already */
 	int total;
 
-	if (!nr || !nr->have_start)
+	if (!nr)
 		return 0;
+	await_start(rt);
+	if (!nr->have_start)
+		return 0;
+	counted_before = drop_ns < rt->start_done_ns;
 	place = drop_place(nr, pf, hook, from);
 	if (place)
 		place->drops++;
@@ -495,7 +527,7 @@ int rule_trail__candidates(struct rule_trail *rt, __u32 netns, __u8 pf, int hook
 		}
 		hit->owner = nf_chain__owner(hit->chain);
 		hit->rise = c->rise;
-		hit->exact = place && c->rise == place->drops;
+		hit->exact = place && !counted_before && c->rise == place->drops;
 	}
 	return total;
 }
