@@ -488,8 +488,15 @@ static int finish(struct session *s, int rc)
 	status__clear(&s->status);
 	ctstat__finish(s->en.ct);
 	sum = (struct trace_summary){
-		timeline__totals(s->tl),      st.events, st.lost, s->bad_events,
-		clock__mono_s() - s->started, s->en.ct
+		timeline__totals(s->tl),
+		st.events,
+		st.lost,
+		s->bad_events,
+		clock__mono_s() - s->started,
+		s->en.ct,
+		s->rule_tracers ? rule_tracers__traced_count(s->rule_tracers) : -1,
+		rule_tracers__lost(s->rule_tracers),
+		rule_trail__unjoined(s->en.rules),
 	};
 	for (int i = 0; i < s->sink_count && !s->write_error; i++) {
 		int err = s->sinks[i]->summary(s->sinks[i], &sum);

@@ -54,6 +54,15 @@ struct rule_tracers *rule_tracers__start(const struct coverage *cov, const char 
 	return rt;
 }
 
+int rule_tracers__traced_count(const struct rule_tracers *rt)
+{
+	int n = 0;
+
+	for (int i = 0; rt && i < rt->count; i++)
+		n += rt->nft[i] || rt->xt[i];
+	return n;
+}
+
 int rule_tracers__nft_count(const struct rule_tracers *rt)
 {
 	int n = 0;

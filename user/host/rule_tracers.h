@@ -17,6 +17,9 @@ struct rule_tracers;
 struct rule_tracers *rule_tracers__start(const struct coverage *cov, const char *const *labels,
 					 pid_t pid, const struct rule_mark *mark);
 
+/* Namespaces where a tracer of either kind runs. */
+int rule_tracers__traced_count(const struct rule_tracers *rt);
+
 /* Namespaces whose nf_tables rules are traced, and whose legacy rules are. */
 int rule_tracers__nft_count(const struct rule_tracers *rt);
 int rule_tracers__xt_count(const struct rule_tracers *rt);

@@ -127,11 +127,6 @@ void rule_trail__free(struct rule_trail *rt)
 	free(rt);
 }
 
-unsigned long rule_trail__unjoined(const struct rule_trail *rt)
-{
-	return rt ? rt->unjoined : 0;
-}
-
 /* The packet the event's headers show, as a hop of its own would: its tuple and identity. */
 static void read_headers(struct pending *p)
 {
@@ -142,10 +137,30 @@ static void read_headers(struct pending *p)
 		    identity__read(&fake, p->ev.nh, &p->id) && (p->id.has_ip_id || p->id.has_l4);
 }
 
+static bool own_table(const struct rule_event *ev)
+{
+	return !strcmp(ev->table_family, "inet") &&
+	       !strncmp(ev->table, "hoptrace_", strlen("hoptrace_"));
+}
+
+/* A decision of the namespace's rules (not of hoptrace's marking) that no packet took. */
+static bool unjoined(const struct pending *p)
+{
+	return !p->used && !own_table(&p->ev);
+}
+
+unsigned long rule_trail__unjoined(const struct rule_trail *rt)
+{
+	unsigned long n = rt ? rt->unjoined : 0;
+
+	for (int k = 0; rt && k < rt->count; k++)
+		n += unjoined(&rt->ring[(rt->head + k) % PENDING_MAX]);
+	return n;
+}
+
 static void drop_oldest(struct rule_trail *rt)
 {
-	if (!rt->ring[rt->head].used)
-		rt->unjoined++;
+	rt->unjoined += unjoined(&rt->ring[rt->head]);
 	rt->head = (rt->head + 1) % PENDING_MAX;
 	rt->count--;
 }
@@ -396,12 +411,6 @@ static void follow_path(struct path_state *ps, struct rule_hit *hit)
 	}
 	if (hit->type == RULE_EV_RETURN && ps->depth)
 		ps->depth--;
-}
-
-static bool own_table(const struct rule_event *ev)
-{
-	return !strcmp(ev->table_family, "inet") &&
-	       !strncmp(ev->table, "hoptrace_", strlen("hoptrace_"));
 }
 
 int rule_trail__collect(struct rule_trail *rt, const struct packet *pkt, struct rule_hit **hits)
