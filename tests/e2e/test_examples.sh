@@ -289,6 +289,40 @@ example_tshark_finds_drops() {
 		fail "the $want frames of the drop out of $total, listed $listed"
 }
 
+# "name the rule behind each drop": a datagram a FORWARD rule of the node drops is
+# reported with that rule, its number and text.
+example_rules_named() {
+	local rc
+	nsx "$NS_NODE" iptables -w -A FORWARD -d "$IP_D" -p udp --dport 7792 -j DROP || return 1
+	start_bg
+	rc=$?
+	[ $rc -eq 0 ] && udp_from_a "$IP_D" 7792 && sleep 0.5
+	[ $rc -eq 0 ] && stop_bg
+	rc=$?
+	nsx "$NS_NODE" iptables -w -D FORWARD -d "$IP_D" -p udp --dport 7792 -j DROP
+	[ $rc -eq 0 ] || return 1
+	grep -q 'DROPPED in node .*table filter: chain FORWARD rule #1 (handle [0-9]*) "-d 10.200.2.2/32 -p udp -m udp --dport 7792 -j DROP"' \
+		"$EXDIR/out" || fail "the drop names the node's FORWARD rule #1 and its text" || return 1
+	if nsx "$NS_NODE" nft list tables | grep -q hoptrace_; then
+		fail "the marking table is gone"
+		return 1
+	fi
+}
+
+# "what a killed --rules trace left": a table of a hoptrace that no longer runs is removed,
+# and the count says so.
+example_cleanup() {
+	nsx "$NS_NODE" nft add table inet hoptrace_4000001 || return 1
+	run_here
+	[ "$RC" -eq 0 ] || return 1
+	grep -q "^hoptrace cleanup: [1-9][0-9]* left-over marking" "$EXDIR/out" ||
+		fail "it says what it removed" || return 1
+	if nsx "$NS_NODE" nft list tables | grep -q hoptrace_4000001; then
+		fail "the dead trace's table is gone"
+		return 1
+	fi
+}
+
 # run_example EXAMPLE ACTION: one example as its registry line says.
 run_example() {
 	local name=${2#run }
