@@ -398,7 +398,7 @@ run_hoptrace() {
 	timeout -k 5 "$(safety_timeout)" "${RUN_BINARY:-$HOPTRACE}" --pod-ip "$pod" -q --linger 0 "$@" \
 		-- "$SELF" traffic "$out" "$rate" "$stats" >"$out.trace" 2>>"$out.err"
 	local rc=$?
-	grep -E '^summary: |^\{"type":"summary"' "$out.trace" | tail -n 1 >"$out.summary"
+	grep -E '^summary: |^\{"type":"summary"|^  rules: ' "$out.trace" >"$out.summary"
 	rm -f "$out.trace"
 	return $rc
 }
@@ -407,6 +407,11 @@ run_hoptrace() {
 summary_counts() {
 	sed -n -e 's/^summary: [^,]*, \([0-9]*\) events\{0,1\}, \([0-9]*\) lost.*/\1 \2/p' \
 		-e 's/^{"type":"summary","events":\([0-9]*\),"lost_events":\([0-9]*\).*/\1 \2/p' "$1"
+}
+
+# Rule decisions read and times the kernel dropped rule messages, from the text summary.
+rule_counts() {
+	sed -n 's/^  rules: traced in [0-9]* namespaces\{0,1\}, \([0-9]*\) decisions\{0,1\} read, kernel dropped messages \([0-9]*\) time.*/\1 \2/p' "$1"
 }
 
 ip_as_u32_le() { local IFS=.; set -- $1; echo $(($1 | $2 << 8 | $3 << 16 | $4 << 24)); }
@@ -468,6 +473,8 @@ run_round() {
 		empty_paced) run_empty "$out" "$IDLE_PACED_PPS" ;;
 		idle) run_hoptrace "$out" 0 "$IP_UNUSED" 0 ;;
 		idle_nf) run_hoptrace "$out" 0 "$IP_UNUSED" 0 "${NF_ON_PATH[@]}" ;;
+		idle_rules) run_hoptrace "$out" 0 "$IP_UNUSED" 0 "${NF_ON_PATH[@]}" --rules ;;
+		traced_rules) run_hoptrace "$out" 0 "$IP_TX" 0 "${NF_ON_PATH[@]}" --rules ;;
 		idle_cmp) RUN_BINARY=$COMPARE run_hoptrace "$out" 0 "$IP_UNUSED" 0 ;;
 		traced_cmp) RUN_BINARY=$COMPARE run_hoptrace "$out" 0 "$IP_TX" 0 ;;
 		traced) run_hoptrace "$out" 0 "$IP_TX" 0 ;;
@@ -484,7 +491,7 @@ run_round() {
 # namespaces (--netns), as on a node whose pod traffic crosses the host namespace, and as
 # every pod-shaped namespace had them before hoptrace linked only where traced addresses are.
 measure_idle() {
-	local r base busy kinds=(plain idle idle_nf empty plain_paced idle_paced empty_paced)
+	local r base busy kinds=(plain idle idle_nf idle_rules empty plain_paced idle_paced empty_paced)
 	[ -n "$COMPARE" ] && kinds+=(idle_cmp)
 	for ((r = 1; r <= IDLE_ROUNDS; r++)); do
 		run_round "$r" "${kinds[@]}"
@@ -503,6 +510,9 @@ measure_idle() {
 		record idle.hop_pps "$(pps_of "${RUN_OF[idle]}")"
 		record idle.ratio "$(ratio "$base" "$(pps_of "${RUN_OF[idle]}")")"
 		record idle.nf_ratio "$(ratio "$base" "$(pps_of "${RUN_OF[idle_nf]}")")"
+		# --rules: a marking table in each namespace (rules evaluated for every packet,
+		# nothing marked: the address is unused) and the kernel's rule tracing turned on.
+		record idle.rules_ratio "$(ratio "$base" "$(pps_of "${RUN_OF[idle_rules]}")")"
 		record idle.empty_ratio "$(ratio "$base" "$(pps_of "${RUN_OF[empty]}")")"
 		# hoptrace against empty programs on the same hooks: what its own code costs.
 		record idle.vs_empty "$(ratio "$(pps_of "${RUN_OF[empty]}")" "$(pps_of "${RUN_OF[idle]}")")"
@@ -513,7 +523,7 @@ measure_idle() {
 
 # 3. Traced path, 4. the peer: baseline, hoptrace, bpftrace in each round, flat out.
 measure_traced() {
-	local r h p ev lost base kinds=(plain traced)
+	local r h p ev lost base kinds=(plain traced traced_rules)
 	[ "$HAVE_BPFTRACE" = 1 ] && kinds+=(peer)
 	[ -n "$COMPARE" ] && kinds+=(traced_cmp)
 	for ((r = 1; r <= ROUNDS; r++)); do
@@ -538,6 +548,15 @@ measure_traced() {
 			record traced.cmp_epp "$(awk -v e="$ev" -v l="$lost" -v n="$(sent_of "$h")" \
 				'BEGIN { print (e + l) / n }')"
 		fi
+		# --rules on a flood: every packet is marked, and every rule decision about it is a
+		# netlink message hoptrace reads.
+		h=${RUN_OF[traced_rules]}
+		record traced.rules_ratio "$(ratio "$base" "$(pps_of "$h")")"
+		read -r ev lost <<<"$(rule_counts "$h.summary")"
+		[ -n "$ev" ] || die "no rules line in hoptrace's summary in $h"
+		record traced.rules_msgps "$(awk -v e="$ev" -v s="$RUN_S" 'BEGIN { print e / s }')"
+		record traced.rules_lost "$lost"
+		record traced.rules_cpu "$(cpu_of "$h")"
 		[ "$HAVE_BPFTRACE" = 1 ] || continue
 		p=${RUN_OF[peer]}
 		record traced.bt_pps "$(pps_of "$p")"
@@ -764,6 +783,7 @@ build_table() {
 	row "baseline pps (idle rounds, nothing attached)" idle.base_pps k
 	row "1. idle path: pps ratio, filter matches nothing" idle.ratio ratio "≥ 0.97" ">=" 0.97
 	row "   same, netfilter links on the path (--netns)" idle.nf_ratio ratio "≥ 0.97" ">=" 0.97
+	row "   same, with --rules (marking tables on the path, rule tracing on)" idle.rules_ratio ratio
 	[ -n "$COMPARE" ] && row "   older build, same rounds (--compare)" idle.cmp_ratio ratio
 	row "   reference: empty programs on the same six tracepoints" idle.empty_ratio ratio
 	row "   hoptrace / empty programs, same rounds" idle.vs_empty ratio
@@ -797,6 +817,10 @@ build_table() {
 	row "   lost events per ${RUN_S}s run, flat out" traced.hop_lost int
 	row "   hoptrace's own CPU, share of one CPU" traced.hop_cpu pct
 	row "   events per packet" traced.hop_epp ratio
+	row "   with --rules (--netns on the path): pps ratio" traced.rules_ratio ratio
+	row "   rule messages/s read by user space" traced.rules_msgps k
+	row "   times the kernel dropped rule messages per ${RUN_S}s run" traced.rules_lost int
+	row "   hoptrace's own CPU with --rules, share of one CPU" traced.rules_cpu pct
 	if [ -n "$COMPARE" ] && want traced; then
 		row "   older build, same rounds: pps ratio" traced.cmp_ratio ratio
 		row "   older build: events per packet" traced.cmp_epp ratio

@@ -495,6 +495,7 @@ static int finish(struct session *s, int rc)
 		clock__mono_s() - s->started,
 		s->en.ct,
 		s->rule_tracers ? rule_tracers__traced_count(s->rule_tracers) : -1,
+		rule_trail__added(s->en.rules),
 		rule_tracers__lost(s->rule_tracers),
 		rule_trail__unjoined(s->en.rules),
 	};

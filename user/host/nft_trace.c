@@ -82,7 +82,9 @@ static void appendf(char *buf, size_t size, size_t *len, const char *fmt, ...)
 		*len += n;
 }
 
-/* "add rule ... ip saddr { a, b } meta nftrace set 1", per hook, family and direction. */
+/* "add rule ... ip saddr { a, b } meta nftrace set 1 accept", per hook, family and
+ * direction. The accept ends only this chain (the namespace's own chains still run): it
+ * saves the trace message the chain's policy would send for every marked packet. */
 static void mark_rules(const struct nft_trace *t, const struct rule_mark *mark, char *buf,
 		       size_t size, size_t *len)
 {
@@ -93,7 +95,7 @@ static void mark_rules(const struct nft_trace *t, const struct rule_mark *mark, 
 
 	if (!mark->count) {
 		for (int c = 0; c < 2; c++)
-			appendf(buf, size, len, "add rule inet %s %s meta nftrace set 1\n",
+			appendf(buf, size, len, "add rule inet %s %s meta nftrace set 1 accept\n",
 				t->table, chains[c]);
 		return;
 	}
@@ -110,7 +112,7 @@ static void mark_rules(const struct nft_trace *t, const struct rule_mark *mark, 
 		for (int c = 0; n[v6] && n[v6] < sizeof(list[v6]) && c < 2; c++)
 			for (int d = 0; d < 2; d++)
 				appendf(buf, size, len,
-					"add rule inet %s %s %s %s { %s } meta nftrace set 1\n",
+					"add rule inet %s %s %s %s { %s } meta nftrace set 1 accept\n",
 					t->table, chains[c], v6 ? "ip6" : "ip", dirs[d], list[v6]);
 	if (n[0] >= sizeof(list[0]) || n[1] >= sizeof(list[1]))
 		*len = size; /* too many addresses: say so rather than mark a part */

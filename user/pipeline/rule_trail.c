@@ -54,6 +54,7 @@ struct rule_trail {
 	struct pending *ring;
 	int head, count; /* oldest at head */
 	unsigned long unjoined;
+	unsigned long added;
 	struct netns_rules *ns;
 	int ns_count;
 	/* The start's counters are read beside the loading and attaching: a node with tens
@@ -149,6 +150,11 @@ static bool unjoined(const struct pending *p)
 	return !p->used && !own_table(&p->ev);
 }
 
+unsigned long rule_trail__added(const struct rule_trail *rt)
+{
+	return rt ? rt->added : 0;
+}
+
 unsigned long rule_trail__unjoined(const struct rule_trail *rt)
 {
 	unsigned long n = rt ? rt->unjoined : 0;
@@ -171,6 +177,7 @@ void rule_trail__add(void *ctx, const struct rule_event *ev)
 	__u64 now = clock__mono_ns();
 	struct pending *p;
 
+	rt->added++;
 	if (!rt->ring) {
 		rt->ring = calloc(PENDING_MAX, sizeof(*rt->ring));
 		if (!rt->ring) {

@@ -67,6 +67,9 @@ int rule_trail__collect(struct rule_trail *rt, const struct packet *pkt, struct 
 int rule_trail__candidates(struct rule_trail *rt, __u32 netns, __u8 pf, int hook, int from, int to,
 			   __u64 drop_ns, struct rule_hit *out, int max);
 
+/* Events added in all. */
+unsigned long rule_trail__added(const struct rule_trail *rt);
+
 /* Events that found no packet (their packet was filtered out or lost) and were let go. */
 unsigned long rule_trail__unjoined(const struct rule_trail *rt);
 

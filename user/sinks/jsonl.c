@@ -405,6 +405,7 @@ static int json_summary(struct sink *s, const struct trace_summary *sum)
 	if (sum->rules_traced >= 0) {
 		json__object_begin(&w, "rules");
 		json__int(&w, "traced_netns", sum->rules_traced);
+		json__uint(&w, "messages", sum->rules_read);
 		json__uint(&w, "lost_messages", sum->rules_lost);
 		json__uint(&w, "unjoined", sum->rules_unjoined);
 		json__object_end(&w);

@@ -17,6 +17,7 @@ struct trace_summary {
 	const struct ctstat *ct; /* conntrack counters of the covered namespaces, or NULL */
 	/* --rules: what the rule trace did. rules_traced is -1 without --rules. */
 	int rules_traced;	      /* namespaces whose rules were traced */
+	unsigned long rules_read;     /* rule decisions read */
 	unsigned long rules_lost;     /* times the kernel dropped rule messages */
 	unsigned long rules_unjoined; /* rule decisions that found no traced packet */
 };

@@ -173,6 +173,13 @@ static int text_summary(struct sink *s, const struct trace_summary *sum)
 	if (t->no_route)
 		fprintf(s->f, "  %llu send%s found no route\n", (unsigned long long)t->no_route,
 			plural(t->no_route));
+	if (sum->rules_traced >= 0)
+		fprintf(s->f,
+			"  rules: traced in %d namespace%s, %lu decision%s read, kernel dropped "
+			"messages %lu time%s, %lu found no traced packet\n",
+			sum->rules_traced, plural(sum->rules_traced), sum->rules_read,
+			plural(sum->rules_read), sum->rules_lost, plural(sum->rules_lost),
+			sum->rules_unjoined);
 	print_conntrack(s->f, sum->ct);
 	for (int i = 0; i < t->site_count; i++) {
 		const char *r, *l;
