@@ -6,7 +6,7 @@
 set -u
 label=$1 expect=$2 out=$3
 failed=0
-cases=(plan closed_port netfilter_drop vxlan udp_delivered)
+cases=(plan closed_port netfilter_drop rules_named vxlan udp_delivered)
 
 # problems CASE JQ-PROGRAM [JQ-ARGS...]: runs the program over CASE.jsonl (slurped), with
 # the expectation as $e and the namespace names as $n1, $n2; prints the problems it lists.
@@ -75,6 +75,22 @@ case_closed_port() {
 case_netfilter_drop() {
 	trace_problems netfilter_drop || return
 	problems netfilter_drop "$(drop_prog)" --argjson port 9999 --arg case netfilter_drop
+}
+
+# The netfilter drop traced with --rules: node 1's FORWARD rule #1, named from the kernel's
+# rule trace, and no hoptrace table left after it.
+case_rules_named() {
+	trace_problems rules_named || return
+	problems rules_named '
+		[.[] | select(.type == "packet" and .fate == "dropped" and .flow_tuple.dport == 9999)
+			| .drop.nf] as $nf
+		| [
+		(if ($nf | length) != 1 then "expected 1 dropped packet, got \($nf | length)"
+		 elif ($nf[0] | .chain == "FORWARD" and .rule_index == 1 and .rule_source == "nftrace"
+			and (.rule | test("--dport 9999 -j DROP"))) | not
+			then "the rule is not named: \($nf[0] | tojson)" else empty end)
+		]'
+	grep hoptrace_ "$out/rules_named.tables" | sed 's/^/marking table left: /'
 }
 
 case_vxlan() {

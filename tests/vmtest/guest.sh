@@ -116,6 +116,12 @@ ip netns exec "$N1" iptables -w -A FORWARD -d $POD2 -p udp --dport 9999 -j DROP 
 	2>"$out/iptables.err"
 trace netfilter_drop --netns "$N1" --netns "$N2" --pod-ip $POD1 -- \
 	ip netns exec "$P1" bash -c "echo drop-me >/dev/udp/$POD2/9999"
+# The same drop with the rule trace: the rule is named; then no marking table is left (the
+# kernel takes an owned table away on 5.12+, hoptrace deletes it itself before).
+trace rules_named --rules --netns "$N1" --netns "$N2" --pod-ip $POD1 -- \
+	ip netns exec "$P1" bash -c "echo drop-me >/dev/udp/$POD2/9999"
+for ns in "$N1" "$N2" "$P1"; do ip netns exec "$ns" nft list tables; done \
+	>"$out/rules_named.tables" 2>&1
 # A datagram a socket in pod 2 takes and reads: delivered there (the sock_queue hook).
 ip netns exec "$P2" python3 -c 'import socket
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("0.0.0.0", 5353))

@@ -408,8 +408,8 @@ void verdict__describe(const struct verdict *v, char *buf, size_t size)
 	n = snprintf(buf, size, "DROPPED in %s (%s): %s at %s", v->layer, where,
 		     v->reason ? v->reason : "reason unknown", v->location[0] ? v->location : "?");
 	if (v->nf && v->nf_rule && n > 0 && (size_t)n < size)
-		n += snprintf(buf + n, size - n, "; netfilter %s %s, table %s", v->nf_family,
-			      v->nf_hook, v->nf_table ? v->nf_table : "?");
+		n += snprintf(buf + n, size - n, "; netfilter %s %s%s%s", v->nf_family, v->nf_hook,
+			      v->nf_table ? ", table " : "", v->nf_table ? v->nf_table : "");
 	else if (v->nf && v->nf_table && n > 0 && (size_t)n < size)
 		n += snprintf(buf + n, size - n, "; netfilter %s %s, table %s (priority %d)%s%s%s",
 			      v->nf_family, v->nf_hook, v->nf_table, v->nf_priority,
