@@ -53,6 +53,7 @@ struct session {
 	struct status status;
 	struct coverage cov;
 	struct rule_tracers *rule_tracers; /* --rules */
+	__u64 rules_read_ns;		   /* when the last read of rule decisions began */
 	__u64 bad_events;
 	__u64 judged;	 /* packets judged: once each, whatever the number of sinks */
 	int write_error; /* errno of the first failed output write */
@@ -77,6 +78,17 @@ static void on_signal(int sig, siginfo_t *info, void *uctx)
 	stop_count++;
 }
 
+/* Every rule decision about a packet was queued on its socket before the packet's last hop
+ * happened: a read begun after that hop has them all, so a batch of packets costs one. */
+static void read_rule_decisions(struct session *s, const struct packet *pkt)
+{
+	if (!s->rule_tracers || !pkt->hop_count ||
+	    s->rules_read_ns > pkt->hops[pkt->hop_count - 1].ev.ts_ns)
+		return;
+	s->rules_read_ns = clock__mono_ns();
+	rule_tracers__drain(s->rule_tracers, rule_trail__add, s->en.rules);
+}
+
 /* A packet's life ended: judge it once, then every consumer reads that judgement. */
 static void on_packet_done(void *ctx, const struct packet *pkt)
 {
@@ -84,8 +96,7 @@ static void on_packet_done(void *ctx, const struct packet *pkt)
 	struct judged_packet jp;
 
 	status__clear(&s->status);
-	/* Every rule decision about this packet was sent before its end was: read them now. */
-	rule_tracers__drain(s->rule_tracers, rule_trail__add, s->en.rules);
+	read_rule_decisions(s, pkt);
 	if (judged_packet__build(&s->en, pkt, &jp)) {
 		s->write_error = ENOMEM;
 		return;
@@ -327,20 +338,22 @@ static void note_netfilter_netns(struct session *s)
 	fprintf(stderr, "\n");
 }
 
-/* --rules: the marking goes in once the hooks are attached. The packets it marks are the
- * traced pod addresses, else the peers, else all (said, for its cost). */
+/* --rules: the marking goes in once the hooks are attached. The packets it marks are those
+ * of the traced pod addresses; all of them for a /0 (said, for its cost). */
 static int start_rule_tracers(struct session *s)
 {
 	const struct trace_config *o = s->opts;
 	struct rule_mark mark = { o->pods, o->pod_count };
 	const char *labels[COVERAGE_MAX];
 	char buf[COVERAGE_MAX][48];
+	bool everything = !mark.count;
 
-	if (!mark.count)
-		mark = (struct rule_mark){ o->peers, o->peer_count };
-	if (!mark.count)
-		fprintf(stderr, "hoptrace: warning: --rules without --pod-ip or --peer traces the "
-				"rules of every packet in the watched namespaces\n");
+	for (int i = 0; i < mark.count; i++)
+		everything |= !mark.cidrs[i].prefix;
+	if (everything)
+		fprintf(stderr, "hoptrace: warning: --rules with a /0 address traces the rules of "
+				"every packet in the watched namespaces: a netlink message per rule "
+				"decision\n");
 	for (int i = 0; i < s->cov.count; i++)
 		labels[i] = enrich__netns_label(&s->en, s->cov.inodes[i], buf[i], sizeof(buf[i]));
 	s->rule_tracers = rule_tracers__start(&s->cov, labels, getpid(), &mark);

@@ -228,21 +228,32 @@ static bool same_tuple(const struct hop_tuple *a, const struct hop_tuple *b)
 	       !memcmp(a->daddr, b->daddr, 16);
 }
 
-/* The packet's hop in the event's namespace that shows the same packet: the same tuple
- * (as NAT had left it there) and the same identity. -1 when none. */
-static int matching_hop(const struct packet *pkt, const struct pending *p)
+/* What each hop of the packet shows, read once per packet rather than once per event. */
+struct hop_key {
+	bool ok; /* the hop has bytes with a tuple and an identity */
+	struct hop_tuple tuple;
+	struct packet_identity id;
+};
+
+static void read_keys(const struct packet *pkt, struct hop_key *keys)
 {
 	for (int i = 0; i < pkt->hop_count; i++) {
 		const struct hop *h = &pkt->hops[i];
-		struct packet_identity id;
-		struct hop_tuple t;
 
-		if (h->ev.netns != p->ev.netns || h->ev.hook == HOOK_FIB || !hop_tuple_of(h, &t) ||
-		    !same_tuple(&t, &p->tuple) || !h->data ||
-		    !identity__read(&h->ev, h->data, &id) || !identity__same(&id, &p->id))
-			continue;
-		return i;
+		keys[i].ok = h->ev.hook != HOOK_FIB && h->data && hop_tuple_of(h, &keys[i].tuple) &&
+			     identity__read(&h->ev, h->data, &keys[i].id);
 	}
+}
+
+/* The packet's hop in the event's namespace that shows the same packet: the same tuple
+ * (as NAT had left it there) and the same identity. -1 when none. */
+static int matching_hop(const struct packet *pkt, const struct hop_key *keys,
+			const struct pending *p)
+{
+	for (int i = 0; i < pkt->hop_count; i++)
+		if (keys[i].ok && pkt->hops[i].ev.netns == p->ev.netns &&
+		    same_tuple(&keys[i].tuple, &p->tuple) && identity__same(&keys[i].id, &p->id))
+			return i;
 	return -1;
 }
 
@@ -423,17 +434,21 @@ static void follow_path(struct path_state *ps, struct rule_hit *hit)
 int rule_trail__collect(struct rule_trail *rt, const struct packet *pkt, struct rule_hit **hits)
 {
 	struct path_state ps = { .hook = -2 };
+	struct hop_key keys[TIMELINE_MAX_HOPS];
 	struct rule_hit *out = NULL;
 	int n = 0, cap = 0;
 
 	*hits = NULL;
-	for (int k = 0; rt && k < rt->count; k++) {
+	if (!rt || !rt->count || pkt->hop_count > TIMELINE_MAX_HOPS)
+		return 0;
+	read_keys(pkt, keys);
+	for (int k = 0; k < rt->count; k++) {
 		struct pending *p = &rt->ring[(rt->head + k) % PENDING_MAX];
 		struct netns_rules *nr;
 		struct rule_hit *hit;
 		int matched;
 
-		if (p->used || !p->has_id || (matched = matching_hop(pkt, p)) < 0)
+		if (p->used || !p->has_id || (matched = matching_hop(pkt, keys, p)) < 0)
 			continue;
 		p->used = true;
 		if (own_table(&p->ev))
