@@ -357,8 +357,11 @@ int xt_trace__cleanup_dead(const char *netns_path)
 			continue;
 		ret = xt_trace_rules__remove(netns_path, families[i], is_dead_hoptrace, NULL, why,
 					     sizeof(why));
-		if (ret < 0)
+		if (ret < 0) {
+			fprintf(stderr, "hoptrace: removing stale TRACE rules in netns %s: %s\n",
+				netns_path, why);
 			return ret;
+		}
 		total += ret;
 	}
 	return total;
