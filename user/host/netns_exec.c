@@ -8,7 +8,9 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdbool.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -16,14 +18,26 @@
 #include <unistd.h>
 #include "host/netns_exec.h"
 
-/* The raw table of a busy node can be large; past this the output is cut, not the child. */
+/* A busy node's rules can be large, but not this large: past it the run fails (-EFBIG)
+ * rather than hand back a part. */
 #define OUTPUT_MAX (64u << 20)
+/* A tool that hangs (a lock held elsewhere) must not hold the trace: it is killed. */
+#define RUN_TIMEOUT_MS 10000
 
 struct sink {
 	char *buf;
 	size_t len, cap;
 	int fd;
+	bool cut; /* more came than OUTPUT_MAX */
 };
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
 
 static void close_fd(int *fd)
 {
@@ -43,7 +57,9 @@ static int sink_read(struct sink *s, bool keep)
 		close_fd(&s->fd);
 		return 0;
 	}
-	if (!keep || s->len + n > OUTPUT_MAX)
+	if (keep && s->len + n > OUTPUT_MAX)
+		s->cut = true;
+	if (!keep || s->cut)
 		return 0;
 	if (s->len + n + 1 > s->cap) {
 		size_t cap = s->cap ? s->cap : 4096;
@@ -83,9 +99,13 @@ static int set_stdio(int in, int out, int err)
 
 static void child(int nsfd, int in, int out, int err, int report, char *const argv[])
 {
+	sigset_t none;
 	int e;
 
-	if (setns(nsfd, CLONE_NEWNET) || set_stdio(in, out, err)) {
+	/* The signals hoptrace blocks for itself are not the tool's to inherit. */
+	sigemptyset(&none);
+	if (sigprocmask(SIG_SETMASK, &none, NULL) || setns(nsfd, CLONE_NEWNET) ||
+	    set_stdio(in, out, err)) {
 		e = errno;
 	} else {
 		execvp(argv[0], argv);
@@ -96,12 +116,14 @@ static void child(int nsfd, int in, int out, int err, int report, char *const ar
 	_exit(127);
 }
 
-/* Feeds input and collects both outputs until the child closes them. */
+/* Feeds input and collects both outputs until the child closes them, or the time is up
+ * (-ETIMEDOUT). */
 static int exchange(int in, const char *input, struct sink *out, struct sink *err, bool keep_out,
 		    bool keep_err)
 {
 	size_t left = input ? strlen(input) : 0;
-	int ret = 0;
+	long long deadline = now_ms() + RUN_TIMEOUT_MS;
+	int ret = 0, wait;
 
 	if (!left)
 		close_fd(&in);
@@ -112,7 +134,12 @@ static int exchange(int in, const char *input, struct sink *out, struct sink *er
 			{ .fd = in, .events = POLLOUT },
 		};
 
-		if (poll(p, 3, -1) < 0) {
+		wait = (int)(deadline - now_ms());
+		if (wait <= 0) {
+			ret = -ETIMEDOUT;
+			break;
+		}
+		if (poll(p, 3, wait) < 0) {
 			if (errno == EINTR)
 				continue;
 			ret = -errno;
@@ -187,6 +214,10 @@ int netns_exec__run(const char *netns_path, char *const argv[], const char *inpu
 	po[0] = pe[0] = -1;
 	ret = exchange(sv[0], input, &so, &se, out != NULL, errout != NULL);
 	sv[0] = -1;
+	if (ret == -ETIMEDOUT)
+		kill(pid, SIGKILL);
+	if (!ret && (so.cut || se.cut))
+		ret = -EFBIG;
 	close_fd(&so.fd);
 	close_fd(&se.fd);
 	if (read(pr[0], &child_errno, sizeof(child_errno)) == sizeof(child_errno)) {

@@ -9,7 +9,8 @@
  * (NULL: none) on its standard input. Its standard output and standard error are stored
  * in *out and *errout (malloc'd, NUL-terminated, the caller frees; a NULL pointer
  * discards that stream). Returns its exit status (128 + signal when killed), or -errno
- * when it could not run: -ENOENT for a program that is not installed. */
+ * when it could not run: -ENOENT for a program that is not installed, -ETIMEDOUT when it
+ * ran past 10 s (it is killed), -EFBIG when its output passed 64 MiB. */
 int netns_exec__run(const char *netns_path, char *const argv[], const char *input, char **out,
 		    char **errout);
 

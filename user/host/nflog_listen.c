@@ -15,7 +15,10 @@
 #define RECV_BUF (64 * 1024)
 /* A burst of traced packets must not overflow between two reads. */
 #define SOCK_RCVBUF (4 * 1024 * 1024)
-/* The kernel sends a batch after this long (1/100 s) or when it is full. */
+/* One message per batch: each decision is sent while its packet is still in the hook,
+ * before the packet's drop or next hop is reported, so judging the packet finds it. The
+ * timeout only bounds a batch the threshold did not end. */
+#define QUEUE_THRESHOLD 1
 #define FLUSH_TIMEOUT 5
 /* Bounds one read call: with packets arriving faster than they are read, the caller's loop
  * still gets its turn (the descriptor stays readable). */
@@ -76,6 +79,7 @@ struct nflog_listen *nflog_listen__open(__u16 group, unsigned int copy_range)
 	if (!l->gh)
 		goto fail;
 	if (nflog_set_mode(l->gh, NFULNL_COPY_PACKET, copy_range) < 0 ||
+	    nflog_set_qthresh(l->gh, QUEUE_THRESHOLD) < 0 ||
 	    nflog_set_timeout(l->gh, FLUSH_TIMEOUT) < 0 ||
 	    nflog_callback_register(l->gh, on_message, l) < 0)
 		goto fail;
