@@ -1,25 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Events wait in arrival order in a bounded ring; a packet takes the ones that match it
  * when it is judged, which is after every decision about it was made (the kernel sends a
- * rule's message before the packet goes on or is freed). The rulesets are read per
- * namespace when first needed, and again when an event names a rule the copy lacks. */
-#include <pthread.h>
+ * rule's message before the packet goes on or is freed). Naming the rules is
+ * pipeline/rulesets.c's. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "host/nf_ruleset.h"
-#include "host/watched_netns.h"
 #include "pipeline/headers.h"
 #include "pipeline/identity.h"
 #include "pipeline/nf_ranges.h"
 #include "pipeline/rule_trail.h"
+#include "pipeline/rulesets.h"
 #include "util/clock.h"
 
 #define PENDING_MAX 4096
 /* Events older than this found no packet: theirs was filtered out, or lost. */
 #define PENDING_TTL_NS (10ull * 1000000000ull)
-/* A ruleset is read again for an unknown rule at most this often. */
-#define REREAD_NS (1000000000ull)
 #define PATH_DEPTH 16
 
 struct pending {
@@ -31,65 +28,13 @@ struct pending {
 	struct hop_tuple tuple;
 };
 
-/* A place where drops were seen, for counters' "exact". */
-struct drop_place {
-	__u8 pf;
-	int hook, from;
-	__u64 drops;
-};
-
-struct netns_rules {
-	__u32 netns;
-	const char *path;
-	struct nf_ruleset start; /* counters at the start */
-	bool have_start;
-	struct nf_ruleset now; /* the latest read */
-	bool have_now;
-	__u64 now_ns;
-	struct drop_place places[16];
-	int place_count;
-};
-
 struct rule_trail {
 	struct pending *ring;
 	int head, count; /* oldest at head */
 	unsigned long unjoined;
 	unsigned long added;
-	struct netns_rules *ns;
-	int ns_count;
-	/* The start's counters are read beside the loading and attaching: a node with tens
-	 * of thousands of rules takes seconds to list, which the start must not wait for. */
-	pthread_t reader;
-	bool reading;	     /* the reader runs or has not been joined yet */
-	__u64 start_done_ns; /* when the start's counters were all read */
+	struct rulesets *sets;
 };
-
-static struct netns_rules *netns_rules(struct rule_trail *rt, __u32 netns)
-{
-	for (int i = 0; i < rt->ns_count; i++)
-		if (rt->ns[i].netns == netns)
-			return &rt->ns[i];
-	return NULL;
-}
-
-static void *read_start(void *arg)
-{
-	struct rule_trail *rt = arg;
-
-	for (int i = 0; i < rt->ns_count; i++)
-		rt->ns[i].have_start = !nf_ruleset__read(rt->ns[i].path, &rt->ns[i].start);
-	rt->start_done_ns = clock__mono_ns();
-	return NULL;
-}
-
-/* The start's counters, once read (waits for the reader the first time). */
-static void await_start(struct rule_trail *rt)
-{
-	if (!rt->reading)
-		return;
-	pthread_join(rt->reader, NULL);
-	rt->reading = false;
-}
 
 struct rule_trail *rule_trail__new(const struct coverage *cov, bool counters)
 {
@@ -97,20 +42,11 @@ struct rule_trail *rule_trail__new(const struct coverage *cov, bool counters)
 
 	if (!rt)
 		return NULL;
-	rt->ns = calloc(cov->count ? cov->count : 1, sizeof(*rt->ns));
-	if (!rt->ns) {
+	rt->sets = rulesets__new(cov, counters);
+	if (!rt->sets) {
 		free(rt);
 		return NULL;
 	}
-	for (int i = 0; i < cov->count; i++) {
-		rt->ns[rt->ns_count].netns = cov->inodes[i];
-		rt->ns[rt->ns_count++].path = cov->paths[i];
-	}
-	/* The thread enters namespaces with setns, which moves only the calling thread. */
-	if (counters && !pthread_create(&rt->reader, NULL, read_start, rt))
-		rt->reading = true;
-	else if (counters)
-		read_start(rt);
 	return rt;
 }
 
@@ -118,12 +54,7 @@ void rule_trail__free(struct rule_trail *rt)
 {
 	if (!rt)
 		return;
-	await_start(rt);
-	for (int i = 0; i < rt->ns_count; i++) {
-		nf_ruleset__free(&rt->ns[i].start);
-		nf_ruleset__free(&rt->ns[i].now);
-	}
-	free(rt->ns);
+	rulesets__free(rt->sets);
 	free(rt->ring);
 	free(rt);
 }
@@ -193,20 +124,6 @@ void rule_trail__add(void *ctx, const struct rule_event *ev)
 	p->ev = *ev;
 	p->arrived_ns = now;
 	read_headers(p);
-}
-
-/* The ruleset of a namespace, read now if not yet, or again when it lacks a rule an event
- * names (want_again) and the last read is a while ago. NULL when it cannot be read. */
-static const struct nf_ruleset *ruleset(struct netns_rules *nr, bool want_again)
-{
-	__u64 now = clock__mono_ns();
-
-	if (nr->have_now && !(want_again && now - nr->now_ns > REREAD_NS))
-		return &nr->now;
-	nf_ruleset__free(&nr->now);
-	nr->have_now = !nf_ruleset__read(nr->path, &nr->now);
-	nr->now_ns = now;
-	return nr->have_now ? &nr->now : NULL;
 }
 
 static bool hop_tuple_of(const struct hop *h, struct hop_tuple *t)
@@ -306,94 +223,6 @@ static bool shown(const struct rule_hit *hit)
 	}
 }
 
-static void copy_rule(struct rule_hit *hit, const struct nf_rule *r)
-{
-	hit->index = r->index;
-	snprintf(hit->text, sizeof(hit->text), "%s", r->text);
-	snprintf(hit->comment, sizeof(hit->comment), "%s", r->comment);
-	if (!hit->target[0])
-		snprintf(hit->target, sizeof(hit->target), "%s", r->target);
-}
-
-/* Names an nf_tables decision: its verdict from the message, its hook, priority and text
- * from the ruleset. */
-static void name_nft(struct netns_rules *nr, const struct rule_event *ev, struct rule_hit *hit)
-{
-	const struct nf_ruleset *rs = nr ? ruleset(nr, false) : NULL;
-	const struct nf_rule *r = NULL;
-	const struct nf_chain *base;
-	const char *base_name = ev->base_chain[0] ? ev->base_chain : ev->chain;
-
-	hit->verdict = rule_verdict__name(ev->verdict);
-	if (ev->type == RULE_EV_RULE && rs) {
-		r = nf_ruleset__by_handle(rs, ev->table_family, ev->table, ev->chain, ev->handle);
-		if (!r) {
-			rs = ruleset(nr, true);
-			r = rs ? nf_ruleset__by_handle(rs, ev->table_family, ev->table, ev->chain,
-						       ev->handle) :
-				 NULL;
-		}
-	}
-	if (r) {
-		copy_rule(hit, r);
-		/* A reject answers, then drops: the trace says drop, the rule says more. */
-		if (ev->verdict == RULE_VERDICT_DROP && !strcmp(r->verdict, "reject"))
-			hit->verdict = "reject";
-	}
-	base = rs ? nf_ruleset__chain(rs, false, ev->table_family, ev->table, base_name) : NULL;
-	if (base && base->base) {
-		hit->hook = base->hook;
-		hit->priority = base->priority;
-	}
-}
-
-/* Names an iptables-legacy decision: the log names the rule; the ruleset says what it
- * does. */
-static void name_legacy(struct netns_rules *nr, const struct rule_event *ev, struct rule_hit *hit)
-{
-	const struct nf_ruleset *rs = nr ? ruleset(nr, false) : NULL;
-	const struct nf_rule *r = NULL;
-	const struct nf_chain *c;
-
-	hit->hook = ev->hook == RULE_HOOK_UNKNOWN ? -1 : ev->hook;
-	hit->verdict = ev->type == RULE_EV_RETURN ? "return" : "unknown";
-	if (!rs)
-		return;
-	if (ev->type == RULE_EV_RULE) {
-		r = nf_ruleset__by_index(rs, true, ev->table_family, ev->table, ev->chain,
-					 ev->rulenum);
-		if (!r && (rs = ruleset(nr, true)))
-			r = nf_ruleset__by_index(rs, true, ev->table_family, ev->table, ev->chain,
-						 ev->rulenum);
-	}
-	if (r) {
-		copy_rule(hit, r);
-		hit->verdict = r->verdict[0] ? r->verdict : "continue";
-	}
-	c = rs ? nf_ruleset__chain(rs, true, ev->table_family, ev->table, ev->chain) : NULL;
-	if (ev->type == RULE_EV_POLICY && c)
-		hit->verdict = !strcmp(c->policy, "drop") ? "drop" : "accept";
-	/* Legacy tables sit at their standard priorities, whichever chain of them. */
-	for (int i = 0; rs && i < rs->chain_count; i++)
-		if (rs->chains[i].legacy && rs->chains[i].base && rs->chains[i].hook == hit->hook &&
-		    !strcmp(rs->chains[i].table, ev->table))
-			hit->priority = rs->chains[i].priority;
-}
-
-/* The verdict the legacy path names is a pointer into the ruleset or a constant: keep a
- * copy that outlives a re-read. */
-static const char *stable_verdict(const char *v)
-{
-	static const char *const known[] = { "drop",   "reject", "accept",   "jump",
-					     "goto",   "return", "queue",    "stolen",
-					     "repeat", "break",	 "continue", "unknown" };
-
-	for (size_t i = 0; v && i < sizeof(known) / sizeof(known[0]); i++)
-		if (!strcmp(v, known[i]))
-			return known[i];
-	return "other";
-}
-
 struct path_state {
 	__u32 netns;
 	int hook;
@@ -444,7 +273,6 @@ int rule_trail__collect(struct rule_trail *rt, const struct packet *pkt, struct 
 	read_keys(pkt, keys);
 	for (int k = 0; k < rt->count; k++) {
 		struct pending *p = &rt->ring[(rt->head + k) % PENDING_MAX];
-		struct netns_rules *nr;
 		struct rule_hit *hit;
 		int matched;
 
@@ -476,12 +304,7 @@ int rule_trail__collect(struct rule_trail *rt, const struct packet *pkt, struct 
 		snprintf(hit->table, sizeof(hit->table), "%s", p->ev.table);
 		snprintf(hit->chain, sizeof(hit->chain), "%s", p->ev.chain);
 		snprintf(hit->target, sizeof(hit->target), "%s", p->ev.jump_target);
-		nr = netns_rules(rt, p->ev.netns);
-		if (hit->legacy)
-			name_legacy(nr, &p->ev, hit);
-		else
-			name_nft(nr, &p->ev, hit);
-		hit->verdict = stable_verdict(hit->verdict);
+		rulesets__name(rt->sets, &p->ev, hit);
 		hit->owner = nf_chain__owner(hit->chain);
 		follow_path(&ps, hit);
 		if (!shown(hit))
@@ -493,72 +316,9 @@ int rule_trail__collect(struct rule_trail *rt, const struct packet *pkt, struct 
 	return n;
 }
 
-static struct drop_place *drop_place(struct netns_rules *nr, __u8 pf, int hook, int from)
-{
-	for (int i = 0; i < nr->place_count; i++)
-		if (nr->places[i].pf == pf && nr->places[i].hook == hook &&
-		    nr->places[i].from == from)
-			return &nr->places[i];
-	if (nr->place_count == (int)(sizeof(nr->places) / sizeof(nr->places[0])))
-		return NULL;
-	nr->places[nr->place_count] = (struct drop_place){ pf, hook, from, 0 };
-	return &nr->places[nr->place_count++];
-}
-
 int rule_trail__candidates(struct rule_trail *rt, __u32 netns, __u8 pf, int hook, int from, int to,
 			   __u64 drop_ns, struct rule_hit *out, int max)
 {
-	struct netns_rules *nr = rt ? netns_rules(rt, netns) : NULL;
-	struct nf_candidate cands[8];
-	struct drop_place *place;
-	bool counted_before; /* the drop may be in the start's counters already */
-	int total;
-
-	if (!nr)
-		return 0;
-	await_start(rt);
-	if (!nr->have_start)
-		return 0;
-	counted_before = drop_ns < rt->start_done_ns;
-	place = drop_place(nr, pf, hook, from);
-	if (place)
-		place->drops++;
-	/* The counters must be read after the drop counted there. */
-	if (!nr->have_now || nr->now_ns < drop_ns) {
-		nf_ruleset__free(&nr->now);
-		nr->have_now = !nf_ruleset__read(nr->path, &nr->now);
-		nr->now_ns = clock__mono_ns();
-	}
-	if (!nr->have_now)
-		return 0;
-	total = nf_ruleset__drop_candidates(&nr->start, &nr->now, pf, hook, from, to, cands,
-					    (int)(sizeof(cands) / sizeof(cands[0])));
-	for (int i = 0; i < total && i < max && i < (int)(sizeof(cands) / sizeof(cands[0])); i++) {
-		const struct nf_candidate *c = &cands[i];
-		struct rule_hit *hit = &out[i];
-
-		memset(hit, 0, sizeof(*hit));
-		hit->source = "counters";
-		hit->netns = netns;
-		hit->family = pf == NFPROTO_IPV6 ? HOP_AF_INET6 : HOP_AF_INET;
-		hit->hook = hook;
-		hit->priority = c->chain->priority;
-		hit->type = c->rule ? RULE_EV_RULE : RULE_EV_POLICY;
-		hit->legacy = c->chain->legacy;
-		snprintf(hit->table_family, sizeof(hit->table_family), "%s", c->chain->family);
-		snprintf(hit->table, sizeof(hit->table), "%s", c->chain->table);
-		snprintf(hit->chain, sizeof(hit->chain), "%s", c->chain->chain);
-		snprintf(hit->path, sizeof(hit->path), "%s", c->path);
-		if (c->rule) {
-			copy_rule(hit, c->rule);
-			hit->handle = c->rule->handle;
-			hit->verdict = stable_verdict(c->rule->verdict);
-		} else {
-			hit->verdict = "drop";
-		}
-		hit->owner = nf_chain__owner(hit->chain);
-		hit->rise = c->rise;
-		hit->exact = place && !counted_before && c->rise == place->drops;
-	}
-	return total;
+	return rt ? rulesets__candidates(rt->sets, netns, pf, hook, from, to, drop_ns, out, max) :
+		    0;
 }
