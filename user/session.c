@@ -351,9 +351,10 @@ static int start_rule_tracers(struct session *s)
 	for (int i = 0; i < mark.count; i++)
 		everything |= !mark.cidrs[i].prefix;
 	if (everything)
-		fprintf(stderr, "hoptrace: warning: --rules with a /0 address traces the rules of "
-				"every packet in the watched namespaces: a netlink message per rule "
-				"decision\n");
+		fprintf(stderr,
+			"hoptrace: warning: --rules with a /0 address traces the rules of "
+			"every packet in the watched namespaces: a netlink message per rule "
+			"decision\n");
 	for (int i = 0; i < s->cov.count; i++)
 		labels[i] = enrich__netns_label(&s->en, s->cov.inodes[i], buf[i], sizeof(buf[i]));
 	s->rule_tracers = rule_tracers__start(&s->cov, labels, getpid(), &mark);

@@ -80,7 +80,8 @@ static void on_event(void *ctx, const struct rule_event *ev)
 	}
 	/* The marking rule accepts: its chain's policy sends nothing more. */
 	if (!strncmp(ev->table, NFT_TRACE_TABLE_PREFIX, 9))
-		s->marked += ev->type == RULE_EV_RULE && ev->verdict == RULE_VERDICT_ACCEPT ? 1 : 100;
+		s->marked += ev->type == RULE_EV_RULE && ev->verdict == RULE_VERDICT_ACCEPT ? 1 :
+											      100;
 }
 
 static bool table_present(const char *name)
