@@ -6,6 +6,7 @@
 #include <string.h>
 #include <nftables/libnftables.h>
 #include "host/nf_ruleset_parse.h"
+#include "host/nftlib_lock.h"
 
 /* "list ruleset" with these output flags; its output, valid until the next command, or
  * NULL with nft's first line of error noted. */
@@ -25,7 +26,7 @@ static const char *list_ruleset(struct nft_ctx *ctx, unsigned int flags, struct 
 	return NULL;
 }
 
-int nft_rules__read(struct nf_ruleset *rs)
+static int read_locked(struct nf_ruleset *rs)
 {
 	struct nft_ctx *ctx = nft_ctx_new(NFT_CTX_DEFAULT);
 	const char *out;
@@ -49,5 +50,15 @@ int nft_rules__read(struct nf_ruleset *rs)
 		nft_rules__parse_listing(out, rs);
 out:
 	nft_ctx_free(ctx);
+	return ret;
+}
+
+int nft_rules__read(struct nf_ruleset *rs)
+{
+	int ret;
+
+	nftlib__lock();
+	ret = read_locked(rs);
+	nftlib__unlock();
 	return ret;
 }

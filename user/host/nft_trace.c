@@ -21,6 +21,7 @@
 #include <nftables/libnftables.h>
 #include "cli/addr.h"
 #include "host/nft_trace.h"
+#include "host/nftlib_lock.h"
 #include "host/nsenter.h"
 
 /* Lower than any table's standard priority (raw is -300, conntrack defrag -400): the mark
@@ -210,7 +211,9 @@ struct nft_trace *nft_trace__start(const char *netns_path, __u32 netns, pid_t pi
 	}
 	snprintf(t->table, sizeof(t->table), NFT_TRACE_TABLE_PREFIX "%d", (int)pid);
 	t->netns = netns;
+	nftlib__lock();
 	ret = nsenter__run(netns_path, start_in_netns, &a);
+	nftlib__unlock();
 	if (ret) {
 		if (ret != -EINVAL && ret != -ENOMEM && !a.err[0])
 			snprintf(err, errsize, "cannot enter the namespace: %s", strerror(-ret));
@@ -414,8 +417,10 @@ void nft_trace__stop(struct nft_trace *t)
 		/* An owned table goes with its socket; a plain one must be deleted. A table
 		 * that failed to install is not there: nothing to say. */
 		snprintf(cmd, sizeof(cmd), "delete table inet %s", t->table);
+		nftlib__lock();
 		nft_run(t->nft, cmd, NULL, 0);
 		nft_ctx_free(t->nft);
+		nftlib__unlock();
 	}
 	if (t->nl)
 		mnl_socket_close(t->nl);
@@ -472,7 +477,10 @@ static int cleanup_in_netns(void *ctx)
 
 int nft_trace__cleanup_dead(const char *netns_path)
 {
-	int removed = 0, ret = nsenter__run(netns_path, cleanup_in_netns, &removed);
+	int removed = 0, ret;
 
+	nftlib__lock();
+	ret = nsenter__run(netns_path, cleanup_in_netns, &removed);
+	nftlib__unlock();
 	return ret < 0 ? ret : removed;
 }

@@ -33,6 +33,7 @@ struct netns_rules {
 	__u64 now_ns;
 	struct drop_place places[16];
 	int place_count;
+	bool reported; /* a failed read was said */
 };
 
 struct rulesets {
@@ -106,6 +107,17 @@ void rulesets__free(struct rulesets *rs)
 	free(rs);
 }
 
+/* Once per namespace: what of its rules could not be read (rules are then named without
+ * their text, or not at all). */
+static void report_unread(struct netns_rules *nr)
+{
+	if (nr->reported || (nr->have_now && !nr->now.errors[0]))
+		return;
+	nr->reported = true;
+	fprintf(stderr, "hoptrace: reading the rules of %s: %s\n", nr->path,
+		nr->have_now ? nr->now.errors : "the namespace could not be entered");
+}
+
 /* The ruleset of a namespace, read now if not yet, or again when it lacks a rule an event
  * names (want_again) and the last read is a while ago. NULL when it cannot be read. */
 static const struct nf_ruleset *ruleset(struct netns_rules *nr, bool want_again)
@@ -117,6 +129,7 @@ static const struct nf_ruleset *ruleset(struct netns_rules *nr, bool want_again)
 	nf_ruleset__free(&nr->now);
 	nr->have_now = !nf_ruleset__read(nr->path, &nr->now);
 	nr->now_ns = now;
+	report_unread(nr);
 	return nr->have_now ? &nr->now : NULL;
 }
 
