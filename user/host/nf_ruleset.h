@@ -95,8 +95,9 @@ int nf_ruleset__drop_candidates(const struct nf_ruleset *before, const struct nf
 				int max);
 
 /* Who writes chains of this name, by the conventions of Kubernetes network plugins:
- * "kube-proxy" (KUBE-*), "kube-router" (KUBE-NWPLCY-*, KUBE-ROUTER-*), "calico" (cali-*),
- * "cilium" (CILIUM_*), "flannel" (FLANNEL-*), "antrea" (ANTREA-*), or NULL. */
+ * "kube-proxy" (KUBE-*), "kube-router" (KUBE-NWPLCY-*, KUBE-ROUTER-*, KUBE-POD-FW-*),
+ * "calico" (cali-*), "cilium" (CILIUM_*), "flannel" (FLANNEL-*), "antrea" (ANTREA-*), or
+ * NULL. */
 const char *nf_chain__owner(const char *chain);
 
 #endif /* HOST_NF_RULESET_H */
