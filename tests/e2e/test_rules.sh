@@ -221,7 +221,8 @@ stop_with() {
 	done
 	nsx "$NS_NODE" nft list tables | grep -q "hoptrace_$pid" ||
 		{ echo "no marking table while tracing"; cat "$TMP/err"; kill -9 $pid; return 1; }
-	legacy_rules_left "$NS_NODE" || { echo "no TRACE rules while tracing"; kill -9 $pid; return 1; }
+	legacy_rules_left "$NS_NODE" ||
+		{ echo "no TRACE rules while tracing:"; cat "$TMP/err"; kill -9 $pid; return 1; }
 	kill -"$1" $pid
 	wait $pid
 	return 0
