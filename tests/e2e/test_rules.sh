@@ -209,16 +209,14 @@ legacy_rules_left() {
 	nsx "$1" iptables-legacy-save -t raw 2>/dev/null | grep -q 'hoptrace:'
 }
 
-# stop_with SIGNAL: a --rules trace (with legacy tables present) stopped by SIGNAL.
+# stop_with SIGNAL: a --rules trace (with legacy tables present) stopped by SIGNAL, once
+# its start line says every marking is in.
 stop_with() {
 	local pid
-	"$HOPTRACE" --pod-ip "$IP_A" --netns "$NS_NODE" --rules -q --duration 20 \
+	"$HOPTRACE" --pod-ip "$IP_A" --netns "$NS_NODE" --rules --duration 20 \
 		>/dev/null 2>"$TMP/err" &
 	pid=$!
-	for _ in $(seq 100); do
-		nsx "$NS_NODE" nft list tables | grep -q "hoptrace_$pid" && break
-		sleep 0.1
-	done
+	wait_tracing "$TMP/err" $pid || { kill -9 $pid; return 1; }
 	nsx "$NS_NODE" nft list tables | grep -q "hoptrace_$pid" ||
 		{ echo "no marking table while tracing"; cat "$TMP/err"; kill -9 $pid; return 1; }
 	legacy_rules_left "$NS_NODE" ||
