@@ -54,6 +54,7 @@ struct session {
 	struct coverage cov;
 	struct rule_tracers *rule_tracers; /* --rules */
 	__u64 rules_read_ns;		   /* when the last read of rule decisions began */
+	int rules_read_error;		   /* the first failed read, said once */
 	__u64 bad_events;
 	__u64 judged;	 /* packets judged: once each, whatever the number of sinks */
 	int write_error; /* errno of the first failed output write */
@@ -80,13 +81,28 @@ static void on_signal(int sig, siginfo_t *info, void *uctx)
 
 /* Every rule decision about a packet was queued on its socket before the packet's last hop
  * happened: a read begun after that hop has them all, so a batch of packets costs one. */
+static void drain_rule_decisions(struct session *s)
+{
+	int err;
+
+	s->rules_read_ns = clock__mono_ns();
+	err = rule_tracers__drain(s->rule_tracers, rule_trail__add, s->en.rules);
+	if (err < 0 && !s->rules_read_error) {
+		s->rules_read_error = err;
+		status__clear(&s->status);
+		fprintf(stderr,
+			"hoptrace: --rules: reading rule decisions: %s; rules may be "
+			"missing from the packets after this\n",
+			strerror(-err));
+	}
+}
+
 static void read_rule_decisions(struct session *s, const struct packet *pkt)
 {
 	if (!s->rule_tracers || !pkt->hop_count ||
 	    s->rules_read_ns > pkt->hops[pkt->hop_count - 1].ev.ts_ns)
 		return;
-	s->rules_read_ns = clock__mono_ns();
-	rule_tracers__drain(s->rule_tracers, rule_trail__add, s->en.rules);
+	drain_rule_decisions(s);
 }
 
 /* A packet's life ended: judge it once, then every consumer reads that judgement. */
@@ -461,7 +477,8 @@ static int poll_round(struct session *s)
 		return -1;
 	check_losses(s);
 	/* Rule messages wait in their sockets' buffers until read: keep them short. */
-	rule_tracers__drain(s->rule_tracers, rule_trail__add, s->en.rules);
+	if (s->rule_tracers)
+		drain_rule_decisions(s);
 	/* A packet waiting for a copy ends even while no event comes. */
 	timeline__expire(s->tl, clock__mono_ns());
 	update_status(s, s->lost_seen);
@@ -496,7 +513,8 @@ static int finish(struct session *s, int rc)
 
 	tracer__detach(&s->tracer);
 	tracer__drain(&s->tracer);
-	rule_tracers__drain(s->rule_tracers, rule_trail__add, s->en.rules);
+	if (s->rule_tracers)
+		drain_rule_decisions(s);
 	tracer__stats(&s->tracer, &st);
 	timeline__finish(s->tl);
 	status__clear(&s->status);

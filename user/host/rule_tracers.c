@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The tracers of every namespace, kept side by side; each is independent, so one
  * namespace's failure costs only that namespace its rule trace. */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include "host/nft_trace.h"
@@ -91,7 +90,7 @@ int rule_tracers__drain(struct rule_tracers *rt, rule_event_fn fn, void *ctx)
 			err = n;
 		total += n > 0 ? n : 0;
 		n = rt->xt[i] ? xt_trace__read(rt->xt[i], fn, ctx) : 0;
-		if (n < 0 && n != -ENOBUFS && !err)
+		if (n < 0 && !err)
 			err = n;
 		total += n > 0 ? n : 0;
 	}

@@ -29,7 +29,8 @@ struct xt_trace *xt_trace__start(const char *netns_path, __u32 netns, pid_t pid,
 int xt_trace__fd(const struct xt_trace *t);
 
 /* Hands every event waiting now to fn (without blocking). Returns how many, or -errno on a
- * read error; -ENOBUFS means the kernel dropped messages (counted in xt_trace__lost). */
+ * read error. Messages the kernel dropped (socket buffer full) are counted in
+ * xt_trace__lost, and reading goes on. */
 int xt_trace__read(struct xt_trace *t, rule_event_fn fn, void *ctx);
 
 /* Messages the kernel could not queue to the listener. */

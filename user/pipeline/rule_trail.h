@@ -44,20 +44,18 @@ struct rule_hit {
 
 struct rule_trail;
 
-/* traced: rule events are expected (--rules); counters: compare rule counters (taken now,
- * as the start) where no event names the rule. NULL on ENOMEM. */
+/* counters: read the rules' counters now, as the start, so that a drop no event names can
+ * be matched to the rules whose counters rose. NULL on ENOMEM. */
 struct rule_trail *rule_trail__new(const struct coverage *cov, bool counters);
 void rule_trail__free(struct rule_trail *rt);
 
 /* Keeps one event until its packet is judged (a rule_event_fn). */
 void rule_trail__add(void *rt, const struct rule_event *ev);
 
-/* Whether a namespace's rules are traced (its events are the truth there). */
-void rule_trail__set_traced(struct rule_trail *rt, __u32 netns);
-
 /* The rules pkt met, in the order it met them, each placed after one of its hops. The
  * events joined are used up. Returns the count and a new array in *hits (free() it), or
- * -1 on ENOMEM. Noting hook-less decisions (netdev, bridge) is left out. */
+ * -1 on ENOMEM. A decision whose base chain has no IPv4/IPv6 hook (netdev, bridge) keeps
+ * hook -1 and is placed after the packet's first hop in that namespace. */
 int rule_trail__collect(struct rule_trail *rt, const struct packet *pkt, struct rule_hit **hits);
 
 /* The rules that may have dropped a packet of family pf (2, 10) at hook (NF_INET_*)
@@ -70,7 +68,8 @@ int rule_trail__candidates(struct rule_trail *rt, __u32 netns, __u8 pf, int hook
 /* Events added in all. */
 unsigned long rule_trail__added(const struct rule_trail *rt);
 
-/* Events that found no packet (their packet was filtered out or lost) and were let go. */
+/* Decisions of the namespaces' own rules that no packet took (theirs was filtered out or
+ * lost): those let go and those still waiting. */
 unsigned long rule_trail__unjoined(const struct rule_trail *rt);
 
 #endif /* PIPELINE_RULE_TRAIL_H */
