@@ -219,6 +219,55 @@ static void test_new_on_open_address(void)
 	timeline__free(tl);
 }
 
+/* 28 bytes from the IP header of a UDP packet 10.0.0.1:1000 -> 10.0.0.2:2000 with IP ID
+ * id, as a hop with those bytes captured (netns 7). */
+static __u8 pause_bytes[3][28];
+
+static struct hop_event udp_hop_bytes(__u64 skb, __u16 hook, __u16 flags, __u64 ts, __u16 id,
+				      __u8 *p)
+{
+	struct hop_event ev = hop_tuple(skb, hook, flags, tuple4(1, 1000, 2, 2000, 17));
+
+	memset(p, 0, 28);
+	p[0] = 0x45, p[9] = 17;
+	p[4] = id >> 8, p[5] = id & 0xff;
+	memcpy(p + 12, ev.tuple.saddr, 4);
+	memcpy(p + 16, ev.tuple.daddr, 4);
+	p[20] = 1000 >> 8, p[21] = 1000 & 0xff, p[22] = 2000 >> 8, p[23] = 2000 & 0xff;
+	p[25] = 8;
+	ev.ts_ns = ts;
+	ev.netns = 7;
+	ev.cap_len = 28;
+	return ev;
+}
+
+/* The BPF side calls an skb fresh when its buffer changed after a pause of over 2 ms: a
+ * reused address, or ip_forward()'s new buffer after slow PREROUTING rules. The same
+ * strong identity (a non-zero IP ID) keeps the packet; another one, or an ID of 0 (which
+ * an unconnected UDP socket's DF datagrams all have), starts a new packet. */
+static void test_fresh_after_pause(void)
+{
+	static const struct {
+		__u16 id_before, id_after;
+		int packets;
+	} cases[] = { { 77, 77, 1 }, { 77, 78, 2 }, { 0, 0, 2 } };
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct timeline *tl = fresh();
+		struct hop_event ev;
+
+		ev = udp_hop_bytes(SKB_A, HOOK_NETIF_RECEIVE, HOP_F_NEW, 1000000,
+				   cases[i].id_before, pause_bytes[0]);
+		CHECK(timeline__add(tl, &ev, pause_bytes[0]) == 0);
+		ev = udp_hop_bytes(SKB_A, HOOK_NF, HOP_F_NEW, 9000000, cases[i].id_after,
+				   pause_bytes[1]);
+		CHECK(timeline__add(tl, &ev, pause_bytes[1]) == 0);
+		drop(tl, SKB_A, REASON_NO_SOCKET, DROP_AT);
+		CHECK(seen_count == cases[i].packets);
+		timeline__free(tl);
+	}
+}
+
 static void test_flows_and_replies(void)
 {
 	struct hop_tuple ab = tuple4(1, 40000, 2, 80, 6), ba = tuple4(2, 80, 1, 40000, 6);
@@ -720,5 +769,6 @@ int main(void)
 	RUN(test_arrival_device_named);
 	RUN(test_handoff_keeps_one_packet);
 	RUN(test_handoff_unseen);
+	RUN(test_fresh_after_pause);
 	CHECK_EXIT();
 }

@@ -4,6 +4,7 @@
  * must not join the old packet's timeline. */
 #include <string.h>
 #include "pipeline/headers.h"
+#include "pipeline/hooks.h"
 #include "pipeline/identity.h"
 #include "pipeline/skb_reuse.h"
 
@@ -54,6 +55,10 @@ static bool pod_tuple(const struct hop_event *ev, const __u8 *data, struct hop_t
 }
 
 #define PROTO_UDP 17
+#define PROTO_TCP 6
+/* How long a slow path may hold a packet and still be taken for it (above the BPF side's
+ * 2 ms pause: a first packet through tens of thousands of iptables rules, under emulation). */
+#define PAUSE_MAX_NS (100ull * 1000000ull)
 #define PROTO_FRAGMENT 44
 
 /* An outer header whose inner packet the capture did not reach (or cannot read). */
@@ -152,6 +157,43 @@ static bool identity_kept(const struct packet *p, const struct hop_event *cur, c
 	return identity__same(&was, &now);
 }
 
+/* An identity that tells one packet from the next of its flow: a non-zero IPv4 ID (an
+ * unconnected UDP socket sends DF datagrams with ID 0), a TCP sequence, an echo sequence.
+ * A UDP length alone does not. */
+static bool strong_identity(const struct packet_identity *id)
+{
+	return (id->has_ip_id && id->ip_id) ||
+	       (id->has_l4 && (id->proto == PROTO_TCP || id->icmp_echo));
+}
+
+/* The BPF side calls an skb fresh when its data buffer changed after a pause, its sign of an
+ * address reused for another packet. A slow path makes the same pause: ip_forward() gives
+ * the packet a new buffer (headroom for the route's device) after PREROUTING's rules, and a
+ * long ruleset or the rule trace (--rules) can take milliseconds there. The packet goes on
+ * when this hop, in the same namespace, shows the same tuple and the same strong identity
+ * as the skb's last hop, and no socket has taken it. */
+static bool continues_after_pause(const struct packet *p, const struct hop_event *ev,
+				  const __u8 *data)
+{
+	const struct hop *last = last_skb_hop(p, ev->skb);
+	struct packet_identity was, now;
+	bool headers;
+
+	if (!last || p->settling || last->ev.netns != ev->netns || !ev->cap_len || !data ||
+	    ev->ts_ns - last->ev.ts_ns > PAUSE_MAX_NS)
+		return false;
+	for (int i = 0; i < p->hop_count; i++) {
+		const struct hook_row *row = hook__row(p->hops[i].ev.hook);
+
+		if (row && row->delivers)
+			return false;
+	}
+	if (!tuple_reachable(last, ev, data, &headers) || !headers ||
+	    !identity__read(ev, data, &now) || !last_identity(p, ev->skb, &was))
+		return false;
+	return strong_identity(&now) && identity__same(&was, &now);
+}
+
 /* A hop at an address still open that cannot be the open packet's: the old skb was freed
  * where no hook saw it and the address reused. The BPF side flags what it can tell (a fresh
  * match, a packet read by a socket and seen again); the path tells the rest: a namespace
@@ -164,7 +206,7 @@ bool skb_reuse__new_life(const struct packet *p, const struct hop_event *ev, con
 	bool check_identity;
 
 	if (ev->flags & HOP_F_NEW)
-		return !ends_life;
+		return !ends_life && !continues_after_pause(p, ev, data);
 	last = last_skb_hop(p, ev->skb);
 	if (!last || p->incomplete)
 		return false;
