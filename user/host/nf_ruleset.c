@@ -7,7 +7,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/types.h>
+#include "hoptrace.h"
 #include "host/nf_ruleset_parse.h"
+#include "host/xt_tables.h"
 #include "host/nsenter.h"
 
 /* Whether nf_tables has a table iptables-nft-save would print for this family: only
@@ -30,23 +33,6 @@ static bool has_iptables_table(const struct nf_ruleset *rs, const char *family)
 	return false;
 }
 
-/* Whether x_tables has tables of this family here. thread-self: /proc/self/net shows the
- * main thread's namespace, not the one this thread entered. */
-static bool has_legacy_tables(const char *names_file)
-{
-	char path[64], c;
-	FILE *f;
-	bool any;
-
-	snprintf(path, sizeof(path), "/proc/thread-self/net/%s", names_file);
-	f = fopen(path, "re");
-	if (!f)
-		return false;
-	any = fread(&c, 1, 1, f) == 1;
-	fclose(f);
-	return any;
-}
-
 static void read_iptables_nft(struct nf_ruleset *rs, const char *family, const char *command)
 {
 	const char *argv[] = { command, "-c", NULL };
@@ -63,13 +49,13 @@ static void read_iptables_nft(struct nf_ruleset *rs, const char *family, const c
 	free(save);
 }
 
-static void read_legacy(struct nf_ruleset *rs, const char *family, const char *names_file,
+static void read_legacy(struct nf_ruleset *rs, const char *family, int hop_family,
 			const char *command)
 {
 	const char *argv[] = { command, "-c", NULL };
 	char *save;
 
-	if (!has_legacy_tables(names_file))
+	if (!xt_tables__present(hop_family, NULL))
 		return;
 	save = xt_save__run(argv, rs);
 	if (!save)
@@ -86,8 +72,8 @@ static int read_here(void *ctx)
 		read_iptables_nft(rs, "ip", "iptables-nft-save");
 		read_iptables_nft(rs, "ip6", "ip6tables-nft-save");
 	}
-	read_legacy(rs, "ip", "ip_tables_names", "iptables-legacy-save");
-	read_legacy(rs, "ip6", "ip6_tables_names", "ip6tables-legacy-save");
+	read_legacy(rs, "ip", HOP_AF_INET, "iptables-legacy-save");
+	read_legacy(rs, "ip6", HOP_AF_INET6, "ip6tables-legacy-save");
 	nf_ruleset__finish(rs);
 	return 0;
 }

@@ -8,10 +8,8 @@
 #include <string.h>
 #include <nftables/libnftables.h>
 #include "host/nf_ruleset_parse.h"
+#include "host/nft_trace.h"
 #include "host/nftlib_lock.h"
-
-/* hoptrace's marking tables (host/nft_trace.h), never part of what is read. */
-#define MARKING_PREFIX "hoptrace_"
 
 /* A list command with these output flags; its output, valid until the next command, or
  * NULL with nft's first line of error noted. */
@@ -60,7 +58,7 @@ static void read_tables(struct nft_ctx *ctx, const char *tables, bool json, stru
 
 	for (const char *line = tables; *line; line += strcspn(line, "\n"), line += *line == '\n')
 		if (sscanf(line, "table %15s %63s", family, name) == 2 &&
-		    strncmp(name, MARKING_PREFIX, strlen(MARKING_PREFIX)))
+		    strncmp(name, NFT_TRACE_TABLE_PREFIX, strlen(NFT_TRACE_TABLE_PREFIX)))
 			read_table(ctx, family, name, json, rs);
 }
 

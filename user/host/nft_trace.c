@@ -20,6 +20,7 @@
 #include <linux/netfilter/nf_tables.h>
 #include <nftables/libnftables.h>
 #include "cli/addr.h"
+#include "host/hoptrace_pid.h"
 #include "host/nft_trace.h"
 #include "host/nftlib_lock.h"
 #include "host/nsenter.h"
@@ -427,22 +428,6 @@ void nft_trace__stop(struct nft_trace *t)
 	free(t);
 }
 
-/* Whether pid is a running hoptrace. */
-static bool hoptrace_alive(long pid)
-{
-	char path[64], comm[32] = "";
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%ld/comm", pid);
-	f = fopen(path, "r");
-	if (!f)
-		return false;
-	if (!fgets(comm, sizeof(comm), f))
-		comm[0] = 0;
-	fclose(f);
-	return !strncmp(comm, "hoptrace", 8);
-}
-
 static int cleanup_in_netns(void *ctx)
 {
 	int *removed = ctx;
@@ -464,7 +449,7 @@ static int cleanup_in_netns(void *ctx)
 		char *end;
 		long pid = strtol(num, &end, 10);
 
-		if (end == num || (*end && *end != '\n' && *end != ' ') || hoptrace_alive(pid))
+		if (end == num || (*end && *end != '\n' && *end != ' ') || hoptrace_pid__alive(pid))
 			continue;
 		snprintf(cmd, sizeof(cmd), "delete table inet " NFT_TRACE_TABLE_PREFIX "%ld", pid);
 		if (!nft_run_cmd_from_buffer(nft, cmd))

@@ -19,11 +19,13 @@
 #include <string.h>
 #include <unistd.h>
 #include <linux/netfilter.h>
+#include "host/hoptrace_pid.h"
 #include "host/nflog_listen.h"
 #include "host/nsenter.h"
 #include "host/xt_trace.h"
 #include "host/xt_trace_line.h"
 #include "host/xt_trace_rules.h"
+#include "host/xt_tables.h"
 
 /* The kernel logs TRACE lines with its default nfnetlink_log settings: group 0. */
 #define TRACE_GROUP 0
@@ -54,12 +56,6 @@ struct xt_trace {
 	void *ctx;
 };
 
-static const char *tables_file(int family)
-{
-	return family == HOP_AF_INET6 ? "/proc/thread-self/net/ip6_tables_names" :
-					"/proc/thread-self/net/ip_tables_names";
-}
-
 struct tables_query {
 	int family;
 	const char *table; /* NULL: any */
@@ -69,18 +65,8 @@ struct tables_query {
 static int has_table_here(void *ctx)
 {
 	const struct tables_query *q = ctx;
-	char line[64];
-	int found = 0;
-	FILE *f = fopen(tables_file(q->family), "r");
 
-	if (!f)
-		return 0; /* no ip_tables in this kernel: nothing to trace */
-	while (!found && fgets(line, sizeof(line), f)) {
-		line[strcspn(line, "\n")] = '\0';
-		found = q->table ? !strcmp(line, q->table) : *line != '\0';
-	}
-	fclose(f);
-	return found;
+	return xt_tables__present(q->family, q->table);
 }
 
 static bool has_table(const char *netns_path, int family, const char *table)
@@ -327,19 +313,8 @@ void xt_trace__stop(struct xt_trace *t)
 /* A pid whose process is gone, or is another program now (the pid was reused). */
 static bool is_dead_hoptrace(void *ctx, pid_t owner)
 {
-	char path[64], comm[32] = "";
-	FILE *f;
-
 	(void)ctx;
-	snprintf(path, sizeof(path), "/proc/%d/comm", (int)owner);
-	f = fopen(path, "r");
-	if (!f)
-		return true;
-	if (!fgets(comm, sizeof(comm), f))
-		comm[0] = '\0';
-	fclose(f);
-	comm[strcspn(comm, "\n")] = '\0';
-	return strcmp(comm, "hoptrace") != 0;
+	return !hoptrace_pid__alive(owner);
 }
 
 int xt_trace__cleanup_dead(const char *netns_path)

@@ -189,11 +189,12 @@ static int restore(const char *netns_path, int family, const char *script, char 
 	return run_tool(netns_path, argv, script, NULL, err, errsize);
 }
 
-int xt_trace_rules__add(const char *netns_path, int family, pid_t pid, const struct rule_mark *mark,
-			char *err, size_t errsize)
+/* Restores script (count rules; NULL: it could not be made) and frees it. Returns count, or
+ * -errno. */
+static int restore_script(const char *netns_path, int family, char *script, int count, char *err,
+			  size_t errsize)
 {
-	int count, ret;
-	char *script = xt_trace_rules__add_script(family, pid, mark, &count);
+	int ret;
 
 	if (!script) {
 		snprintf(err, errsize, "out of memory");
@@ -202,6 +203,15 @@ int xt_trace_rules__add(const char *netns_path, int family, pid_t pid, const str
 	ret = count ? restore(netns_path, family, script, err, errsize) : 0;
 	free(script);
 	return ret ? ret : count;
+}
+
+int xt_trace_rules__add(const char *netns_path, int family, pid_t pid, const struct rule_mark *mark,
+			char *err, size_t errsize)
+{
+	int count;
+	char *script = xt_trace_rules__add_script(family, pid, mark, &count);
+
+	return restore_script(netns_path, family, script, count, err, errsize);
 }
 
 int xt_trace_rules__remove(const char *netns_path, int family, xt_trace_doomed_fn doomed, void *ctx,
@@ -215,11 +225,5 @@ int xt_trace_rules__remove(const char *netns_path, int family, xt_trace_doomed_f
 		return ret;
 	script = xt_trace_rules__delete_script(saved, doomed, ctx, &count);
 	free(saved);
-	if (!script) {
-		snprintf(err, errsize, "out of memory");
-		return -ENOMEM;
-	}
-	ret = count ? restore(netns_path, family, script, err, errsize) : 0;
-	free(script);
-	return ret ? ret : count;
+	return restore_script(netns_path, family, script, count, err, errsize);
 }

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "host/nf_ruleset.h"
+#include "host/nft_trace.h"
 #include "pipeline/headers.h"
 #include "pipeline/identity.h"
 #include "pipeline/nf_ranges.h"
@@ -72,7 +73,7 @@ static void read_headers(struct pending *p)
 static bool own_table(const struct rule_event *ev)
 {
 	return !strcmp(ev->table_family, "inet") &&
-	       !strncmp(ev->table, "hoptrace_", strlen("hoptrace_"));
+	       !strncmp(ev->table, NFT_TRACE_TABLE_PREFIX, strlen(NFT_TRACE_TABLE_PREFIX));
 }
 
 /* A decision of the namespace's rules (not of hoptrace's marking) that no packet took. */
