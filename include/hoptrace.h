@@ -36,6 +36,9 @@ enum hop_hook {
 	/* A socket accepted the packet into its receive queue (the root cgroup's inet ingress
 	 * filter ran for it): delivered, even where the read and the free have no tracepoint. */
 	HOOK_SOCK_QUEUE = 9,
+	/* A tc, XDP or cgroup BPF program (not hoptrace's) returned for a traced skb: seen
+	 * with fexit on that program, where the kernel allows fexit (info.bpf). */
+	HOOK_BPF_PROG = 10,
 	HOOK__COUNT,
 };
 
@@ -71,8 +74,21 @@ enum hop_flag {
 /* The observer at position N is the BPF program HOP_NF_PROG_PREFIX "N". */
 #define HOP_NF_PROG_PREFIX "nf_observe_"
 
+/* Where a BPF program seen by HOOK_BPF_PROG was attached (what user space told the fexit
+ * program when it attached it). Values are stable (JSON). */
+enum hop_bpf_attach {
+	HOP_BPF_TCX_INGRESS = 1,
+	HOP_BPF_TCX_EGRESS = 2,
+	HOP_BPF_TC_INGRESS = 3, /* cls_bpf on clsact (or ingress) */
+	HOP_BPF_TC_EGRESS = 4,
+	HOP_BPF_XDP_GENERIC = 5,
+	HOP_BPF_CGROUP_INGRESS = 6,
+	HOP_BPF_CGROUP_EGRESS = 7,
+};
+
 /* The union's member follows the hook: nf for HOOK_NF and (with HOP_F_NF_STATE) for
- * HOOK_KFREE_SKB; fib for HOOK_FIB; handoff for HOOK_HANDOFF. */
+ * HOOK_KFREE_SKB; drop for HOOK_KFREE_SKB (its first bytes are nf's); fib for HOOK_FIB;
+ * handoff for HOOK_HANDOFF; bpf for HOOK_BPF_PROG. */
 union hop_info {
 	struct {
 		__u8 pf;   /* NFPROTO_IPV4 (2), NFPROTO_IPV6 (10) */
@@ -90,6 +106,20 @@ union hop_info {
 	struct {
 		__u64 prev; /* the skb whose packet this skb carries on */
 	} handoff;
+	struct {
+		__u8 nf[4]; /* info.nf, with HOP_F_NF_STATE */
+		__u32 pad;
+		/* The cgroup (v2 id) of the socket a cgroup-BPF drop happened for: the sending
+		 * socket (BPF_CGROUP_EGRESS) or the receiving one (SOCKET_FILTER, where the
+		 * tracepoint names it); 0 when not read or unknown. */
+		__u64 sk_cgroup;
+	} drop;
+	struct {
+		__u32 prog_id; /* the program that returned */
+		__s32 ret;     /* what it returned (TC_ACT_*, XDP_*, 0/1 for cgroup skb) */
+		__u8 attach;   /* enum hop_bpf_attach */
+		__u8 pad[7];
+	} bpf;
 	__u8 raw[32];
 };
 
