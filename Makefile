@@ -99,6 +99,18 @@ $(CAST_BYTES): $(CAST_BYTES:.o=.c)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -c $< -o $@
 
+# The demo's stand-in for a CNI's policy program, embedded through its own skeleton.
+DEMO_SKEL := $(BUILD)/demo_cni.skel.h
+$(BUILD)/bpf/demo_cni.unit.o: bpf/demo_cni.bpf.c | $(BUILD)/bpf
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(DEMO_SKEL): $(BUILD)/bpf/demo_cni.bpf.o
+	$(call msg,SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name demo_cni_bpf > $@
+
+$(BUILD)/user/demo/cni_dropper.o: $(DEMO_SKEL)
+
 # Only the loader's objects wait for the skeleton: a BPF change rebuilds load/, not all of user/.
 $(filter-out $(CAST_BYTES),$(LOAD_OBJS)) $(MAIN_OBJ): $(SKEL)
 

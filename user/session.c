@@ -18,6 +18,7 @@
 #include "host/watched_netns.h"
 #include "host/conntrack_stats.h"
 #include "pipeline/chain_names.h"
+#include "pipeline/bpf_blame.h"
 #include "pipeline/rule_trail.h"
 #include "host/rule_tracers.h"
 #include "pipeline/decode.h"
@@ -317,6 +318,21 @@ static int prepare(struct session *s)
 	return make_sinks(s);
 }
 
+/* Naming the BPF program or qdisc behind a drop: hoptrace's own programs are known once
+ * loaded, and the qdisc counters' start is read before any traffic is traced. */
+static int start_bpf_blame(struct session *s)
+{
+	__u32 own[128];
+	int n = tracer__own_prog_ids(&s->tracer, own, 128);
+
+	s->en.bpf = bpf_blame__new(s->en.netns, s->kf.cgroup2, &s->cov, own, n);
+	if (!s->en.bpf) {
+		fprintf(stderr, "hoptrace: out of memory\n");
+		return -1;
+	}
+	return 0;
+}
+
 static void report_skipped_hooks(const struct session *s)
 {
 	for (int i = 0; i < s->plan.count; i++) {
@@ -570,6 +586,8 @@ static int finish(struct session *s, int rc)
 
 static void cleanup(struct session *s)
 {
+	bpf_blame__free(s->en.bpf);
+	s->en.bpf = NULL;
 	rule_tracers__stop(s->rule_tracers);
 	rule_trail__free(s->en.rules);
 	s->en.rules = NULL;
@@ -706,7 +724,7 @@ int trace__run_observed(struct trace_config *opts, const struct trace_observer *
 	install_signals();
 	if (check_before_attach(&s) || prepare(&s))
 		goto out;
-	if (tracer__load(&s.tracer, opts, &s.kf, &s.plan, on_event, &s))
+	if (tracer__load(&s.tracer, opts, &s.kf, &s.plan, on_event, &s) || start_bpf_blame(&s))
 		goto out;
 	if (tracer__attach(&s.tracer, &s.plan, (const char *const *)s.cov.paths, s.cov.count) < 0)
 		goto out;

@@ -89,6 +89,8 @@ static void print_outcome(const struct demo_cluster *c, const struct demo_scenar
 		       demo_run__format_expect(&sc->expect, expect, sizeof(expect)), why);
 	if (res->found.nf_rule[0])
 		printf("The rule that dropped it, from the trace: %s\n", res->found.nf_rule);
+	if (res->found.bpf_phrase[0])
+		printf("The BPF program behind it: %s\n", res->found.bpf_phrase);
 	printf("\nWhat you are looking at:\n");
 	print_wrapped(sc->explain);
 	if (sc->fix) {

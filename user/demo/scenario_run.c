@@ -18,8 +18,10 @@
 #include "cli/addr.h"
 #include "cli/command.h"
 #include "demo/scenario_run.h"
+#include "pipeline/bpf_phrase.h"
 #include "pipeline/hopview.h"
 #include "sinks/sink.h"
+#include "demo/cni_dropper.h"
 #include "demo/ct_max.h"
 #include "session.h"
 #include "util/appendf.h"
@@ -136,6 +138,14 @@ static void consider(struct observe_ctx *ctx, const struct judged_packet *jp)
 		verdict__rule_phrase(v->nf_rule, f->nf_rule, sizeof(f->nf_rule));
 	}
 	f->ct_table_full = v->ct_table_full;
+	if (v->has_bpf) {
+		const struct attached_prog *p =
+			v->bpf.culprit ? v->bpf.culprit : v->bpf.prog_count ? v->bpf.progs : NULL;
+
+		copy(f->bpf_prog, sizeof(f->bpf_prog), p ? p->name : NULL);
+		copy(f->bpf_how, sizeof(f->bpf_how), v->bpf.how);
+		bpf_phrase__verdict(&v->bpf, v->ifname, f->bpf_phrase, sizeof(f->bpf_phrase));
+	}
 }
 
 static void on_packet(void *arg, struct enrich *en, const struct judged_packet *jp)
@@ -295,9 +305,26 @@ static int fork_trace(const struct demo_cluster *c, const struct demo_scenario *
 	return status;
 }
 
+/* The scenario's policy program on its node's device, dropping the client's packets to the
+ * probe's address. */
+static int attach_cni_bpf(struct demo_cluster *c, const struct demo_scenario *sc,
+			  struct cni_dropper *d)
+{
+	struct hop_cidr from, to;
+	char node[64], path[160];
+
+	if (addr__parse_cidr(role_ip(sc->probe.netns), &from) ||
+	    addr__parse_cidr(sc->probe.addr, &to))
+		return -1;
+	snprintf(path, sizeof(path), "/run/netns/%s",
+		 demo_cluster__netns(c, sc->cni_bpf.node, node, sizeof(node)));
+	return cni_dropper__attach(d, path, sc->cni_bpf.dev, from.addr[0], to.addr[0]);
+}
+
 static int trace_probe(struct demo_cluster *c, const struct demo_scenario *sc, bool show,
 		       struct demo_result *res)
 {
+	struct cni_dropper dropper = { 0 };
 	struct demo_probe probe = sc->probe;
 	struct demo_found *shared;
 	int report[2] = { -1, -1 }, rc = -1;
@@ -306,10 +333,13 @@ static int trace_probe(struct demo_cluster *c, const struct demo_scenario *sc, b
 	probe.netns = demo_cluster__netns(c, sc->probe.netns, ns, sizeof(ns));
 	if (sc->fill_conntrack && fill_conntrack(c, &probe))
 		return -1;
+	if (sc->cni_bpf.node && attach_cni_bpf(c, sc, &dropper))
+		return -1;
 	shared = mmap(NULL, sizeof(*shared), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1,
 		      0);
 	if (shared == MAP_FAILED) {
 		fprintf(stderr, "hoptrace demo: %s\n", strerror(errno));
+		cni_dropper__detach(&dropper);
 		return -1;
 	}
 	/* Only the read end is close-on-exec: the probe writes its report to the other. */
@@ -330,6 +360,7 @@ out:
 		if (report[i] >= 0)
 			close(report[i]);
 	munmap(shared, sizeof(*shared));
+	cni_dropper__detach(&dropper);
 	return rc;
 }
 
@@ -407,6 +438,8 @@ bool demo_run__check(const struct demo_cluster *c, const struct demo_scenario *s
 			f->nf_chain[0] ? f->nf_chain : NULL);
 	if (e->ct_table_full && !f->ct_table_full)
 		add_why(why, size, "conntrack table full", "yes", "no");
+	if (e->bpf_prog && differs(e->bpf_prog, f->bpf_prog))
+		add_why(why, size, "BPF program", e->bpf_prog, f->bpf_prog[0] ? f->bpf_prog : NULL);
 	return !why[0];
 }
 
@@ -425,6 +458,8 @@ const char *demo_run__format_expect(const struct demo_expect *e, char *buf, size
 		appendf(buf, size, ", chain %s", e->nf_chain);
 	if (e->ct_table_full)
 		appendf(buf, size, ", conntrack full");
+	if (e->bpf_prog)
+		appendf(buf, size, ", BPF program %s", e->bpf_prog);
 	return buf;
 }
 
@@ -448,5 +483,7 @@ const char *demo_run__format_found(const struct demo_cluster *c, const struct de
 		appendf(buf, size, ", chain %s", f->nf_chain);
 	if (f->ct_table_full)
 		appendf(buf, size, ", conntrack full");
+	if (f->bpf_prog[0])
+		appendf(buf, size, ", BPF program %s (%s)", f->bpf_prog, f->bpf_how);
 	return buf;
 }

@@ -49,6 +49,33 @@ const struct demo_scenario demo_scenarios[] = {
 		       "ingress rule.",
 	},
 	{
+		.name = "cni-bpf-drop",
+		.title = "a CNI's BPF program drops the flow",
+		.breakage = "a policy program on the ingress of pod-a's host-side veth (node1, "
+			    "veth-pod-a) drops pod-a -> pod-c, as a CNI that enforces "
+			    "NetworkPolicy in BPF (Cilium, Calico eBPF) does",
+		.cni_bpf = { .node = "node1", .dev = "veth-pod-a" },
+		.traffic = PING_POD_C,
+		.probe = ICMP_TO_POD_C,
+		.expect = { .fate = "dropped",
+			    .reason = "TC_INGRESS",
+			    .netns = "node1",
+			    .bpf_prog = "demo_cni_policy" },
+		.explain = "The echo request leaves pod-a and enters node1 through the host side "
+			   "of its veth, and dies right there with TC_INGRESS: a program on that "
+			   "device's tc ingress hook returned TC_ACT_SHOT. No iptables or nftables "
+			   "rule is involved, which is why a CNI that enforces policy in BPF "
+			   "leaves nothing to find in the rulesets. The verdict names the program "
+			   "on that hook by id, name and tag, and whether it was seen returning "
+			   "the drop (fexit, where the kernel allows it) or is the only program "
+			   "there.",
+		.fix = "Take the program's name and id to the CNI that loaded it (bpftool prog "
+		       "show id ID; bpftool net show dev DEV lists what sits on the device). With "
+		       "Cilium, `cilium monitor --type drop` or Hubble shows the policy verdict; "
+		       "with Calico eBPF, its policy counters. Then fix the NetworkPolicy that "
+		       "selects the pods.",
+	},
+	{
 		.name = "service-no-listener",
 		.title = "a Service whose endpoint pod has nothing listening",
 		.breakage = "Service " DEMO_SERVICE_IP ":" DEMO_SERVICE_PORT

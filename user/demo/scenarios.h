@@ -19,6 +19,14 @@ struct demo_expect {
 	const char *nf_table;
 	const char *nf_chain; /* the chain of the rule that dropped it, as the rule trace names */
 	bool ct_table_full;   /* the verdict must say conntrack was full */
+	const char *bpf_prog; /* the BPF program the verdict names as culprit or candidate */
+};
+
+/* A CNI's policy program on a node's device (demo/cni_dropper.h), dropping the client's
+ * packets to the probe's address. */
+struct demo_cni_bpf {
+	const char *node; /* the node's role, "node1"; NULL: none */
+	const char *dev;  /* the device in it, on whose ingress the program sits */
 };
 
 struct demo_scenario {
@@ -30,6 +38,7 @@ struct demo_scenario {
 	struct demo_probe probe; /* .netns holds the sending pod's role */
 	bool fill_conntrack;	 /* fill the table and lower the maximum around the probe */
 	bool rules;		 /* trace the rules (--rules): the verdict names the rule */
+	struct demo_cni_bpf cni_bpf;
 	struct demo_expect expect;
 	const char *explain; /* what the timeline shows and why */
 	const char *fix;     /* the usual fix, or NULL */

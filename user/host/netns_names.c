@@ -314,3 +314,28 @@ bool netns_names__is_ip_netns(const char *name)
 {
 	return name && *name && strcmp(name, "host") && strncmp(name, "pid:", 4);
 }
+
+int netns_names__path(struct netns_names *nn, __u32 inode, char *buf, size_t size)
+{
+	const char *name = netns_names__name(nn, inode);
+	char pid[16];
+	int i;
+
+	if (!name)
+		return -ENOENT;
+	if (!strcmp(name, "host")) {
+		snprintf(buf, size, "%s/1/ns/net", nn->proc_dir);
+		return 0;
+	}
+	/* "pid:<pid>(<comm>)": the process may be gone; the inode check below says so. */
+	if (sscanf(name, "pid:%15[0-9]", pid) == 1) {
+		snprintf(buf, size, "%s/%s/ns/net", nn->proc_dir, pid);
+		return path_inode(buf) == inode ? 0 : -ENOENT;
+	}
+	for (i = 0; i < nn->run_dir_cnt; i++) {
+		snprintf(buf, size, "%s/%s", nn->run_dirs[i], name);
+		if (path_inode(buf) == inode)
+			return 0;
+	}
+	return -ENOENT;
+}

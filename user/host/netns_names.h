@@ -4,6 +4,7 @@
 #define HOPTRACE_NETNS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <linux/types.h>
 
 struct netns_names;
@@ -29,6 +30,10 @@ const char *netns_names__name(struct netns_names *nn, __u32 inode);
 /* The inode of the namespace called name: "host", a name under the run_netns directories,
  * or "pid:<pid>". Returns 0 if there is none. */
 __u32 netns_names__inode(struct netns_names *nn, const char *name);
+
+/* A path that enters the namespace with this inode (for setns): its /run/netns file, or
+ * /proc/<pid>/ns/net of a process inside. Returns 0, or -ENOENT when none is known now. */
+int netns_names__path(struct netns_names *nn, __u32 inode, char *buf, size_t size);
 
 /* Whether name, as given here, is an ip-netns name (a file under /run/netns): the names
  * --netns takes. "host" and "pid:<pid>(<comm>)" are not. */

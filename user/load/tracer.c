@@ -169,3 +169,23 @@ void tracer__destroy(struct tracer *t)
 	hoptrace_bpf__destroy(t->skel);
 	t->skel = NULL;
 }
+
+int tracer__own_prog_ids(const struct tracer *t, __u32 *ids, int max)
+{
+	struct bpf_program *prog;
+	int n = 0;
+
+	if (!t->skel)
+		return 0;
+	bpf_object__for_each_program(prog, t->skel->obj) {
+		struct bpf_prog_info info = {};
+		__u32 len = sizeof(info);
+		int fd = bpf_program__fd(prog);
+
+		if (n == max)
+			break;
+		if (fd >= 0 && !bpf_obj_get_info_by_fd(fd, &info, &len))
+			ids[n++] = info.id;
+	}
+	return n;
+}

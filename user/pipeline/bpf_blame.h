@@ -7,21 +7,77 @@
 #define PIPELINE_BPF_BLAME_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <linux/types.h>
 #include "host/bpf_attached.h"
 #include "host/qdisc_stats.h"
 
+struct coverage;
 struct netns_names;
 struct bpf_blame;
+struct packet;
+struct hop;
+
+/* A drop by a BPF program: where, which programs run there, and which one did it. */
+struct verdict_bpf {
+	enum hop_bpf_attach attach; /* the culprit's, else the first listed's, else the hook's */
+	const struct attached_prog *progs; /* those on the attach point(s), in run order */
+	int prog_count;
+	const struct attached_prog *culprit; /* NULL when not known or gone */
+	__u32 culprit_id; /* with how == "fexit": the program seen, even when it is gone now */
+	/* "fexit": seen returning the drop; "only_program": the only one there; "candidates":
+	 * several, not known which; "none": nothing is attached there now. */
+	const char *how;
+	int ret;	 /* what the culprit returned, with how == "fexit" */
+	const char *owner; /* the culprit's, or the one all candidates share; NULL */
+	char cgroup[192];  /* cgroup drops: the socket's cgroup, "" when not known */
+	int err;	   /* the listing failed: -errno (progs empty) */
+};
+
+/* A drop by a qdisc: the qdisc on the device whose drop counter rose. */
+struct verdict_qdisc {
+	struct qdisc_stat q;
+	__u64 drops_rise;
+	/* "start": since the trace began; "first_read": since its device's first drop was
+	 * judged (a namespace not watched from the start); "unknown": read for the first time
+	 * now, the only qdisc on the device that can drop. */
+	const char *rise_since;
+	int err;	      /* the qdiscs could not be read: -errno */
+};
 
 /* own_ids: hoptrace's own program ids (never culprits), copied. cgroup2: the v2 mount
- * point ("" when none). NULL on ENOMEM. */
+ * point ("" when none). cov: the namespaces whose qdisc counters are read now, as the
+ * start. NULL on ENOMEM. */
 struct bpf_blame *bpf_blame__new(struct netns_names *nn, const char *cgroup2,
-				 const __u32 *own_ids, int own_count);
+				 const struct coverage *cov, const __u32 *own_ids, int own_count);
 void bpf_blame__free(struct bpf_blame *bb);
 
 /* The program with this id as listed or described (name, tag, owner); NULL when it is
  * gone. Cached for the trace. */
 const struct attached_prog *bpf_blame__prog(struct bpf_blame *bb, __u32 id);
+
+/* Whether a drop reason is a BPF program's (TC_INGRESS, TC_EGRESS, XDP,
+ * BPF_CGROUP_EGRESS, SOCKET_FILTER) or a qdisc's (QDISC_*, CAKE_*, FQ_*). */
+bool bpf_blame__is_bpf_reason(const char *reason);
+bool bpf_blame__is_qdisc_reason(const char *reason);
+
+/* Judges pkt's drop (hop drop, reason) by the BPF programs there. Returns false when the
+ * reason is not a BPF program's. out points into bb: valid until bpf_blame__free. */
+bool bpf_blame__judge(struct bpf_blame *bb, const struct packet *pkt, const struct hop *drop,
+		      const char *reason, struct verdict_bpf *out);
+
+/* Judges a qdisc drop: the qdisc of the drop's device whose drops rose most (a leaf over
+ * its root). Returns false when nothing on the device rose or it could not be read (then
+ * out->err says why). */
+bool bpf_blame__qdisc(struct bpf_blame *bb, const struct hop *drop, struct verdict_qdisc *out);
+
+/* How many programs of p's attach point b lists (p's "of": "2nd of 2"). */
+int bpf_blame__of_point(const struct verdict_bpf *b, const struct attached_prog *p);
+
+/* "TC_ACT_SHOT", "XDP_DROP", "drop" (cgroup skb), ...: what a program returned. */
+const char *bpf_blame__ret_name(enum hop_bpf_attach attach, int ret, char *buf, size_t size);
+
+/* Whether a program at this attach point returning ret dropped the packet. */
+bool bpf_blame__ret_drops(enum hop_bpf_attach attach, int ret);
 
 #endif /* PIPELINE_BPF_BLAME_H */

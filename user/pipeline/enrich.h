@@ -16,6 +16,7 @@ struct podns;
 struct ctstat;
 struct chain_names;
 struct rule_trail;
+struct bpf_blame;
 struct btf;
 
 struct enrich {
@@ -26,6 +27,7 @@ struct enrich {
 	struct ctstat *ct;	      /* NULL: conntrack statistics not read */
 	struct chain_names *chains;   /* what sits in a netfilter range, asked once per range */
 	struct rule_trail *rules;     /* rule decisions and rulesets; NULL: rules not named */
+	struct bpf_blame *bpf;	      /* BPF programs and qdiscs at drops; NULL: not named */
 	__s64 mono_to_wall_ns;	      /* CLOCK_REALTIME - CLOCK_MONOTONIC at start */
 	/* The namespaces with netfilter observers when those are per namespace (BPF netfilter
 	 * links); NULL when the netfilter hook sees every namespace, or none. */

@@ -8,6 +8,7 @@
 #include "pipeline/hopview.h"
 #include "pipeline/chain_names.h"
 #include "host/pod_netns.h"
+#include "pipeline/bpf_phrase.h"
 #include "pipeline/verdict.h"
 
 static bool starts_with(const char *s, const char *prefix)
@@ -237,6 +238,10 @@ void verdict__judge(struct enrich *en, const struct packet *pkt, const struct ho
 		v->location[0] = 0;
 	judge_unobserved(en, v);
 	v->layer = drop_layer(en, pkt, views, view_count, v);
+	if (bpf_blame__is_bpf_reason(v->reason))
+		v->has_bpf = bpf_blame__judge(en->bpf, pkt, v->last, v->reason, &v->bpf);
+	else if (bpf_blame__is_qdisc_reason(v->reason))
+		v->has_qdisc = bpf_blame__qdisc(en->bpf, v->last, &v->qdisc);
 }
 
 static const char *or_dash(const char *s)
@@ -428,6 +433,14 @@ void verdict__describe(const struct verdict *v, char *buf, size_t size)
 		n += snprintf(buf + n, size - n, "; ct_insert_fail: conntrack refused the entry");
 	if (v->ct_table_full && n > 0 && (size_t)n < size)
 		n += snprintf(buf + n, size - n, "; conntrack table full");
+	if (v->has_bpf && n > 0 && (size_t)n < size - 2) {
+		n += snprintf(buf + n, size - n, "; ");
+		n += bpf_phrase__verdict(&v->bpf, v->ifname, buf + n, size - n);
+	}
+	if (v->has_qdisc && n > 0 && (size_t)n < size - 2) {
+		n += snprintf(buf + n, size - n, "; ");
+		n += bpf_phrase__qdisc(&v->qdisc, v->ifname, buf + n, size - n);
+	}
 	if (v->nf_unobserved && n > 0 && (size_t)n < size)
 		snprintf(buf + n, size - n, " (%s)", v->nf_hint);
 }

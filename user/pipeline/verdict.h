@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <linux/types.h>
 #include "pipeline/enrich.h"
+#include "pipeline/bpf_blame.h"
 #include "pipeline/rule_trail.h"
 #include "pipeline/timeline.h"
 
@@ -49,6 +50,12 @@ struct verdict {
 	struct rule_hit nf_cands[VERDICT_MAX_CANDIDATES];
 	int nf_cand_count;
 	int nf_cand_total;
+	/* A BPF program's drop (tc, tcx, generic XDP, cgroup skb): the programs there and
+	 * the culprit where known; a qdisc's drop: the qdisc whose counter rose. */
+	bool has_bpf;
+	struct verdict_bpf bpf;
+	bool has_qdisc;
+	struct verdict_qdisc qdisc;
 };
 
 struct hop_view;

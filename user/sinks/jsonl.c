@@ -10,6 +10,7 @@
 #include "pipeline/identity.h"
 #include "pipeline/hopview.h"
 #include "util/json_writer.h"
+#include "sinks/json_blame.h"
 #include "sinks/sink.h"
 #include "pipeline/verdict.h"
 
@@ -262,6 +263,7 @@ static void write_verdict(struct json_writer *w, const struct verdict *v)
 		json__bool(w, "netfilter_observed", false);
 		json__string(w, "hint", v->nf_hint);
 	}
+	json_blame__write(w, v);
 	json__object_end(w);
 }
 

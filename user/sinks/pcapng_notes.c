@@ -57,7 +57,7 @@ static void format_comment(struct enrich *en, const struct judged_packet *jp, in
 	const struct hop_view *view = &jp->views[i];
 	const struct hop_event *ev = &view->hop->ev;
 	int n = jp->view_count;
-	char ns[PCAPNG_NOTES_LABEL_SIZE], details[320], line[512];
+	char ns[PCAPNG_NOTES_LABEL_SIZE], details[320], line[1024];
 
 	buf[0] = '\0';
 	/* The timeline keeps the first hops and the last: number the last from the total. */

@@ -102,7 +102,7 @@ static int text_packet(struct sink *s, const struct judged_packet *jp)
 {
 	struct text_sink *ts = (struct text_sink *)s;
 	const struct packet *p = jp->pkt;
-	char tuple[160], line[512];
+	char tuple[160], line[1024];
 
 	write_header(ts);
 	if (p->flow_id != ts->last_flow || !p->flow_id) {
