@@ -125,9 +125,11 @@ static void test_fexit_culprit(void)
 static void test_phrases(void)
 {
 	struct attached_prog progs[] = { prog(411, "tc_pass_all", HOP_BPF_TC_INGRESS, 1, 1),
-					  prog(412, "cil_from_container", HOP_BPF_TC_INGRESS, 2, 2) };
-	struct verdict_bpf v = { .attach = HOP_BPF_TC_INGRESS, .progs = progs, .prog_count = 2,
-				 .how = "candidates" };
+					 prog(412, "cil_from_container", HOP_BPF_TC_INGRESS, 2,
+					      2) };
+	struct verdict_bpf v = {
+		.attach = HOP_BPF_TC_INGRESS, .progs = progs, .prog_count = 2, .how = "candidates"
+	};
 	char buf[512];
 
 	bpf_phrase__verdict(&v, "lxc1", buf, sizeof(buf));
@@ -147,11 +149,14 @@ static void test_phrases(void)
 	bpf_phrase__verdict(&v, "lxc1", buf, sizeof(buf));
 	CHECK_STR(buf, "tc ingress of lxc1: program 412 (unloaded since) returned TC_ACT_SHOT");
 	progs[0].attach = HOP_BPF_TCX_EGRESS;
-	v = (struct verdict_bpf){ .attach = HOP_BPF_TCX_EGRESS, .progs = progs, .prog_count = 1,
-				  .culprit = progs, .how = "only_program" };
+	v = (struct verdict_bpf){ .attach = HOP_BPF_TCX_EGRESS,
+				  .progs = progs,
+				  .prog_count = 1,
+				  .culprit = progs,
+				  .how = "only_program" };
 	bpf_phrase__verdict(&v, "veth-b", buf, sizeof(buf));
 	CHECK_STR(buf, "tc egress of veth-b: program 411 \"tc_pass_all\" (tag 3f2a1b9c..., "
-		       "tcx_egress), the only program there");
+		       "tcx), the only program there");
 	v = (struct verdict_bpf){ .attach = HOP_BPF_TC_EGRESS, .how = "none" };
 	bpf_phrase__verdict(&v, "eth0", buf, sizeof(buf));
 	CHECK(strstr(buf, "tc egress of eth0: no BPF program is attached there now") == buf);
@@ -163,10 +168,11 @@ static void test_phrases(void)
 
 static void test_qdisc_phrase(void)
 {
-	struct verdict_qdisc q = { .q = { .handle = 0x10000, .parent = 0xffffffff, .kind = "tbf",
-					  .drops = 9 },
-				   .drops_rise = 7,
-				   .rise_since = "start" };
+	struct verdict_qdisc q = {
+		.q = { .handle = 0x10000, .parent = 0xffffffff, .kind = "tbf", .drops = 9 },
+		.drops_rise = 7,
+		.rise_since = "start"
+	};
 	char buf[256];
 
 	bpf_phrase__qdisc(&q, "eth0", buf, sizeof(buf));

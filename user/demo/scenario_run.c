@@ -139,8 +139,9 @@ static void consider(struct observe_ctx *ctx, const struct judged_packet *jp)
 	}
 	f->ct_table_full = v->ct_table_full;
 	if (v->has_bpf) {
-		const struct attached_prog *p =
-			v->bpf.culprit ? v->bpf.culprit : v->bpf.prog_count ? v->bpf.progs : NULL;
+		const struct attached_prog *p = v->bpf.culprit	  ? v->bpf.culprit :
+						v->bpf.prog_count ? v->bpf.progs :
+								    NULL;
 
 		copy(f->bpf_prog, sizeof(f->bpf_prog), p ? p->name : NULL);
 		copy(f->bpf_how, sizeof(f->bpf_how), v->bpf.how);

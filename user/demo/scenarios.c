@@ -60,6 +60,7 @@ const struct demo_scenario demo_scenarios[] = {
 		.expect = { .fate = "dropped",
 			    .reason = "TC_INGRESS",
 			    .netns = "node1",
+			    .layer = "veth",
 			    .bpf_prog = "demo_cni_policy" },
 		.explain = "The echo request leaves pod-a and enters node1 through the host side "
 			   "of its veth, and dies right there with TC_INGRESS: a program on that "

@@ -277,8 +277,8 @@ const struct attached_prog *bpf_blame__prog(struct bpf_blame *bb, __u32 id)
 	return described(bb, id, 0);
 }
 
-static const char *const bpf_reasons[] = { "TC_INGRESS", "TC_EGRESS", "XDP",
-					   "BPF_CGROUP_EGRESS", "SOCKET_FILTER" };
+static const char *const bpf_reasons[] = { "TC_INGRESS", "TC_EGRESS", "XDP", "BPF_CGROUP_EGRESS",
+					   "SOCKET_FILTER" };
 static const char *const qdisc_prefixes[] = { "QDISC_", "CAKE_", "FQ_" };
 
 bool bpf_blame__is_bpf_reason(const char *reason)
@@ -287,6 +287,21 @@ bool bpf_blame__is_bpf_reason(const char *reason)
 		if (!strcmp(reason, bpf_reasons[i]))
 			return true;
 	return false;
+}
+
+const char *bpf_blame__cause(const char *reason, const char *location)
+{
+	static const char *const xdp_sites[] = { "do_xdp_generic+", "netif_receive_generic_xdp+",
+						 "bpf_prog_run_generic_xdp+" };
+
+	if (bpf_blame__is_bpf_reason(reason))
+		return reason;
+	if (reason && strcmp(reason, "NOT_SPECIFIED"))
+		return NULL;
+	for (size_t i = 0; location && i < sizeof(xdp_sites) / sizeof(xdp_sites[0]); i++)
+		if (!strncmp(location, xdp_sites[i], strlen(xdp_sites[i])))
+			return "XDP";
+	return NULL;
 }
 
 bool bpf_blame__is_qdisc_reason(const char *reason)
@@ -374,8 +389,7 @@ static void pick_range(struct attached_prog *progs, int count, bool xdp, struct 
 	int first = -1, n = 0;
 
 	for (int i = 0; i < count; i++) {
-		bool wanted = xdp ? progs[i].attach == HOP_BPF_XDP_GENERIC :
-				    is_tc(progs[i].attach);
+		bool wanted = xdp ? progs[i].attach == HOP_BPF_XDP_GENERIC : is_tc(progs[i].attach);
 
 		if (!wanted)
 			continue;
@@ -400,8 +414,8 @@ static const struct hop *fexit_culprit(const struct packet *pkt, const struct ho
 		a = ev->info.bpf.attach;
 		if (xdp ? a != HOP_BPF_XDP_GENERIC :
 			  (is_tc(a) || is_cgroup(a)) &&
-				  (a == HOP_BPF_TCX_INGRESS || a == HOP_BPF_TC_INGRESS ||
-				   a == HOP_BPF_CGROUP_INGRESS) != ingress)
+				    (a == HOP_BPF_TCX_INGRESS || a == HOP_BPF_TC_INGRESS ||
+				     a == HOP_BPF_CGROUP_INGRESS) != ingress)
 			continue;
 		if (bpf_blame__ret_drops(a, ev->info.bpf.ret))
 			return h;
@@ -434,8 +448,8 @@ bool bpf_blame__judge(struct bpf_blame *bb, const struct packet *pkt, const stru
 	memset(out, 0, sizeof(*out));
 	if (!bb || !reason || !reason_points(reason, &ingress, &tc, &xdp, &cgroup))
 		return false;
-	out->attach = cgroup ? (ingress ? HOP_BPF_CGROUP_INGRESS : HOP_BPF_CGROUP_EGRESS) :
-		      xdp    ? HOP_BPF_XDP_GENERIC :
+	out->attach = cgroup  ? (ingress ? HOP_BPF_CGROUP_INGRESS : HOP_BPF_CGROUP_EGRESS) :
+		      xdp     ? HOP_BPF_XDP_GENERIC :
 		      ingress ? HOP_BPF_TC_INGRESS :
 				HOP_BPF_TC_EGRESS;
 	if (cgroup) {
@@ -573,7 +587,8 @@ bool bpf_blame__qdisc(struct bpf_blame *bb, const struct hop *drop, struct verdi
 	}
 	for (int i = 0; i < now->count; i++) {
 		const struct qdisc_reading *reading = NULL;
-		const struct qdisc_stat *q = &now->q[i], *start = start_of(bb, ev->netns, q, &reading);
+		const struct qdisc_stat *q = &now->q[i],
+					*start = start_of(bb, ev->netns, q, &reading);
 		__u64 rise = start && q->drops >= start->drops ? q->drops - start->drops : 0;
 		bool leaf = q->parent != TC_H_ROOT_HANDLE;
 

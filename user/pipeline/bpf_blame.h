@@ -28,7 +28,7 @@ struct verdict_bpf {
 	/* "fexit": seen returning the drop; "only_program": the only one there; "candidates":
 	 * several, not known which; "none": nothing is attached there now. */
 	const char *how;
-	int ret;	 /* what the culprit returned, with how == "fexit" */
+	int ret;	   /* what the culprit returned, with how == "fexit" */
 	const char *owner; /* the culprit's, or the one all candidates share; NULL */
 	char cgroup[192];  /* cgroup drops: the socket's cgroup, "" when not known */
 	int err;	   /* the listing failed: -errno (progs empty) */
@@ -42,7 +42,7 @@ struct verdict_qdisc {
 	 * judged (a namespace not watched from the start); "unknown": read for the first time
 	 * now, the only qdisc on the device that can drop. */
 	const char *rise_since;
-	int err;	      /* the qdiscs could not be read: -errno */
+	int err; /* the qdiscs could not be read: -errno */
 };
 
 /* own_ids: hoptrace's own program ids (never culprits), copied. cgroup2: the v2 mount
@@ -59,6 +59,11 @@ const struct attached_prog *bpf_blame__prog(struct bpf_blame *bb, __u32 id);
 /* Whether a drop reason is a BPF program's (TC_INGRESS, TC_EGRESS, XDP,
  * BPF_CGROUP_EGRESS, SOCKET_FILTER) or a qdisc's (QDISC_*, CAKE_*, FQ_*). */
 bool bpf_blame__is_bpf_reason(const char *reason);
+
+/* The BPF reason a drop stands for: its own, or "XDP" for a reasonless free in generic
+ * XDP's code (kernels free a generic XDP_DROP without a reason; the location says where).
+ * NULL when it is no BPF program's. */
+const char *bpf_blame__cause(const char *reason, const char *location);
 bool bpf_blame__is_qdisc_reason(const char *reason);
 
 /* Judges pkt's drop (hop drop, reason) by the BPF programs there. Returns false when the

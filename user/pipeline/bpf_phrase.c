@@ -38,8 +38,8 @@ static const char *hook_words(enum hop_bpf_attach a)
 }
 
 /* "412 \"name\" (tag 3f2a1b9c..., tcx, 2nd of 2)" */
-static void program_words(const struct verdict_bpf *b, const struct attached_prog *p,
-			  char *buf, size_t size)
+static void program_words(const struct verdict_bpf *b, const struct attached_prog *p, char *buf,
+			  size_t size)
 {
 	char nth[16];
 	int of = bpf_blame__of_point(b, p);
@@ -49,10 +49,15 @@ static void program_words(const struct verdict_bpf *b, const struct attached_pro
 		appendf(buf, size, "tag %.8s..., ", p->tag);
 	if (p->attach == HOP_BPF_TC_INGRESS || p->attach == HOP_BPF_TC_EGRESS)
 		appendf(buf, size, "cls_bpf prio %u", p->priority);
+	else if (p->attach == HOP_BPF_TCX_INGRESS || p->attach == HOP_BPF_TCX_EGRESS)
+		appendf(buf, size, "tcx");
+	else if (p->attach == HOP_BPF_XDP_GENERIC)
+		appendf(buf, size, "generic XDP");
 	else
-		appendf(buf, size, "%s", attached__attach_name(p->attach));
+		appendf(buf, size, "cgroup");
 	if (of > 1)
-		appendf(buf, size, ", %s of %d", bpf_phrase__ordinal(p->position, nth, sizeof(nth)), of);
+		appendf(buf, size, ", %s of %d", bpf_phrase__ordinal(p->position, nth, sizeof(nth)),
+			of);
 	appendf(buf, size, ")");
 }
 
@@ -61,9 +66,16 @@ int bpf_phrase__verdict(const struct verdict_bpf *b, const char *ifname, char *b
 	buf[0] = 0;
 	char ret[24];
 
+	if ((b->attach == HOP_BPF_CGROUP_INGRESS || b->attach == HOP_BPF_CGROUP_EGRESS) &&
+	    !b->cgroup[0]) {
+		/* The kernel named no socket to read it from (the receiving one before 6.11). */
+		appendf(buf, size, "%s of the socket's cgroup, which is not known here: its "
+				   "programs are not listed",
+			hook_words(b->attach));
+		return (int)strlen(buf);
+	}
 	if (b->attach == HOP_BPF_CGROUP_INGRESS || b->attach == HOP_BPF_CGROUP_EGRESS)
-		appendf(buf, size, "%s of cgroup %s: ", hook_words(b->attach),
-			b->cgroup[0] ? b->cgroup : "(the socket's, not known)");
+		appendf(buf, size, "%s of cgroup %s: ", hook_words(b->attach), b->cgroup);
 	else
 		appendf(buf, size, "%s of %s: ", hook_words(b->attach), ifname ? ifname : "-");
 	if (b->err && !b->prog_count) {
@@ -81,17 +93,20 @@ int bpf_phrase__verdict(const struct verdict_bpf *b, const char *ifname, char *b
 		program_words(b, b->culprit, buf, size);
 		appendf(buf, size, ", the only program there");
 	} else if (b->prog_count) {
-		appendf(buf, size, "one of %d programs, not seen which (no fexit here):", b->prog_count);
+		appendf(buf, size,
+			"one of %d programs, not seen which (no fexit here):", b->prog_count);
 		for (int i = 0; i < b->prog_count; i++) {
 			appendf(buf, size, "%s ", i ? "," : "");
 			program_words(b, &b->progs[i], buf, size);
 		}
 	} else if (b->attach == HOP_BPF_CGROUP_INGRESS) {
-		appendf(buf, size, "no cgroup program there now: a socket filter (SO_ATTACH_FILTER) "
-			      "of the receiving socket, or a program since removed");
+		appendf(buf, size,
+			"no cgroup program there now: a socket filter (SO_ATTACH_FILTER) "
+			"of the receiving socket, or a program since removed");
 	} else {
-		appendf(buf, size, "no BPF program is attached there now (a classic tc filter's "
-			      "action, or a program since removed)");
+		appendf(buf, size,
+			"no BPF program is attached there now (a classic tc filter's "
+			"action, or a program since removed)");
 	}
 	if (b->owner)
 		appendf(buf, size, " [%s]", b->owner);

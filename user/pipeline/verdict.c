@@ -206,8 +206,8 @@ static void judge_unobserved(struct enrich *en, struct verdict *v)
 void verdict__judge(struct enrich *en, const struct packet *pkt, const struct hop_view *views,
 		    int view_count, struct verdict *v)
 {
+	const char *label, *cause;
 	const struct hop_event *ev;
-	const char *label;
 
 	memset(v, 0, sizeof(*v));
 	v->fate = pkt->fate;
@@ -238,8 +238,9 @@ void verdict__judge(struct enrich *en, const struct packet *pkt, const struct ho
 		v->location[0] = 0;
 	judge_unobserved(en, v);
 	v->layer = drop_layer(en, pkt, views, view_count, v);
-	if (bpf_blame__is_bpf_reason(v->reason))
-		v->has_bpf = bpf_blame__judge(en->bpf, pkt, v->last, v->reason, &v->bpf);
+	cause = bpf_blame__cause(v->reason, v->location[0] ? v->location : NULL);
+	if (cause)
+		v->has_bpf = bpf_blame__judge(en->bpf, pkt, v->last, cause, &v->bpf);
 	else if (bpf_blame__is_qdisc_reason(v->reason))
 		v->has_qdisc = bpf_blame__qdisc(en->bpf, v->last, &v->qdisc);
 }
