@@ -69,8 +69,9 @@ int bpf_phrase__verdict(const struct verdict_bpf *b, const char *ifname, char *b
 	if ((b->attach == HOP_BPF_CGROUP_INGRESS || b->attach == HOP_BPF_CGROUP_EGRESS) &&
 	    !b->cgroup[0]) {
 		/* The kernel named no socket to read it from (the receiving one before 6.11). */
-		appendf(buf, size, "%s of the socket's cgroup, which is not known here: its "
-				   "programs are not listed",
+		appendf(buf, size,
+			"%s of the socket's cgroup, which is not known here: its "
+			"programs are not listed",
 			hook_words(b->attach));
 		return (int)strlen(buf);
 	}
