@@ -23,6 +23,7 @@
 
 /* TC_ACT_SHOT of <linux/pkt_cls.h>: what epb_verdict's TC type carries for a tc drop. */
 #define VERDICT_TC_ACT_SHOT 2
+#define VERDICT_XDP_DROP 1 /* XDP_DROP, what a generic XDP drop returned */
 /* Drop reasons the kernel gives for a tc classifier's or action's drop start so. */
 #define TC_REASON_PREFIX "TC_"
 
@@ -85,6 +86,12 @@ static bool is_tc_drop(const struct verdict *v)
 	       !strncmp(v->reason, TC_REASON_PREFIX, strlen(TC_REASON_PREFIX));
 }
 
+/* A generic XDP program's drop (XDP_DROP): epb_verdict's XDP type. */
+static bool is_xdp_drop(const struct verdict *v)
+{
+	return v->fate == FATE_DROPPED && v->has_bpf && v->bpf.attach == HOP_BPF_XDP_GENERIC;
+}
+
 /* Bytes of the hop's frame after the cooked header: what the interface's snap length and
  * the frame buffer allow. */
 static __u32 frame_cap_len(const struct pcapng_sink *ps, const struct hop_event *ev)
@@ -103,7 +110,7 @@ static int pcapng_sink__frame(struct pcapng_sink *ps, const struct judged_packet
 	const struct hop_event *ev = &hop->ev;
 	__u8 frame[PCAPNG_LINK_HLEN + HOPTRACE_SNAPLEN_MAX];
 	__u32 cap_len = frame_cap_len(ps, ev);
-	__u64 tc_shot = VERDICT_TC_ACT_SHOT;
+	__u64 tc_shot = VERDICT_TC_ACT_SHOT, xdp_drop = VERDICT_XDP_DROP;
 	struct pcapng_packet out = {
 		.ts_ns = enrich__wall_ns(ps->base.en, ev->ts_ns),
 		.data = frame,
@@ -125,6 +132,10 @@ static int pcapng_sink__frame(struct pcapng_sink *ps, const struct judged_packet
 		out.verdict_type = PCAPNG_VERDICT_TC;
 		out.verdict_data = &tc_shot;
 		out.verdict_len = sizeof(tc_shot);
+	} else if (g->last == jp->view_count - 1 && is_xdp_drop(&jp->verdict)) {
+		out.verdict_type = PCAPNG_VERDICT_XDP;
+		out.verdict_data = &xdp_drop;
+		out.verdict_len = sizeof(xdp_drop);
 	}
 	if_id = pcapng_sink__interface(ps, ev);
 	if (if_id < 0)
