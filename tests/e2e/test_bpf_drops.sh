@@ -157,6 +157,12 @@ case_xdp_generic() {
 		and (.[0].drop | .ifname==\"veth-a\" and .bpf.attach==\"xdp_generic\"
 		and .bpf.how==\"only_program\" and .bpf.culprit.id==$drop)" \
 		"the generic XDP program of veth-a is named" || return 1
+	# pcapng: the drop's frame carries the XDP verdict, and only that one.
+	"$HOPTRACE" --pod-ip "$IP_A" --proto udp --port 7781 -q -w "$TMP/xdp.pcapng" -- \
+		ip netns exec "$NS_A" bash -c "echo x > /dev/udp/$IP_B/7781" >/dev/null || return 1
+	[ "$(tshark -r "$TMP/xdp.pcapng" -Y frame.verdict -T fields -e frame.verdict.ebpf_xdp 2>/dev/null)" = 1 ] || {
+		echo "expectation failed: one frame with epb_verdict XDP_DROP (1)"
+		tshark -r "$TMP/xdp.pcapng" -T fields -e frame.number -e frame.verdict 2>&1 | head; return 1; }
 	receiver 7782
 	udp_trace "$TMP/pass.jsonl" 7782 || return 1
 	wait "$RECV_PID"
