@@ -36,6 +36,10 @@ LIB_OBJS := $(CORE_OBJS) $(LOAD_OBJS) $(DEMO_OBJS)
 
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
+# The end-to-end tests' own BPF programs, and tools that attach them and list what is
+# attached (tests/bpf, tests/tools); built with the unit tests.
+TEST_BPF_OBJ := $(BUILD)/tests/bpf/test_progs.bpf.o
+TEST_TOOLS := $(BUILD)/tests/bpf_attach $(BUILD)/tests/list_attached
 
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 
@@ -138,10 +142,21 @@ $(BUILD)/tests/%: tests/unit/%.c $(CORE_LIB) | $(BUILD)/tests
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -Itests/unit $< $(UNIT_LIBS) -o $@ $(LDLIBS)
 
-$(BUILD)/bpf $(BUILD)/tests:
+$(TEST_BPF_OBJ): tests/bpf/test_progs.bpf.c $(VMLINUX_DIR)/vmlinux.h | $(BUILD)/tests/bpf
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+# bpf_attach attaches through the demo's user/demo/prog_attach.c.
+$(BUILD)/tests/bpf_attach: tests/tools/bpf_attach.c $(DEMO_LIB) $(CORE_LIB) | $(BUILD)/tests
+$(BUILD)/tests/list_attached: tests/tools/list_attached.c $(CORE_LIB) | $(BUILD)/tests
+$(TEST_TOOLS):
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $< $(filter %.a,$^) -o $@ $(LDLIBS)
+
+$(BUILD)/bpf $(BUILD)/tests $(BUILD)/tests/bpf:
 	$(Q)mkdir -p $@
 
-unit: $(UNIT_BINS)
+unit: $(UNIT_BINS) $(TEST_BPF_OBJ) $(TEST_TOOLS)
 
 # The test command of the README and of CI: unit tests, end-to-end tests as root, the same
 # again under ASan/UBSan, and a short run of each fuzz target; one closing count.
@@ -152,7 +167,7 @@ demo: deps all
 	$(Q)$(BUILD)/hoptrace demo
 
 FORMAT_FILES = bpf/*.c bpf/*.h user/*.c user/*.h user/*/*.c user/*/*.h include/*.h \
-	tests/unit/*.c tests/unit/*.h bench/*.c
+	tests/unit/*.c tests/unit/*.h tests/tools/*.c tests/bpf/*.c bench/*.c
 
 format:
 	$(Q)clang-format -i $(FORMAT_FILES)
@@ -163,7 +178,7 @@ check-format:
 clean:
 	$(Q)rm -rf $(BUILD)
 
--include $(USER_OBJS:.o=.d) $(UNIT_BINS:=.d)
+-include $(USER_OBJS:.o=.d) $(UNIT_BINS:=.d) $(TEST_TOOLS:=.d)
 
 # Further targets (bench, fuzz, sanitizers, vmtest) each live in their own file.
 include $(wildcard mk/*.mk)

@@ -40,8 +40,8 @@ const char *attached__attach_name(enum hop_bpf_attach a);
  * kernel runs them, positions counted per attach point. Returns how many were found (at
  * most max; a kernel without tcx simply has none there), or -errno when the namespace or
  * the device could not be read. */
-int attached__device(const char *netns_path, __u32 ifindex, bool ingress,
-		     struct attached_prog *out, int max);
+int attached__device(const char *netns_path, __u32 ifindex, bool ingress, struct attached_prog *out,
+		     int max);
 
 /* The programs that run for sockets of the cgroup v2 with this id (its effective inet
  * ingress or egress programs, inherited ones included), cgroup2_root being where the v2

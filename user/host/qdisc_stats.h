@@ -10,8 +10,8 @@
 
 struct qdisc_stat {
 	__u32 ifindex;
-	__u32 handle; /* tc's major:minor as one number (0x00010000 is "1:") */
-	__u32 parent; /* TC_H_ROOT (0xffffffff) for a root qdisc */
+	__u32 handle;		   /* tc's major:minor as one number (0x00010000 is "1:") */
+	__u32 parent;		   /* TC_H_ROOT (0xffffffff) for a root qdisc */
 	char kind[QDISC_KIND_LEN]; /* "pfifo", "tbf", "fq_codel", "noqueue", ... */
 	__u64 drops;
 	__u64 overlimits;
