@@ -100,17 +100,16 @@ static bool is_watched(const struct prog_fexit *pf, __u32 id)
 	return false;
 }
 
-/* NULL when p can be watched, else why not. */
+/* NULL when p can be watched, else why not ("" when that goes without saying: a program
+ * met again, or one of hoptrace's). */
 static const char *why_not(const struct prog_fexit *pf, const struct attached_prog *p)
 {
 	if (!pf->kf->fentry)
 		return "fentry refused here";
 	if (p->attach == HOP_BPF_XDP_GENERIC)
 		return "XDP: its context has no skb";
-	if (is_own(pf, p))
-		return "hoptrace's own";
-	if (is_watched(pf, p->id))
-		return "already watched";
+	if (is_own(pf, p) || is_watched(pf, p->id))
+		return "";
 	if (!p->has_btf || !p->name[0])
 		return "no BTF (fexit needs the program's function in it)";
 	if (pf->count == PROG_FEXIT_MAX)

@@ -32,12 +32,12 @@ struct prog_fexit *prog_fexit__new(const struct prog_fexit_maps *maps, __u32 wak
 				   const struct kernel_features *kf, struct bpf_object *own);
 
 /* Attaches fexit to program p (p->id, p->attach, p->name: its BTF function name, p->has_btf).
- * Returns 1 when attached, 0 when skipped (fentry refused here, XDP, no BTF, hoptrace's own,
- * already watched, the limit reached), -errno when it failed; prog_fexit__reason says why
- * for the last two. */
+ * Returns 1 when attached, 0 when skipped (fentry refused here, XDP, no BTF, the limit
+ * reached; hoptrace's own or already watched), -errno when it failed; prog_fexit__reason
+ * says why for the last two ("" for hoptrace's own and already watched). */
 int prog_fexit__attach(struct prog_fexit *pf, const struct attached_prog *p);
 
-/* Why the last prog_fexit__attach skipped or failed: a short phrase. */
+/* Why the last prog_fexit__attach skipped or failed: a short phrase, or "". */
 const char *prog_fexit__reason(const struct prog_fexit *pf);
 
 /* Programs watched now. */

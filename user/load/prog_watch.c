@@ -53,7 +53,7 @@ struct prog_watch {
 	int uncovered;	/* devices in namespaces not covered: not listed */
 	int list_error; /* the first listing error (-errno) */
 	int failed;	/* programs whose fexit failed */
-	int skipped;	/* programs passed over, "already watched" aside */
+	int skipped;	/* programs passed over, for a reason worth saying */
 	struct reason_count reasons[REASONS_MAX];
 	int reason_count;
 };
@@ -98,8 +98,9 @@ static void watch_one(struct prog_watch *w, const struct attached_prog *p)
 		w->watched_at_start += !w->started;
 		return;
 	}
-	/* A program on several devices, or on both directions, is met again and again. */
-	if (!ret && !strcmp(why, "already watched"))
+	/* A program on several devices or both paths is met again and again, hoptrace's own
+	 * cgroup program at every walk: not worth a word. */
+	if (!ret && !why[0])
 		return;
 	if (ret < 0)
 		w->failed++;
