@@ -9,8 +9,12 @@ CC ?= cc
 
 VMLINUX_DIR := vmlinux/$(ARCH)
 # bpf/hoptrace.bpf.c includes the others: one unit, built twice (see that file).
-BPF_DEPS := $(wildcard bpf/*.bpf.c bpf/*.bpf.h) include/hoptrace.h
+# bpf/prog_exit.bpf.c is an object of its own (fexit on other BPF programs), one unit too.
+BPF_DEPS := $(filter-out bpf/prog_exit.bpf.c,$(wildcard bpf/*.bpf.c bpf/*.bpf.h)) include/hoptrace.h
 SKEL := $(BUILD)/hoptrace.skel.h
+PROG_EXIT_SKEL := $(BUILD)/prog_exit.skel.h
+PROG_EXIT_DEPS := bpf/prog_exit.bpf.c bpf/tracking.bpf.h bpf/skb_device.bpf.h \
+	bpf/core_fixes.bpf.h include/hoptrace.h
 SKEL_CAST := $(BUILD)/hoptrace_cast.skel.h
 CAST_BYTES := $(BUILD)/hoptrace_cast_bytes.o
 
@@ -73,6 +77,10 @@ $(BUILD)/bpf/hoptrace_cast.unit.o: $(BPF_DEPS) | $(BUILD)/bpf
 	$(call msg,BPF,$@)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -DHOP_RDONLY_CAST -c bpf/hoptrace.bpf.c -o $@
 
+$(BUILD)/bpf/prog_exit.unit.o: $(PROG_EXIT_DEPS) | $(BUILD)/bpf
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c bpf/prog_exit.bpf.c -o $@
+
 # bpftool's linker drops the DWARF that -g adds (the BTF stays): the embedded object is a
 # third of the size, and the binary starts faster.
 $(BUILD)/bpf/%.bpf.o: $(BUILD)/bpf/%.unit.o
@@ -82,6 +90,10 @@ $(BUILD)/bpf/%.bpf.o: $(BUILD)/bpf/%.unit.o
 $(SKEL): $(BUILD)/bpf/hoptrace.bpf.o
 	$(call msg,SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name hoptrace_bpf > $@
+
+$(PROG_EXIT_SKEL): $(BUILD)/bpf/prog_exit.bpf.o
+	$(call msg,SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name prog_exit_bpf > $@
 
 # user/bpf_variant.c opens the probe-read skeleton with the cast object's bytes: both must
 # have the same maps, programs and variables, at the same offsets. The skeletons, minus
@@ -116,7 +128,7 @@ $(DEMO_SKEL): $(BUILD)/bpf/demo_cni.bpf.o
 $(BUILD)/user/demo/cni_dropper.o: $(DEMO_SKEL)
 
 # Only the loader's objects wait for the skeleton: a BPF change rebuilds load/, not all of user/.
-$(filter-out $(CAST_BYTES),$(LOAD_OBJS)) $(MAIN_OBJ): $(SKEL)
+$(filter-out $(CAST_BYTES),$(LOAD_OBJS)) $(MAIN_OBJ): $(SKEL) $(PROG_EXIT_SKEL)
 
 $(BUILD)/user/%.o: user/%.c
 	$(call msg,CC,$@)

@@ -18,7 +18,6 @@ const volatile bool cfg_fib_table_is_ptr = false;
 const volatile struct hop_cidr cfg_pod[HOPTRACE_MAX_CIDRS] = {};
 const volatile struct hop_cidr cfg_peer[HOPTRACE_MAX_CIDRS] = {};
 
-__u32 tracked_total = 0;
-__u32 track_hint[TRACK_HINT_SLOTS] = {};
+struct hop_track_hints track_hints = {};
 
 char LICENSE[] SEC("license") = "GPL";

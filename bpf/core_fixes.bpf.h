@@ -40,4 +40,20 @@ static __always_inline __u8 sk_protocol(struct sock *sk)
 	return BPF_CORE_READ_BITFIELD_PROBED((struct sock___bitfield_protocol *)sk, sk_protocol);
 }
 
+/* The cgroup v2 id of a socket's cgroup: sk->sk_cgrp_data.cgroup->kn->id (cgroup_id()).
+ * sock_cgroup_data has held the cgroup pointer as a member since 8520e224f547 ("bpf,
+ * cgroups: Fix cgroup v2 fallback on v1/v2 mixed mode", 5.15); before, a union packed it
+ * into a u64 with net_prio/net_cls data. Only drops with a reason ask (5.17+), so the union
+ * never meets this; where the member is missing the id is 0, unknown. */
+static __always_inline __u64 sk_cgroup_id(struct sock *sk)
+{
+	struct cgroup *cgrp;
+
+	if (!sk || !bpf_core_field_exists(sk->sk_cgrp_data) ||
+	    !bpf_core_field_exists(sk->sk_cgrp_data.cgroup))
+		return 0;
+	cgrp = BPF_CORE_READ(sk, sk_cgrp_data.cgroup);
+	return cgrp ? BPF_CORE_READ(cgrp, kn, id) : 0;
+}
+
 #endif /* CORE_FIXES_BPF_H */

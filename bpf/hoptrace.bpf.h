@@ -9,6 +9,7 @@
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_tracing.h>
 #include "hoptrace.h"
+#include "tracking.bpf.h"
 
 /* Configuration, written by user space before load; the verifier sees the values as
  * constants and removes the paths they turn off. */
@@ -19,32 +20,9 @@ extern const volatile __u32 cfg_peer_count;
 extern const volatile __u8 cfg_proto;		     /* 0: any */
 extern const volatile __u16 cfg_port;		     /* host order, 0: any */
 extern const volatile __u32 cfg_snaplen;	     /* <= HOPTRACE_SNAPLEN_MAX */
-extern const volatile __u32 cfg_wakeup_backlog;	     /* ring bytes pending before a wake-up */
 extern const volatile bool cfg_kfree_has_reason;     /* kfree_skb tracepoint has reason */
 extern const volatile bool cfg_consume_has_location; /* consume_skb has location (6.3+) */
 extern const volatile bool cfg_kfree_has_rx_sk;	     /* kfree_skb names the rx socket (6.11+) */
-
-/* What is remembered of a tracked skb between hops. */
-struct track_state {
-	__u64 first_ts;
-	__u64 last_ts;
-	__u64 head; /* skb->head at the last hop: a new buffer later means a new packet */
-	__u8 nf_pf; /* where in netfilter it last was, while nf_valid */
-	__u8 nf_hook;
-	__u8 nf_pos;
-	__u8 nf_valid;
-	__u8 delivered; /* a socket has read it: its next life is not ours */
-	__u8 pad[3];
-};
-
-/* Tracked skbs live in an LRU hash: entries whose free was never seen age out instead of
- * filling the map. */
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 65536);
-	__type(key, __u64);
-	__type(value, struct track_state);
-} tracked_skbs SEC(".maps");
 
 /* The last traced skb each CPU handled, while it lives and no socket took it: a route
  * lookup (which has no skb) that follows on the same CPU for the same destination belongs
@@ -62,49 +40,20 @@ struct {
 	__type(value, struct last_skb);
 } last_skbs SEC(".maps");
 
-struct {
-	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, HOPTRACE_RING_DEFAULT); /* user space sets the real size */
-} events SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct hop_stats);
-} stats SEC(".maps");
-
-/* A counting filter in front of the tracking map: how many tracked skbs hash to each slot.
- * A zero slot means "not tracked" for a few instructions, where a hash lookup that misses
- * costs about 100 ns; every packet of the node asks. LRU evictions are not subtracted, so a
- * slot can only err towards a lookup. */
-#define TRACK_HINT_SLOTS 65536
-extern __u32 track_hint[TRACK_HINT_SLOTS];
-/* In front of the counting filter, the same count for all slots: while nothing matched
- * yet (a node where the traced pod is quiet), every hook reads one shared, unchanging line
- * instead of a random slot of a 256 KiB array. Also never lowered by LRU evictions. */
-extern __u32 tracked_total;
+/* The counting filter (tracking.bpf.h), defined in config.bpf.c. In front of the slots,
+ * their total: while nothing matched yet (a node where the traced pod is quiet), every hook
+ * reads one shared, unchanging line instead of a random slot of a 256 KiB array. Also never
+ * lowered by LRU evictions. */
+extern struct hop_track_hints track_hints;
 
 static __always_inline __u32 *track_hint_slot(__u64 skb)
 {
-	/* A 32-bit move turns the (BTF-typed) pointer into a plain number, which the
-	 * verifier allows privileged programs; pointer arithmetic it does not. skbs come from a
-	 * slab of 256-byte objects: the low byte carries nothing. */
-	__u32 lo, h;
-
-	/* One 32-bit move, so later shifts work on the copy and never on the pointer. */
-	asm volatile("%0 = %1" : "=w"(lo) : "w"((__u32)skb));
-	h = (lo >> 8) ^ (lo >> 24);
-	/* Mask after the xor: verifiers before 6.2-ish lose a register's bounds on an xor
-	 * with a non-constant, and clang would otherwise mask first. */
-	barrier_var(h);
-
-	return &track_hint[h & (TRACK_HINT_SLOTS - 1)];
+	return &track_hints.slots[track_hint_index(skb)];
 }
 
 static __always_inline bool maybe_tracked(__u64 skb)
 {
-	return tracked_total && *track_hint_slot(skb) != 0;
+	return track_hints.total && *track_hint_slot(skb) != 0;
 }
 
 #include "skb_parse.bpf.h"
@@ -129,29 +78,6 @@ struct hop_site {
 	__u8 nf_hook;
 };
 
-/* Waking the reader costs microseconds a record (an interrupt, here a hypervisor exit):
- * records go in silently and the reader polls on a short timer, unless a backlog of
- * cfg_wakeup_backlog bytes (an eighth of the ring) builds. */
-static __always_inline __u64 submit_flags(void)
-{
-	return bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) > cfg_wakeup_backlog ?
-		       BPF_RB_FORCE_WAKEUP :
-		       BPF_RB_NO_WAKEUP;
-}
-
-static __always_inline void stats_count(bool lost)
-{
-	__u32 zero = 0;
-	struct hop_stats *s = bpf_map_lookup_elem(&stats, &zero);
-
-	if (!s)
-		return;
-	if (lost)
-		s->lost++;
-	else
-		s->events++;
-}
-
 /* A record of the configured size, or NULL (counted as lost) when the ring is full. */
 static __always_inline struct hop_event *event_reserve(void)
 {
@@ -162,12 +88,6 @@ static __always_inline struct hop_event *event_reserve(void)
 	return e;
 }
 
-static __always_inline void event_submit(struct hop_event *e)
-{
-	bpf_ringbuf_submit(e, submit_flags());
-	stats_count(false);
-}
-
 static __always_inline bool skb_track(__u64 key)
 {
 	struct track_state st = { .first_ts = bpf_ktime_get_ns() };
@@ -176,7 +96,7 @@ static __always_inline bool skb_track(__u64 key)
 
 	if (bpf_map_update_elem(&tracked_skbs, &key, &st, BPF_NOEXIST))
 		return false;
-	__sync_fetch_and_add(&tracked_total, 1);
+	__sync_fetch_and_add(&track_hints.total, 1);
 	__sync_fetch_and_add(track_hint_slot(key), 1);
 	return true;
 }
@@ -185,7 +105,7 @@ static __always_inline void skb_untrack(__u64 key)
 {
 	if (!bpf_map_delete_elem(&tracked_skbs, &key)) {
 		__sync_fetch_and_add(track_hint_slot(key), -1);
-		__sync_fetch_and_add(&tracked_total, -1);
+		__sync_fetch_and_add(&track_hints.total, -1);
 	}
 }
 
@@ -230,6 +150,10 @@ static __always_inline void copies_fill(struct hop_event *e, struct sk_buff *skb
 	e->copies = BPF_CORE_READ(shinfo, dataref.counter) & 0xffff; /* SKB_DATAREF_MASK */
 }
 
+/* kfree_skb's extra facts about a cgroup-BPF drop (skb_free.bpf.c). */
+static __always_inline void drop_cgroup_fill(struct hop_event *e, struct sk_buff *skb,
+					     const struct hop_site *site);
+
 static __always_inline void hop_fill(struct hop_event *e, struct sk_buff *skb,
 				     const struct hop_site *site, const struct skb_view *v)
 {
@@ -254,6 +178,9 @@ static __always_inline void hop_fill(struct hop_event *e, struct sk_buff *skb,
 	copies_fill(e, skb, site, v);
 	sock_fill(e, site->delivers ? BPF_CORE_READ(skb, sk) : site->rx_sk);
 	skb_capture(e, skb, v, dev);
+	/* A constant per hook: the other hooks carry no code for it. */
+	if (site->hook == HOOK_KFREE_SKB)
+		drop_cgroup_fill(e, skb, site);
 }
 
 /* Netfilter position bookkeeping: entering a hook starts it, any other hop of the skb ends

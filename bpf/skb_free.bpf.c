@@ -3,6 +3,32 @@
  * end). One handler per hook; one thin wrapper per attach method of the ladder. */
 #include "hoptrace.bpf.h"
 
+/* The socket a cgroup-BPF drop happened for, whose cgroup's programs did it: the sender for
+ * an inet egress program's drop, the receiver for an ingress one's (sk_filter calls those
+ * SOCKET_FILTER), which the tracepoint names as rx_sk (6.11+; before, skb->sk, which is
+ * mostly unset there). Its cgroup id goes in info.drop.sk_cgroup, beside info.nf's bytes.
+ * Only recorded drops come here, and only those two reasons read anything: the enum values
+ * are the running kernel's (CO-RE), and a kernel without them keeps none of this code. */
+static __always_inline void drop_cgroup_fill(struct hop_event *e, struct sk_buff *skb,
+					     const struct hop_site *site)
+{
+	struct sock *sk;
+
+	if (!cfg_kfree_has_reason)
+		return;
+	if (bpf_core_enum_value_exists(enum skb_drop_reason, SKB_DROP_REASON_BPF_CGROUP_EGRESS) &&
+	    site->reason ==
+		    bpf_core_enum_value(enum skb_drop_reason, SKB_DROP_REASON_BPF_CGROUP_EGRESS))
+		sk = BPF_CORE_READ(skb, sk);
+	else if (bpf_core_enum_value_exists(enum skb_drop_reason, SKB_DROP_REASON_SOCKET_FILTER) &&
+		 site->reason ==
+			 bpf_core_enum_value(enum skb_drop_reason, SKB_DROP_REASON_SOCKET_FILTER))
+		sk = cfg_kfree_has_rx_sk ? site->rx_sk : BPF_CORE_READ(skb, sk);
+	else
+		return;
+	e->info.drop.sk_cgroup = sk_cgroup_id(sk);
+}
+
 static __always_inline int on_kfree_skb(struct sk_buff *skb, __u64 location, __u32 reason,
 					bool has_reason, struct sock *rx_sk, bool direct)
 {

@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /* Reading a packet's facts out of an skb: where its IP header is, its tuple (from the
- * headers, or from the owning socket before the IP header exists), its device and
- * namespace, and the first bytes to capture. */
+ * headers, or from the owning socket before the IP header exists) and the first bytes to
+ * capture. Its device and namespace: skb_device.bpf.h. */
 #ifndef SKB_PARSE_BPF_H
 #define SKB_PARSE_BPF_H
 
 #include "core_fixes.bpf.h"
+#include "skb_device.bpf.h"
 
 #define ETH_P_IP_BE 0x0008     /* htons(0x0800) */
 #define ETH_P_IPV6_BE 0xDD86   /* htons(0x86DD) */
@@ -250,67 +251,6 @@ static __always_inline void skb_view_init(struct skb_view *v, struct sk_buff *sk
 static __always_inline bool skb_view_is_packet(const struct skb_view *v)
 {
 	return v->tuple_ok || v->protocol == ETH_P_8021Q_BE || v->protocol == ETH_P_8021AD_BE;
-}
-
-static __always_inline void read_dev(struct hop_event *e, struct net_device *dev)
-{
-	e->ifindex = BPF_CORE_READ(dev, ifindex);
-	e->netns = dev_netns_inum(dev);
-	bpf_probe_read_kernel_str(e->ifname, sizeof(e->ifname), dev->name);
-	const char *kind = BPF_CORE_READ(dev, rtnl_link_ops, kind);
-
-	if (!kind || bpf_probe_read_kernel_str(e->dev_kind, sizeof(e->dev_kind), kind) < 0)
-		e->dev_kind[0] = 0;
-}
-
-/* The hop's device and namespace when the hop has no device: where skb->dev is unset (TCP
- * clears it on receive, before tcp_v4_do_rcv; a local packet has none before ip_output),
- * the device the packet arrived on (skb_iif) if it arrived at all. The route's device
- * only stands in on the way out, where it is the device the packet is headed to; an skb
- * whose life ends here never touched it (a received packet's local route names lo), so
- * there it gives the namespace alone. Off the hot path: only hops without a device. */
-static __always_inline void skb_fill_no_device(struct hop_event *e, struct sk_buff *skb,
-					       bool ends_life)
-{
-	struct dst_entry *dst = skb_dst_ptr(skb);
-	struct net_device *dev = dst ? BPF_CORE_READ(dst, dev) : NULL;
-	__u32 iif = BPF_CORE_READ(skb, skb_iif);
-	struct sock *sk;
-
-	if (dev && !iif && !ends_life) {
-		read_dev(e, dev);
-		e->flags |= HOP_F_NETNS_FROM_DST;
-		return;
-	}
-	if (iif) {
-		e->ifindex = iif;
-		e->flags |= HOP_F_DEV_IIF;
-	}
-	if (dev) {
-		e->netns = dev_netns_inum(dev);
-		e->flags |= HOP_F_NETNS_FROM_DST;
-		return;
-	}
-	sk = BPF_CORE_READ(skb, sk);
-	if (sk) {
-		e->netns = sk_netns_inum(sk);
-		e->flags |= HOP_F_NETNS_FROM_SK;
-	}
-}
-
-/* The hop's device and namespace: the device given (the hook's, else skb->dev), else what
- * skb_fill_no_device finds. */
-static __always_inline void skb_fill_device(struct hop_event *e, struct sk_buff *skb,
-					    struct net_device *dev, bool ends_life)
-{
-	e->ifindex = 0;
-	e->netns = 0;
-	e->ifname[0] = 0;
-	e->dev_kind[0] = 0;
-	if (dev)
-		read_dev(e, dev);
-	else
-		skb_fill_no_device(e, skb, ends_life);
 }
 
 static __always_inline bool dev_has_ethernet_header(struct net_device *dev)

@@ -200,6 +200,16 @@ static inline int hop_fib_failed(__u32 table, __s32 err)
 	return err != -HOP_EAGAIN || table == HOP_RT_TABLE_MAIN || table == HOP_RT_TABLE_DEFAULT;
 }
 
+/* A counting filter in front of the BPF side's tracking map: how many tracked skbs hash to
+ * each slot, and their total (bpf/tracking.bpf.h). The main object keeps it in its .bss;
+ * the fexit object (bpf/prog_exit.bpf.c) reads it through that map, which user space
+ * shares with it, so both must see this one layout. */
+#define HOP_TRACK_HINT_SLOTS 65536
+struct hop_track_hints {
+	__u32 total;
+	__u32 slots[HOP_TRACK_HINT_SLOTS];
+};
+
 /* Per-CPU counters kept by the BPF side; user space sums them at exit and while tracing. */
 struct hop_stats {
 	__u64 events; /* records submitted to the ring buffer */

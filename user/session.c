@@ -162,6 +162,7 @@ static int on_event(void *ctx, void *data, size_t size)
 	}
 	if (!wanted_route_failure(s, &ev))
 		return 0;
+	tracer__hop_seen(&s->tracer, &ev);
 	if (timeline__add(s->tl, &ev, bytes))
 		return -ENOMEM;
 	return s->write_error ? -s->write_error : 0;
@@ -350,6 +351,18 @@ static void report_skipped_hooks(const struct session *s)
 	}
 }
 
+/* -v: what the bpf_prog hook watches (fexit on other BPF programs), and what it could not. */
+static void note_bpf_programs(const struct session *s, const char *when)
+{
+	char line[512];
+
+	if (!s->opts->verbose)
+		return;
+	tracer__watch_summary(&s->tracer, line, sizeof(line));
+	if (line[0])
+		fprintf(stderr, "hoptrace: bpf_prog%s: %s\n", when, line);
+}
+
 /* Netfilter observers are linked per namespace: the judge must know which namespaces have
  * them (a drop elsewhere names no hook or table), and -v names them. */
 static void note_netfilter_netns(struct session *s)
@@ -527,6 +540,8 @@ static int finish(struct session *s, int rc)
 	struct hop_stats st = {};
 	struct trace_summary sum;
 
+	/* Programs found while tracing are in it too; it goes with the detach. */
+	note_bpf_programs(s, " at the end");
 	tracer__detach(&s->tracer);
 	tracer__drain(&s->tracer);
 	if (s->rule_tracers)
@@ -729,6 +744,7 @@ int trace__run_observed(struct trace_config *opts, const struct trace_observer *
 	if (tracer__attach(&s.tracer, &s.plan, (const char *const *)s.cov.paths, s.cov.count) < 0)
 		goto out;
 	report_skipped_hooks(&s);
+	note_bpf_programs(&s, "");
 	note_netfilter_netns(&s);
 	if (opts->rules && start_rule_tracers(&s))
 		goto out_finish;

@@ -13,7 +13,7 @@ verdict() {
 }
 
 # Each tracepoint hook takes tp_btf exactly when its prototype is in the BTF.
-for row in $(jq -r '.hooks[] | select(.target | test("/")) | "\(.hook)=\(.method)=\(.target)"' \
+for row in $(jq -r '.hooks[] | select(.target // "" | test("/")) | "\(.hook)=\(.method)=\(.target)"' \
 	<<<"$plan"); do
 	IFS== read -r hook method target <<<"$row"
 	want=raw_tp

@@ -2,7 +2,7 @@
 /* Unit tests of what hops mean together, on synthetic packets: which netfilter table range
  * dropped a packet (the priority-range attribution), NAT before -> after (and an ICMP
  * error translated back with its quote), VXLAN encapsulation and decapsulation from
- * captured bytes, and the verdict's layer. */
+ * captured bytes, the verdict's layer, and BPF programs' returns (bpf_prog hops). */
 #include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +12,7 @@
 #include "btf_fixture.h"
 #include "packet_bytes.h"
 #include "host/drop_reason.h"
+#include "pipeline/bpf_ret.h"
 #include "pipeline/hopview.h"
 #include "pipeline/verdict.h"
 
@@ -364,6 +365,57 @@ static void test_vxlan_encap_and_decap(void)
 		free(hops[i].data);
 }
 
+/* A bpf_prog hop: what fexit on a tc or cgroup program reports, no bytes and no tuple. */
+static struct hop bpf_hop(__u32 id, enum hop_bpf_attach attach, __s32 ret)
+{
+	struct hop h = { .ev = { .hook = HOOK_BPF_PROG } };
+
+	h.ev.info.bpf.prog_id = id;
+	h.ev.info.bpf.attach = attach;
+	h.ev.info.bpf.ret = ret;
+	return h;
+}
+
+/* Two cls_bpf programs on one ingress, the first passes on, the second drops: each is a
+ * hop with its return, and neither is taken for a NAT (they have no tuple). */
+static void test_bpf_prog_returns(void)
+{
+	struct enrich en = { .reasons = reasons() };
+	struct hop_tuple t = udp("10.0.0.1", 1000, "10.0.1.1", 7777);
+	struct hop hops[] = { hop(HOOK_NETIF_RECEIVE, &t), bpf_hop(41, HOP_BPF_TC_INGRESS, -1),
+			      bpf_hop(42, HOP_BPF_TC_INGRESS, 2), hop(HOOK_KFREE_SKB, &t) };
+	struct hop_view *views;
+	char details[160];
+	struct verdict v;
+	int n = build(&en, hops, 4, FATE_DROPPED, &views, &v);
+
+	CHECK(n == 4);
+	if (n == 4) {
+		CHECK_STR(views[1].name, "bpf_prog");
+		hopview__details(&en, &views[1], details, sizeof(details));
+		CHECK_STR(details, "prog 41 (tc_ingress) returned TC_ACT_UNSPEC (next)");
+		hopview__details(&en, &views[2], details, sizeof(details));
+		CHECK_STR(details, "prog 42 (tc_ingress) returned TC_ACT_SHOT");
+	}
+	free(views);
+	drop_reasons__free(en.reasons);
+}
+
+static void test_bpf_ret_names(void)
+{
+	char buf[16];
+
+	CHECK_STR(bpf_ret__name(HOP_BPF_TCX_EGRESS, 7, buf, sizeof(buf)), "TC_ACT_REDIRECT");
+	CHECK_STR(bpf_ret__name(HOP_BPF_TC_EGRESS, 42, buf, sizeof(buf)), "42");
+	CHECK_STR(bpf_ret__name(HOP_BPF_CGROUP_EGRESS, 0, buf, sizeof(buf)), "drop");
+	CHECK_STR(bpf_ret__name(HOP_BPF_CGROUP_EGRESS, 3, buf, sizeof(buf)), "allow+cn");
+	CHECK_STR(bpf_ret__name(HOP_BPF_XDP_GENERIC, 1, buf, sizeof(buf)), "XDP_DROP");
+	CHECK(bpf_ret__drops(HOP_BPF_TC_INGRESS, 2) && !bpf_ret__drops(HOP_BPF_TC_INGRESS, -1));
+	CHECK(bpf_ret__drops(HOP_BPF_CGROUP_INGRESS, 0) &&
+	      !bpf_ret__drops(HOP_BPF_CGROUP_INGRESS, 1));
+	CHECK(!bpf_ret__meaning(HOP_BPF_CGROUP_INGRESS, -1));
+}
+
 int main(void)
 {
 	RUN(test_forward_drop_is_filter);
@@ -375,5 +427,7 @@ int main(void)
 	RUN(test_vxlan_encap_and_decap);
 	RUN(test_icmp_error_reverse_translation);
 	RUN(test_echo_snat_stays_snat);
+	RUN(test_bpf_prog_returns);
+	RUN(test_bpf_ret_names);
 	CHECK_EXIT();
 }

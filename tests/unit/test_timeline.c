@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Unit tests of the timeline on synthetic hop streams: fates, drop sites, skb address reuse,
- * flow grouping in both directions, loss marking, the hop cap, the filter, and the bounds
- * on open packets and flows. */
+ * flow grouping in both directions, loss marking, the hop cap, the filter, the bounds on
+ * open packets and flows, and reports from beside the path (bpf_prog hops). */
 #include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
@@ -748,6 +748,55 @@ static void test_incomplete_not_split(void)
 	timeline__free(tl);
 }
 
+/* A BPF program's return for skb, in a namespace: no tuple, no bytes. */
+static struct hop_event bpf_ret_at(__u64 skb, __u32 netns, __s32 ret)
+{
+	struct hop_event ev = hop(skb, HOOK_BPF_PROG, 0);
+
+	ev.netns = netns;
+	ev.info.bpf.prog_id = 7;
+	ev.info.bpf.attach = HOP_BPF_TC_INGRESS;
+	ev.info.bpf.ret = ret;
+	return ev;
+}
+
+/* bpf_prog hops join their packet and change nothing else: a drop after them is the fate,
+ * a device crossing after one is no reused address, one of an skb no packet has opens
+ * none, and one after a socket took the packet leaves it delivered. */
+static void test_bpf_prog_hops(void)
+{
+	struct hop_tuple t = tuple4(1, 1000, 2, 7777, 17);
+	struct timeline *tl = fresh();
+	struct hop_event taken;
+
+	add(tl, hop_at(SKB_A, HOOK_NETIF_RECEIVE, HOP_F_NEW, NS_NODE, t));
+	add(tl, bpf_ret_at(SKB_A, NS_NODE, -1));
+	add(tl, bpf_ret_at(SKB_A, NS_NODE, 2));
+	drop(tl, SKB_A, REASON_NO_SOCKET, DROP_AT);
+	CHECK(seen_count == 1 && seen[0].fate == FATE_DROPPED && seen[0].hop_count == 4);
+	CHECK(seen[0].last_hook == HOOK_KFREE_SKB);
+
+	/* Redirected by the program to another namespace's device. */
+	add(tl, hop_at(SKB_B, HOOK_NETIF_RECEIVE, HOP_F_NEW, NS_NODE, t));
+	add(tl, bpf_ret_at(SKB_B, NS_NODE, 7));
+	add(tl, hop_at(SKB_B, HOOK_DEV_XMIT, 0, NS_POD_D, t));
+	add(tl, hop(SKB_B, HOOK_CONSUME_SKB, 0));
+	CHECK(seen_count == 2 && seen[1].hop_count == 4 && seen[1].fate == FATE_DELIVERED);
+
+	add(tl, bpf_ret_at(SKB_A, NS_NODE, 0));
+	CHECK(timeline__totals(tl)->after_end == 1);
+
+	add(tl, hop_at(SKB_A, HOOK_NETIF_RECEIVE, HOP_F_NEW, NS_NODE, t));
+	taken = hop(SKB_A, HOOK_SOCK_QUEUE, HOP_F_SOCK);
+	add(tl, taken);
+	add(tl, bpf_ret_at(SKB_A, NS_NODE, 1));
+	timeline__expire(tl, clock_ns + 2000000000ull);
+	CHECK(seen_count == 3 && seen[2].fate == FATE_DELIVERED && seen[2].hop_count == 3);
+	timeline__finish(tl);
+	CHECK(seen_count == 3);
+	timeline__free(tl);
+}
+
 int main(void)
 {
 	RUN(test_delivered);
@@ -770,5 +819,6 @@ int main(void)
 	RUN(test_handoff_keeps_one_packet);
 	RUN(test_handoff_unseen);
 	RUN(test_fresh_after_pause);
+	RUN(test_bpf_prog_hops);
 	CHECK_EXIT();
 }

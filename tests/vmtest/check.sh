@@ -6,7 +6,7 @@
 set -u
 label=$1 expect=$2 out=$3
 failed=0
-cases=(plan closed_port netfilter_drop rules_named vxlan udp_delivered)
+cases=(plan closed_port netfilter_drop rules_named vxlan udp_delivered bpf_culprit)
 
 # problems CASE JQ-PROGRAM [JQ-ARGS...]: runs the program over CASE.jsonl (slurped), with
 # the expectation as $e and the namespace names as $n1, $n2; prints the problems it lists.
@@ -127,6 +127,57 @@ case_udp_delivered() {
 			then "not one delivered datagram: \([$p[].fate])" else empty end),
 		(if $q | length != 1 then "no sock_queue hop in pod 2" else empty end)
 		]'
+}
+
+# Two cls_bpf programs on the server's ingress, the second dropping UDP to 7777. Where the
+# expectation says fexit: the dropped packet's hops show, before the drop, the passing
+# program returning TC_ACT_UNSPEC (-1) and the dropping one TC_ACT_SHOT (2), by the ids the
+# loader printed. Elsewhere: no bpf_prog hop, the rung refused for fentry, and the drop
+# still named by its reason.
+case_bpf_culprit() {
+	local pass drop
+	if [ ! -e "$out/bpf_topology.ok" ]; then
+		echo "the veth pair or its programs did not come up:"
+		cat "$out/bpf_topology.err" "$out"/bpf_pass.err "$out"/bpf_drop.err 2>&1 | head -8
+		return
+	fi
+	trace_problems bpf_culprit || return
+	pass=$(sed -n 's/^attached id=//p' "$out/bpf_pass.id")
+	drop=$(sed -n 's/^attached id=//p' "$out/bpf_drop.id")
+	problems bpf_culprit '
+		[.[] | select(.type == "packet" and .fate == "dropped" and .flow_tuple.dport == 7777)]
+		  as $d
+		| $e.bpf_culprit as $x
+		| if ($d | length) != 1 then ["expected 1 dropped packet, got \($d | length)"]
+		  else $d[0].pkt as $pkt
+		  | [.[] | select(.type == "hop" and .pkt == $pkt)] as $h
+		  | (([$h | to_entries[] | select(.value.hook == "kfree_skb") | .key] | first)
+			// ($h | length)) as $at
+		  | [$h[:$at][] | select(.hook == "bpf_prog") | .bpf] as $b
+		  | [
+			(if $x.reason and $d[0].drop.reason != $x.reason then
+				"reason \($d[0].drop.reason) (expected \($x.reason))" else empty end),
+			(if $x.fexit then
+				(if [$b[] | select(.prog_id == $drop and .ret == 2
+					and .ret_name == "TC_ACT_SHOT" and .attach == "tc_ingress")]
+					| length != 1
+				 then "no bpf_prog hop of the dropping program \($drop) returning 2 before the drop: \($b | tojson)"
+				 else empty end),
+				(if [$b[] | select(.prog_id == $pass and .ret == -1)] | length != 1
+				 then "no bpf_prog hop of the passing program \($pass) returning -1: \($b | tojson)"
+				 else empty end)
+			 elif [$h[] | select(.hook == "bpf_prog")] | length > 0
+				then "bpf_prog hops where the expectation has no fexit" else empty end)
+		  ] end' --argjson pass "${pass:-0}" --argjson drop "${drop:-0}"
+	if jq -e '.bpf_culprit.fexit' "$expect" >/dev/null; then
+		grep -q '^hoptrace: bpf_prog: 2 programs watched' "$out/bpf_culprit.err" ||
+			echo "-v does not say that both programs were watched: $(
+				grep '^hoptrace: bpf_prog' "$out/bpf_culprit.err" | head -2)"
+	else
+		jq -r '.hooks[] | select(.hook == "bpf_prog") | .rejected // ""' "$out/hooks.json" |
+			grep -q 'fexit: fentry refused here' ||
+			echo "the plan does not say that fexit is refused for bpf_prog"
+	fi
 }
 
 # The plan: features and the method of every hook as `hooks --json` gives them, then the

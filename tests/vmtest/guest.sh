@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs inside a vmtest guest (or, for KERNELS=host, on this machine): loads the modules,
 # records the attach plan, builds two nodes joined by a VXLAN overlay in namespaces it
-# creates, and traces three commands. It judges nothing: the host reads OUTDIR
+# creates, and traces commands over them; then a veth pair with two tc programs on one
+# ingress (the tests' own, through build/tests/bpf_attach), one of which drops. It judges nothing: the host reads OUTDIR
 # (tests/vmtest/check.sh), because every fork and exec costs ~30x more under TCG.
 # Usage: guest.sh OUTDIR   (HOPTRACE: the binary; PREFIX: namespace name prefix)
 set -u
@@ -10,16 +11,27 @@ hoptrace=${HOPTRACE:-build/hoptrace}
 prefix=${PREFIX:-vt}
 N1=$prefix-n1 N2=$prefix-n2 P1=$prefix-p1 P2=$prefix-p2
 POD1=10.244.1.2 POD2=10.244.2.2 NODE1=10.244.1.1
+# bpf_culprit: a client and a server namespace; the tests' BPF programs and their loader,
+# built on the host (make unit) in the shared working directory.
+B1=$prefix-b1 B2=$prefix-b2 BSERVER=10.250.0.2
+build=$(dirname "$hoptrace")
+BPF_ATTACH=$build/tests/bpf_attach TEST_PROGS=$build/tests/bpf/test_progs.bpf.o
 
 mkdir -p "$out" || exit 1
 # Seconds since the guest booted at each step (bash built-ins only: no fork).
 stamp() { local up; read -r up _ </proc/uptime; printf '%s %s\n' "$1" "$up" >>"$out/timing"; }
 : >"$out/timing"
 stamp start
-cleanup() { for ns in "$P1" "$P2" "$N1" "$N2"; do ip netns del "$ns" 2>/dev/null; done; }
+# The programs' loaders hold them until their input ends (the pipes are closed here), then
+# detach them and exit.
+cleanup() {
+	for fd in ${attach_fds[@]+"${attach_fds[@]}"}; do exec {fd}>&-; done
+	sleep 0.5
+	for ns in "$P1" "$P2" "$N1" "$N2" "$B1" "$B2"; do ip netns del "$ns" 2>/dev/null; done
+}
 # In a guest the namespaces go with the VM; deleting them costs seconds under TCG.
 [ -n "${VMTEST_GUEST:-}" ] || trap cleanup EXIT
-printf 'N1=%s N2=%s P1=%s P2=%s\n' "$N1" "$N2" "$P1" "$P2" >"$out/names"
+printf 'N1=%s N2=%s P1=%s P2=%s B2=%s\n' "$N1" "$N2" "$P1" "$P2" "$B2" >"$out/names"
 read -r _ _ release _ </proc/version
 printf '%s\n' "$release" >"$out/release"
 cp /proc/version "$out/version"
@@ -84,6 +96,49 @@ topology_up() {
 	ip netns exec "$P1" ping -c1 -W5 -q $POD2 >/dev/null
 }
 
+# bpf_attach_held NAME PROG PRIO: PROG of the tests' object as a cls_bpf filter at PRIO on
+# the server's ingress, held by a loader whose input is a FIFO we keep open (in /tmp: not
+# on the 9p share, which has none; and a guest has no /dev/fd for bash's >(...)); its
+# "attached id=N" line goes to OUTDIR/NAME.id.
+attach_fds=()
+bpf_attach_held() {
+	local name=$1 prog=$2 prio=$3 fifo fd pid
+	fifo=$(mktemp -u /tmp/hoptrace-vmtest-fifo.XXXXXX) && mkfifo "$fifo" || return 1
+	ip netns exec "$B2" "$BPF_ATTACH" "$TEST_PROGS" "$prog" tc_ingress s0 --prio "$prio" \
+		<"$fifo" >"$out/$name.id" 2>"$out/$name.err" &
+	pid=$!
+	exec {fd}>"$fifo"
+	rm -f "$fifo"
+	attach_fds+=("$fd")
+	for _ in $(seq 100); do # bounded: 20 s to load (slow under TCG)
+		grep -q '^attached id=' "$out/$name.id" 2>/dev/null && return 0
+		kill -0 "$pid" 2>/dev/null || return 1
+		sleep 0.2
+	done
+	return 1
+}
+
+bpf_topology_up() {
+	ip -b - <<-EOF || return 1
+		netns add $B1
+		netns add $B2
+		link add c0 netns $B1 type veth peer name s0 netns $B2
+	EOF
+	ip -n "$B1" -b - <<-EOF || return 1
+		link set lo up
+		addr add 10.250.0.1/24 dev c0
+		link set c0 up
+	EOF
+	ip -n "$B2" -b - <<-EOF || return 1
+		link set lo up
+		addr add $BSERVER/24 dev s0
+		link set s0 up
+	EOF
+	ip netns exec "$B1" ping -c1 -W5 -q $BSERVER >/dev/null
+	bpf_attach_held bpf_pass tc_pass_all 1 || return 1
+	bpf_attach_held bpf_drop tc_drop_udp_port 2
+}
+
 # trace CASE HOPTRACE-ARGS... -- COMMAND...: OUTDIR/CASE.jsonl, .err and .rc.
 trace() {
 	local name=$1
@@ -134,4 +189,12 @@ done
 trace udp_delivered --pod-ip $POD1 --proto udp --port 5353 -- \
 	ip netns exec "$P1" bash -c "echo hello >/dev/udp/$POD2/5353"
 wait "$server"
+
+# Two tc programs on the server's ingress, the second dropping UDP to 7777: where fexit is
+# allowed each one's return is a bpf_prog hop (-v: what was watched).
+if bpf_topology_up >"$out/bpf_topology.err" 2>&1; then
+	echo ok >"$out/bpf_topology.ok"
+	trace bpf_culprit -v --pod-ip $BSERVER --proto udp --port 7777 -- \
+		ip netns exec "$B1" bash -c "echo drop-me >/dev/udp/$BSERVER/7777"
+fi
 exit 0

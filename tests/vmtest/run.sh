@@ -11,7 +11,7 @@ hoptrace=build/hoptrace
 vmtest=tests/vmtest/boot.sh
 outroot=build/vmtest
 timeout=600
-cases=(plan closed_port netfilter_drop rules_named vxlan udp_delivered)
+cases=(plan closed_port netfilter_drop rules_named vxlan udp_delivered bpf_culprit)
 
 while [ $# -gt 0 ]; do
 	case $1 in

@@ -10,6 +10,7 @@
 #include <bpf/libbpf.h>
 #include "load/ladder.h"
 #include "load/nf_links.h"
+#include "load/prog_watch.h"
 #include "pipeline/hopview.h"
 #include "util/json_writer.h"
 
@@ -55,6 +56,13 @@ static const char *fentry_unusable(const struct kernel_features *kf, const struc
 		return "fentry refused here";
 	return btf__find_by_name_kind(kf->btf, w->target, BTF_KIND_FUNC) < 0 ? "not in kernel BTF" :
 									       NULL;
+}
+
+static const char *fexit_unusable(const struct kernel_features *kf, const struct hook_way *w)
+{
+	(void)w;
+	/* fexit on a BPF program needs the same trampolines as on a kernel function. */
+	return kf->fentry ? NULL : "fentry refused here";
 }
 
 static const char *kprobe_unusable(const struct kernel_features *kf, const struct hook_way *w)
@@ -118,6 +126,15 @@ static int attach_nf_links(struct attach_state *st, const struct hook_way *way)
 	return st->nf ? 0 : -ENOLINK;
 }
 
+/* One fexit instance per program found (load/prog_watch.c): those there now; the session
+ * hands on the hops that name further devices. A program that cannot be watched does not
+ * fail the rung. */
+static int attach_prog_watch(struct attach_state *st, const struct hook_way *way)
+{
+	(void)way;
+	return st->watch ? prog_watch__start(st->watch) : -ENOMEM;
+}
+
 static const struct attach_method methods[] = {
 	{ "tp_btf", false, tp_btf_unusable, attach_program },
 	{ "raw_tp", false, raw_tp_unusable, attach_program },
@@ -125,6 +142,7 @@ static const struct attach_method methods[] = {
 	{ "nf_link", true, nf_link_unusable, attach_nf_links },
 	{ "cgroup_skb", false, cgroup_skb_unusable, attach_cgroup_root },
 	{ "fentry", false, fentry_unusable, attach_program },
+	{ "fexit", false, fexit_unusable, attach_prog_watch },
 	{ "kprobe", false, kprobe_unusable, attach_program },
 };
 
@@ -227,6 +245,8 @@ void attach_state__detach(struct attach_state *st)
 	st->link_count = 0;
 	netfilter__detach(st->nf);
 	st->nf = NULL;
+	prog_watch__free(st->watch);
+	st->watch = NULL;
 }
 
 static void print_json(const struct attach_plan *plan, const struct kernel_features *kf, FILE *f)

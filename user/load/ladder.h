@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /* The attach ladder: per logical hook (the hook table's rows), the ways it can attach, best
- * first. Each method (tp_btf, raw_tp, tracepoint, nf_link, fentry, kprobe) knows why it
- * cannot be used here and how it attaches. The plan picks the first way this kernel allows
- * and says why it passed over the others. */
+ * first. Each method (tp_btf, raw_tp, tracepoint, nf_link, cgroup_skb, fentry, fexit,
+ * kprobe) knows why it cannot be used here and how it attaches. The plan picks the first
+ * way this kernel allows and says why it passed over the others. */
 #ifndef LOAD_LADDER_H
 #define LOAD_LADDER_H
 
@@ -14,6 +14,7 @@
 struct bpf_object;
 struct bpf_link;
 struct nf_links;
+struct prog_watch;
 
 #define ATTACH_MAX_LINKS 16
 
@@ -26,6 +27,9 @@ struct attach_state {
 	struct bpf_link *links[ATTACH_MAX_LINKS];
 	int link_count;
 	struct nf_links *nf; /* netfilter observer links, in every covered namespace */
+	/* The bpf_prog hook's programs (fexit on other BPF programs): what to watch, and the
+	 * watching; freed with the rest. */
+	struct prog_watch *watch;
 };
 
 struct attach_method {

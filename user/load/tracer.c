@@ -2,6 +2,7 @@
 /* Skeleton life: open -> rodata and autoload -> load -> attach -> poll -> detach -> destroy.
  * Every step is checked and undone on failure, so nothing stays attached. */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <bpf/bpf.h>
@@ -10,7 +11,15 @@
 #include "hoptrace.skel.h"
 #include "load/bpf_variant.h"
 #include "load/nf_links.h"
+#include "load/prog_fexit.h"
+#include "load/prog_watch.h"
 #include "load/tracer.h"
+
+/* The fexit object reads the counting filter through the main object's .bss map
+ * (load/prog_fexit.c): that map must hold struct hop_track_hints and nothing else. */
+_Static_assert(offsetof(struct hoptrace_bpf__bss, track_hints) == 0, "main .bss layout");
+_Static_assert(sizeof(struct hoptrace_bpf__bss) == sizeof(struct hop_track_hints),
+	       "main .bss layout");
 
 static void set_cidrs(volatile struct hop_cidr *dst, const struct hop_cidr *src, int count)
 {
@@ -28,7 +37,7 @@ static void configure(struct hoptrace_bpf *skel, const struct trace_config *o,
 	skel->rodata->cfg_proto = o->proto;
 	skel->rodata->cfg_port = o->port;
 	skel->rodata->cfg_snaplen = o->snaplen;
-	skel->rodata->cfg_wakeup_backlog = o->ring_size / 8;
+	skel->rodata->cfg_wakeup_backlog = o->ring_size / 8; /* also the fexit object's */
 	skel->rodata->cfg_kfree_has_reason = kf->kfree_has_reason;
 	skel->rodata->cfg_consume_has_location = kf->consume_has_location;
 	skel->rodata->cfg_kfree_has_rx_sk = kf->kfree_has_rx_sk;
@@ -70,6 +79,8 @@ int tracer__load(struct tracer *t, const struct trace_config *opts,
 	int err;
 
 	memset(t, 0, sizeof(*t));
+	t->kf = kf;
+	t->wakeup_backlog = opts->ring_size / 8;
 	t->cpus = libbpf_num_possible_cpus();
 	t->rdonly_cast = kf->rdonly_cast;
 	snprintf(t->cgroup_root, sizeof(t->cgroup_root), "%s", kf->cgroup2);
@@ -101,6 +112,25 @@ int tracer__load(struct tracer *t, const struct trace_config *opts,
 	return 0;
 }
 
+/* What the bpf_prog hook watches, and with which maps; NULL on ENOMEM or without fentry. */
+static struct prog_watch *watch_new(struct tracer *t, const char *const *netns_paths,
+				    int netns_count)
+{
+	struct prog_fexit_maps maps = {
+		.tracked_skbs = bpf_map__fd(t->skel->maps.tracked_skbs),
+		.events = bpf_map__fd(t->skel->maps.events),
+		.stats = bpf_map__fd(t->skel->maps.stats),
+		.track_hints = bpf_map__fd(t->skel->maps.bss),
+	};
+	struct prog_fexit *pf;
+
+	/* The rung is not chosen where fentry is refused (load/ladder.c): nothing to watch. */
+	if (!t->kf->fentry)
+		return NULL;
+	pf = prog_fexit__new(&maps, t->wakeup_backlog, t->kf, t->skel->obj);
+	return pf ? prog_watch__new(pf, netns_paths, netns_count, t->cgroup_root) : NULL;
+}
+
 int tracer__attach(struct tracer *t, struct attach_plan *plan, const char *const *netns_paths,
 		   int netns_count)
 {
@@ -110,6 +140,7 @@ int tracer__attach(struct tracer *t, struct attach_plan *plan, const char *const
 	t->attached.netns_paths = netns_paths;
 	t->attached.netns_count = netns_count;
 	t->attached.cgroup_root = t->cgroup_root;
+	t->attached.watch = watch_new(t, netns_paths, netns_count);
 	attached = attach_plan__attach(plan, &t->attached);
 	if (!attached) {
 		fprintf(stderr,
@@ -117,6 +148,18 @@ int tracer__attach(struct tracer *t, struct attach_plan *plan, const char *const
 		return -ENOENT;
 	}
 	return attached;
+}
+
+void tracer__hop_seen(struct tracer *t, const struct hop_event *ev)
+{
+	prog_watch__hop(t->attached.watch, ev);
+}
+
+void tracer__watch_summary(const struct tracer *t, char *buf, size_t size)
+{
+	buf[0] = 0;
+	if (t->attached.watch)
+		prog_watch__summary(t->attached.watch, buf, size);
 }
 
 int tracer__poll(struct tracer *t, int timeout_ms)

@@ -14,7 +14,9 @@ struct nf_links;
 struct tracer {
 	struct hoptrace_bpf *skel;
 	struct ring_buffer *rb;
-	struct attach_state attached; /* links and netfilter links, to undo */
+	struct attach_state attached; /* links, netfilter links and watched programs, to undo */
+	const struct kernel_features *kf;
+	__u32 wakeup_backlog; /* the BPF side's cfg_wakeup_backlog */
 	int cpus;
 	bool rdonly_cast;      /* the loaded build reads headers through bpf_rdonly_cast */
 	char cgroup_root[256]; /* the cgroup v2 root the socket-delivery hook attaches to */
@@ -26,11 +28,18 @@ int tracer__load(struct tracer *t, const struct trace_config *opts,
 		 const struct kernel_features *kf, const struct attach_plan *plan,
 		 ring_buffer_sample_fn on_event, void *ctx);
 
-/* Attaches each chosen program (netfilter observers in each namespace of netns_paths); a
- * hook that fails is recorded in plan and skipped. Returns how many attached, or -errno
+/* Attaches each chosen program (netfilter observers in each namespace of netns_paths, fexit
+ * on the BPF programs on their devices); a hook that fails is recorded in plan and skipped. Returns how many attached, or -errno
  * when none did. */
 int tracer__attach(struct tracer *t, struct attach_plan *plan, const char *const *netns_paths,
 		   int netns_count);
+
+/* Hands a decoded hop to the bpf_prog hook's watch: a device (or a drop's cgroup) not seen
+ * before gets its BPF programs watched. A hash lookup otherwise. */
+void tracer__hop_seen(struct tracer *t, const struct hop_event *ev);
+
+/* The bpf_prog hook's watch in one line (load/prog_watch.h), or "" when it did not start. */
+void tracer__watch_summary(const struct tracer *t, char *buf, size_t size);
 
 /* Waits up to timeout_ms for a wake-up (the BPF side sends one only when a backlog builds),
  * then hands on every event there is. Returns events handled or -errno. */

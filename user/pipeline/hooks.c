@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 #include "cli/addr.h"
+#include "host/bpf_attached.h"
+#include "pipeline/bpf_ret.h"
 #include "pipeline/enrich.h"
 #include "pipeline/hooks.h"
 #include "pipeline/hopview.h"
@@ -105,6 +107,38 @@ static void fib_json(struct enrich *en, const struct hop_view *v, struct json_wr
 	json__object_end(w);
 }
 
+/* A BPF program's return, seen by fexit on it: "prog 412 (tc_ingress) returned TC_ACT_SHOT".
+ * The program's name (enrich, from its id) goes after the id. */
+static void bpf_prog_text(struct enrich *en, const struct hop_view *v, char *buf, size_t size)
+{
+	const struct hop_event *ev = &v->hop->ev;
+	enum hop_bpf_attach attach = ev->info.bpf.attach;
+	const char *meaning = bpf_ret__meaning(attach, ev->info.bpf.ret);
+	char ret[16];
+
+	(void)en;
+	snprintf(buf, size, "prog %u (%s) returned %s%s%s%s", ev->info.bpf.prog_id,
+		 attached__attach_name(attach),
+		 bpf_ret__name(attach, ev->info.bpf.ret, ret, sizeof(ret)), meaning ? " (" : "",
+		 meaning ? meaning : "", meaning ? ")" : "");
+}
+
+static void bpf_prog_json(struct enrich *en, const struct hop_view *v, struct json_writer *w)
+{
+	const struct hop_event *ev = &v->hop->ev;
+	enum hop_bpf_attach attach = ev->info.bpf.attach;
+	char ret[16];
+
+	(void)en;
+	json__object_begin(w, "bpf");
+	json__uint(w, "prog_id", ev->info.bpf.prog_id);
+	/* The program's name and tag (enrich, from its id) go here. */
+	json__string(w, "attach", attached__attach_name(attach));
+	json__int(w, "ret", ev->info.bpf.ret);
+	json__string(w, "ret_name", bpf_ret__name(attach, ev->info.bpf.ret, ret, sizeof(ret)));
+	json__object_end(w);
+}
+
 /* The tracepoint rungs every skb hook has: BTF-typed, then raw. */
 #define TP_BTF(hook, tp)                     \
 	{                                    \
@@ -151,6 +185,13 @@ static const struct hook_row rows[HOOK__COUNT] = {
 		.name = "fib_lookup", .hop_name = "fib_lookup", .layer = "node", .layer_fixed = true,
 		.text_details = fib_text, .json_details = fib_json,
 		.ways = { TP_BTF("fib_lookup", "fib/fib_table_lookup"), RAW_TP("fib_lookup", "fib/fib_table_lookup") },
+	},
+	[HOOK_BPF_PROG] = {
+		.name = "bpf_prog", .hop_name = "bpf_prog", .layer = "node", .annotates = true,
+		.text_details = bpf_prog_text, .json_details = bpf_prog_json,
+		/* The rung's programs are the fexit object's, one per program watched
+		 * (load/prog_fexit.c): the main object has none. */
+		.ways = { { "fexit", "prog_exit", "tc and cgroup BPF programs on traced devices" } },
 	},
 	[HOOK_NF] = {
 		.name = "netfilter", .hop_name = "nf_hook", .layer = "node", .layer_fixed = true,

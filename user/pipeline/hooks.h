@@ -25,7 +25,7 @@ enum hook_direction {
 /* One way to attach a hook. The method names a rung of the loader's ladder, which knows
  * how to probe for it and how to attach it (load/ladder.c). */
 struct hook_way {
-	const char *method; /* "tp_btf", "raw_tp", "tracepoint", "nf_link", "cgroup_skb", ... */
+	const char *method; /* "tp_btf", "raw_tp", "nf_link", "cgroup_skb", "fexit", ... */
 	const char *prog;   /* BPF program: <hook>_<method>, or the prefix of a numbered family */
 	const char *target; /* tracepoint "category/name", or kernel function */
 };
@@ -43,6 +43,10 @@ struct hook_row {
 	bool layer_fixed;    /* the layer holds whatever the device (a node's own step) */
 	enum fate ends_life; /* FATE_UNKNOWN: the skb lives on after this hop */
 	bool delivers;	     /* a socket took the packet here: delivered, whatever follows unseen */
+	/* A report about the skb from beside its path (a BPF program's return), no sighting of
+	 * the packet: no bytes, no tuple. It opens no packet, ends none, never tells an skb
+	 * address reused, and a socket's taking stays the end of the skb it follows. */
+	bool annotates;
 	enum hook_direction direction;
 	/* The hop's particulars: a short phrase for text and pcapng comments, and members of
 	 * the hop's JSON object. NULL: none. */

@@ -19,11 +19,20 @@ static bool copy_is_tap(const struct packet *p, __u64 skb)
 	return false;
 }
 
+/* Whether a hop can end a copy: route lookups and reports from beside the path (a BPF
+ * program's return) cannot. */
+static bool can_end_copy(const struct hop_event *ev)
+{
+	const struct hook_row *row = hook__row(ev->hook);
+
+	return ev->hook != HOOK_FIB && !(row && row->annotates);
+}
+
 /* Whether hop i is the last one of its skb in the packet (the end of that copy). */
 static bool copy_last_hop(const struct packet *p, int i)
 {
 	for (int j = i + 1; j < p->hop_count; j++)
-		if (p->hops[j].ev.skb == p->hops[i].ev.skb && p->hops[j].ev.hook != HOOK_FIB)
+		if (p->hops[j].ev.skb == p->hops[i].ev.skb && can_end_copy(&p->hops[j].ev))
 			return false;
 	return true;
 }
@@ -75,7 +84,7 @@ enum fate packet_fate__judge(struct packet *p, enum fate seen, free_judge_fn jud
 	for (int i = 0; i < p->hop_count; i++) {
 		int out;
 
-		if (p->hops[i].ev.hook == HOOK_FIB || !copy_last_hop(p, i) ||
+		if (!can_end_copy(&p->hops[i].ev) || !copy_last_hop(p, i) ||
 		    copy_is_tap(p, p->hops[i].ev.skb))
 			continue;
 		out = copy_outcome(p, i, judge, ctx);

@@ -8,15 +8,24 @@
 #include "pipeline/identity.h"
 #include "pipeline/skb_reuse.h"
 
-/* The last kept hop that saw this skb itself with its headers: a route lookup sees only a
- * flow, a socket's taking (sock_queue) no headers, and a copy (a clone a socket read)
- * travels a path of its own. */
+/* Whether a hop saw the skb itself: a route lookup sees only a flow, and a report from
+ * beside the path (a BPF program's return) nothing of the packet. */
+static bool sees_skb(const struct hop_event *ev)
+{
+	const struct hook_row *row = hook__row(ev->hook);
+
+	return ev->hook != HOOK_FIB && !(row && row->annotates);
+}
+
+/* The last kept hop that saw this skb itself with its headers: a socket's taking
+ * (sock_queue) has no headers, and a copy (a clone a socket read) travels a path of its
+ * own. */
 static const struct hop *last_skb_hop(const struct packet *p, __u64 skb)
 {
 	for (int i = p->hop_count - 1; i >= 0; i--) {
 		const struct hop_event *ev = &p->hops[i].ev;
 
-		if (ev->hook != HOOK_FIB && ev->hook != HOOK_SOCK_QUEUE && ev->skb == skb)
+		if (sees_skb(ev) && ev->hook != HOOK_SOCK_QUEUE && ev->skb == skb)
 			return &p->hops[i];
 	}
 	return NULL;
@@ -205,6 +214,9 @@ bool skb_reuse__new_life(const struct packet *p, const struct hop_event *ev, con
 	const struct hop *last;
 	bool check_identity;
 
+	/* The BPF side reports them only for an skb it tracks, and they show nothing to judge. */
+	if (!sees_skb(ev))
+		return false;
 	if (ev->flags & HOP_F_NEW)
 		return !ends_life && !continues_after_pause(p, ev, data);
 	last = last_skb_hop(p, ev->skb);

@@ -590,15 +590,16 @@ static int add_route_lookup(struct timeline *tl, const struct hop_event *ev, con
 	return 0;
 }
 
-/* A socket's hop or a normal free of an skb the BPF side tracked (no HOP_F_NEW) while no
- * packet is open for it: the tail of a packet that already settled as delivered (a read
- * more than HOLD_NS after the socket took it), or whose first hops were lost. */
+/* A socket's hop, a normal free or a report from beside the path (a BPF program's return)
+ * of an skb the BPF side tracked (no HOP_F_NEW) while no packet is open for it: the tail of
+ * a packet that already settled as delivered (a read more than HOLD_NS after the socket
+ * took it), or whose first hops were lost. */
 static bool after_end(const struct hop_event *ev)
 {
 	const struct hook_row *row = hook__row(ev->hook);
 
 	return !(ev->flags & HOP_F_NEW) && row &&
-	       (row->delivers || row->ends_life == FATE_DELIVERED);
+	       (row->delivers || row->ends_life == FATE_DELIVERED || row->annotates);
 }
 
 /* A packet socket reading a clone no open packet shares its buffer with. */
@@ -658,13 +659,14 @@ static void wait_begin(struct timeline *tl, struct packet *p, __u64 ts)
 
 /* A socket took the packet: with no further hop of its skb it settles as delivered. A
  * later hop of that skb that is no socket's (a drop after the filter) ends the wait, and
- * the fate is judged from what follows; hops of its copies do not matter here. */
+ * the fate is judged from what follows; hops of its copies, and reports from beside the
+ * path (a cgroup program that ran after the taking), do not matter here. */
 static void settle_update(struct timeline *tl, struct packet *p, const struct hop_event *ev)
 {
 	const struct hook_row *row = hook__row(ev->hook);
 	bool delivers = row && row->delivers;
 
-	if (ev->skb != p->skb || p->held)
+	if (ev->skb != p->skb || p->held || (row && row->annotates))
 		return;
 	if (p->settling && !delivers) {
 		p->settling = false;
