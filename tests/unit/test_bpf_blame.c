@@ -25,27 +25,6 @@ static void test_reasons(void)
 	CHECK(!bpf_blame__is_qdisc_reason(NULL));
 }
 
-static void test_returns(void)
-{
-	char buf[24];
-
-	CHECK(bpf_blame__ret_drops(HOP_BPF_TC_INGRESS, 2));
-	CHECK(!bpf_blame__ret_drops(HOP_BPF_TC_INGRESS, -1));
-	CHECK(!bpf_blame__ret_drops(HOP_BPF_TCX_EGRESS, 0));
-	CHECK(bpf_blame__ret_drops(HOP_BPF_XDP_GENERIC, 1));
-	CHECK(!bpf_blame__ret_drops(HOP_BPF_XDP_GENERIC, 2));
-	CHECK(bpf_blame__ret_drops(HOP_BPF_CGROUP_EGRESS, 0));
-	CHECK(bpf_blame__ret_drops(HOP_BPF_CGROUP_EGRESS, 2)); /* congestion bit, no allow */
-	CHECK(!bpf_blame__ret_drops(HOP_BPF_CGROUP_EGRESS, 3));
-	CHECK_STR(bpf_blame__ret_name(HOP_BPF_TC_INGRESS, 2, buf, sizeof(buf)), "TC_ACT_SHOT");
-	CHECK_STR(bpf_blame__ret_name(HOP_BPF_TC_INGRESS, -1, buf, sizeof(buf)), "TC_ACT_UNSPEC");
-	CHECK_STR(bpf_blame__ret_name(HOP_BPF_TCX_INGRESS, -1, buf, sizeof(buf)), "TCX_NEXT");
-	CHECK_STR(bpf_blame__ret_name(HOP_BPF_TCX_EGRESS, 7, buf, sizeof(buf)), "TC_ACT_REDIRECT");
-	CHECK_STR(bpf_blame__ret_name(HOP_BPF_XDP_GENERIC, 1, buf, sizeof(buf)), "XDP_DROP");
-	CHECK_STR(bpf_blame__ret_name(HOP_BPF_CGROUP_INGRESS, 1, buf, sizeof(buf)), "allow");
-	CHECK_STR(bpf_blame__ret_name(HOP_BPF_TC_EGRESS, 99, buf, sizeof(buf)), "99");
-}
-
 static void test_ordinal(void)
 {
 	char b[16];
@@ -186,7 +165,6 @@ static void test_qdisc_phrase(void)
 int main(void)
 {
 	RUN(test_reasons);
-	RUN(test_returns);
 	RUN(test_ordinal);
 	RUN(test_fexit_culprit);
 	RUN(test_phrases);

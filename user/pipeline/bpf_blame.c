@@ -12,6 +12,7 @@
 #include <string.h>
 #include "host/netns_names.h"
 #include "host/watched_netns.h"
+#include "pipeline/bpf_ret.h"
 #include "pipeline/timeline.h"
 #include "util/clock.h"
 #include "pipeline/bpf_blame.h"
@@ -312,47 +313,6 @@ bool bpf_blame__is_qdisc_reason(const char *reason)
 	return false;
 }
 
-static bool is_tc(enum hop_bpf_attach a)
-{
-	return a >= HOP_BPF_TCX_INGRESS && a <= HOP_BPF_TC_EGRESS;
-}
-
-static bool is_cgroup(enum hop_bpf_attach a)
-{
-	return a == HOP_BPF_CGROUP_INGRESS || a == HOP_BPF_CGROUP_EGRESS;
-}
-
-bool bpf_blame__ret_drops(enum hop_bpf_attach attach, int ret)
-{
-	if (is_tc(attach))
-		return ret == 2; /* TC_ACT_SHOT */
-	if (attach == HOP_BPF_XDP_GENERIC)
-		return ret == 1; /* XDP_DROP */
-	if (is_cgroup(attach))
-		return !(ret & 1); /* bit 0 clear: drop (bit 1 is egress congestion) */
-	return false;
-}
-
-const char *bpf_blame__ret_name(enum hop_bpf_attach attach, int ret, char *buf, size_t size)
-{
-	static const char *const tc[] = { "TC_ACT_OK",	   "TC_ACT_RECLASSIFY", "TC_ACT_SHOT",
-					  "TC_ACT_PIPE",   "TC_ACT_STOLEN",	"TC_ACT_QUEUED",
-					  "TC_ACT_REPEAT", "TC_ACT_REDIRECT",	"TC_ACT_TRAP" };
-	static const char *const xdp[] = { "XDP_ABORTED", "XDP_DROP", "XDP_PASS", "XDP_TX",
-					   "XDP_REDIRECT" };
-
-	if (is_tc(attach) && ret == -1)
-		return attach <= HOP_BPF_TCX_EGRESS ? "TCX_NEXT" : "TC_ACT_UNSPEC";
-	if (is_tc(attach) && ret >= 0 && ret < (int)(sizeof(tc) / sizeof(tc[0])))
-		return tc[ret];
-	if (attach == HOP_BPF_XDP_GENERIC && ret >= 0 && ret < (int)(sizeof(xdp) / sizeof(xdp[0])))
-		return xdp[ret];
-	if (is_cgroup(attach))
-		return ret & 1 ? "allow" : "drop";
-	snprintf(buf, size, "%d", ret);
-	return buf;
-}
-
 int bpf_blame__of_point(const struct verdict_bpf *b, const struct attached_prog *p)
 {
 	int n = 0;
@@ -389,7 +349,7 @@ static void pick_range(struct attached_prog *progs, int count, bool xdp, struct 
 	int first = -1, n = 0;
 
 	for (int i = 0; i < count; i++) {
-		bool wanted = xdp ? progs[i].attach == HOP_BPF_XDP_GENERIC : is_tc(progs[i].attach);
+		bool wanted = xdp ? progs[i].attach == HOP_BPF_XDP_GENERIC : bpf_ret__is_tc(progs[i].attach);
 
 		if (!wanted)
 			continue;
@@ -413,11 +373,11 @@ static const struct hop *fexit_culprit(const struct packet *pkt, const struct ho
 			continue;
 		a = ev->info.bpf.attach;
 		if (xdp ? a != HOP_BPF_XDP_GENERIC :
-			  (is_tc(a) || is_cgroup(a)) &&
+			  (bpf_ret__is_tc(a) || bpf_ret__is_cgroup(a)) &&
 				    (a == HOP_BPF_TCX_INGRESS || a == HOP_BPF_TC_INGRESS ||
 				     a == HOP_BPF_CGROUP_INGRESS) != ingress)
 			continue;
-		if (bpf_blame__ret_drops(a, ev->info.bpf.ret))
+		if (bpf_ret__drops(a, ev->info.bpf.ret))
 			return h;
 	}
 	return NULL;

@@ -79,10 +79,4 @@ bool bpf_blame__qdisc(struct bpf_blame *bb, const struct hop *drop, struct verdi
 /* How many programs of p's attach point b lists (p's "of": "2nd of 2"). */
 int bpf_blame__of_point(const struct verdict_bpf *b, const struct attached_prog *p);
 
-/* "TC_ACT_SHOT", "XDP_DROP", "drop" (cgroup skb), ...: what a program returned. */
-const char *bpf_blame__ret_name(enum hop_bpf_attach attach, int ret, char *buf, size_t size);
-
-/* Whether a program at this attach point returning ret dropped the packet. */
-bool bpf_blame__ret_drops(enum hop_bpf_attach attach, int ret);
-
 #endif /* PIPELINE_BPF_BLAME_H */

@@ -4,6 +4,7 @@
  * candidates) read differently, so a reader never takes a guess for a sighting. */
 #include <stdio.h>
 #include <string.h>
+#include "pipeline/bpf_ret.h"
 #include "util/appendf.h"
 #include "pipeline/bpf_phrase.h"
 
@@ -85,10 +86,10 @@ int bpf_phrase__verdict(const struct verdict_bpf *b, const char *ifname, char *b
 		appendf(buf, size, "program ");
 		program_words(b, b->culprit, buf, size);
 		appendf(buf, size, " returned %s",
-			bpf_blame__ret_name(b->culprit->attach, b->ret, ret, sizeof(ret)));
+			bpf_ret__name(b->culprit->attach, b->ret, ret, sizeof(ret)));
 	} else if (!strcmp(b->how, "fexit")) {
 		appendf(buf, size, "program %u (unloaded since) returned %s", b->culprit_id,
-			bpf_blame__ret_name(b->attach, b->ret, ret, sizeof(ret)));
+			bpf_ret__name(b->attach, b->ret, ret, sizeof(ret)));
 	} else if (b->culprit) {
 		appendf(buf, size, "program ");
 		program_words(b, b->culprit, buf, size);

@@ -20,26 +20,26 @@ static const char *const xdp_names[] = {
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
-static bool is_tc(enum hop_bpf_attach attach)
+bool bpf_ret__is_tc(enum hop_bpf_attach attach)
 {
 	return attach >= HOP_BPF_TCX_INGRESS && attach <= HOP_BPF_TC_EGRESS;
 }
 
-static bool is_cgroup(enum hop_bpf_attach attach)
+bool bpf_ret__is_cgroup(enum hop_bpf_attach attach)
 {
 	return attach == HOP_BPF_CGROUP_INGRESS || attach == HOP_BPF_CGROUP_EGRESS;
 }
 
 const char *bpf_ret__name(enum hop_bpf_attach attach, __s32 ret, char *buf, size_t size)
 {
-	if (is_tc(attach) && ret == TC_ACT_UNSPEC)
+	if (bpf_ret__is_tc(attach) && ret == TC_ACT_UNSPEC)
 		return "TC_ACT_UNSPEC";
-	if (is_tc(attach) && ret >= 0 && (size_t)ret < ARRAY_LEN(tc_names))
+	if (bpf_ret__is_tc(attach) && ret >= 0 && (size_t)ret < ARRAY_LEN(tc_names))
 		return tc_names[ret];
 	if (attach == HOP_BPF_XDP_GENERIC && ret >= 0 && (size_t)ret < ARRAY_LEN(xdp_names))
 		return xdp_names[ret];
 	/* Bit 0 lets the packet pass; on egress bit 1 asks for congestion notification. */
-	if (is_cgroup(attach) && ret >= 0 && ret <= 3)
+	if (bpf_ret__is_cgroup(attach) && ret >= 0 && ret <= 3)
 		return (ret & 1) ? ((ret & 2) ? "allow+cn" : "allow") :
 				   ((ret & 2) ? "drop+cn" : "drop");
 	snprintf(buf, size, "%d", ret);
@@ -48,14 +48,14 @@ const char *bpf_ret__name(enum hop_bpf_attach attach, __s32 ret, char *buf, size
 
 const char *bpf_ret__meaning(enum hop_bpf_attach attach, __s32 ret)
 {
-	return is_tc(attach) && ret == TC_ACT_UNSPEC ? "next" : NULL;
+	return bpf_ret__is_tc(attach) && ret == TC_ACT_UNSPEC ? "next" : NULL;
 }
 
 bool bpf_ret__drops(enum hop_bpf_attach attach, __s32 ret)
 {
-	if (is_tc(attach))
+	if (bpf_ret__is_tc(attach))
 		return ret == TC_ACT_SHOT;
 	if (attach == HOP_BPF_XDP_GENERIC)
 		return ret == 0 || ret == XDP_DROP;
-	return is_cgroup(attach) && !(ret & 1);
+	return bpf_ret__is_cgroup(attach) && !(ret & 1);
 }

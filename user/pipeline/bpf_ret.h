@@ -24,4 +24,8 @@ const char *bpf_ret__meaning(enum hop_bpf_attach attach, __s32 ret);
  * return without bit 0. */
 bool bpf_ret__drops(enum hop_bpf_attach attach, __s32 ret);
 
+/* tcx or cls_bpf, ingress or egress; a cgroup's inet ingress or egress. */
+bool bpf_ret__is_tc(enum hop_bpf_attach attach);
+bool bpf_ret__is_cgroup(enum hop_bpf_attach attach);
+
 #endif /* PIPELINE_BPF_RET_H */

@@ -6,6 +6,7 @@
 #include <string.h>
 #include "cli/addr.h"
 #include "host/bpf_attached.h"
+#include "pipeline/bpf_blame.h"
 #include "pipeline/bpf_ret.h"
 #include "pipeline/enrich.h"
 #include "pipeline/hooks.h"
@@ -116,9 +117,11 @@ static void bpf_prog_text(struct enrich *en, const struct hop_view *v, char *buf
 	const char *meaning = bpf_ret__meaning(attach, ev->info.bpf.ret);
 	char ret[16];
 
-	(void)en;
-	snprintf(buf, size, "prog %u (%s) returned %s%s%s%s", ev->info.bpf.prog_id,
-		 attached__attach_name(attach),
+	const struct attached_prog *p = en->bpf ? bpf_blame__prog(en->bpf, ev->info.bpf.prog_id) :
+						  NULL;
+
+	snprintf(buf, size, "prog %u%s%s%s (%s) returned %s%s%s%s", ev->info.bpf.prog_id,
+		 p ? " \"" : "", p ? p->name : "", p ? "\"" : "", attached__attach_name(attach),
 		 bpf_ret__name(attach, ev->info.bpf.ret, ret, sizeof(ret)), meaning ? " (" : "",
 		 meaning ? meaning : "", meaning ? ")" : "");
 }
@@ -129,10 +132,14 @@ static void bpf_prog_json(struct enrich *en, const struct hop_view *v, struct js
 	enum hop_bpf_attach attach = ev->info.bpf.attach;
 	char ret[16];
 
-	(void)en;
+	const struct attached_prog *p = en->bpf ? bpf_blame__prog(en->bpf, ev->info.bpf.prog_id) :
+						  NULL;
+
 	json__object_begin(w, "bpf");
 	json__uint(w, "prog_id", ev->info.bpf.prog_id);
-	/* The program's name and tag (enrich, from its id) go here. */
+	/* null when the program is gone since */
+	json__string(w, "name", p ? p->name : NULL);
+	json__string(w, "tag", p ? p->tag : NULL);
 	json__string(w, "attach", attached__attach_name(attach));
 	json__int(w, "ret", ev->info.bpf.ret);
 	json__string(w, "ret_name", bpf_ret__name(attach, ev->info.bpf.ret, ret, sizeof(ret)));

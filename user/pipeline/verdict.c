@@ -5,6 +5,7 @@
 #include <string.h>
 #include "host/conntrack_stats.h"
 #include "host/netns_names.h"
+#include "pipeline/hooks.h"
 #include "pipeline/hopview.h"
 #include "pipeline/chain_names.h"
 #include "host/pod_netns.h"
@@ -122,12 +123,17 @@ static bool judge_netfilter(struct enrich *en, const struct hop_view *views, int
 	return false;
 }
 
-/* The hop of the dropped skb before the drop, route lookups left out; NULL when none. */
+/* The hop of the dropped skb before the drop, route lookups and programs' returns left out;
+ * NULL when none. */
 static const struct hop_event *hop_before_drop(const struct packet *pkt, const struct hop *drop)
 {
-	for (const struct hop *h = drop - 1; h >= pkt->hops; h--)
-		if (h->ev.hook != HOOK_FIB && h->ev.skb == drop->ev.skb)
+	for (const struct hop *h = drop - 1; h >= pkt->hops; h--) {
+		const struct hook_row *row = hook__row(h->ev.hook);
+
+		/* A program's return (bpf_prog) says something of the hop it annotates. */
+		if (h->ev.hook != HOOK_FIB && h->ev.skb == drop->ev.skb && !(row && row->annotates))
 			return &h->ev;
+	}
 	return NULL;
 }
 

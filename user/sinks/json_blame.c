@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The BPF program or qdisc behind a drop, as JSON members of the verdict's drop. */
 #include <stdio.h>
+#include "pipeline/bpf_ret.h"
 #include "sinks/json_blame.h"
 
 void json_blame__program(struct json_writer *w, const char *key, const struct attached_prog *p,
@@ -56,7 +57,7 @@ static void write_bpf(struct json_writer *w, const struct verdict *v)
 	if (b->culprit_id) {
 		json__int(w, "returned", b->ret);
 		json__string(w, "returned_name",
-			     bpf_blame__ret_name(b->attach, b->ret, ret, sizeof(ret)));
+			     bpf_ret__name(b->attach, b->ret, ret, sizeof(ret)));
 	}
 	json__string(w, "owner", b->owner);
 	if (b->err)
