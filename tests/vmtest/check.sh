@@ -157,6 +157,18 @@ case_bpf_culprit() {
 		  | [
 			(if $x.reason and $d[0].drop.reason != $x.reason then
 				"reason \($d[0].drop.reason) (expected \($x.reason))" else empty end),
+			# The verdict: both programs in run order; the culprit seen where fexit
+			# works, else candidates. Without drop reasons nothing points at tc.
+			($d[0].drop.bpf as $v
+			 | if $x.reason == null then
+				(if $v then "a bpf verdict without a drop reason: \($v | tojson)" else empty end)
+			   elif ([$v.programs[]?.id] != [$pass, $drop]) then
+				"verdict programs \([$v.programs[]?.id]) (expected [\($pass), \($drop)])"
+			   elif $x.fexit and ($v.how != "fexit" or $v.culprit.id != $drop) then
+				"verdict \($v.how) culprit \($v.culprit.id) (expected fexit, \($drop))"
+			   elif ($x.fexit | not) and $v.how != "candidates" then
+				"verdict \($v.how) (expected candidates)"
+			   else empty end),
 			(if $x.fexit then
 				(if [$b[] | select(.prog_id == $drop and .ret == 2
 					and .ret_name == "TC_ACT_SHOT" and .attach == "tc_ingress")]
