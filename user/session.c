@@ -18,6 +18,7 @@
 #include "host/watched_netns.h"
 #include "host/conntrack_stats.h"
 #include "pipeline/chain_names.h"
+#include "host/own_progs.h"
 #include "pipeline/bpf_blame.h"
 #include "pipeline/rule_trail.h"
 #include "host/rule_tracers.h"
@@ -323,10 +324,10 @@ static int prepare(struct session *s)
  * loaded, and the qdisc counters' start is read before any traffic is traced. */
 static int start_bpf_blame(struct session *s)
 {
-	__u32 own[128];
-	int n = tracer__own_prog_ids(&s->tracer, own, 128);
+	struct own_progs own;
 
-	s->en.bpf = bpf_blame__new(s->en.netns, s->kf.cgroup2, &s->cov, own, n);
+	tracer__own_progs(&s->tracer, &own);
+	s->en.bpf = bpf_blame__new(s->en.netns, s->kf.cgroup2, &s->cov, &own);
 	if (!s->en.bpf) {
 		fprintf(stderr, "hoptrace: out of memory\n");
 		return -1;
@@ -339,6 +340,10 @@ static void report_skipped_hooks(const struct session *s)
 	for (int i = 0; i < s->plan.count; i++) {
 		const struct attach_choice *c = &s->plan.hooks[i];
 
+		/* A hook that only annotates (bpf_prog: fexit on other programs) costs naming,
+		 * not hops: kernels that refuse it are common, and -v says so. */
+		if (!c->way && c->row->annotates && !s->opts->verbose)
+			continue;
 		if (!c->way)
 			fprintf(stderr, "hoptrace: hook %s skipped: no way to attach here (%s)\n",
 				c->hook, c->rejected);
@@ -420,14 +425,20 @@ static int start_rule_tracers(struct session *s)
  * knows that traffic sent from now on is seen. */
 static void report_ready(const struct session *s)
 {
-	int hooks = 0, netns;
+	int hooks = 0, wanted = 0, netns;
 
 	if (s->opts->quiet)
 		return;
-	for (int i = 0; i < s->plan.count; i++)
-		if (s->plan.hooks[i].way && !s->plan.hooks[i].attach_error[0])
-			hooks++;
-	fprintf(stderr, "hoptrace: tracing: %d of %d hooks attached", hooks, s->plan.count);
+	for (int i = 0; i < s->plan.count; i++) {
+		const struct attach_choice *c = &s->plan.hooks[i];
+
+		/* An annotating hook this kernel refuses is not missing (report_skipped_hooks). */
+		if (!c->way && c->row->annotates)
+			continue;
+		wanted++;
+		hooks += c->way && !c->attach_error[0];
+	}
+	fprintf(stderr, "hoptrace: tracing: %d of %d hooks attached", hooks, wanted);
 	if (s->tracer.attached.nf) {
 		netns = netfilter__netns_count(s->tracer.attached.nf);
 		fprintf(stderr, ", %d netfilter links in %d network namespace%s",

@@ -74,7 +74,7 @@ static void fill_packet(struct packet *pkt, struct hop *hops, int ret1, int ret2
  * namespace is known), which leaves the sighting standing. */
 static void test_fexit_culprit(void)
 {
-	struct bpf_blame *bb = bpf_blame__new(NULL, "", NULL, NULL, 0);
+	struct bpf_blame *bb = bpf_blame__new(NULL, "", NULL, NULL);
 	struct verdict_bpf v;
 	struct packet pkt;
 	struct hop hops[4];

@@ -14,11 +14,10 @@
 #include "hoptrace.h"
 #include "prog_exit.skel.h"
 #include "host/bpf_attached.h"
+#include "host/own_progs.h"
 #include "load/prog_fexit.h"
 
 /* The kernel keeps 15 characters of a program's name. */
-#define PROG_NAME_KEPT 15
-#define OWN_MAX 64
 
 struct watched {
 	__u32 id;
@@ -29,38 +28,14 @@ struct prog_fexit {
 	struct prog_fexit_maps maps;
 	__u32 wakeup_backlog;
 	const struct kernel_features *kf;
-	__u32 own_ids[OWN_MAX];
-	const char *own_names[OWN_MAX]; /* the main object's program names (its strings) */
-	int own_count;
+	struct own_progs own;
 	struct watched watched[PROG_FEXIT_MAX];
 	int count;
 	char reason[128];
 };
 
-static __u32 prog_id_of(int fd)
-{
-	struct bpf_prog_info info = {};
-	__u32 len = sizeof(info);
-
-	return fd >= 0 && !bpf_obj_get_info_by_fd(fd, &info, &len) ? info.id : 0;
-}
-
-/* The main object's programs: the loaded ones by id, all by name (another hoptrace's
- * copies have the same names). */
-static void note_own(struct prog_fexit *pf, struct bpf_object *own)
-{
-	struct bpf_program *prog;
-
-	bpf_object__for_each_program(prog, own) {
-		if (pf->own_count == OWN_MAX)
-			break;
-		pf->own_ids[pf->own_count] = prog_id_of(bpf_program__fd(prog));
-		pf->own_names[pf->own_count++] = bpf_program__name(prog);
-	}
-}
-
 struct prog_fexit *prog_fexit__new(const struct prog_fexit_maps *maps, __u32 wakeup_backlog,
-				   const struct kernel_features *kf, struct bpf_object *own)
+				   const struct kernel_features *kf, const struct own_progs *own)
 {
 	struct prog_fexit *pf = calloc(1, sizeof(*pf));
 
@@ -70,26 +45,8 @@ struct prog_fexit *prog_fexit__new(const struct prog_fexit_maps *maps, __u32 wak
 	pf->wakeup_backlog = wakeup_backlog;
 	pf->kf = kf;
 	if (own)
-		note_own(pf, own);
+		pf->own = *own;
 	return pf;
-}
-
-/* A name as the program listing gives it: the BTF function name, or the kernel's first 15
- * characters of it. */
-static bool same_name(const char *own, const char *listed)
-{
-	if (!strcmp(own, listed))
-		return true;
-	return strlen(listed) == PROG_NAME_KEPT && !strncmp(own, listed, PROG_NAME_KEPT);
-}
-
-static bool is_own(const struct prog_fexit *pf, const struct attached_prog *p)
-{
-	for (int i = 0; i < pf->own_count; i++)
-		if ((pf->own_ids[i] && pf->own_ids[i] == p->id) ||
-		    same_name(pf->own_names[i], p->name))
-			return true;
-	return false;
 }
 
 static bool is_watched(const struct prog_fexit *pf, __u32 id)
@@ -108,7 +65,7 @@ static const char *why_not(const struct prog_fexit *pf, const struct attached_pr
 		return "fentry refused here";
 	if (p->attach == HOP_BPF_XDP_GENERIC)
 		return "XDP: its context has no skb";
-	if (is_own(pf, p) || is_watched(pf, p->id))
+	if (own_progs__has(&pf->own, p->id, p->name) || is_watched(pf, p->id))
 		return "";
 	if (!p->has_btf || !p->name[0])
 		return "no BTF (fexit needs the program's function in it)";

@@ -9,7 +9,7 @@
 #include <linux/types.h>
 #include "load/features.h"
 
-struct bpf_object;
+struct own_progs;
 struct attached_prog;
 struct prog_fexit;
 
@@ -25,11 +25,10 @@ struct prog_fexit_maps {
 #define PROG_FEXIT_MAX 64
 
 /* Ready to watch programs, writing to maps, with the main object's ring wake-up threshold
- * (its cfg_wakeup_backlog). own: the main object, loaded; its programs (and programs of
- * the same names, another hoptrace's) are never watched. kf must outlive the result. NULL
+ * (its cfg_wakeup_backlog). own: hoptrace's programs (copied), never watched. kf must outlive the result. NULL
  * on ENOMEM. */
 struct prog_fexit *prog_fexit__new(const struct prog_fexit_maps *maps, __u32 wakeup_backlog,
-				   const struct kernel_features *kf, struct bpf_object *own);
+				   const struct kernel_features *kf, const struct own_progs *own);
 
 /* Attaches fexit to program p (p->id, p->attach, p->name: its BTF function name, p->has_btf).
  * Returns 1 when attached, 0 when skipped (fentry refused here, XDP, no BTF, the limit

@@ -11,6 +11,7 @@
 #include "hoptrace.skel.h"
 #include "load/bpf_variant.h"
 #include "load/nf_links.h"
+#include "host/own_progs.h"
 #include "load/prog_fexit.h"
 #include "load/prog_watch.h"
 #include "load/tracer.h"
@@ -122,12 +123,14 @@ static struct prog_watch *watch_new(struct tracer *t, const char *const *netns_p
 		.stats = bpf_map__fd(t->skel->maps.stats),
 		.track_hints = bpf_map__fd(t->skel->maps.bss),
 	};
+	struct own_progs own;
 	struct prog_fexit *pf;
 
 	/* The rung is not chosen where fentry is refused (load/ladder.c): nothing to watch. */
 	if (!t->kf->fentry)
 		return NULL;
-	pf = prog_fexit__new(&maps, t->wakeup_backlog, t->kf, t->skel->obj);
+	tracer__own_progs(t, &own);
+	pf = prog_fexit__new(&maps, t->wakeup_backlog, t->kf, &own);
 	return pf ? prog_watch__new(pf, netns_paths, netns_count, t->cgroup_root) : NULL;
 }
 
@@ -213,22 +216,21 @@ void tracer__destroy(struct tracer *t)
 	t->skel = NULL;
 }
 
-int tracer__own_prog_ids(const struct tracer *t, __u32 *ids, int max)
+void tracer__own_progs(const struct tracer *t, struct own_progs *out)
 {
 	struct bpf_program *prog;
-	int n = 0;
 
+	memset(out, 0, sizeof(*out));
 	if (!t->skel)
-		return 0;
+		return;
 	bpf_object__for_each_program(prog, t->skel->obj) {
 		struct bpf_prog_info info = {};
 		__u32 len = sizeof(info);
 		int fd = bpf_program__fd(prog);
 
-		if (n == max)
-			break;
-		if (fd >= 0 && !bpf_obj_get_info_by_fd(fd, &info, &len))
-			ids[n++] = info.id;
+		/* Unloaded programs count by name: another hoptrace may have loaded them. */
+		if (fd < 0 || bpf_obj_get_info_by_fd(fd, &info, &len))
+			info.id = 0;
+		own_progs__add(out, info.id, bpf_program__name(prog));
 	}
-	return n;
 }

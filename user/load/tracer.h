@@ -48,9 +48,9 @@ int tracer__poll(struct tracer *t, int timeout_ms);
 /* Hands on whatever is left in the ring buffer without waiting. */
 int tracer__drain(struct tracer *t);
 
-/* The ids of the programs hoptrace loaded (at most max): never a drop's culprit. Returns
- * how many. */
-int tracer__own_prog_ids(const struct tracer *t, __u32 *ids, int max);
+/* hoptrace's programs, by id and name: never a drop's culprit, never watched. */
+struct own_progs;
+void tracer__own_progs(const struct tracer *t, struct own_progs *out);
 
 /* Sums the per-CPU counters. */
 int tracer__stats(const struct tracer *t, struct hop_stats *sum);

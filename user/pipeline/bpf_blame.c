@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "host/netns_names.h"
+#include "host/own_progs.h"
 #include "host/watched_netns.h"
 #include "pipeline/bpf_ret.h"
 #include "pipeline/timeline.h"
@@ -55,8 +56,7 @@ struct entries {
 struct bpf_blame {
 	struct netns_names *nn;
 	char cgroup2[256];
-	__u32 *own;
-	int own_count;
+	struct own_progs own;
 	struct entries devices, cgroups, starts, qdisc_now, progs;
 };
 
@@ -106,7 +106,7 @@ static struct qdisc_reading *read_qdiscs(struct bpf_blame *bb, __u32 netns, cons
 }
 
 struct bpf_blame *bpf_blame__new(struct netns_names *nn, const char *cgroup2,
-				 const struct coverage *cov, const __u32 *own_ids, int own_count)
+				 const struct coverage *cov, const struct own_progs *own)
 {
 	struct bpf_blame *bb = calloc(1, sizeof(*bb));
 
@@ -114,13 +114,8 @@ struct bpf_blame *bpf_blame__new(struct netns_names *nn, const char *cgroup2,
 		return NULL;
 	bb->nn = nn;
 	snprintf(bb->cgroup2, sizeof(bb->cgroup2), "%s", cgroup2 ? cgroup2 : "");
-	if (own_count > 0) {
-		bb->own = calloc(own_count, sizeof(*bb->own));
-		if (!bb->own)
-			goto fail;
-		memcpy(bb->own, own_ids, own_count * sizeof(*bb->own));
-		bb->own_count = own_count;
-	}
+	if (own)
+		bb->own = *own;
 	/* The start of every qdisc's drop counter in the watched namespaces; one netlink dump
 	 * each. A namespace that appears later starts when its qdisc drop is first judged. */
 	for (int i = 0; cov && i < cov->count; i++) {
@@ -148,28 +143,21 @@ void bpf_blame__free(struct bpf_blame *bb)
 	entries__free(&bb->starts);
 	entries__free(&bb->qdisc_now);
 	entries__free(&bb->progs);
-	free(bb->own);
 	free(bb);
 }
 
-static bool is_own(const struct bpf_blame *bb, __u32 id)
-{
-	for (int i = 0; i < bb->own_count; i++)
-		if (bb->own[i] == id)
-			return true;
-	return false;
-}
-
 /* Drops hoptrace's own programs from a listing (its socket hook sits on the root cgroup,
- * so every cgroup's effective list has it) and renumbers nothing: positions are the
- * kernel's run order. */
+ * so every cgroup's effective list has it) and counts positions again without them: what
+ * the user reads is the order of the programs that are not hoptrace's. */
 static int without_own(const struct bpf_blame *bb, struct attached_prog *p, int count)
 {
 	int n = 0;
 
 	for (int i = 0; i < count; i++)
-		if (!is_own(bb, p[i].id))
+		if (!own_progs__has(&bb->own, p[i].id, p[i].name))
 			p[n++] = p[i];
+	for (int i = 0; i < n; i++)
+		p[i].position = i && p[i - 1].attach == p[i].attach ? p[i - 1].position + 1 : 1;
 	return n;
 }
 
@@ -349,7 +337,8 @@ static void pick_range(struct attached_prog *progs, int count, bool xdp, struct 
 	int first = -1, n = 0;
 
 	for (int i = 0; i < count; i++) {
-		bool wanted = xdp ? progs[i].attach == HOP_BPF_XDP_GENERIC : bpf_ret__is_tc(progs[i].attach);
+		bool wanted = xdp ? progs[i].attach == HOP_BPF_XDP_GENERIC :
+				    bpf_ret__is_tc(progs[i].attach);
 
 		if (!wanted)
 			continue;

@@ -13,6 +13,7 @@
 #include "host/qdisc_stats.h"
 
 struct coverage;
+struct own_progs;
 struct netns_names;
 struct bpf_blame;
 struct packet;
@@ -45,11 +46,11 @@ struct verdict_qdisc {
 	int err; /* the qdiscs could not be read: -errno */
 };
 
-/* own_ids: hoptrace's own program ids (never culprits), copied. cgroup2: the v2 mount
+/* own: hoptrace's own programs (never listed nor culprits), copied. cgroup2: the v2 mount
  * point ("" when none). cov: the namespaces whose qdisc counters are read now, as the
  * start. NULL on ENOMEM. */
 struct bpf_blame *bpf_blame__new(struct netns_names *nn, const char *cgroup2,
-				 const struct coverage *cov, const __u32 *own_ids, int own_count);
+				 const struct coverage *cov, const struct own_progs *own);
 void bpf_blame__free(struct bpf_blame *bb);
 
 /* The program with this id as listed or described (name, tag, owner); NULL when it is
