@@ -3,6 +3,7 @@
  * return value means, the program seen returning the drop by fexit, and the words. */
 #include <stdlib.h>
 #include "check.h"
+#include "host/own_progs.h"
 #include "pipeline/bpf_blame.h"
 #include "pipeline/bpf_phrase.h"
 #include "pipeline/timeline.h"
@@ -94,7 +95,14 @@ static void test_fexit_culprit(void)
 	hops[2].ev.skb = 0x200;
 	CHECK(bpf_blame__judge(bb, &pkt, &hops[3], "TC_INGRESS", &v));
 	CHECK(strcmp(v.how, "fexit"));
+	hops[2].ev.skb = 0x100;
+	/* Without a reason: the program's drop right before the free says which hook. */
+	CHECK_STR(bpf_blame__cause_seen(&pkt, &hops[3]), "TC_INGRESS");
+	hops[2].ev.info.bpf.attach = HOP_BPF_CGROUP_EGRESS;
+	hops[2].ev.info.bpf.ret = 0;
+	CHECK_STR(bpf_blame__cause_seen(&pkt, &hops[3]), "BPF_CGROUP_EGRESS");
 	fill_packet(&pkt, hops, -1, -1);
+	CHECK(!bpf_blame__cause_seen(&pkt, &hops[3]));
 	CHECK(bpf_blame__judge(bb, &pkt, &hops[3], "TC_INGRESS", &v));
 	CHECK(!v.culprit && !v.culprit_id && v.err);
 	CHECK(!bpf_blame__judge(bb, &pkt, &hops[3], "NETFILTER_DROP", &v));
@@ -162,6 +170,22 @@ static void test_qdisc_phrase(void)
 	CHECK_STR(buf, "qdisc tbf 1: (parent root) of eth0, the only queue there (9 drops so far)");
 }
 
+/* hoptrace's own programs: this trace's by id, another's by its full or cut name. */
+static void test_own_programs(void)
+{
+	struct own_progs own = { 0 };
+
+	own_progs__add(&own, 41, "sock_queue_cgroup");
+	own_progs__add(&own, 0, "kfree_skb_tp_btf");
+	CHECK(own_progs__has(&own, 41, "anything"));
+	CHECK(own_progs__has(&own, 99, "sock_queue_cgroup"));
+	CHECK(own_progs__has(&own, 99, "sock_queue_cgro")); /* the kernel's 15 characters */
+	CHECK(!own_progs__has(&own, 99, "sock_queue_cgr"));
+	CHECK(!own_progs__has(&own, 0, "tc_drop_udp_port"));
+	CHECK(!own_progs__has(&own, 99, ""));
+	CHECK(!own_progs__has(NULL, 41, "sock_queue_cgroup"));
+}
+
 int main(void)
 {
 	RUN(test_reasons);
@@ -169,5 +193,6 @@ int main(void)
 	RUN(test_fexit_culprit);
 	RUN(test_phrases);
 	RUN(test_qdisc_phrase);
+	RUN(test_own_programs);
 	CHECK_EXIT();
 }

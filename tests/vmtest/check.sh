@@ -158,9 +158,10 @@ case_bpf_culprit() {
 			(if $x.reason and $d[0].drop.reason != $x.reason then
 				"reason \($d[0].drop.reason) (expected \($x.reason))" else empty end),
 			# The verdict: both programs in run order; the culprit seen where fexit
-			# works, else candidates. Without drop reasons nothing points at tc.
+			# works (without drop reasons, that sighting is what points at tc), else
+			# candidates.
 			($d[0].drop.bpf as $v
-			 | if $x.reason == null then
+			 | if $x.reason == null and ($x.fexit | not) then
 				(if $v then "a bpf verdict without a drop reason: \($v | tojson)" else empty end)
 			   elif ([$v.programs[]?.id] != [$pass, $drop]) then
 				"verdict programs \([$v.programs[]?.id]) (expected [\($pass), \($drop)])"

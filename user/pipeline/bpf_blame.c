@@ -293,6 +293,33 @@ const char *bpf_blame__cause(const char *reason, const char *location)
 	return NULL;
 }
 
+const char *bpf_blame__cause_seen(const struct packet *pkt, const struct hop *drop)
+{
+	for (const struct hop *h = drop - 1; h >= pkt->hops; h--) {
+		enum hop_bpf_attach a = h->ev.info.bpf.attach;
+
+		if (h->ev.skb != drop->ev.skb || h->ev.hook == HOOK_FIB)
+			continue;
+		if (h->ev.hook != HOOK_BPF_PROG || !bpf_ret__drops(a, h->ev.info.bpf.ret))
+			return NULL;
+		switch (a) {
+		case HOP_BPF_TCX_INGRESS:
+		case HOP_BPF_TC_INGRESS:
+			return "TC_INGRESS";
+		case HOP_BPF_TCX_EGRESS:
+		case HOP_BPF_TC_EGRESS:
+			return "TC_EGRESS";
+		case HOP_BPF_CGROUP_EGRESS:
+			return "BPF_CGROUP_EGRESS";
+		case HOP_BPF_CGROUP_INGRESS:
+			return "SOCKET_FILTER";
+		default:
+			return NULL;
+		}
+	}
+	return NULL;
+}
+
 bool bpf_blame__is_qdisc_reason(const char *reason)
 {
 	for (size_t i = 0; reason && i < sizeof(qdisc_prefixes) / sizeof(qdisc_prefixes[0]); i++)

@@ -67,6 +67,11 @@ bool bpf_blame__is_bpf_reason(const char *reason);
 const char *bpf_blame__cause(const char *reason, const char *location);
 bool bpf_blame__is_qdisc_reason(const char *reason);
 
+/* On a kernel without drop reasons: the reason a drop stands for when fexit saw a program
+ * return a drop for the skb right before it was freed ("TC_INGRESS", "TC_EGRESS",
+ * "BPF_CGROUP_EGRESS", "SOCKET_FILTER"); NULL otherwise. */
+const char *bpf_blame__cause_seen(const struct packet *pkt, const struct hop *drop);
+
 /* Judges pkt's drop (hop drop, reason) by the BPF programs there. Returns false when the
  * reason is not a BPF program's. out points into bb: valid until bpf_blame__free. */
 bool bpf_blame__judge(struct bpf_blame *bb, const struct packet *pkt, const struct hop *drop,

@@ -245,6 +245,9 @@ void verdict__judge(struct enrich *en, const struct packet *pkt, const struct ho
 	judge_unobserved(en, v);
 	v->layer = drop_layer(en, pkt, views, view_count, v);
 	cause = bpf_blame__cause(v->reason, v->location[0] ? v->location : NULL);
+	/* Without a reason (before 5.17) a program seen returning the drop says it. */
+	if (!cause && !v->reason)
+		cause = bpf_blame__cause_seen(pkt, v->last);
 	if (cause)
 		v->has_bpf = bpf_blame__judge(en->bpf, pkt, v->last, cause, &v->bpf);
 	else if (bpf_blame__is_qdisc_reason(v->reason))
