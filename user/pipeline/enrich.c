@@ -12,6 +12,7 @@
 #include "pipeline/timeline.h"
 #include "host/kallsyms.h"
 #include "host/netns_names.h"
+#include "host/pods.h"
 #include "host/pod_netns.h"
 
 static __s64 clock_ns(clockid_t id)
@@ -154,10 +155,20 @@ const char *enrich__netns(struct enrich *en, __u32 inode)
 	return en->netns && inode ? netns_names__name(en->netns, inode) : NULL;
 }
 
+const struct pod *enrich__pod(const struct enrich *en, __u32 inode)
+{
+	return en->kube_pods && inode ? pods__by_netns(en->kube_pods, inode) : NULL;
+}
+
 const char *enrich__netns_label(struct enrich *en, __u32 inode, char *buf, size_t size)
 {
+	const struct pod *pod = enrich__pod(en, inode);
 	const char *name = enrich__netns(en, inode);
 
+	if (pod) {
+		snprintf(buf, size, "%s/%s", pod->ns, pod->name);
+		return buf;
+	}
 	if (name)
 		return name;
 	if (!inode)

@@ -17,6 +17,8 @@ struct ctstat;
 struct chain_names;
 struct rule_trail;
 struct bpf_blame;
+struct pod_list;
+struct pod;
 struct btf;
 
 struct enrich {
@@ -28,6 +30,9 @@ struct enrich {
 	struct chain_names *chains;   /* what sits in a netfilter range, asked once per range */
 	struct rule_trail *rules;     /* rule decisions and rulesets; NULL: rules not named */
 	struct bpf_blame *bpf;	      /* BPF programs and qdiscs at drops; NULL: not named */
+	/* The Kubernetes pods of this node (host/pods.h): their namespaces read as
+	 * "namespace/name". NULL: none known. */
+	const struct pod_list *kube_pods;
 	__s64 mono_to_wall_ns;	      /* CLOCK_REALTIME - CLOCK_MONOTONIC at start */
 	/* The namespaces with netfilter observers when those are per namespace (BPF netfilter
 	 * links); NULL when the netfilter hook sees every namespace, or none. */
@@ -82,8 +87,12 @@ void enrich__drop_site(const struct enrich *en, const struct drop_site *site, ch
 /* The namespace's name, or NULL when none is known. */
 const char *enrich__netns(struct enrich *en, __u32 inode);
 
-/* The namespace's name, else "netns:<inode>", else "-" when the hop had none: what every
- * output prints for a namespace. Returns buf or a constant. */
+/* The Kubernetes pod whose network namespace this is, or NULL. */
+const struct pod *enrich__pod(const struct enrich *en, __u32 inode);
+
+/* The pod's "namespace/name", else the namespace's name, else "netns:<inode>", else "-"
+ * when the hop had none: what every output prints for a namespace. Returns buf or a
+ * constant. */
 const char *enrich__netns_label(struct enrich *en, __u32 inode, char *buf, size_t size);
 
 __u64 enrich__wall_ns(const struct enrich *en, __u64 mono_ns);

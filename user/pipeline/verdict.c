@@ -201,6 +201,10 @@ static void judge_unobserved(struct enrich *en, struct verdict *v)
 	if (netns_names__is_ip_netns(v->netns_name))
 		snprintf(v->nf_hint, sizeof(v->nf_hint),
 			 "no netfilter observation in netns %s: run with --netns %s or --netns all",
+			 v->netns_name, v->netns_name);
+	else if (v->pod)
+		snprintf(v->nf_hint, sizeof(v->nf_hint),
+			 "no netfilter observation in pod %s's netns: run with --pod %s",
 			 v->netns_label, v->netns_label);
 	else
 		snprintf(v->nf_hint, sizeof(v->nf_hint),
@@ -226,6 +230,7 @@ void verdict__judge(struct enrich *en, const struct packet *pkt, const struct ho
 	ev = &v->last->ev;
 	v->netns = ev->netns;
 	v->netns_name = enrich__netns(en, ev->netns);
+	v->pod = enrich__pod(en, ev->netns);
 	label = enrich__netns_label(en, ev->netns, v->netns_label, sizeof(v->netns_label));
 	if (label != v->netns_label)
 		snprintf(v->netns_label, sizeof(v->netns_label), "%s", label);
@@ -389,7 +394,7 @@ static int describe_rule(const struct verdict *v, char *buf, size_t size)
 
 void verdict__describe(const struct verdict *v, char *buf, size_t size)
 {
-	char where[160], how[48];
+	char where[360], how[48];
 	int n;
 
 	snprintf(where, sizeof(where), "netns %s, dev %s", v->netns_label, or_dash(v->ifname));

@@ -21,7 +21,8 @@ struct verdict {
 	char location[128]; /* "symbol+0xoff", empty when unknown */
 	__u32 netns;
 	const char *netns_name; /* NULL when unnamed */
-	char netns_label[48];	/* the name, else "netns:<inode>", else "-" */
+	char netns_label[320];	/* the pod's ns/name, the name, "netns:<inode>", or "-" */
+	const struct pod *pod;	/* the Kubernetes pod of that namespace, or NULL */
 	const char *ifname;	/* NULL when the drop had no device */
 	const char *layer;
 	/* Netfilter attribution, when the drop happened inside a netfilter hook. */
@@ -41,7 +42,7 @@ struct verdict {
 	/* A netfilter drop in a namespace without netfilter observers: no hook or table can be
 	 * named, and nf_hint says how to trace it so they are. */
 	bool nf_unobserved;
-	char nf_hint[192];
+	char nf_hint[720];
 	/* The rule (or base chain policy) that dropped it, as the rule trace saw it; NULL
 	 * when no trace named one (pipeline/rule_trail.h). */
 	const struct rule_hit *nf_rule;

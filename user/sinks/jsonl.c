@@ -6,6 +6,7 @@
 #include <string.h>
 #include "cli/addr.h"
 #include "host/conntrack_stats.h"
+#include "host/pods.h"
 #include "pipeline/hooks.h"
 #include "pipeline/identity.h"
 #include "pipeline/hopview.h"
@@ -168,6 +169,18 @@ static void write_identity(struct json_writer *w, const struct hop *h)
 	json__object_end(w);
 }
 
+/* The Kubernetes pod whose namespace it is: only where one is known. */
+static void write_pod(struct json_writer *w, const struct pod *pod)
+{
+	if (!pod)
+		return;
+	json__object_begin(w, "pod");
+	json__string(w, "namespace", pod->ns);
+	json__string(w, "name", pod->name);
+	json__string(w, "uid", pod->uid[0] ? pod->uid : NULL);
+	json__object_end(w);
+}
+
 /* The socket that read the packet (sock_recv) or in which the kernel freed it (kfree_skb). */
 static void write_socket(struct json_writer *w, const struct hop_event *ev)
 {
@@ -194,6 +207,7 @@ void output_json__hop(struct json_writer *w, struct enrich *en, const struct pac
 	json__string(w, "layer", v->layer);
 	json__uint(w, "netns", ev->netns);
 	json__string(w, "netns_name", enrich__netns(en, ev->netns));
+	write_pod(w, enrich__pod(en, ev->netns));
 	json__uint(w, "ifindex", ev->ifindex);
 	json__string(w, "ifname", ev->ifname[0] ? ev->ifname : NULL);
 	json__string(w, "dev_kind", ev->dev_kind[0] ? ev->dev_kind : NULL);
@@ -236,6 +250,7 @@ static void write_verdict(struct json_writer *w, const struct verdict *v)
 	json__string(w, "location", v->location[0] ? v->location : NULL);
 	json__uint(w, "netns", v->netns);
 	json__string(w, "netns_name", v->netns_name);
+	write_pod(w, v->pod);
 	json__string(w, "ifname", v->ifname);
 	json__string(w, "dev_source", v->last ? dev_source(&v->last->ev) : NULL);
 	json__string(w, "layer", v->layer);
