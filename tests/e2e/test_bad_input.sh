@@ -33,7 +33,7 @@ expect_refusal bad_ipv6 "invalid --peer address" --pod-ip 10.0.0.1 --peer fd00::
 expect_refusal no_pod_ip "--pod-ip is required" --duration 1
 expect_refusal unknown_option "unknown option '--frobnicate'" --frobnicate
 expect_refusal option_typo "unknown option '--pod-iq' (did you mean --pod-ip?)" --pod-iq 10.0.0.1
-expect_refusal ambiguous_option "option '--po' is ambiguous: --pod-ip --port" --po 1
+expect_refusal ambiguous_option "option '--po' is ambiguous: --pod-ip --pod --pod-json --port" --po 1
 expect_refusal flag_with_value "option '--json' takes no value" --pod-ip 10.0.0.1 --json=yes
 expect_refusal missing_value "option '--pod-ip' needs a value" --pod-ip
 expect_refusal bad_proto "invalid --proto 'tcpp'" --pod-ip 10.0.0.1 --proto tcpp
