@@ -13,6 +13,7 @@
 #include "check.h"
 #include "cli/addr.h"
 #include "host/pods.h"
+#include "host/pods_read.h"
 
 static char root[] = "/tmp/hoptrace-pods-XXXXXX";
 
@@ -263,6 +264,53 @@ static void test_pod_json_bad(void)
 	pods__free(&l);
 }
 
+/* crictl's output recorded from a containerd node, played back by a stand-in on PATH. */
+static void test_crictl(void)
+{
+	char script[12000], bin[1100], pods[4096], inspect[4096], *old_path = getenv("PATH");
+	char saved[4096], why[160] = "";
+	struct pod_list l = {};
+	const struct pod *p;
+
+	snprintf(bin, sizeof(bin), "%s/bin", root);
+	CHECK(mkdir(bin, 0755) == 0);
+	snprintf(pods, sizeof(pods), "%s", fixture("crictl-pods.json"));
+	snprintf(inspect, sizeof(inspect), "%s", fixture("crictl-inspectp.json"));
+	snprintf(script, sizeof(script),
+		 "#!/bin/sh\n"
+		 "[ \"$1 $2 $3\" = \"pods -o json\" ] && exec cat '%s'\n"
+		 "[ \"$1 $2 $3 $4\" = \"inspectp -o json "
+		 "7b3f9e1c2d4a5b6c7d8e9f0a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6e7f8a9b0c\" ] && "
+		 "exec cat '%s'\n"
+		 "echo \"unexpected: $*\" >&2; exit 1\n",
+		 pods, inspect);
+	put_text("bin/crictl", script);
+	snprintf(script, sizeof(script), "%s/crictl", bin);
+	CHECK(chmod(script, 0755) == 0);
+	snprintf(saved, sizeof(saved), "%s", old_path ? old_path : "/usr/bin:/bin");
+	snprintf(script, sizeof(script), "%s:%s", bin, saved);
+	setenv("PATH", script, 1);
+	CHECK(pods__read_crictl(&l, why, sizeof(why)) == 1);
+	setenv("PATH", saved, 1);
+	p = pods__find(&l, "kube-system", "coredns-5d78c9869d-7xk2p");
+	CHECK(p != NULL);
+	if (p) {
+		CHECK_STR(p->uid, "3c2b1a09-8f7e-4d6c-5b4a-392817161514");
+		CHECK_STR(p->netns_path, "/var/run/netns/cni-hoptrace-test-absent");
+		CHECK_STR(p->source, "crictl");
+	}
+	CHECK(pods__find(&l, "batch", "old-job-29412") == NULL); /* not ready: no namespace */
+	pods__free(&l);
+	setenv("PATH", bin, 1); /* crictl there fails now: no such sandbox list */
+	put_text("bin/crictl", "#!/bin/sh\necho 'connect: connection refused' >&2\nexit 1\n");
+	CHECK(pods__read_crictl(&l, why, sizeof(why)) == -EIO);
+	CHECK(strstr(why, "connection refused") != NULL);
+	setenv("PATH", "/nonexistent", 1);
+	CHECK(pods__read_crictl(&l, why, sizeof(why)) == -ENOENT);
+	setenv("PATH", saved, 1);
+	pods__free(&l);
+}
+
 static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
 	(void)st;
@@ -284,6 +332,7 @@ int main(void)
 	RUN(test_pod_json_single);
 	RUN(test_pod_json_list);
 	RUN(test_pod_json_bad);
+	RUN(test_crictl);
 	nftw(root, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 	CHECK_EXIT();
 }
