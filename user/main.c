@@ -205,6 +205,8 @@ static int usage(FILE *f)
 		"Examples:\n"
 		"  hoptrace --pod-ip 10.244.1.5\n"
 		"  hoptrace --pod-ip 10.244.1.5 --json > trace.jsonl\n"
+		"  hoptrace pods\n"
+		"  hoptrace --pod default/web --pod-ip 10.244.2.0/24\n"
 		"  hoptrace --pod-ip 10.244.1.5 --peer 10.244.2.0/24 --proto udp --port 53 "
 		"--duration 10\n"
 		"  hoptrace --pod-ip 10.244.1.5 --netns node1 -w drop.pcapng 'udp port 53' \\\n"

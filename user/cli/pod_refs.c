@@ -43,6 +43,21 @@ static int add_addresses(struct trace_config *o, const struct pod *p, const char
 	return 0;
 }
 
+/* -v: what --pod became, so that a surprise (another pod of that name, a stale sandbox)
+ * shows before the trace. */
+static void report_resolved(const struct pod *p)
+{
+	char list[160] = "", a[64];
+	size_t used = 0;
+
+	for (int i = 0; i < p->ip_count && used < sizeof(list); i++)
+		used += snprintf(list + used, sizeof(list) - used, "%s%s", i ? ", " : "",
+				 addr__format(p->ips[i].family, p->ips[i].addr, a, sizeof(a)));
+	fprintf(stderr, "hoptrace: pod %s/%s: %s in netns %s (%u), host veth %s (from %s)\n", p->ns,
+		p->name, list, p->netns_path, p->netns, p->host_veth[0] ? p->host_veth : "none",
+		p->source);
+}
+
 static int check_one(struct trace_config *o, const char *ref)
 {
 	const struct pod_list *l = o->pod_list;
@@ -75,6 +90,8 @@ static int check_one(struct trace_config *o, const char *ref)
 			name, p->netns_path);
 		return -1;
 	}
+	if (o->verbose)
+		report_resolved(p);
 	return add_addresses(o, p, ref);
 }
 
