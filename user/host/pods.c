@@ -71,7 +71,8 @@ static void note_bundles(struct pod_list *l, const char *what, const char *dir, 
 
 /* The runtime's own state: the directories given, or the standard ones. A directory the
  * user named that cannot be read is an error; a standard one missing is only noted. */
-static int read_runtime_state(const struct pod_sources *src, struct pod_list *out, bool *read)
+static int read_runtime_state(const struct pod_sources *src, struct pod_list *out, bool *read,
+			      int *unreadable)
 {
 	struct bundle_count c;
 	int err, first_err = 0;
@@ -98,6 +99,9 @@ static int read_runtime_state(const struct pod_sources *src, struct pod_list *ou
 		else
 			note_bundles(out, default_dirs[i].source, default_dirs[i].path, err, &c);
 		*read = *read || !err;
+		/* There but not readable (no root): worth saying over "nothing here". */
+		if (err && err != -ENOENT && !*unreadable)
+			*unreadable = err;
 	}
 	return 0;
 }
@@ -160,11 +164,11 @@ static int by_ref(const void *a, const void *b)
 
 int pods__discover(const struct pod_sources *src, struct pod_list *out)
 {
+	int err, unreadable = 0;
 	bool read = false;
-	int err;
 
 	memset(out, 0, sizeof(*out));
-	err = read_runtime_state(src, out, &read);
+	err = read_runtime_state(src, out, &read, &unreadable);
 	if (err)
 		return err;
 	if (!out->count && !(src && (src->no_crictl || src->state_dir_count))) {
@@ -187,7 +191,9 @@ int pods__discover(const struct pod_sources *src, struct pod_list *out)
 	read_namespaces(out);
 	if (out->count > 1)
 		qsort(out->pods, out->count, sizeof(out->pods[0]), by_ref);
-	return read ? 0 : -ENOENT;
+	if (read)
+		return 0;
+	return unreadable ? unreadable : -ENOENT;
 }
 
 const struct pod *pods__find(const struct pod_list *l, const char *ns, const char *name)

@@ -51,7 +51,10 @@ struct pod_sources {
 
 /* Finds the pods: the runtime's state first, then crictl, then pod_json (whose pods on
  * other nodes are kept with node set and no namespace). Returns 0, or -errno when nothing
- * could be read at all (out->tried says what was tried). */
+ * could be read at all (out->tried says what was tried): -ENOENT when no runtime state is
+ * there, another error when some is there but cannot be read. A state directory given in
+ * src, or a pod_json, that cannot be read is an error even when others were read: the
+ * user asked for it. */
 int pods__discover(const struct pod_sources *src, struct pod_list *out);
 
 /* The pod called ns/name, or NULL. */
