@@ -54,14 +54,16 @@ static const struct runtime_keys runtimes[] = {
 static char *read_file(const char *path, size_t *len)
 {
 	FILE *f = fopen(path, "re");
-	char *buf;
+	char *buf = NULL;
+	struct stat st;
 
 	if (!f)
 		return NULL;
-	buf = malloc(CONFIG_MAX + 1);
+	if (!fstat(fileno(f), &st) && st.st_size <= CONFIG_MAX)
+		buf = malloc(st.st_size + 1);
 	if (buf) {
-		*len = fread(buf, 1, CONFIG_MAX + 1, f);
-		if (ferror(f) || *len > CONFIG_MAX) {
+		*len = fread(buf, 1, st.st_size, f);
+		if (ferror(f)) {
 			free(buf);
 			buf = NULL;
 		} else {

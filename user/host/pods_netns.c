@@ -76,6 +76,22 @@ static int on_addr(const struct nlmsghdr *nh, void *data)
 	return MNL_CB_OK;
 }
 
+static int on_info_attr(const struct nlattr *attr, void *data)
+{
+	if (mnl_attr_get_type(attr) == IFLA_INFO_KIND)
+		*(const struct nlattr **)data = attr;
+	return MNL_CB_OK;
+}
+
+static bool is_veth(const struct nlattr *linkinfo)
+{
+	const struct nlattr *kind = NULL;
+
+	if (linkinfo)
+		mnl_attr_parse_nested(linkinfo, on_info_attr, &kind);
+	return kind && !strcmp(mnl_attr_get_str(kind), "veth");
+}
+
 static int on_link(const struct nlmsghdr *nh, void *data)
 {
 	const struct nlattr *tb[IFLA_MAX + 1] = {};
@@ -90,7 +106,8 @@ static int on_link(const struct nlmsghdr *nh, void *data)
 		    ifi->ifi_index != in->addr_ifindex :
 		    !tb[IFLA_IFNAME] || strcmp(mnl_attr_get_str(tb[IFLA_IFNAME]), "eth0"))
 		return MNL_CB_OK;
-	if (!tb[IFLA_LINK])
+	/* A macvlan's or ipvlan's IFLA_LINK is its parent, not a peer: only a veth has one. */
+	if (!tb[IFLA_LINK] || !is_veth(tb[IFLA_LINKINFO]))
 		return MNL_CB_OK;
 	in->link = mnl_attr_get_u32(tb[IFLA_LINK]);
 	in->link_nsid = tb[IFLA_LINK_NETNSID] ? (int)mnl_attr_get_u32(tb[IFLA_LINK_NETNSID]) : -1;
