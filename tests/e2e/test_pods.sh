@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # End-to-end: pods by name. A containerd-layout state directory (task bundles whose OCI
 # config.json carries the annotations containerd's CRI plugin writes) points its sandboxes
-# at this test's pod namespaces; `hoptrace pods` lists them with their addresses and host
-# veths, `--pod NAMESPACE/NAME` traces a pod's packets (delivered, and dropped by a rule in
-# the node), and an unknown pod, another node's pod and unreadable runtime state are each
-# refused with one line and exit status 2.
+# at this test's pod namespaces. `hoptrace pods` lists them with their addresses and host
+# veths (and a CRI-O-layout sandbox, and a kubectl file's pod placed by its address);
+# `--pod NAMESPACE/NAME` traces a pod's packets, delivered and dropped by a rule in the
+# node; an unknown pod, another node's pod and unreadable runtime state are each refused
+# with one line and exit status 2.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/e2e/lib.sh
 PIDS=""
@@ -88,6 +89,32 @@ case_pods_listed() {
 	cat "$TMP/pods.txt"
 	grep -qE "^default/pod-a +$IP_A,$IP6_A +$NS_A +veth-a@$NS_NODE +containerd$" "$TMP/pods.txt" ||
 		{ echo "expectation failed: the table's row for pod a"; return 1; }
+}
+
+# CRI-O's layout: <id>/userdata/config.json, the kubelet's pod labels as annotations.
+case_crio_layout() {
+	local id=5f0e1d2c3b4a59687f8e9d0c1b2a3f4e5d6c7b8a9f0e1d2c3b4a5f6e7d8c9b0a
+	mkdir -p "$TMP/crio/$id/userdata"
+	cat >"$TMP/crio/$id/userdata/config.json" <<JSON
+{
+  "ociVersion": "1.0.2-dev",
+  "process": { "user": { "uid": 0, "gid": 0 }, "args": [ "/pause" ], "cwd": "/" },
+  "root": { "path": "/var/lib/containers/storage/overlay/$id/merged", "readonly": true },
+  "annotations": {
+    "io.kubernetes.cri-o.ContainerType": "sandbox",
+    "io.kubernetes.cri-o.SandboxID": "$id",
+    "io.kubernetes.pod.name": "pod-b",
+    "io.kubernetes.pod.namespace": "data",
+    "io.kubernetes.pod.uid": "b0b0b0b0-0000-4000-8000-000000000000"
+  },
+  "linux": { "namespaces": [ { "type": "pid" }, { "type": "network", "path": "/run/netns/$NS_B" } ] }
+}
+JSON
+	"$HOPTRACE" pods --runtime-state "$TMP/crio" --json >"$TMP/crio.jsonl" || return 1
+	expect_jq "$TMP/crio.jsonl" "length == 1 and (.[0] | .namespace==\"data\" and .name==\"pod-b\"
+		and .uid==\"b0b0b0b0-0000-4000-8000-000000000000\" and .netns_name==\"$NS_B\"
+		and .host_veth==\"veth-b\" and .source==\"cri-o\")" \
+		"a CRI-O sandbox is listed with its namespace and host veth"
 }
 
 # A kubectl file's pod of this node is placed by its address: pod c has no bundle.
@@ -183,6 +210,7 @@ case_no_pods_listed() {
 topo_up || { echo "FAIL e2e pods_setup"; exit 1; }
 state_up
 run_case pods_listed case_pods_listed
+run_case crio_layout case_crio_layout
 run_case pod_json_local case_pod_json_local
 run_case trace_delivered case_trace_delivered
 run_case trace_dropped case_trace_dropped
