@@ -5,6 +5,8 @@
 #include <string.h>
 #include "demo/demo.h"
 #include "cli/options.h"
+#include "cli/pod_refs.h"
+#include "cli/pods_cmd.h"
 #include "cli/suggest.h"
 #include "host/privilege.h"
 #include "host/rule_tracers.h"
@@ -69,6 +71,11 @@ static int do_trace(int argc, char **argv)
 		trace_config__free(&o);
 		return 2;
 	}
+	/* An unknown pod is bad input, like a bad address: refused before anything loads. */
+	if (pod_refs__resolve(&o)) {
+		trace_config__free(&o);
+		return 2;
+	}
 	rc = trace__run(&o);
 	trace_config__free(&o);
 	return rc;
@@ -124,6 +131,19 @@ static int do_cleanup(int argc, char **argv)
 	return 0;
 }
 
+/* The pods of this node, as --pod finds them. */
+static int do_pods(int argc, char **argv)
+{
+	struct trace_config o;
+	int rc = 0;
+
+	if (parse_or_exit(&o, argc, argv, true, &rc))
+		return rc;
+	rc = pods_cmd__run(&o, stdout);
+	trace_config__free(&o);
+	return rc;
+}
+
 static int do_demo(int argc, char **argv)
 {
 	return demo__main(argc, argv);
@@ -147,6 +167,8 @@ static int do_version(int argc, char **argv)
 static const struct subcommand subcommands[] = {
 	{ "trace", "[OPTIONS] [EXPR] [-- COMMAND...]", "trace packets (the default)", do_trace },
 	{ "hooks", "[--json]", "show how each hook attaches on this kernel, and why", do_hooks },
+	{ "pods", "[--json] [--runtime-state DIR]",
+	  "list this node's pods: addresses, netns, host veth", do_pods },
 	{ "cleanup", "[-v]", "remove what a killed hoptrace --rules left in rulesets", do_cleanup },
 	{ "demo", "[SCENARIO|--list]", "build a throwaway broken cluster, trace it, explain",
 	  do_demo },
@@ -183,6 +205,8 @@ static int usage(FILE *f)
 		"Examples:\n"
 		"  hoptrace --pod-ip 10.244.1.5\n"
 		"  hoptrace --pod-ip 10.244.1.5 --json > trace.jsonl\n"
+		"  hoptrace pods\n"
+		"  hoptrace --pod default/web --pod-ip 10.244.2.0/24\n"
 		"  hoptrace --pod-ip 10.244.1.5 --peer 10.244.2.0/24 --proto udp --port 53 "
 		"--duration 10\n"
 		"  hoptrace --pod-ip 10.244.1.5 --netns node1 -w drop.pcapng 'udp port 53' \\\n"

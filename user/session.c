@@ -27,6 +27,8 @@
 #include "sinks/pcapng_sink.h"
 #include "cli/pcap_filter.h"
 #include "host/pod_netns.h"
+#include "host/pods.h"
+#include "cli/pod_refs.h"
 #include "host/privilege.h"
 #include "sinks/sink.h"
 #include "cli/status.h"
@@ -289,6 +291,20 @@ static void warn_unheld_pod_addresses(const struct session *s)
 			list);
 }
 
+/* The namespaces of the pods --pod named: watched even when the address scan missed them
+ * (a namespace only a bind mount outside /run/netns enters). */
+static int cover_named_pods(struct session *s)
+{
+	const struct pod *refs[HOPTRACE_MAX_POD_REFS];
+	int n = pod_refs__pods(s->opts, refs, HOPTRACE_MAX_POD_REFS);
+
+	for (int i = 0; i < n; i++)
+		if (refs[i] && refs[i]->netns_path[0] &&
+		    coverage__add_path(&s->cov, refs[i]->netns_path))
+			return -1;
+	return 0;
+}
+
 static int prepare(struct session *s)
 {
 	kernel_features__probe(&s->kf);
@@ -308,7 +324,8 @@ static int prepare(struct session *s)
 	if (s->filter)
 		timeline__set_filter(s->tl, accept_packet, s);
 	timeline__set_free_judge(s->tl, processed__judge, &s->en);
-	if (coverage__collect(&s->cov, s->opts->netns, s->opts->netns_count, s->en.pods))
+	if (coverage__collect(&s->cov, s->opts->netns, s->opts->netns_count, s->en.pods) ||
+	    cover_named_pods(s))
 		return -1;
 	s->en.ct = ctstat__start(&s->cov);
 	s->en.chains = chain_names__new(&s->cov);

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <linux/types.h>
+#include "host/pods.h"
 #include "trace_config.h"
 
 #define LINGER_DEFAULT_S 0.5
@@ -19,4 +20,7 @@ void trace_config__free(struct trace_config *cfg)
 {
 	free(cfg->filter_expr);
 	cfg->filter_expr = NULL;
+	pods__free(cfg->pod_list);
+	free(cfg->pod_list);
+	cfg->pod_list = NULL;
 }

@@ -10,6 +10,10 @@
 #include "hoptrace.h"
 
 #define HOPTRACE_MAX_NETNS 64
+#define HOPTRACE_MAX_POD_REFS 16
+#define HOPTRACE_MAX_STATE_DIRS 8
+
+struct pod_list;
 /* --ring-size bounds: a power of two between these. */
 #define TRACE_RING_MIN (64u << 10)
 #define TRACE_RING_MAX (1u << 30)
@@ -26,6 +30,16 @@ struct trace_config {
 	__u32 ring_size;		       /* ring buffer bytes: a power of two */
 	const char *netns[HOPTRACE_MAX_NETNS]; /* --netns names ("all": every named one) */
 	int netns_count;
+	/* --pod NAMESPACE/NAME references, and where to find the pods (--runtime-state,
+	 * --pod-json); pod_refs__resolve() adds their addresses to pods above. */
+	const char *pod_refs[HOPTRACE_MAX_POD_REFS];
+	int pod_ref_count;
+	const char *state_dirs[HOPTRACE_MAX_STATE_DIRS];
+	int state_dir_count;
+	const char *pod_json;
+	/* Every pod found on this node when --pod was resolved (owned), NULL without --pod:
+	 * for naming the pods' namespaces in the output. */
+	struct pod_list *pod_list;
 	/* --rules: trace rule decisions (marks traced packets in each watched namespace's
 	 * ruleset for the trace's length); without it rules are named by their counters. */
 	bool rules;
@@ -43,7 +57,7 @@ struct trace_config {
 /* Every field at its default: no filter, the default snap length, ring size and linger. */
 void trace_config__defaults(struct trace_config *cfg);
 
-/* Frees what the configuration owns (the filter expression). */
+/* Frees what the configuration owns (the filter expression, the pod list). */
 void trace_config__free(struct trace_config *cfg);
 
 #endif /* TRACE_CONFIG_H */

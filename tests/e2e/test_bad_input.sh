@@ -33,7 +33,7 @@ expect_refusal bad_ipv6 "invalid --peer address" --pod-ip 10.0.0.1 --peer fd00::
 expect_refusal no_pod_ip "--pod-ip is required" --duration 1
 expect_refusal unknown_option "unknown option '--frobnicate'" --frobnicate
 expect_refusal option_typo "unknown option '--pod-iq' (did you mean --pod-ip?)" --pod-iq 10.0.0.1
-expect_refusal ambiguous_option "option '--po' is ambiguous: --pod-ip --port" --po 1
+expect_refusal ambiguous_option "option '--po' is ambiguous: --pod-ip --pod --pod-json --port" --po 1
 expect_refusal flag_with_value "option '--json' takes no value" --pod-ip 10.0.0.1 --json=yes
 expect_refusal missing_value "option '--pod-ip' needs a value" --pod-ip
 expect_refusal bad_proto "invalid --proto 'tcpp'" --pod-ip 10.0.0.1 --proto tcpp
@@ -49,6 +49,15 @@ expect_refusal unwritable_output "cannot create '/nonexistent/x.pcapng'" \
 	--pod-ip 10.0.0.1 -w /nonexistent/x.pcapng -- true
 touch "$TMP/exists.pcapng"
 expect_refusal existing_output "File exists" --pod-ip 10.0.0.1 -w "$TMP/exists.pcapng" -- true
+expect_refusal bad_pod_ref "invalid --pod 'web_1' (NAMESPACE/NAME, or NAME in default)" --pod web_1
+mkdir -p "$TMP/no-pods"
+expect_refusal unknown_pod "no pod default/nope on this node: read runtime state ($TMP/no-pods: 0 sandboxes)" \
+	--pod nope --runtime-state "$TMP/no-pods" -- true
+expect_refusal unreadable_runtime_state "cannot read the pods of this node: runtime state (/nonexistent-$$: not present)" \
+	--pod nope --runtime-state /nonexistent-$$ -- true
+printf '{"kind":"Pod","metadata":{"name":"web","namespace":"default"},"spec":{"nodeName":"worker-2"},"status":{"podIP":"192.0.2.7"}}' >"$TMP/web.json"
+expect_refusal pod_on_other_node "pod default/web runs on node worker-2, not here (from --pod-json)" \
+	--pod web --runtime-state "$TMP/no-pods" --pod-json "$TMP/web.json" -- true
 expect_refusal unknown_subcommand "unknown subcommand 'frob'" frob
 expect_refusal subcommand_typo "unknown subcommand 'hoks' (did you mean 'hooks'?)" hoks
 expect_refusal option_before_subcommand "the subcommand 'demo' must come first" -q demo nosuch

@@ -332,7 +332,7 @@ static void test_did_you_mean(void)
 	MESSAGE(msg, "--quiet=");
 	CHECK_STR(msg, "hoptrace: option '--quiet' takes no value");
 	MESSAGE(msg, "--po", "1");
-	CHECK_STR(msg, "hoptrace: option '--po' is ambiguous: --pod-ip --port");
+	CHECK_STR(msg, "hoptrace: option '--po' is ambiguous: --pod-ip --pod --pod-json --port");
 	/* Only options valid here are suggested. */
 	parse_message(msg, sizeof(msg), false, (const char *[]){ "hooks", "--jsno", NULL });
 	CHECK_STR(msg, "hoptrace: unknown option '--jsno'");

@@ -9,6 +9,7 @@
 #include "cli/addr.h"
 #include "cli/options.h"
 #include "cli/suggest.h"
+#include "host/pods.h"
 
 struct option_row {
 	const char *name;
@@ -54,6 +55,48 @@ static int set_cidr_list(struct hop_cidr *set, int *count, const char *what, con
 static int set_pod_ip(struct trace_config *o, const char *arg)
 {
 	return set_cidr_list(o->pods, &o->pod_count, "--pod-ip", arg);
+}
+
+static int set_pod(struct trace_config *o, const char *arg)
+{
+	char ns[64], name[254];
+
+	if (pods__parse_ref(arg, ns, sizeof(ns), name, sizeof(name))) {
+		fprintf(stderr,
+			"hoptrace: invalid --pod '%s' (NAMESPACE/NAME, or NAME in default)\n", arg);
+		return -EINVAL;
+	}
+	if (o->pod_ref_count >= HOPTRACE_MAX_POD_REFS) {
+		fprintf(stderr, "hoptrace: too many --pod (at most %d)\n", HOPTRACE_MAX_POD_REFS);
+		return -E2BIG;
+	}
+	o->pod_refs[o->pod_ref_count++] = arg;
+	return 0;
+}
+
+static int set_pod_json(struct trace_config *o, const char *arg)
+{
+	if (!*arg) {
+		fprintf(stderr, "hoptrace: --pod-json needs a file name (or - for stdin)\n");
+		return -EINVAL;
+	}
+	o->pod_json = arg;
+	return 0;
+}
+
+static int set_runtime_state(struct trace_config *o, const char *arg)
+{
+	if (!*arg) {
+		fprintf(stderr, "hoptrace: --runtime-state needs a directory\n");
+		return -EINVAL;
+	}
+	if (o->state_dir_count >= HOPTRACE_MAX_STATE_DIRS) {
+		fprintf(stderr, "hoptrace: too many --runtime-state (at most %d)\n",
+			HOPTRACE_MAX_STATE_DIRS);
+		return -E2BIG;
+	}
+	o->state_dirs[o->state_dir_count++] = arg;
+	return 0;
 }
 
 static int set_peer(struct trace_config *o, const char *arg)
@@ -207,6 +250,19 @@ static int set_netns(struct trace_config *o, const char *arg)
 static const struct option_row trace_rows[] = {
 	{ "pod-ip", 'p', "ADDR[,ADDR..]",
 	  "trace packets from or to these IPv4/IPv6 addresses or CIDRs (repeatable)", set_pod_ip },
+	{ "pod", 0, "NAMESPACE/NAME",
+	  "trace this pod of this node: its addresses and its network namespace, found in the "
+	  "container runtime's state (NAME alone: namespace default; repeatable; mixes with "
+	  "--pod-ip)",
+	  set_pod },
+	{ "pod-json", 0, "FILE",
+	  "also read pods from this output of kubectl get pod -o json (- for stdin), for nodes "
+	  "whose runtime state cannot be read",
+	  set_pod_json },
+	{ "runtime-state", 0, "DIR",
+	  "read pods from this runtime state directory instead of containerd's, k3s' and CRI-O's "
+	  "(a containerd task directory or CRI-O's overlay-containers; repeatable)",
+	  set_runtime_state },
 	{ "peer", 0, "ADDR[,ADDR..]", "only packets whose other end is in these addresses/CIDRs",
 	  set_peer },
 	{ "proto", 0, "PROTO", "only this IP protocol: tcp, udp, icmp, icmp6, sctp or a number",

@@ -14,19 +14,19 @@
 #define POD_MAX_IPS 4
 
 struct pod {
-	char ns[64];	/* Kubernetes namespace */
-	char name[254]; /* pod name */
-	char uid[64];	/* metadata.uid, "" when not known */
-	char node[64];	/* spec.nodeName where the source says it ("" from the runtime) */
+	char ns[64];	      /* Kubernetes namespace */
+	char name[254];	      /* pod name */
+	char uid[64];	      /* metadata.uid, "" when not known */
+	char node[64];	      /* spec.nodeName where the source says it ("" from the runtime) */
 	char netns_path[256]; /* a path that enters its network namespace; "" when unknown */
 	__u32 netns;	      /* that namespace's inode, 0 when unknown */
 	struct hop_cidr ips[POD_MAX_IPS]; /* its addresses (/32, /128) */
 	int ip_count;
 	char host_veth[16]; /* the host side of its veth ("" when none is found) */
 	__u32 host_ifindex;
-	__u32 host_netns;    /* the namespace the host side is in */
-	char image[256];     /* the image of its first application container, "" */
-	const char *source;  /* "containerd", "k3s", "cri-o", "crictl", "pod-json" */
+	__u32 host_netns;   /* the namespace the host side is in */
+	char image[256];    /* the image of its first application container, "" */
+	const char *source; /* "containerd", "k3s", "cri-o", "crictl", "pod-json" */
 };
 
 struct pod_list {
@@ -51,7 +51,10 @@ struct pod_sources {
 
 /* Finds the pods: the runtime's state first, then crictl, then pod_json (whose pods on
  * other nodes are kept with node set and no namespace). Returns 0, or -errno when nothing
- * could be read at all (out->tried says what was tried). */
+ * could be read at all (out->tried says what was tried): -ENOENT when no runtime state is
+ * there, another error when some is there but cannot be read. A state directory given in
+ * src, or a pod_json, that cannot be read is an error even when others were read: the
+ * user asked for it. */
 int pods__discover(const struct pod_sources *src, struct pod_list *out);
 
 /* The pod called ns/name, or NULL. */

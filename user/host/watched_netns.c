@@ -32,7 +32,7 @@ int coverage__check_names(const char *const *names, int count)
 	return 0;
 }
 
-static int add_path(struct coverage *cov, const char *path)
+int coverage__add_path(struct coverage *cov, const char *path)
 {
 	struct stat st;
 
@@ -53,7 +53,7 @@ static int add_path(struct coverage *cov, const char *path)
 static int add_named(void *ctx, const char *path, const char *name)
 {
 	(void)name;
-	return add_path(ctx, path);
+	return coverage__add_path(ctx, path);
 }
 
 static int add_all_named(struct coverage *cov)
@@ -65,19 +65,19 @@ int coverage__collect(struct coverage *cov, const char *const *names, int count,
 {
 	const __u32 *inodes;
 	char path[512];
-	int err = add_path(cov, "/proc/self/ns/net");
+	int err = coverage__add_path(cov, "/proc/self/ns/net");
 
 	/* Only namespaces holding a traced address: every other pod keeps its hooks empty. */
 	for (int i = 0; pods && !err && i < podns__inodes(pods, &inodes); i++)
 		if (podns__holds_traced(pods, inodes[i]))
-			err = add_path(cov, podns__path(pods, i));
+			err = coverage__add_path(cov, podns__path(pods, i));
 	for (int i = 0; !err && i < count; i++) {
 		if (!strcmp(names[i], "all")) {
 			err = add_all_named(cov);
 			continue;
 		}
 		snprintf(path, sizeof(path), RUN_NETNS "/%s", names[i]);
-		err = add_path(cov, path);
+		err = coverage__add_path(cov, path);
 	}
 	return err;
 }

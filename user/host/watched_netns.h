@@ -24,6 +24,10 @@ int coverage__check_names(const char *const *names, int count);
 int coverage__collect(struct coverage *cov, const char *const *names, int count,
 		      struct podns *pods);
 
+/* Adds one namespace by a path that enters it (a --pod's), unless it is covered already.
+ * Returns 0 or -ENOMEM. */
+int coverage__add_path(struct coverage *cov, const char *path);
+
 void coverage__free(struct coverage *cov);
 
 #endif /* COVERAGE_H */
