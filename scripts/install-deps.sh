@@ -11,6 +11,7 @@ packages=(
 	tshark python3 jq iputils-ping procps
 	bpftrace
 	libclang-rt-dev # libFuzzer and the sanitizer runtimes: make fuzz, make sanitize
+	containerd runc # a real containerd for the pod tests (tests/k8s/containerd_env.sh) and the image test
 	qemu-system-x86 busybox-static kmod cpio xz-utils debian-archive-keyring # make vmtest (tests/vmtest/boot.sh)
 )
 
