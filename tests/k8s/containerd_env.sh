@@ -128,7 +128,7 @@ ctrd_shim_pids() {
 	local p
 	[ -n "$CTRD_SOCK" ] || return 0
 	for p in /proc/[0-9]*; do
-		tr '\0' ' ' <"$p/cmdline" 2>/dev/null | grep -qF -- "-address $CTRD_SOCK " &&
+		tr '\0' ' ' 2>/dev/null <"$p/cmdline" | grep -qF -- "-address $CTRD_SOCK " &&
 			echo "${p#/proc/}"
 	done
 }
