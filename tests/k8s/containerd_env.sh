@@ -10,6 +10,8 @@
 #                              shims, and removes the temporary directory (idempotent; the
 #                              sourcing script calls it from its EXIT trap)
 #   ctr_ ARGS...               ctr against this containerd, containerd namespace k8s.io
+#   ctrd_run ARGS...           ctr run with its I/O fifos under CTRD_DIR (ctr, a client in
+#                              the machine's mount namespace, would make /run/containerd/fifo)
 # After ctrd_start: CTRD_TASK_DIR is the task directory hoptrace reads
 # (.../io.containerd.runtime.v2.task), each sandbox's bundle is CTRD_TASK_DIR/k8s.io/ID.
 #
@@ -32,6 +34,7 @@ CTRD_TASK_DIR=""
 CTRD_ROOTFS=""
 
 ctr_() { ctr --address "$CTRD_SOCK" --namespace k8s.io "$@"; }
+ctrd_run() { ctr_ run --fifo-dir "$CTRD_DIR/fifo" "$@"; }
 
 # A tiny static root file system: Debian's busybox-static, with the few applets a pause
 # process needs.
@@ -102,7 +105,7 @@ ctrd_sandbox() {
 	[ -n "$uid" ] || uid=$(cat /proc/sys/kernel/random/uuid)
 	# --cgroup "": no cgroup of the machine is made (the test needs none). No --label: ctr
 	# copies labels into the OCI annotations, where the CRI plugin puts none of its labels.
-	ctr_ run --detach --null-io --rootfs --cgroup "" \
+	ctrd_run --detach --null-io --rootfs --cgroup "" \
 		--with-ns "network:$netns" \
 		--annotation io.kubernetes.cri.container-type=sandbox \
 		--annotation "io.kubernetes.cri.sandbox-id=$id" \
