@@ -4,8 +4,8 @@
 # load` and `docker load` (25 and later) read. No registry, no base image: the image holds
 # the built binary, the shared libraries it is linked against (found with ldd, so the image
 # runs on any distribution's node whatever its own libraries), and Debian's static busybox
-# for a shell, `sleep` (the idle agent) and `tar` (what `kubectl cp` runs to copy a -w file
-# back).
+# for a shell, `sleep` (the idle agent), `tar` (what `kubectl cp` runs to copy a -w file
+# back) and `mount` (the plugin binds the node's /run into a `kubectl debug` pod).
 #
 #   deploy/build-image.sh [-b BINARY] [-o ARCHIVE] [-t IMAGE-NAME] [--demo-tools]
 #
@@ -46,6 +46,8 @@ trap 'rm -rf "$work"' EXIT
 root=$work/rootfs
 mkdir -p "$root"/{bin,usr/local/bin,usr/sbin,usr/bin,tmp,proc,sys,dev,run/netns,etc}
 chmod 1777 "$root/tmp"
+# Runtimes record network namespaces as /var/run/netns/cni-... too: the same files.
+mkdir -p "$root/var" && ln -s ../run "$root/var/run"
 
 # copy_with_libs FILE DEST: FILE at DEST in the image, and every library ldd lists for it
 # at the path it was found (the loader too), so the image's own loader finds them.
@@ -61,7 +63,7 @@ copy_with_libs() {
 
 copy_with_libs "$binary" /usr/local/bin/hoptrace
 cp "$busybox" "$root/bin/busybox"
-for applet in sh sleep tar cat ls mkdir rm; do ln -s busybox "$root/bin/$applet"; done
+for applet in sh sleep tar cat ls mkdir rm mount; do ln -s busybox "$root/bin/$applet"; done
 printf 'root:x:0:0:root:/root:/bin/sh\n' >"$root/etc/passwd"
 printf 'root:x:0:\n' >"$root/etc/group"
 # libnftables and libpcap name protocols and services from these (Debian's netbase).
