@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # A real containerd (Debian's containerd + runc) for the tests, with its own root, state
 # directory, socket and configuration under a temporary directory: never the machine's
 # /run/containerd or /var/lib/containerd. Source it, then:
@@ -49,7 +50,7 @@ ctrd_rootfs() {
 }
 
 ctrd_start() {
-	local i
+
 	for tool in containerd ctr runc containerd-shim-runc-v2 unshare; do
 		command -v "$tool" >/dev/null ||
 			{ echo "$tool is not installed (scripts/install-deps.sh installs containerd, runc)"; return 1; }
@@ -89,7 +90,7 @@ ctrd_start() {
 		exec containerd --config "$d/config.toml" --log-level warn
 	' ctrd "$CTRD_DIR" >"$CTRD_DIR/containerd.log" 2>&1 &
 	CTRD_PID=$!
-	for i in $(seq 100); do
+	for _ in $(seq 100); do
 		[ -S "$CTRD_SOCK" ] && ctr --address "$CTRD_SOCK" version >/dev/null 2>&1 && return 0
 		kill -0 "$CTRD_PID" 2>/dev/null || break
 		sleep 0.1
