@@ -50,7 +50,6 @@ ctrd_rootfs() {
 }
 
 ctrd_start() {
-
 	for tool in containerd ctr runc containerd-shim-runc-v2 unshare; do
 		command -v "$tool" >/dev/null ||
 			{ echo "$tool is not installed (scripts/install-deps.sh installs containerd, runc)"; return 1; }
