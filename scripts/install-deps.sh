@@ -9,8 +9,10 @@ packages=(
 	libmnl-dev libnftnl-dev libnftables-dev libnetfilter-log-dev libcjson-dev # rule attribution: nf_tables trace and rulesets, the legacy TRACE log
 	iproute2 iptables nftables conntrack netcat-openbsd
 	tshark python3 jq iputils-ping procps
+	python3-yaml # tests/e2e/test_deploy.sh reads deploy/daemonset.yaml
 	bpftrace
 	libclang-rt-dev # libFuzzer and the sanitizer runtimes: make fuzz, make sanitize
+	containerd runc # a real containerd for the pod tests (tests/k8s/containerd_env.sh) and the image test
 	qemu-system-x86 busybox-static kmod cpio xz-utils debian-archive-keyring # make vmtest (tests/vmtest/boot.sh)
 )
 
