@@ -43,6 +43,7 @@
 
 struct session {
 	struct trace_config *opts;
+	struct pod_list kube; /* the node's pods when --pod did not read them */
 	const struct trace_observer *obs;
 	struct kernel_features kf;
 	struct attach_plan plan;
@@ -305,6 +306,29 @@ static int cover_named_pods(struct session *s)
 	return 0;
 }
 
+/* Every pod of this node names its namespace in the output, --pod or not: --pod has read
+ * them already; else the runtime's state (and --pod-json) is read now. crictl is left to
+ * --pod: a runtime that does not answer would hold every start for seconds. Finding none
+ * is no error. */
+static void find_pods(struct session *s)
+{
+	const struct trace_config *o = s->opts;
+	struct pod_sources src = { .state_dirs = o->state_dirs,
+				   .state_dir_count = o->state_dir_count,
+				   .pod_json = o->pod_json,
+				   .no_crictl = true };
+
+	if (o->pod_list) {
+		s->en.kube_pods = o->pod_list;
+		return;
+	}
+	if (!pods__discover(&src, &s->kube) && s->kube.count)
+		s->en.kube_pods = &s->kube;
+	if (o->verbose && s->kube.count)
+		fprintf(stderr, "hoptrace: %d pod%s on this node, from %s\n", s->kube.count,
+			s->kube.count == 1 ? "" : "s", s->kube.tried);
+}
+
 static int prepare(struct session *s)
 {
 	kernel_features__probe(&s->kf);
@@ -317,6 +341,7 @@ static int prepare(struct session *s)
 	}
 	attach_plan__build(&s->plan, &s->kf);
 	enrich__init(&s->en, s->kf.btf, s->opts->pods, s->opts->pod_count);
+	find_pods(s);
 	warn_unheld_pod_addresses(s);
 	s->tl = timeline__new(on_packet_done, s);
 	if (!s->tl)
@@ -642,6 +667,7 @@ static void cleanup(struct session *s)
 	timeline__free(s->tl);
 	pcap_filter__free(s->filter);
 	enrich__free(&s->en);
+	pods__free(&s->kube);
 	kernel_features__free(&s->kf);
 	coverage__free(&s->cov);
 }

@@ -33,7 +33,7 @@ struct enrich {
 	/* The Kubernetes pods of this node (host/pods.h): their namespaces read as
 	 * "namespace/name". NULL: none known. */
 	const struct pod_list *kube_pods;
-	__s64 mono_to_wall_ns;	      /* CLOCK_REALTIME - CLOCK_MONOTONIC at start */
+	__s64 mono_to_wall_ns; /* CLOCK_REALTIME - CLOCK_MONOTONIC at start */
 	/* The namespaces with netfilter observers when those are per namespace (BPF netfilter
 	 * links); NULL when the netfilter hook sees every namespace, or none. */
 	const __u32 *nf_netns;
