@@ -35,7 +35,51 @@ netdev_drop() {
 case_netdev_ingress_drop() { netdev_drop ingress veth-a 7811; }
 case_netdev_egress_drop() { netdev_drop egress veth-b 7812; }
 
+# A bridge-family chain on the node's bridge drops a datagram between two of its ports. With
+# br_netfilter the bridged packet first passes the IPv4 hooks (their hops are on br0): those
+# must read accept, and the drop is the bridge family's, inferred, layer bridge. A datagram to
+# another port passes the same chain and is read in pod b: delivered.
+case_bridge_forward_drop() {
+	if [ "$(nsx "$NS_NODE" cat /proc/sys/net/bridge/bridge-nf-call-iptables 2>/dev/null)" != 1 ]; then
+		SKIP_REASON="br_netfilter does not pass bridged IPv4 through iptables' hooks here"
+		return 77
+	fi
+	nsx "$NS_NODE" nft -f - <<-NFT || return 1
+	table bridge htbridge {
+		chain f { type filter hook forward priority 0; udp dport 7813 drop; }
+	}
+	NFT
+	nsx "$NS_B" timeout 4 python3 -c '
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("0.0.0.0", 7814))
+s.settimeout(3)
+s.recv(10)
+' &
+	local receiver=$! rc
+	sleep 0.3
+	"$HOPTRACE" --pod-ip "$IP_A" --netns "$NS_NODE" --proto udp --json -q -- ip netns exec "$NS_A" \
+		bash -c "echo x > /dev/udp/$IP_B/7813; echo y > /dev/udp/$IP_B/7814" >"$TMP/br.jsonl"
+	rc=$?
+	wait "$receiver" || { echo "expectation failed: pod b did not get the datagram to 7814"; rc=1; }
+	nsx "$NS_NODE" nft delete table bridge htbridge
+	[ $rc -eq 0 ] || return 1
+	expect_jq "$TMP/br.jsonl" "[.[] | select(.type==\"packet\" and .flow_tuple.dport==7813)]
+		| length == 1 and .[0].fate==\"dropped\" and (.[0].drop | .netns_name==\"$NS_NODE\"
+		and .layer==\"bridge\" and .nf.family==\"bridge\" and .nf.inferred==true
+		and .nf.hook==null)" \
+		"the drop is the bridge family's, inferred" || return 1
+	expect_jq "$TMP/br.jsonl" '[.[] | select(.type=="hop" and .hook=="nf_hook" and .nf.verdict=="drop")] | length == 0' \
+		"no IPv4 hook is blamed" || return 1
+	expect_jq "$TMP/br.jsonl" '[.[] | select(.type=="hop" and .hook=="nf_hook" and .ifname=="br0")] | length >= 1' \
+		"the bridged packet's IPv4 hooks were seen on br0" || return 1
+	expect_jq "$TMP/br.jsonl" '[.[] | select(.type=="packet" and .flow_tuple.dport==7814)]
+		| length == 1 and .[0].fate == "delivered"' \
+		"the datagram to another port passes the chain: delivered"
+}
+
 topo_up >/dev/null || { echo "FAIL e2e topology: could not build the test namespaces"; exit 1; }
 run_case netdev_ingress_drop case_netdev_ingress_drop
 run_case netdev_egress_drop case_netdev_egress_drop
+run_case bridge_forward_drop case_bridge_forward_drop
 exit $TESTS_FAILED

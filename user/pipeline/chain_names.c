@@ -15,6 +15,7 @@ struct chain_entry {
 	int from, to;
 	char text[CHAINS_TEXT];
 	struct chain_entry *next;
+	int found; /* hooks registered in the range; -errno when the kernel cannot list them */
 };
 
 struct chain_names {
@@ -64,12 +65,23 @@ const char *chain_names__between(struct chain_names *cn, __u32 netns, __u8 pf, _
 	e = calloc(1, sizeof(*e));
 	if (!e)
 		return "";
-	*e = (struct chain_entry){ netns, pf, hook, from, to, "", cn->entries };
+	*e = (struct chain_entry){ netns, pf, hook, from, to, "", cn->entries, 0 };
 	cn->dumps++;
-	if (nfhooks__between(path, pf, hook, from, to, e->text, sizeof(e->text)) < 0)
+	e->found = nfhooks__between(path, pf, hook, from, to, e->text, sizeof(e->text));
+	if (e->found < 0)
 		e->text[0] = 0;
 	cn->entries = e;
 	return e->text;
+}
+
+bool chain_names__none_between(struct chain_names *cn, __u32 netns, __u8 pf, __u8 hook, int from,
+			       int to)
+{
+	struct chain_entry *e;
+
+	chain_names__between(cn, netns, pf, hook, from, to);
+	e = cn ? lookup(cn, netns, pf, hook, from, to) : NULL;
+	return e && e->found == 0;
 }
 
 unsigned long chain_names__dumps(const struct chain_names *cn)

@@ -5,6 +5,7 @@
 #ifndef PIPELINE_CHAIN_NAMES_H
 #define PIPELINE_CHAIN_NAMES_H
 
+#include <stdbool.h>
 #include <linux/types.h>
 
 struct coverage;
@@ -18,6 +19,11 @@ struct chain_names *chain_names__new(const struct coverage *cov);
  * there, the namespace is not watched, or the kernel cannot list hooks. */
 const char *chain_names__between(struct chain_names *cn, __u32 netns, __u8 pf, __u8 hook, int from,
 				 int to);
+
+/* Whether the kernel listed that range and nothing is registered in it (false when it
+ * could not be listed): a drop after the range's observer cannot be that hook's. */
+bool chain_names__none_between(struct chain_names *cn, __u32 netns, __u8 pf, __u8 hook, int from,
+			       int to);
 
 /* How many hook dumps were asked of the kernel (each answer is kept). */
 unsigned long chain_names__dumps(const struct chain_names *cn);

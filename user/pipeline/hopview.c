@@ -7,6 +7,7 @@
 #include <string.h>
 #include "cli/addr.h"
 #include "pipeline/hooks.h"
+#include "pipeline/chain_names.h"
 #include "pipeline/hopview.h"
 
 /* The tuple a hop's packet has for its pod: the inner one inside a tunnel. False when the
@@ -54,6 +55,30 @@ static const struct hop_event *next_packet_hop(const struct packet *p, int i)
 	return NULL;
 }
 
+/* Whether the kernel lists nothing registered in the range after the drop's last observer
+ * (false when it cannot list hooks there). */
+static bool nothing_after(struct enrich *en, const struct hop_event *drop)
+{
+	int from, to;
+
+	return netfilter__range_bounds(drop->info.nf.hook, drop->info.nf.pos, &from, &to) &&
+	       chain_names__none_between(en->chains, drop->netns, drop->info.nf.pf,
+					 drop->info.nf.hook, from, to);
+}
+
+/* In PREROUTING and INPUT skb->dev is the input device for the whole hook: a free with
+ * another skb->dev came after the hook. */
+static bool left_input_hook(const struct hop_event *nf, const struct hop_event *drop)
+{
+	bool input = nf->info.nf.hook == NF_INET_PRE_ROUTING ||
+		     nf->info.nf.hook == NF_INET_LOCAL_IN;
+	__u16 not_skb_dev = HOP_F_DEV_IIF | HOP_F_NETNS_FROM_DST | HOP_F_NETNS_FROM_SK;
+
+	return input && nf->ifindex && drop->ifindex && nf->ifindex != drop->ifindex &&
+	       nf->netns == drop->netns && !(nf->flags & not_skb_dev) &&
+	       !(drop->flags & not_skb_dev);
+}
+
 /* An nf_hook hop's verdict: dropped here when the packet's life ends next, by netfilter,
  * with the BPF side's note that it was still inside this hook. */
 static void nf_verdict(struct enrich *en, const struct packet *p, int i, struct hop_view *v)
@@ -74,6 +99,12 @@ static void nf_verdict(struct enrich *en, const struct packet *p, int i, struct 
 	/* Past the last observer only conntrack's confirm runs in the hook: a drop there that
 	 * nftables made came after the hook (the netdev family's egress chain). */
 	if (range && range->priority == INT_MAX && enrich__is_nftables_drop(en, next))
+		return;
+	/* Nothing is registered after the observer it passed last, or it was freed on another
+	 * device than the input hook held: the hook let it go, and a later hook of another
+	 * family dropped it (a bridge-family chain after the IPv4 hooks br_netfilter runs a
+	 * bridged packet through, with skb->dev the bridge). */
+	if (range && (nothing_after(en, next) || left_input_hook(ev, next)))
 		return;
 	v->nf_dropped = true;
 	v->nf_range = range;

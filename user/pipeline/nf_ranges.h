@@ -10,6 +10,8 @@
 
 #define NFPROTO_IPV4 2
 #define NFPROTO_IPV6 10
+#define NF_INET_PRE_ROUTING 0
+#define NF_INET_LOCAL_IN 1
 #define NF_INET_POST_ROUTING 4
 #define NF_INET_NUMHOOKS 5
 

@@ -163,6 +163,31 @@ static bool judge_netdev(struct enrich *en, const struct packet *pkt, struct ver
 	return true;
 }
 
+/* An nftables drop after the IPv4/IPv6 hooks a bridge runs a bridged packet through
+ * (br_netfilter: those hops are on the bridge device), on another device: a bridge-family
+ * chain dropped it. No observer sits in the bridge family's hooks: inferred, hook unknown. */
+static bool judge_bridge(struct enrich *en, const struct packet *pkt, struct verdict *v)
+{
+	const struct hop_event *drop = &v->last->ev;
+
+	if (!enrich__is_nftables_drop(en, drop))
+		return false;
+	for (const struct hop *h = v->last - 1; h >= pkt->hops; h--) {
+		const struct hop_event *ev = &h->ev;
+
+		if (ev->skb != drop->skb || ev->hook != HOOK_NF)
+			continue;
+		if (ev->netns != drop->netns || strcmp(ev->dev_kind, "bridge") ||
+		    ev->ifindex == drop->ifindex)
+			return false;
+		v->nf = true;
+		v->nf_family = "bridge";
+		v->nf_inferred = true;
+		return true;
+	}
+	return false;
+}
+
 /* Where a drop belongs in the operator's checklist: pod, veth, bridge, service, overlay,
  * node, kernel. */
 static const char *drop_layer(struct enrich *en, const struct packet *pkt,
@@ -176,6 +201,8 @@ static const char *drop_layer(struct enrich *en, const struct packet *pkt,
 	if (judge_netdev(en, pkt, v) && !in_pod) /* on a pod's host-side veth: "veth" */
 		return enrich__device_layer(ev->dev_kind) ? enrich__device_layer(ev->dev_kind) :
 							    "node";
+	if (!v->nf && judge_bridge(en, pkt, v) && !in_pod)
+		return "bridge";
 	if (in_pod)
 		return "pod";
 	if (starts_with(v->reason, "VXLAN_") || starts_with(v->reason, "TUNNEL"))
@@ -435,6 +462,12 @@ void verdict__describe(const struct verdict *v, char *buf, size_t size)
 			      v->nf_family, v->nf_hook, v->nf_table, v->nf_priority,
 			      v->nf_chains[0] ? " [" : "", v->nf_chains,
 			      v->nf_chains[0] ? "]" : "");
+	else if (v->nf && v->nf_inferred && !v->nf_hook && n > 0 && (size_t)n < size)
+		n += snprintf(
+			buf + n, size - n,
+			"; netfilter %s (inferred: an nftables %s-family chain; the IPv4/IPv6 "
+			"hooks it passed let it go)",
+			v->nf_family, v->nf_family);
 	else if (v->nf && v->nf_inferred && n > 0 && (size_t)n < size)
 		n += snprintf(buf + n, size - n,
 			      "; netfilter %s %s of %s (inferred: no IPv4/IPv6 hook dropped it)",
