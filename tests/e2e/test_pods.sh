@@ -162,7 +162,26 @@ case_trace_dropped() {
 	expect_jq "$TMP/out" "[.[] | select(.type==\"packet\")] | length == 1
 		and (.[0] | .fate==\"dropped\" and .drop.reason==\"NETFILTER_DROP\"
 		and .drop.netns_name==\"$NS_NODE\" and .drop.nf.hook==\"FORWARD\")" \
-		"pod a's datagram to pod d is dropped in the node's FORWARD hook"
+		"pod a's datagram to pod d is dropped in the node's FORWARD hook" || return 1
+	expect_jq "$TMP/out" "[.[] | select(.type==\"hop\")]
+		| all(.[]; if .netns_name==\"$NS_A\" then .pod=={\"namespace\":\"default\",\"name\":\"pod-a\",\"uid\":\"00000000-0000-4000-8000-00000000000a\"}
+			   else (has(\"pod\") | not) end)
+		and any(.[]; .netns_name==\"$NS_A\")" \
+		"hops in pod a's namespace carry the pod, hops in the node's none" || return 1
+	expect_jq "$TMP/out" '[.[] | select(.type=="packet")][0].drop | has("pod") | not' \
+		"the drop in the node's namespace names no pod" || return 1
+	# Text and pcapng name the pod's namespace namespace/name; the node keeps its name.
+	"$HOPTRACE" --pod pod-a --runtime-state "$STATE" --proto udp --port $PORT -q \
+		-w "$TMP/pods.pcapng" -- ip netns exec "$NS_A" \
+		bash -c "echo hi > /dev/udp/$IP_B/$PORT" >"$TMP/out.txt" || return 1
+	grep -q "^ *+[0-9.]*us  default/pod-a  *eth0(veth) " "$TMP/out.txt" || {
+		echo "expectation failed: the text timeline names pod a's namespace default/pod-a"
+		cat "$TMP/out.txt"; return 1; }
+	grep -q "  $NS_NODE  *veth-a(veth) " "$TMP/out.txt" || {
+		echo "expectation failed: the node's namespace keeps its name"; cat "$TMP/out.txt"; return 1; }
+	tshark -r "$TMP/pods.pcapng" -T fields -e frame.interface_name 2>/dev/null | sort -u >"$TMP/ifs"
+	grep -qx "eth0@default/pod-a" "$TMP/ifs" || {
+		echo "expectation failed: a pcapng interface eth0@default/pod-a"; cat "$TMP/ifs"; return 1; }
 }
 
 # expect_refusal LINE ARGS...: hoptrace ARGS exits 2 with exactly LINE on stderr.
