@@ -11,6 +11,7 @@
 
 #include "check.h"
 #include "host/sock_owner.h"
+#include "pipeline/sock_phrase.h"
 
 #define CID "3f2a1b9c0d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8"
 
@@ -192,6 +193,47 @@ static void test_real_proc(void)
 	sock_owners__free(so);
 }
 
+/* The verdict's words for each kind of socket drop, with and without an owner. */
+static void test_phrase(void)
+{
+	struct sock_owner o = { .pid = 1234, .comm = "iperf3", .container_id = CID };
+	struct verdict_socket s = { .kind = VERDICT_SOCK_BUFFER,
+				    .named = true,
+				    .inode = 77,
+				    .owner = &o,
+				    .limit = 212992,
+				    .fill = 213760 };
+	char buf[256];
+
+	sock_phrase__verdict(&s, "default/web", buf, sizeof(buf));
+	CHECK_STR(buf, "socket of pid 1234 (iperf3) [container 3f2a1b9c...] in pod default/web: "
+		       "receive buffer 212992 bytes, 213760 in use");
+	o.container_id[0] = 0;
+	s.kind = VERDICT_SOCK_LISTEN;
+	s.limit = 1;
+	s.fill = 2;
+	sock_phrase__verdict(&s, NULL, buf, sizeof(buf));
+	CHECK_STR(buf, "socket of pid 1234 (iperf3): listen queue full, 2 waiting of at most 1");
+	s.owner = NULL;
+	s.kind = VERDICT_SOCK_BUFFER;
+	sock_phrase__verdict(&s, NULL, buf, sizeof(buf));
+	CHECK_STR(buf, "socket (inode 77, held by no process now): receive "
+		       "buffer 1 bytes, 2 in use");
+	s.named = false;
+	sock_phrase__verdict(&s, NULL, buf, sizeof(buf));
+	CHECK_STR(buf, "socket not named by this kernel (6.11+ names it)");
+	s.kind = VERDICT_SOCK_NO_SOCKET;
+	sock_phrase__verdict(&s, "default/web", buf, sizeof(buf));
+	CHECK_STR(buf, "no socket on that port");
+	s.kind = VERDICT_SOCK_NONE;
+	CHECK(sock_phrase__verdict(&s, NULL, buf, sizeof(buf)) == 0 && !buf[0]);
+	/* A short buffer is cut, never overrun. */
+	s.kind = VERDICT_SOCK_BUFFER;
+	s.named = true;
+	s.owner = &o;
+	CHECK(sock_phrase__verdict(&s, NULL, buf, 10) >= 10 && strlen(buf) == 9);
+}
+
 int main(void)
 {
 	make_tree();
@@ -199,6 +241,7 @@ int main(void)
 	RUN(test_cached);
 	RUN(test_container_id);
 	RUN(test_real_proc);
+	RUN(test_phrase);
 	nftw(root, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 	CHECK_EXIT();
 }
