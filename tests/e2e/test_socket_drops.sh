@@ -68,7 +68,9 @@ case_socket_drops() {
 		>"$TMP/out.jsonl" || return 1
 	"$HOPTRACE" --pod-ip "$IP_B" -q -- ip netns exec "$NS_A" python3 -c "$SEND" \
 		>"$TMP/out.txt" || return 1
-	local pkts="[.[] | select(.type==\"packet\" and .flow_tuple.proto==\"udp\")]"
+	# The closed port's ICMP answer shares the datagram's flow: left out.
+	local pkts="[.[] | select(.type==\"packet\" and .flow_tuple.proto==\"udp\"
+		and (.answer | not))]"
 	expect_jq "$TMP/out.jsonl" "$pkts | map(select(.flow_tuple.dport==$FULL_PORT
 		and .fate==\"dropped\" and .drop.reason==\"SOCKET_RCVBUFF\")) | length > 0
 		and all(.drop.socket_owner.pid == $full_pid
