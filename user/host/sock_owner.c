@@ -10,9 +10,10 @@
 #include <string.h>
 #include <unistd.h>
 
-/* Bounds of one scan: a node's processes and a process's descriptors. */
+/* Bounds of one scan: a node's processes, and the descriptors read in all (about a second
+ * of readlink at most; a node with more gives up and names no owner). */
 #define SCAN_MAX_PIDS 65536
-#define SCAN_MAX_FDS 65536
+#define SCAN_MAX_FDS (1 << 20)
 /* Inodes remembered; past this, lookups scan again (still correct, only slower). */
 #define CACHE_MAX 4096
 
@@ -67,23 +68,23 @@ static bool is_pid(const char *name)
 }
 
 /* Whether process pid has a descriptor on the socket whose link text is want. */
-static bool holds_socket(const char *proc_dir, const char *pid, const char *want)
+static bool holds_socket(const char *proc_dir, const char *pid, const char *want, int *budget)
 {
 	char dir[512], path[800], link[64];
 	struct dirent *de;
 	bool found = false;
-	int n = 0;
 	DIR *d;
 
 	snprintf(dir, sizeof(dir), "%s/%s/fd", proc_dir, pid);
 	d = opendir(dir);
 	if (!d)
 		return false; /* gone, or a kernel thread we may not read */
-	while (!found && n++ < SCAN_MAX_FDS && (de = readdir(d))) {
+	while (!found && *budget > 0 && (de = readdir(d))) {
 		ssize_t len;
 
 		if (de->d_name[0] == '.')
 			continue;
+		--*budget;
 		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
 		len = readlink(path, link, sizeof(link) - 1);
 		if (len <= 0)
@@ -130,7 +131,7 @@ static bool scan(const char *proc_dir, __u64 inode, struct sock_owner *o)
 	char want[40];
 	struct dirent *de;
 	bool found = false;
-	int n = 0;
+	int n = 0, budget = SCAN_MAX_FDS;
 	DIR *d = opendir(proc_dir);
 
 	if (!d)
@@ -139,9 +140,9 @@ static bool scan(const char *proc_dir, __u64 inode, struct sock_owner *o)
 	while (!found && (de = readdir(d))) {
 		if (!is_pid(de->d_name))
 			continue;
-		if (n++ >= SCAN_MAX_PIDS)
+		if (n++ >= SCAN_MAX_PIDS || budget <= 0)
 			break;
-		if (holds_socket(proc_dir, de->d_name, want)) {
+		if (holds_socket(proc_dir, de->d_name, want, &budget)) {
 			owner_fill(proc_dir, de->d_name, o);
 			found = true;
 		}
