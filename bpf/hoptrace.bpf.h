@@ -150,8 +150,10 @@ static __always_inline void copies_fill(struct hop_event *e, struct sk_buff *skb
 	e->copies = BPF_CORE_READ(shinfo, dataref.counter) & 0xffff; /* SKB_DATAREF_MASK */
 }
 
-/* kfree_skb's extra facts about a cgroup-BPF drop (skb_free.bpf.c). */
+/* kfree_skb's extra facts about a cgroup-BPF drop and a drop at a socket (skb_free.bpf.c). */
 static __always_inline void drop_cgroup_fill(struct hop_event *e, struct sk_buff *skb,
+					     const struct hop_site *site);
+static __always_inline void drop_socket_fill(struct hop_event *e, struct sk_buff *skb,
 					     const struct hop_site *site);
 
 static __always_inline void hop_fill(struct hop_event *e, struct sk_buff *skb,
@@ -179,8 +181,10 @@ static __always_inline void hop_fill(struct hop_event *e, struct sk_buff *skb,
 	sock_fill(e, site->delivers ? BPF_CORE_READ(skb, sk) : site->rx_sk);
 	skb_capture(e, skb, v, dev);
 	/* A constant per hook: the other hooks carry no code for it. */
-	if (site->hook == HOOK_KFREE_SKB)
+	if (site->hook == HOOK_KFREE_SKB) {
 		drop_cgroup_fill(e, skb, site);
+		drop_socket_fill(e, skb, site);
+	}
 }
 
 /* Netfilter position bookkeeping: entering a hook starts it, any other hop of the skb ends

@@ -29,6 +29,54 @@ static __always_inline void drop_cgroup_fill(struct hop_event *e, struct sk_buff
 	e->info.drop.sk_cgroup = sk_cgroup_id(sk);
 }
 
+/* The socket of a drop at a socket, where the kernel names it: the tracepoint's rx_sk
+ * (6.11+), else skb->sk (mostly unset on receive before then). */
+static __always_inline struct sock *drop_socket(struct sk_buff *skb, const struct hop_site *site)
+{
+	return cfg_kfree_has_rx_sk ? site->rx_sk : BPF_CORE_READ(skb, sk);
+}
+
+/* Whether the drop's reason is this one (a kernel without it never matches). */
+#define drop_reason_is(site, name)                                 \
+	(bpf_core_enum_value_exists(enum skb_drop_reason, name) && \
+	 (site)->reason == bpf_core_enum_value(enum skb_drop_reason, name))
+
+/* A drop at a full socket: its inode (user space finds the owning process by it) and the
+ * queue that was full, the receive buffer (size and bytes charged to it) or the listen
+ * queue (maximum and length). Only these reasons read anything, the hot path of other
+ * drops pays two compares. NO_SOCKET has no socket to read. Time-wait and request
+ * sockets are only a sock_common: nothing past it is theirs. */
+static __always_inline void drop_socket_fill(struct hop_event *e, struct sk_buff *skb,
+					     const struct hop_site *site)
+{
+	bool listen = false;
+	struct sock *sk;
+	__u8 state;
+
+	if (!cfg_kfree_has_reason)
+		return;
+	if (drop_reason_is(site, SKB_DROP_REASON_TCP_LISTEN_OVERFLOW))
+		listen = true;
+	else if (!drop_reason_is(site, SKB_DROP_REASON_SOCKET_RCVBUFF) &&
+		 !drop_reason_is(site, SKB_DROP_REASON_SOCKET_BACKLOG))
+		return;
+	sk = drop_socket(skb, site);
+	if (!sk)
+		return;
+	state = BPF_CORE_READ(sk, __sk_common.skc_state);
+	if (state == TCP_TIME_WAIT || state == TCP_NEW_SYN_RECV)
+		return;
+	/* A NULL link reads as 0 all the way down: no file, no inode. */
+	e->info.drop.sk_ino = BPF_CORE_READ(sk, sk_socket, file, f_inode, i_ino);
+	if (listen) {
+		e->info.drop.sk_limit = BPF_CORE_READ(sk, sk_max_ack_backlog);
+		e->info.drop.sk_fill = BPF_CORE_READ(sk, sk_ack_backlog);
+	} else {
+		e->info.drop.sk_limit = BPF_CORE_READ(sk, sk_rcvbuf);
+		e->info.drop.sk_fill = BPF_CORE_READ(sk, sk_backlog.rmem_alloc.counter);
+	}
+}
+
 static __always_inline int on_kfree_skb(struct sk_buff *skb, __u64 location, __u32 reason,
 					bool has_reason, struct sock *rx_sk, bool direct)
 {

@@ -113,6 +113,13 @@ union hop_info {
 		 * socket (BPF_CGROUP_EGRESS) or the receiving one (SOCKET_FILTER, where the
 		 * tracepoint names it); 0 when not read or unknown. */
 		__u64 sk_cgroup;
+		/* A drop at a socket (SOCKET_RCVBUFF, SOCKET_BACKLOG, TCP_LISTEN_OVERFLOW): the
+		 * socket's inode (user space finds its owner by it; 0 when not read or it has
+		 * no file) and, by the reason, the receive buffer's size and the bytes charged
+		 * to it, or the listen queue's maximum and length, at the drop. */
+		__u64 sk_ino;
+		__u32 sk_limit;
+		__u32 sk_fill;
 	} drop;
 	struct {
 		__u32 prog_id; /* the program that returned */

@@ -14,6 +14,7 @@
 #include "host/netns_names.h"
 #include "host/pods.h"
 #include "host/pod_netns.h"
+#include "host/sock_owner.h"
 
 static __s64 clock_ns(clockid_t id)
 {
@@ -33,6 +34,7 @@ void enrich__init(struct enrich *en, const struct btf *btf, const struct hop_cid
 	en->reasons = btf ? drop_reasons__load(btf) : NULL;
 	en->netns = netns_names__load();
 	en->pods = podns__scan(pods, pod_count);
+	en->sock_owners = sock_owners__new(NULL);
 	/* Read the realtime clock between two monotonic reads to halve the error. */
 	mono = clock_ns(CLOCK_MONOTONIC);
 	en->mono_to_wall_ns = clock_ns(CLOCK_REALTIME);
@@ -48,6 +50,7 @@ void enrich__free(struct enrich *en)
 	podns__free(en->pods);
 	ctstat__free(en->ct);
 	chain_names__free(en->chains);
+	sock_owners__free(en->sock_owners);
 	memset(en, 0, sizeof(*en));
 }
 

@@ -20,6 +20,7 @@ struct bpf_blame;
 struct pod_list;
 struct pod;
 struct btf;
+struct sock_owners;
 
 struct enrich {
 	struct kallsyms *ksyms;	      /* NULL: locations print as addresses */
@@ -33,6 +34,9 @@ struct enrich {
 	/* The Kubernetes pods of this node (host/pods.h): their namespaces read as
 	 * "namespace/name". NULL: none known. */
 	const struct pod_list *kube_pods;
+	/* Socket inode -> owning process, for drops at a socket (host/sock_owner.h); NULL:
+	 * owners not named. */
+	struct sock_owners *sock_owners;
 	__s64 mono_to_wall_ns; /* CLOCK_REALTIME - CLOCK_MONOTONIC at start */
 	/* The namespaces with netfilter observers when those are per namespace (BPF netfilter
 	 * links); NULL when the netfilter hook sees every namespace, or none. */

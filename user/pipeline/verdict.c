@@ -9,6 +9,7 @@
 #include "pipeline/hopview.h"
 #include "pipeline/chain_names.h"
 #include "host/pod_netns.h"
+#include "host/sock_owner.h"
 #include "pipeline/bpf_phrase.h"
 #include "pipeline/verdict.h"
 
@@ -240,6 +241,34 @@ static void judge_unobserved(struct enrich *en, struct verdict *v)
 			 v->netns_label);
 }
 
+/* A drop at a socket: the socket the kernel named (BPF read its inode and its full queue
+ * for these reasons only) and the process owning it, found once per socket. NO_SOCKET has
+ * none to name. */
+static void judge_socket(struct enrich *en, struct verdict *v)
+{
+	const struct hop_event *ev = &v->last->ev;
+	struct verdict_socket *s = &v->sock;
+
+	if (!v->reason)
+		return;
+	if (!strcmp(v->reason, "NO_SOCKET")) {
+		s->kind = VERDICT_SOCK_NO_SOCKET;
+		return;
+	}
+	if (!strcmp(v->reason, "SOCKET_RCVBUFF") || !strcmp(v->reason, "SOCKET_BACKLOG"))
+		s->kind = VERDICT_SOCK_BUFFER;
+	else if (!strcmp(v->reason, "TCP_LISTEN_OVERFLOW"))
+		s->kind = VERDICT_SOCK_LISTEN;
+	else
+		return;
+	s->inode = ev->info.drop.sk_ino;
+	s->limit = ev->info.drop.sk_limit;
+	s->fill = ev->info.drop.sk_fill;
+	/* A read socket has a buffer size, or a queue that was over its maximum. */
+	s->named = s->inode || s->limit || s->fill;
+	s->owner = sock_owners__lookup(en->sock_owners, s->inode);
+}
+
 void verdict__judge(struct enrich *en, const struct packet *pkt, const struct hop_view *views,
 		    int view_count, struct verdict *v)
 {
@@ -275,6 +304,7 @@ void verdict__judge(struct enrich *en, const struct packet *pkt, const struct ho
 	if (!enrich__location(en, ev, v->location, sizeof(v->location)))
 		v->location[0] = 0;
 	judge_unobserved(en, v);
+	judge_socket(en, v);
 	v->layer = drop_layer(en, pkt, views, view_count, v);
 	cause = bpf_blame__cause(v->reason, v->location[0] ? v->location : NULL);
 	/* Without a reason (before 5.17) a program seen returning the drop says it. */
@@ -488,6 +518,11 @@ void verdict__describe(const struct verdict *v, char *buf, size_t size)
 	if (v->has_qdisc && n > 0 && (size_t)n < size - 2) {
 		n += snprintf(buf + n, size - n, "; ");
 		n += bpf_phrase__qdisc(&v->qdisc, v->ifname, buf + n, size - n);
+	}
+	if (v->sock.kind && n > 0 && (size_t)n < size - 2) {
+		n += snprintf(buf + n, size - n, "; ");
+		n += sock_phrase__verdict(&v->sock, v->pod ? v->netns_label : NULL, buf + n,
+					  size - n);
 	}
 	if (v->nf_unobserved && n > 0 && (size_t)n < size)
 		snprintf(buf + n, size - n, " (%s)", v->nf_hint);

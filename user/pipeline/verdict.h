@@ -9,6 +9,7 @@
 #include "pipeline/enrich.h"
 #include "pipeline/bpf_blame.h"
 #include "pipeline/rule_trail.h"
+#include "pipeline/sock_phrase.h"
 #include "pipeline/timeline.h"
 
 #define VERDICT_MAX_CANDIDATES 3
@@ -57,6 +58,8 @@ struct verdict {
 	struct verdict_bpf bpf;
 	bool has_qdisc;
 	struct verdict_qdisc qdisc;
+	/* A drop at a socket: its owner and what was full (sock.kind NONE otherwise). */
+	struct verdict_socket sock;
 };
 
 struct hop_view;

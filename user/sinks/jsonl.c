@@ -7,6 +7,7 @@
 #include "cli/addr.h"
 #include "host/conntrack_stats.h"
 #include "host/pods.h"
+#include "host/sock_owner.h"
 #include "pipeline/hooks.h"
 #include "pipeline/identity.h"
 #include "pipeline/hopview.h"
@@ -232,6 +233,40 @@ void output_json__hop(struct json_writer *w, struct enrich *en, const struct pac
 	json__object_end(w);
 }
 
+/* A drop at a socket: who owns it (null when no process was found, or there is no socket)
+ * and the queue that was full. */
+static void write_socket_drop(struct json_writer *w, const struct verdict_socket *s)
+{
+	const struct sock_owner *o = s->owner;
+
+	if (!s->kind)
+		return;
+	if (o) {
+		json__object_begin(w, "socket_owner");
+		json__int(w, "pid", o->pid);
+		json__string(w, "command", o->comm);
+		json__string(w, "container_id", o->container_id[0] ? o->container_id : NULL);
+		json__object_end(w);
+	} else {
+		json__null(w, "socket_owner");
+	}
+	if (s->inode)
+		json__uint(w, "socket_inode", s->inode);
+	if (!s->named)
+		return;
+	if (s->kind == VERDICT_SOCK_BUFFER) {
+		json__object_begin(w, "buffer");
+		json__uint(w, "size", s->limit);
+		json__uint(w, "fill", s->fill);
+		json__object_end(w);
+	} else if (s->kind == VERDICT_SOCK_LISTEN) {
+		json__object_begin(w, "listen_queue");
+		json__uint(w, "length", s->fill);
+		json__uint(w, "max", s->limit);
+		json__object_end(w);
+	}
+}
+
 static void write_verdict(struct json_writer *w, const struct verdict *v)
 {
 	if (v->fate == FATE_NO_ROUTE) {
@@ -278,6 +313,7 @@ static void write_verdict(struct json_writer *w, const struct verdict *v)
 		json__bool(w, "netfilter_observed", false);
 		json__string(w, "hint", v->nf_hint);
 	}
+	write_socket_drop(w, &v->sock);
 	json_blame__write(w, v);
 	json__object_end(w);
 }
