@@ -4,6 +4,7 @@
  * attached; everything attached is detached on every way out. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -11,13 +12,17 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <bpf/btf.h>
 #include "util/clock.h"
+#include "util/hash.h"
 #include "cli/addr.h"
 #include "cli/command.h"
 #include "host/watched_netns.h"
 #include "host/conntrack_stats.h"
 #include "pipeline/chain_names.h"
+#include "host/netns_names.h"
+#include "host/node_identity.h"
 #include "host/own_progs.h"
 #include "pipeline/bpf_blame.h"
 #include "pipeline/rule_trail.h"
@@ -41,9 +46,19 @@
 /* After Ctrl-C, how long the command may take to end before it is killed. */
 #define COMMAND_GRACE_S 5
 
+#define SCOPE_OUTSIDE_SLOTS 4096
+
 struct session {
 	struct trace_config *opts;
-	struct pod_list kube; /* the node's pods when --pod did not read them */
+	/* --only-netns: the namespaces whose hops are reported; none: all. */
+	__u32 scope[HOPTRACE_MAX_NETNS];
+	char scope_paths[HOPTRACE_MAX_NETNS][96]; /* where each is entered, for coverage */
+	int scope_count;
+	/* skbs whose latest hop was outside the scope (a slot per hash; a collision forgets
+	 * one): a following hop whose namespace the kernel did not give is theirs too. */
+	__u64 outside[SCOPE_OUTSIDE_SLOTS];
+	struct node_identity node; /* who takes the trace, and its clocks */
+	struct pod_list kube;	   /* the node's pods when --pod did not read them */
 	const struct trace_observer *obs;
 	struct kernel_features kf;
 	struct attach_plan plan;
@@ -154,6 +169,28 @@ static bool wanted_route_failure(struct session *s, const struct hop_event *ev)
 	return podns__holds_traced(s->en.pods, ev->netns);
 }
 
+/* --only-netns: whether a hop is in the namespaces reported. Records that are not hops
+ * (a handoff links two skbs) pass. A hop without a namespace (a socket taking the packet:
+ * the timeline gives it the namespace of the skb's hop before) goes where that hop went. */
+static bool in_scope(struct session *s, const struct hop_event *ev)
+{
+	__u64 *slot = &s->outside[hash64(ev->skb) % SCOPE_OUTSIDE_SLOTS];
+
+	if (!s->scope_count || ev->hook == HOOK_HANDOFF)
+		return true;
+	if (!ev->netns)
+		return *slot != ev->skb;
+	for (int i = 0; i < s->scope_count; i++) {
+		if (s->scope[i] == ev->netns) {
+			if (*slot == ev->skb)
+				*slot = 0;
+			return true;
+		}
+	}
+	*slot = ev->skb;
+	return false;
+}
+
 static int on_event(void *ctx, void *data, size_t size)
 {
 	struct session *s = ctx;
@@ -164,7 +201,7 @@ static int on_event(void *ctx, void *data, size_t size)
 		s->bad_events++;
 		return 0;
 	}
-	if (!wanted_route_failure(s, &ev))
+	if (!wanted_route_failure(s, &ev) || !in_scope(s, &ev))
 		return 0;
 	tracer__hop_seen(&s->tracer, &ev);
 	if (timeline__add(s->tl, &ev, bytes))
@@ -329,6 +366,51 @@ static void find_pods(struct session *s)
 			s->kube.count == 1 ? "" : "s", s->kube.tried);
 }
 
+/* --only-netns: each name to its namespace, which is also watched for netfilter. A name
+ * no namespace has is the user's error: one line, nothing attached. */
+static int resolve_scope(struct session *s)
+{
+	const struct trace_config *o = s->opts;
+
+	for (int i = 0; i < o->only_netns_count; i++) {
+		bool host = !strcmp(o->only_netns[i], "host");
+		__u32 inode = s->en.netns ? netns_names__inode(s->en.netns, o->only_netns[i]) : 0;
+		char *path = s->scope_paths[i];
+		size_t size = sizeof(s->scope_paths[i]);
+		struct stat st;
+
+		/* "host" is pid 1's; where that cannot be read (a sandbox's view), the node's is
+		 * the one hoptrace runs in. */
+		if (host)
+			snprintf(path, size, "/proc/1/ns/net");
+		if (host && !inode && !stat("/proc/self/ns/net", &st)) {
+			inode = (__u32)st.st_ino;
+			snprintf(path, size, "/proc/self/ns/net");
+		}
+		if (!inode || (!host && netns_names__path(s->en.netns, inode, path, size))) {
+			fprintf(stderr,
+				"hoptrace: --only-netns %s: no such network namespace (host, a "
+				"name under /run/netns, or pid:PID)\n",
+				o->only_netns[i]);
+			return -1;
+		}
+		s->scope[s->scope_count++] = inode;
+	}
+	return 0;
+}
+
+/* The scope's namespaces are watched for netfilter too. */
+static int cover_scope(struct session *s)
+{
+	for (int i = 0; i < s->scope_count; i++) {
+		if (coverage__add_path(&s->cov, s->scope_paths[i]) < 0) {
+			fprintf(stderr, "hoptrace: out of memory\n");
+			return -1;
+		}
+	}
+	return 0;
+}
+
 static int prepare(struct session *s)
 {
 	kernel_features__probe(&s->kf);
@@ -341,6 +423,8 @@ static int prepare(struct session *s)
 	}
 	attach_plan__build(&s->plan, &s->kf);
 	enrich__init(&s->en, s->kf.btf, s->opts->pods, s->opts->pod_count);
+	if (resolve_scope(s))
+		return -1;
 	find_pods(s);
 	warn_unheld_pod_addresses(s);
 	s->tl = timeline__new(on_packet_done, s);
@@ -350,8 +434,9 @@ static int prepare(struct session *s)
 		timeline__set_filter(s->tl, accept_packet, s);
 	timeline__set_free_judge(s->tl, processed__judge, &s->en);
 	if (coverage__collect(&s->cov, s->opts->netns, s->opts->netns_count, s->en.pods) ||
-	    cover_named_pods(s))
+	    cover_named_pods(s) || cover_scope(s))
 		return -1;
+	node_identity__read(&s->node);
 	s->en.ct = ctstat__start(&s->cov);
 	s->en.chains = chain_names__new(&s->cov);
 	if (!s->en.chains)
@@ -603,6 +688,7 @@ static int finish(struct session *s, int rc)
 	timeline__finish(s->tl);
 	status__clear(&s->status);
 	ctstat__finish(s->en.ct);
+	node_identity__end(&s->node);
 	sum = (struct trace_summary){
 		timeline__totals(s->tl),
 		st.events,
@@ -614,6 +700,7 @@ static int finish(struct session *s, int rc)
 		rule_trail__added(s->en.rules),
 		rule_tracers__lost(s->rule_tracers),
 		rule_trail__unjoined(s->en.rules),
+		&s->node,
 	};
 	for (int i = 0; i < s->sink_count && !s->write_error; i++) {
 		int err = s->sinks[i]->summary(s->sinks[i], &sum);

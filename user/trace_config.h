@@ -29,6 +29,10 @@ struct trace_config {
 	__u32 snaplen;			       /* bytes of each packet recorded */
 	__u32 ring_size;		       /* ring buffer bytes: a power of two */
 	const char *netns[HOPTRACE_MAX_NETNS]; /* --netns names ("all": every named one) */
+	/* --only-netns: hops in other namespaces are not reported ("host", /run/netns names,
+	 * pid:<pid>); none: every namespace. */
+	char only_netns[HOPTRACE_MAX_NETNS][64];
+	int only_netns_count;
 	int netns_count;
 	/* --pod NAMESPACE/NAME references, and where to find the pods (--runtime-state,
 	 * --pod-json); pod_refs__resolve() adds their addresses to pods above. */

@@ -246,6 +246,34 @@ static int set_netns(struct trace_config *o, const char *arg)
 	return 0;
 }
 
+/* NAME[,NAME..]: namespaces as the timeline names them ("host", a /run/netns name,
+ * "pid:<pid>"); checked against the node before anything attaches. */
+static int set_only_netns(struct trace_config *o, const char *arg)
+{
+	const char *p = arg;
+
+	do {
+		size_t n = strcspn(p, ",");
+
+		if (o->only_netns_count >= HOPTRACE_MAX_NETNS) {
+			fprintf(stderr, "hoptrace: too many --only-netns names (at most %d)\n",
+				HOPTRACE_MAX_NETNS);
+			return -E2BIG;
+		}
+		if (!n || n >= sizeof(o->only_netns[0]) || memchr(p, '/', n)) {
+			fprintf(stderr,
+				"hoptrace: invalid --only-netns '%s' (names of network namespaces: "
+				"host, a name under /run/netns, or pid:PID, comma-separated)\n",
+				arg);
+			return -EINVAL;
+		}
+		snprintf(o->only_netns[o->only_netns_count++], sizeof(o->only_netns[0]), "%.*s",
+			 (int)n, p);
+		p += n;
+	} while (*p++ == ',');
+	return 0;
+}
+
 /* Options the trace takes; "help" and "version" are handled by the parser itself. */
 static const struct option_row trace_rows[] = {
 	{ "pod-ip", 'p', "ADDR[,ADDR..]",
@@ -276,6 +304,11 @@ static const struct option_row trace_rows[] = {
 	  "also watch netfilter in this network namespace (a node's; /run/netns name, or all). "
 	  "The initial one and the pods' are always watched (repeatable)",
 	  set_netns },
+	{ "only-netns", 0, "NAME[,NAME..]",
+	  "report only hops in these network namespaces (host, /run/netns names, pid:PID; "
+	  "repeatable): one node's half of a cross-node trace, or one container. Their "
+	  "netfilter is watched too",
+	  set_only_netns },
 	{ "rules", 0, NULL,
 	  "name the netfilter rule behind each drop and every rule the packet met, by tracing "
 	  "the rules (adds a marking table of its own to each watched namespace while it runs; "

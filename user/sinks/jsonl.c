@@ -6,6 +6,7 @@
 #include <string.h>
 #include "cli/addr.h"
 #include "host/conntrack_stats.h"
+#include "host/node_identity.h"
 #include "host/pods.h"
 #include "host/sock_owner.h"
 #include "pipeline/hooks.h"
@@ -167,6 +168,29 @@ static void write_identity(struct json_writer *w, const struct hop *h)
 	} else if (id.has_l4 && id.icmp_echo) {
 		json__uint(w, "icmp_seq", id.icmp_seq);
 	}
+	json__object_end(w);
+}
+
+static void write_clocks(struct json_writer *w, const char *key, const struct clock_pair *c)
+{
+	json__object_begin(w, key);
+	json__uint(w, "mono_ns", c->mono_ns);
+	json__uint(w, "real_ns", c->real_ns);
+	json__uint(w, "error_ns", c->error_ns);
+	json__object_end(w);
+}
+
+/* Who took the trace, and the clocks that turn its timestamps into another node's time. */
+static void write_node(struct json_writer *w, const struct node_identity *ni)
+{
+	if (!ni)
+		return;
+	json__object_begin(w, "node");
+	json__string(w, "hostname", ni->hostname);
+	json__string(w, "boot_id", ni->boot_id[0] ? ni->boot_id : NULL);
+	json__string(w, "kernel", ni->kernel);
+	write_clocks(w, "clock_start", &ni->start);
+	write_clocks(w, "clock_end", &ni->end);
 	json__object_end(w);
 }
 
@@ -455,6 +479,7 @@ static int json_summary(struct sink *s, const struct trace_summary *sum)
 	}
 	json__array_end(&w);
 	write_conntrack(&w, sum->ct);
+	write_node(&w, sum->node);
 	if (sum->rules_traced >= 0) {
 		json__object_begin(&w, "rules");
 		json__int(&w, "traced_netns", sum->rules_traced);

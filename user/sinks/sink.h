@@ -8,6 +8,8 @@
 #include "pipeline/enrich.h"
 #include "pipeline/judge.h"
 
+struct node_identity;
+
 struct trace_summary {
 	const struct timeline_totals *totals;
 	__u64 kernel_events; /* records the BPF side submitted */
@@ -16,10 +18,11 @@ struct trace_summary {
 	double seconds;
 	const struct ctstat *ct; /* conntrack counters of the covered namespaces, or NULL */
 	/* --rules: what the rule trace did. rules_traced is -1 without --rules. */
-	int rules_traced;	      /* namespaces whose rules were traced */
-	unsigned long rules_read;     /* rule decisions read */
-	unsigned long rules_lost;     /* times the kernel dropped rule messages */
-	unsigned long rules_unjoined; /* rule decisions that found no traced packet */
+	int rules_traced;		  /* namespaces whose rules were traced */
+	unsigned long rules_read;	  /* rule decisions read */
+	unsigned long rules_lost;	  /* times the kernel dropped rule messages */
+	unsigned long rules_unjoined;	  /* rule decisions that found no traced packet */
+	const struct node_identity *node; /* who took the trace, its clocks; NULL: not read */
 };
 
 struct sink {
