@@ -53,6 +53,7 @@ struct session {
 	/* --only-netns: the namespaces whose hops are reported; none: all. */
 	__u32 scope[HOPTRACE_MAX_NETNS];
 	char scope_paths[HOPTRACE_MAX_NETNS][96]; /* where each is entered, for coverage */
+	unsigned long long out_of_scope;	  /* hops left out: said in the summary */
 	int scope_count;
 	/* skbs whose latest hop was outside the scope (a slot per hash; a collision forgets
 	 * one): a following hop whose namespace the kernel did not give is theirs too. */
@@ -201,8 +202,12 @@ static int on_event(void *ctx, void *data, size_t size)
 		s->bad_events++;
 		return 0;
 	}
-	if (!wanted_route_failure(s, &ev) || !in_scope(s, &ev))
+	if (!wanted_route_failure(s, &ev))
 		return 0;
+	if (!in_scope(s, &ev)) {
+		s->out_of_scope++;
+		return 0;
+	}
 	tracer__hop_seen(&s->tracer, &ev);
 	if (timeline__add(s->tl, &ev, bytes))
 		return -ENOMEM;
@@ -701,6 +706,8 @@ static int finish(struct session *s, int rc)
 		rule_tracers__lost(s->rule_tracers),
 		rule_trail__unjoined(s->en.rules),
 		&s->node,
+		s->scope_count > 0,
+		s->out_of_scope,
 	};
 	for (int i = 0; i < s->sink_count && !s->write_error; i++) {
 		int err = s->sinks[i]->summary(s->sinks[i], &sum);

@@ -67,6 +67,13 @@ s.recv(10)
 		"on node 1 the packet left the node: unknown, not dropped" || return 1
 	expect_jq "$TMP/node2.jsonl" '[.[] | select(.type=="packet" and .fate=="delivered")] | length == 1' \
 		"on node 2 it is delivered" || return 1
+	# What each half left out is counted: the other half's hops, at least.
+	for t in node1 node2; do
+		expect_jq "$TMP/$t.jsonl" "[.[] | select(.type==\"summary\")][0].out_of_scope >= 1" \
+			"$t: the hops outside its namespaces are counted" || return 1
+	done
+	expect_jq "$TMP/whole.jsonl" '[.[] | select(.type=="summary")][0] | has("out_of_scope") | not' \
+		"without --only-netns nothing is said of a scope" || return 1
 	kernel_hops "$TMP/whole.jsonl" >"$TMP/whole.hops"
 	cat <(kernel_hops "$TMP/node1.jsonl") <(kernel_hops "$TMP/node2.jsonl") | sort >"$TMP/halves.hops"
 	[ -n "$KEEP" ] && cp "$TMP"/*.jsonl "$TMP"/*.hops "$KEEP"/

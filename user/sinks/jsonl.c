@@ -463,6 +463,8 @@ static int json_summary(struct sink *s, const struct trace_summary *sum)
 	json__uint(&w, "unknown", t->unknown);
 	json__uint(&w, "no_route", t->no_route);
 	json__uint(&w, "filtered", t->filtered);
+	if (sum->scoped)
+		json__uint(&w, "out_of_scope", sum->out_of_scope);
 	json__uint(&w, "after_end", t->after_end);
 	json__uint(&w, "incomplete", t->incomplete);
 	json__array_begin(&w, "drop_sites");

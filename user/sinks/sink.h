@@ -4,6 +4,7 @@
 #ifndef SINK_H
 #define SINK_H
 
+#include <stdbool.h>
 #include <stdio.h>
 #include "pipeline/enrich.h"
 #include "pipeline/judge.h"
@@ -23,6 +24,10 @@ struct trace_summary {
 	unsigned long rules_lost;	  /* times the kernel dropped rule messages */
 	unsigned long rules_unjoined;	  /* rule decisions that found no traced packet */
 	const struct node_identity *node; /* who took the trace, its clocks; NULL: not read */
+	/* --only-netns: whether it was given, and the hops seen in other namespaces, not
+	 * reported. */
+	bool scoped;
+	unsigned long long out_of_scope;
 };
 
 struct sink {

@@ -169,7 +169,11 @@ static int text_summary(struct sink *s, const struct trace_summary *sum)
 	if (t->incomplete)
 		fprintf(s->f, " (%llu incomplete)", (unsigned long long)t->incomplete);
 	/* Packets the filter expression refused are not among the packets counted above. */
-	fprintf(s->f, "; %llu filtered out\n", (unsigned long long)t->filtered);
+	fprintf(s->f, "; %llu filtered out", (unsigned long long)t->filtered);
+	if (sum->scoped)
+		fprintf(s->f, "; %llu hop%s outside --only-netns not shown", sum->out_of_scope,
+			plural(sum->out_of_scope));
+	fprintf(s->f, "\n");
 	if (t->no_route)
 		fprintf(s->f, "  %llu send%s found no route\n", (unsigned long long)t->no_route,
 			plural(t->no_route));
