@@ -81,6 +81,15 @@ struct pcapng_file {
  */
 int pcapng_read__file(const char *path, struct pcapng_file *out, char *err, size_t errlen);
 
+/**
+ * pcapng_read__buffer() - the same on bytes already in memory (a fuzzer's input)
+ * @buf: malloc'ed bytes; the reader owns them from now on (freed by pcapng_read__free(), or
+ *       before returning -1)
+ * @size: bytes at buf
+ */
+int pcapng_read__buffer(uint8_t *buf, size_t size, struct pcapng_file *out, char *err,
+			size_t errlen);
+
 /* Frees what pcapng_read__file() filled in (safe on a zeroed struct). */
 void pcapng_read__free(struct pcapng_file *f);
 
