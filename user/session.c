@@ -441,7 +441,13 @@ static int prepare(struct session *s)
 	if (coverage__collect(&s->cov, s->opts->netns, s->opts->netns_count, s->en.pods) ||
 	    cover_named_pods(s) || cover_scope(s))
 		return -1;
-	node_identity__read(&s->node);
+	node_identity__read(&s->node, s->opts->node_name);
+	for (int i = 0; i < s->scope_count && i < NODE_SCOPE_MAX; i++) {
+		s->node.scope_inodes[i] = s->scope[i];
+		snprintf(s->node.scope_names[i], sizeof(s->node.scope_names[i]), "%s",
+			 s->opts->only_netns[i]);
+		s->node.scope_count = i + 1;
+	}
 	s->en.ct = ctstat__start(&s->cov);
 	s->en.chains = chain_names__new(&s->cov);
 	if (!s->en.chains)

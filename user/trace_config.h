@@ -33,6 +33,8 @@ struct trace_config {
 	 * pid:<pid>); none: every namespace. */
 	char only_netns[HOPTRACE_MAX_NETNS][64];
 	int only_netns_count;
+	/* --node-name: the node's name in the summary, for merge; NULL: the host name. */
+	const char *node_name;
 	int netns_count;
 	/* --pod NAMESPACE/NAME references, and where to find the pods (--runtime-state,
 	 * --pod-json); pod_refs__resolve() adds their addresses to pods above. */

@@ -161,8 +161,9 @@ static char *write_temp_file(struct enrich *en, const struct packet *pkts, int c
 	return path;
 }
 
+/* Frames only (-Y): the summary's Custom Block that closes every file is not one. */
 static const char three_hop_fields[] =
-	"-e frame.interface_name -e frame.comment -e frame.packet_id -e frame.encap_type "
+	"-Y frame.interface_id -e frame.interface_name -e frame.comment -e frame.packet_id -e frame.encap_type "
 	"-e frame.packet_flags_direction -e frame.time_epoch -e frame.cap_len -e frame.len "
 	"-e sll.etype -e sll.ifindex -e sll.hatype -e sll.pkttype -e eth.src -e ip.src";
 
@@ -218,7 +219,7 @@ static struct drop_reasons *synthetic_reasons(void)
 }
 
 static const char verdict_fields[] =
-	"-e frame.interface_id -e frame.packet_id -e frame.comment -e frame.verdict.ebpf_tc "
+	"-Y frame.interface_id -e frame.interface_id -e frame.packet_id -e frame.comment -e frame.verdict.ebpf_tc "
 	"-e frame.cap_len -e frame.len";
 
 /* Interfaces are shared across packets, one per device: 0 eth0 (its Ethernet and its IP
@@ -314,7 +315,7 @@ static void make_one_device_packet(struct hop *hops)
 }
 
 static const char one_device_fields[] =
-	"-e frame.interface_id -e frame.interface_name -e frame.packet_id -e frame.cap_len "
+	"-Y frame.interface_id -e frame.interface_id -e frame.interface_name -e frame.packet_id -e frame.cap_len "
 	"-e sll.etype -e frame.comment";
 
 /* Two frames on one interface; the lookups are comments, each marked, in hop order. */
@@ -330,9 +331,10 @@ static const char *const one_device_want[] = {
 	"netns:4026532001)",
 };
 
-/* The blocks of the file, as Wireshark's pcapng dissector lists them: one IDB. */
+/* The blocks of the file, as Wireshark's pcapng dissector lists them: one IDB, the two
+ * frames, and the summary's Custom Block that closes the file. */
 static const char *const one_device_blocks[] = {
-	"0x0a0d0d0a,0x00000001,0x00000006,0x00000006",
+	"0x0a0d0d0a,0x00000001,0x00000006,0x00000006,0x00000bad",
 };
 
 static void test_one_device_route_lookups_tshark(void)
@@ -360,7 +362,8 @@ static void test_one_device_route_lookups_tshark(void)
 }
 
 /* A send that failed its route lookup has no bytes anywhere: a Custom Block holds its
- * line, verdict included, and its JSON; there is no frame and no interface. */
+ * line, verdict included, and its JSON; there is no frame and no interface. The summary's
+ * Custom Block follows it. */
 static const char *const no_bytes_want[] = {
 	"32473\t1\t"
 	"packet 5\\n"
@@ -368,6 +371,7 @@ static const char *const no_bytes_want[] = {
 	"(error -101) [no packet bytes] | verdict: NO ROUTE in node (netns netns:4026532001): "
 	"route lookup failed in table 254; the send never produced a packet\\n"
 	"{\"type\":\"hop\",\"pkt\":5,",
+	"32473\t1\tsummary\\n{\"type\":\"summary\",\"events\":0,",
 };
 
 static void test_packet_without_bytes_tshark(void)
@@ -388,10 +392,10 @@ static void test_packet_without_bytes_tshark(void)
 	check_tshark_lines(
 		path,
 		"-o data.show_as_text:TRUE -e frame.cb_pen -e frame.cb_copy -e data.text "
-		"2>/dev/null | sed 's/\\(\"pkt\":5,\\).*/\\1/'",
-		no_bytes_want, 1);
+		"2>/dev/null | sed 's/\\(\"pkt\":5,\\|\"events\":0,\\).*/\\1/'",
+		no_bytes_want, 2);
 	check_tshark_lines(path, "-X 'read_format:MIME Files Format' -e pcapng.block.type",
-			   (const char *const[]){ "0x0a0d0d0a,0x00000bad" }, 1);
+			   (const char *const[]){ "0x0a0d0d0a,0x00000bad,0x00000bad" }, 1);
 	unlink(path);
 	free(path);
 }
@@ -495,6 +499,10 @@ static void test_custom_json_and_header(void)
 		CHECK(json && file_has_custom(buf, len, json));
 		free(json);
 	}
+	/* The last frame carries the packet object after its hops', as JSON Lines has it; the
+	 * summary's Custom Block closes the file (hoptrace merge reads both). */
+	CHECK(file_has_custom(buf, len, "{\"type\":\"packet\",\"pkt\":77,\"flow\""));
+	CHECK(file_has_custom(buf, len, "summary\n{\"type\":\"summary\""));
 	CHECK(memmem(buf, len, "hoptrace " HOPTRACE_VERSION, strlen("hoptrace " HOPTRACE_VERSION)));
 	CHECK(memmem(buf, len, "host ", 5));
 	CHECK(memmem(buf, len, "Linux ", 6));

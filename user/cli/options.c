@@ -274,6 +274,22 @@ static int set_only_netns(struct trace_config *o, const char *arg)
 	return 0;
 }
 
+/* A name merge shows for the node: printable, no spaces, as a host name would be. */
+static int set_node_name(struct trace_config *o, const char *arg)
+{
+	size_t n = strlen(arg);
+
+	if (!n || n >= 64 || strcspn(arg, " \t\n\"\\/") != n) {
+		fprintf(stderr,
+			"hoptrace: invalid --node-name '%s' (1 to 63 characters, no spaces, quotes "
+			"or slashes)\n",
+			arg);
+		return -EINVAL;
+	}
+	o->node_name = arg;
+	return 0;
+}
+
 /* Options the trace takes; "help" and "version" are handled by the parser itself. */
 static const struct option_row trace_rows[] = {
 	{ "pod-ip", 'p', "ADDR[,ADDR..]",
@@ -309,6 +325,10 @@ static const struct option_row trace_rows[] = {
 	  "repeatable): one node's half of a cross-node trace, or one container. Their "
 	  "netfilter is watched too",
 	  set_only_netns },
+	{ "node-name", 0, "NAME",
+	  "the node's name in the trace's summary, for hoptrace merge (default: the host name); "
+	  "name each half when --only-netns splits one kernel into nodes",
+	  set_node_name },
 	{ "rules", 0, NULL,
 	  "name the netfilter rule behind each drop and every rule the packet met, by tracing "
 	  "the rules (adds a marking table of its own to each watched namespace while it runs; "

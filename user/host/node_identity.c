@@ -47,7 +47,7 @@ void clock_pair__read(struct clock_pair *cp)
 	}
 }
 
-void node_identity__read(struct node_identity *ni)
+void node_identity__read(struct node_identity *ni, const char *name)
 {
 	struct utsname u;
 
@@ -57,6 +57,7 @@ void node_identity__read(struct node_identity *ni)
 	if (!uname(&u))
 		snprintf(ni->kernel, sizeof(ni->kernel), "%s", u.release);
 	read_line("/proc/sys/kernel/random/boot_id", ni->boot_id, sizeof(ni->boot_id));
+	snprintf(ni->name, sizeof(ni->name), "%.63s", name ? name : ni->hostname);
 	clock_pair__read(&ni->start);
 }
 

@@ -15,15 +15,26 @@ struct clock_pair {
 	__u64 error_ns;
 };
 
+/* Most --only-netns namespaces a trace names as its scope. */
+#define NODE_SCOPE_MAX 64
+
 struct node_identity {
+	char name[64]; /* --node-name, else the host name: how merge names the node */
 	char hostname[256];
 	char boot_id[40]; /* /proc/sys/kernel/random/boot_id, "" when unreadable */
 	char kernel[128]; /* uname -r */
 	struct clock_pair start, end;
+	/* --only-netns: the namespaces reported (the part of the kernel this trace is), by
+	 * inode and as named; none: all of them. Two traces of one boot with disjoint scopes
+	 * are two "nodes" to merge. */
+	int scope_count;
+	__u32 scope_inodes[NODE_SCOPE_MAX];
+	char scope_names[NODE_SCOPE_MAX][64];
 };
 
-/* Reads the node's names and the start clocks; never fails (what cannot be read is ""). */
-void node_identity__read(struct node_identity *ni);
+/* Reads the node's names and the start clocks; never fails (what cannot be read is "").
+ * name: the node's name for merge, or NULL for the host name. */
+void node_identity__read(struct node_identity *ni, const char *name);
 
 /* Reads the end clocks. */
 void node_identity__end(struct node_identity *ni);

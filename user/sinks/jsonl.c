@@ -186,11 +186,22 @@ static void write_node(struct json_writer *w, const struct node_identity *ni)
 	if (!ni)
 		return;
 	json__object_begin(w, "node");
+	json__string(w, "name", ni->name);
 	json__string(w, "hostname", ni->hostname);
 	json__string(w, "boot_id", ni->boot_id[0] ? ni->boot_id : NULL);
 	json__string(w, "kernel", ni->kernel);
 	write_clocks(w, "clock_start", &ni->start);
 	write_clocks(w, "clock_end", &ni->end);
+	if (ni->scope_count) {
+		json__array_begin(w, "scope");
+		for (int i = 0; i < ni->scope_count; i++) {
+			json__object_begin(w, NULL);
+			json__uint(w, "netns", ni->scope_inodes[i]);
+			json__string(w, "netns_name", ni->scope_names[i]);
+			json__object_end(w);
+		}
+		json__array_end(w);
+	}
 	json__object_end(w);
 }
 
@@ -395,30 +406,40 @@ static void write_icmp(struct json_writer *w, const struct icmp_facts *f)
 		json__bool(w, "answer", true);
 }
 
-static int json_packet(struct sink *s, const struct judged_packet *jp)
+void output_json__packet(struct json_writer *w, struct enrich *en,
+			 const struct judged_packet *jp)
 {
 	const struct packet *p = jp->pkt;
+	char line[1024];
+
+	json__object_begin(w, NULL);
+	json__string(w, "type", "packet");
+	json__uint(w, "pkt", p->id);
+	json__uint(w, "flow", p->flow_id);
+	json__string(w, "fate", fate__name(p->fate));
+	json__uint(w, "hops", p->hop_count + p->hops_dropped);
+	json__bool(w, "incomplete", p->incomplete);
+	json__bool(w, "reply", p->reply);
+	if (p->flow_id)
+		write_tuple(w, "flow_tuple", &p->flow_tuple);
+	write_icmp(w, &p->icmp);
+	write_verdict(w, &jp->verdict);
+	write_notes(w, en, p);
+	verdict__describe(&jp->verdict, line, sizeof(line));
+	json__string(w, "verdict", line);
+	json__object_end(w);
+}
+
+static int json_packet(struct sink *s, const struct judged_packet *jp)
+{
 	struct json_writer w;
 
 	json__init(&w, s->f);
 	for (int i = 0; i < jp->view_count; i++) {
-		output_json__hop(&w, s->en, p, &jp->views[i]);
+		output_json__hop(&w, s->en, jp->pkt, &jp->views[i]);
 		json__newline(&w);
 	}
-	json__object_begin(&w, NULL);
-	json__string(&w, "type", "packet");
-	json__uint(&w, "pkt", p->id);
-	json__uint(&w, "flow", p->flow_id);
-	json__string(&w, "fate", fate__name(p->fate));
-	json__uint(&w, "hops", p->hop_count + p->hops_dropped);
-	json__bool(&w, "incomplete", p->incomplete);
-	json__bool(&w, "reply", p->reply);
-	if (p->flow_id)
-		write_tuple(&w, "flow_tuple", &p->flow_tuple);
-	write_icmp(&w, &p->icmp);
-	write_verdict(&w, &jp->verdict);
-	write_notes(&w, s->en, p);
-	json__object_end(&w);
+	output_json__packet(&w, s->en, jp);
 	json__newline(&w);
 	/* Flushed once per poll round by the session, not per packet. */
 	return -sink__stream_error(s->f);
@@ -445,52 +466,59 @@ static void write_conntrack(struct json_writer *w, const struct ctstat *ct)
 	json__array_end(w);
 }
 
-static int json_summary(struct sink *s, const struct trace_summary *sum)
+void output_json__summary(struct json_writer *w, struct enrich *en,
+			  const struct trace_summary *sum)
 {
 	const struct timeline_totals *t = sum->totals;
-	struct json_writer w;
 	char reason[96], loc[128];
 
-	json__init(&w, s->f);
-	json__object_begin(&w, NULL);
-	json__string(&w, "type", "summary");
-	json__uint(&w, "events", t->events);
-	json__uint(&w, "lost_events", sum->lost_events);
-	json__uint(&w, "bad_events", sum->bad_events);
-	json__uint(&w, "packets", t->packets);
-	json__uint(&w, "dropped", t->dropped);
-	json__uint(&w, "delivered", t->delivered);
-	json__uint(&w, "unknown", t->unknown);
-	json__uint(&w, "no_route", t->no_route);
-	json__uint(&w, "filtered", t->filtered);
+	json__object_begin(w, NULL);
+	json__string(w, "type", "summary");
+	json__uint(w, "events", t->events);
+	json__uint(w, "lost_events", sum->lost_events);
+	json__uint(w, "bad_events", sum->bad_events);
+	json__uint(w, "packets", t->packets);
+	json__uint(w, "dropped", t->dropped);
+	json__uint(w, "delivered", t->delivered);
+	json__uint(w, "unknown", t->unknown);
+	json__uint(w, "no_route", t->no_route);
+	json__uint(w, "filtered", t->filtered);
 	if (sum->scoped)
-		json__uint(&w, "out_of_scope", sum->out_of_scope);
-	json__uint(&w, "after_end", t->after_end);
-	json__uint(&w, "incomplete", t->incomplete);
-	json__array_begin(&w, "drop_sites");
+		json__uint(w, "out_of_scope", sum->out_of_scope);
+	json__uint(w, "after_end", t->after_end);
+	json__uint(w, "incomplete", t->incomplete);
+	json__array_begin(w, "drop_sites");
 	for (int i = 0; i < t->site_count; i++) {
 		const char *r, *l;
 
-		enrich__drop_site(s->en, &t->sites[i], reason, sizeof(reason), &r, loc, sizeof(loc),
+		enrich__drop_site(en, &t->sites[i], reason, sizeof(reason), &r, loc, sizeof(loc),
 				  &l);
-		json__object_begin(&w, NULL);
-		json__string(&w, "reason", r);
-		json__string(&w, "location", l);
-		json__uint(&w, "count", t->sites[i].count);
-		json__object_end(&w);
+		json__object_begin(w, NULL);
+		json__string(w, "reason", r);
+		json__string(w, "location", l);
+		json__uint(w, "count", t->sites[i].count);
+		json__object_end(w);
 	}
-	json__array_end(&w);
-	write_conntrack(&w, sum->ct);
-	write_node(&w, sum->node);
+	json__array_end(w);
+	write_conntrack(w, sum->ct);
+	write_node(w, sum->node);
 	if (sum->rules_traced >= 0) {
-		json__object_begin(&w, "rules");
-		json__int(&w, "traced_netns", sum->rules_traced);
-		json__uint(&w, "messages", sum->rules_read);
-		json__uint(&w, "lost_messages", sum->rules_lost);
-		json__uint(&w, "unjoined", sum->rules_unjoined);
-		json__object_end(&w);
+		json__object_begin(w, "rules");
+		json__int(w, "traced_netns", sum->rules_traced);
+		json__uint(w, "messages", sum->rules_read);
+		json__uint(w, "lost_messages", sum->rules_lost);
+		json__uint(w, "unjoined", sum->rules_unjoined);
+		json__object_end(w);
 	}
-	json__object_end(&w);
+	json__object_end(w);
+}
+
+static int json_summary(struct sink *s, const struct trace_summary *sum)
+{
+	struct json_writer w;
+
+	json__init(&w, s->f);
+	output_json__summary(&w, s->en, sum);
 	json__newline(&w);
 	fflush(s->f);
 	return -sink__stream_error(s->f);

@@ -86,8 +86,16 @@ static void format_comment(struct enrich *en, const struct judged_packet *jp, in
 		appendf(buf, size, " [incomplete]");
 }
 
-/* The hop's JSON Lines object, in a string to free; NULL with errno set on failure. */
-static char *hop_json(struct enrich *en, const struct packet *pkt, const struct hop_view *view)
+/* What one JSON Lines object of the packet is written from: a hop (view set) or the packet
+ * object (view NULL). */
+struct json_source {
+	struct enrich *en;
+	const struct judged_packet *jp;
+	const struct hop_view *view;
+};
+
+/* The object, in a string to free; NULL with errno set on failure. */
+static char *object_json(const struct json_source *src)
 {
 	struct json_writer w;
 	char *buf = NULL;
@@ -98,7 +106,10 @@ static char *hop_json(struct enrich *en, const struct packet *pkt, const struct 
 	if (!f)
 		return NULL;
 	json__init(&w, f);
-	output_json__hop(&w, en, pkt, view);
+	if (src->view)
+		output_json__hop(&w, src->en, src->jp->pkt, src->view);
+	else
+		output_json__packet(&w, src->en, src->jp);
 	if (ferror(f)) {
 		fclose(f);
 		free(buf);
@@ -116,10 +127,13 @@ int pcapng_notes__build(struct pcapng_notes *notes, struct enrich *en,
 			const struct judged_packet *jp, const struct pcapng_group *g)
 {
 	unsigned int count = g->last - g->first + 1;
+	/* The packet's last group also carries the packet object: what a reader of the file
+	 * (hoptrace merge) needs of its fate, as JSON Lines has it after the hops. */
+	bool last = g->last == jp->view_count - 1;
 
 	*notes = (struct pcapng_notes){ 0 };
 	notes->comments = calloc(count, sizeof(*notes->comments));
-	notes->json = calloc(count, sizeof(*notes->json));
+	notes->json = calloc(count + last, sizeof(*notes->json));
 	notes->text = malloc((size_t)count * COMMENT_SIZE);
 	if (!notes->comments || !notes->json || !notes->text)
 		return -ENOMEM;
@@ -128,10 +142,17 @@ int pcapng_notes__build(struct pcapng_notes *notes, struct enrich *en,
 
 		format_comment(en, jp, g->first + k, line, COMMENT_SIZE);
 		notes->comments[k] = line;
-		notes->json[k] = hop_json(en, jp->pkt, &jp->views[g->first + k]);
+		notes->json[k] = object_json(&(struct json_source){ en, jp, &jp->views[g->first + k] });
 		notes->count = k + 1;
+		notes->json_count = k + 1;
 		if (!notes->json[k])
 			return errno ? -errno : -ENOMEM;
+	}
+	if (last) {
+		notes->json[count] = object_json(&(struct json_source){ en, jp, NULL });
+		if (!notes->json[count])
+			return errno ? -errno : -ENOMEM;
+		notes->json_count = count + 1;
 	}
 	return 0;
 }
@@ -151,7 +172,7 @@ int pcapng_notes__write_block(const struct pcapng_notes *notes, struct pcapng_wr
 	fprintf(f, "packet %llu\n", (unsigned long long)packet_id);
 	for (k = 0; k < notes->count; k++)
 		fprintf(f, "%s\n", notes->comments[k]);
-	for (k = 0; k < notes->count; k++)
+	for (k = 0; k < notes->json_count; k++)
 		fprintf(f, "%s\n", notes->json[k]);
 	ret = ferror(f);
 	if (fclose(f) || ret) {
@@ -165,7 +186,7 @@ int pcapng_notes__write_block(const struct pcapng_notes *notes, struct pcapng_wr
 
 void pcapng_notes__free(struct pcapng_notes *notes)
 {
-	for (unsigned int k = 0; k < notes->count; k++)
+	for (unsigned int k = 0; k < notes->json_count; k++)
 		free(notes->json[k]);
 	free(notes->json);
 	free(notes->comments);

@@ -25,10 +25,12 @@ struct pcapng_group {
 	int last;
 };
 
-/* One comment line and one JSON object per view of a group. */
+/* One comment line and one JSON object per view of a group; the packet's last group adds
+ * the packet object after its hops' (json_count = count + 1). */
 struct pcapng_notes {
 	unsigned int count;
 	const char **comments;
+	unsigned int json_count;
 	char **json;
 	char *text; /* storage of the comment lines */
 };
@@ -66,7 +68,7 @@ int pcapng_notes__build(struct pcapng_notes *notes, struct enrich *en,
  * @packet_id: the packet's id
  *
  * The block's data is UTF-8 text: a line "packet <id>", then each hop's comment line, then
- * each hop's JSON object on a line of its own. Return: 0, or -errno.
+ * each hop's JSON object and the packet's on a line of its own. Return: 0, or -errno.
  */
 int pcapng_notes__write_block(const struct pcapng_notes *notes, struct pcapng_writer *w,
 			      __u64 packet_id);

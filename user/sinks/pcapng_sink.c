@@ -3,6 +3,7 @@
  * its namespace and device, commented so that Wireshark's packet list reads as the timeline;
  * hops without bytes are comments on a neighbouring frame of the same packet. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -16,6 +17,7 @@
 #include "pipeline/verdict.h"
 #include "pipeline/hooks.h"
 #include "sinks/sink.h"
+#include "util/json_writer.h"
 
 #ifndef HOPTRACE_VERSION
 #define HOPTRACE_VERSION "unknown"
@@ -122,7 +124,7 @@ static int pcapng_sink__frame(struct pcapng_sink *ps, const struct judged_packet
 		.comments = notes->comments,
 		.comment_count = notes->count,
 		.custom_strings = (const char *const *)notes->json,
-		.custom_count = notes->count,
+		.custom_count = notes->json_count,
 	};
 	int if_id;
 
@@ -180,7 +182,30 @@ static int pcapng_summary(struct sink *s, const struct trace_summary *sum)
 {
 	struct pcapng_sink *ps = (struct pcapng_sink *)s;
 
-	(void)sum; /* the totals are the frames themselves; the text sink prints the sums */
+	char *text = NULL;
+	size_t len = 0;
+	struct json_writer w;
+	FILE *f;
+	int ret;
+
+	/* The summary closes the file as it closes JSON Lines: who took the trace, its clocks
+	 * and counts; a file without it was cut short (hoptrace merge refuses it). */
+	f = open_memstream(&text, &len);
+	if (!f)
+		return -errno;
+	fputs("summary\n", f);
+	json__init(&w, f);
+	output_json__summary(&w, s->en, sum);
+	json__newline(&w);
+	ret = ferror(f);
+	if (fclose(f) || ret) {
+		free(text);
+		return -ENOMEM;
+	}
+	ret = pcapng_writer__custom_block(ps->w, text, len) ? -errno : 0;
+	free(text);
+	if (ret)
+		return ret;
 	return pcapng_writer__flush(ps->w) ? -errno : 0;
 }
 

@@ -49,6 +49,15 @@ struct hop_view;
 void output_json__hop(struct json_writer *w, struct enrich *en, const struct packet *pkt,
 		      const struct hop_view *view);
 
+/* Writes one packet object (the JSON Lines "packet" record, after its hops); shared with
+ * pcapng. */
+void output_json__packet(struct json_writer *w, struct enrich *en,
+			 const struct judged_packet *jp);
+
+/* Writes the summary object (the JSON Lines "summary" record); shared with pcapng. */
+void output_json__summary(struct json_writer *w, struct enrich *en,
+			  const struct trace_summary *sum);
+
 /* Returns the error of the sink's stream: 0 when fine, else an errno value. */
 int sink__stream_error(FILE *f);
 
