@@ -10,12 +10,13 @@ trap topo_down EXIT
 trap 'exit 130' INT TERM
 
 # frames_json PCAPNG OUT FIELD...: the frames' fields as one JSON array of objects, each
-# field an array of its occurrences (a frame may carry several comments).
+# field an array of its occurrences (a frame may carry several comments). Frames only: the
+# summary's Custom Block that closes the file is not one.
 frames_json() {
 	local file=$1 out=$2 f args=()
 	shift 2
 	for f in "$@"; do args+=(-e "$f"); done
-	tshark -r "$file" -T json "${args[@]}" 2>"$TMP/tshark.err" >"$out.raw" ||
+	tshark -r "$file" -Y frame.interface_id -T json "${args[@]}" 2>"$TMP/tshark.err" >"$out.raw" ||
 		{ cat "$TMP/tshark.err"; return 1; }
 	jq '[.[]._source.layers]' "$out.raw" >"$out"
 }
