@@ -29,8 +29,8 @@ struct pcapng_read_frame {
 	bool has_flags;
 	uint32_t flags; /* epb_flags */
 	bool has_packet_id;
-	uint64_t packet_id;  /* epb_packetid */
-	int verdict_type;    /* epb_verdict's type octet, or -1 when absent (only the first kept) */
+	uint64_t packet_id; /* epb_packetid */
+	int verdict_type;   /* epb_verdict's type octet, or -1 when absent (only the first kept) */
 	const uint8_t *verdict_data; /* the octets after the type */
 	uint32_t verdict_len;
 	char **comments; /* opt_comment strings, NUL-terminated copies, in order */
