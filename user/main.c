@@ -6,6 +6,7 @@
 #include "demo/demo.h"
 #include "cli/options.h"
 #include "cli/pod_refs.h"
+#include "cli/merge_cmd.h"
 #include "cli/pods_cmd.h"
 #include "cli/suggest.h"
 #include "host/privilege.h"
@@ -169,6 +170,8 @@ static const struct subcommand subcommands[] = {
 	{ "hooks", "[--json]", "show how each hook attaches on this kernel, and why", do_hooks },
 	{ "pods", "[--json] [--runtime-state DIR]",
 	  "list this node's pods: addresses, netns, host veth", do_pods },
+	{ "merge", "[--json] [-w FILE] TRACE TRACE...",
+	  "join per-node traces into one timeline; name loss between nodes", merge_cmd__main },
 	{ "cleanup", "[-v]", "remove what a killed hoptrace --rules left in rulesets", do_cleanup },
 	{ "demo", "[SCENARIO|--list]", "build a throwaway broken cluster, trace it, explain",
 	  do_demo },

@@ -45,9 +45,23 @@ node_up() {
 	nsx "$ns" ip -6 route add fd00:244:$other::/64 via fd00:99::$other dev vx0
 }
 
+# OVERLAY_WIRE=1 (set before overlay_up): the underlay runs through a third namespace $W,
+# a bridge between the nodes' ul0, where a test can lose packets between the nodes.
+W=$PREFIX-w
 overlay_up() {
+	local n
 	ip netns add "$N1" && ip netns add "$N2" || return 1
-	ip -n "$N1" link add ul0 type veth peer name ul0 netns "$N2"
+	if [ -n "${OVERLAY_WIRE:-}" ]; then
+		ip netns add "$W" || return 1
+		OVERLAY_EXTRA_NS="$OVERLAY_EXTRA_NS $W"
+		ip -n "$W" link add br0 type bridge && ip -n "$W" link set br0 up || return 1
+		for n in 1 2; do
+			ip -n "$W" link add w$n type veth peer name ul0 netns "$PREFIX-n$n" &&
+				ip -n "$W" link set w$n master br0 up || return 1
+		done
+	else
+		ip -n "$N1" link add ul0 type veth peer name ul0 netns "$N2"
+	fi
 	nsx "$N1" ip addr add 172.31.77.1/24 dev ul0
 	nsx "$N2" ip addr add 172.31.77.2/24 dev ul0
 	nsx "$N1" ip link set ul0 up

@@ -103,7 +103,7 @@ static int add_index(size_t **arr, int *count, size_t v)
 	return 0;
 }
 
-static int add_hop(struct merge_part *p, cJSON *obj, long long ts, int frame)
+static int add_hop(struct merge_part *p, cJSON *obj, long long ts, int frame, int carrier)
 {
 	struct merge_hop *h;
 
@@ -117,7 +117,7 @@ static int add_hop(struct merge_part *p, cJSON *obj, long long ts, int frame)
 		p->hop_cap = cap;
 	}
 	h = &p->hops[p->hop_count++];
-	*h = (struct merge_hop){ obj, ts, is_kernel_hook(mj__str(obj, "hook")), frame };
+	*h = (struct merge_hop){ obj, ts, is_kernel_hook(mj__str(obj, "hook")), frame, carrier };
 	if (h->kernel) {
 		if (p->first_kernel < 0)
 			p->first_kernel = p->hop_count - 1;
@@ -150,7 +150,7 @@ static void finish_part(struct merge_part *p)
 
 /* One object of the trace. Return: 0, 1 when it was the summary, -1 with err set. */
 static int take_object(struct merge_input *in, cJSON *obj, const char *text, int frame,
-		       char *err, size_t errlen)
+		       int carrier, char *err, size_t errlen)
 {
 	const char *type = mj__str(obj, "type");
 	struct merge_part *p;
@@ -190,7 +190,7 @@ static int take_object(struct merge_input *in, cJSON *obj, const char *text, int
 			 mj__int(obj, "pkt", 0), p->pkt);
 		return -1;
 	}
-	if (add_hop(p, obj, exact_ts(text, obj), frame)) {
+	if (add_hop(p, obj, exact_ts(text, obj), frame, carrier)) {
 		snprintf(err, errlen, "%s", strerror(ENOMEM));
 		return -1;
 	}
@@ -225,7 +225,7 @@ static int load_jsonl(struct merge_input *in, FILE *f, char *err, size_t errlen)
 			ret = -1;
 			break;
 		}
-		ret = take_object(in, obj, line, -1, msg, sizeof(msg));
+		ret = take_object(in, obj, line, -1, -1, msg, sizeof(msg));
 		if (ret < 0) {
 			cJSON_Delete(obj);
 			snprintf(err, errlen, "line %d: %s", lineno, msg);
@@ -260,7 +260,7 @@ static int take_block(struct merge_input *in, const struct pcapng_read_block *b,
 			ret = -1;
 			break;
 		}
-		ret = take_object(in, obj, line, -1, err, errlen);
+		ret = take_object(in, obj, line, -1, -1, err, errlen);
 		if (ret < 0)
 			cJSON_Delete(obj);
 		else if (in->part_count && ret == 0 &&
@@ -286,7 +286,8 @@ static int take_frame(struct merge_input *in, const struct pcapng_read_frame *fr
 			snprintf(err, errlen, "frame %zu: a custom option is not JSON", index + 1);
 			return -1;
 		}
-		ret = take_object(in, obj, fr->customs[k], own ? (int)index : -1, err, errlen);
+		ret = take_object(in, obj, fr->customs[k], own ? (int)index : -1, (int)index, err,
+				  errlen);
 		if (ret < 0) {
 			cJSON_Delete(obj);
 			return -1;

@@ -9,6 +9,7 @@
  * ambiguous: those parts are joined, once the clocks are known, to the other node's part
  * nearest in time, within MERGE_IN_FLIGHT_NS. A join that would put two parts of one node
  * in one packet is refused and counted: a packet crosses each node once. */
+#define _GNU_SOURCE /* qsort_r */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

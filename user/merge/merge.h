@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <cjson/cJSON.h>
 #include "merge/pcapng_read.h"
 
@@ -25,6 +26,7 @@ struct merge_hop {
 	long long ts_ns;  /* as the node recorded it (its wall clock) */
 	bool kernel;	  /* a kernel hook's sighting, not a synthetic or annotating hop */
 	int frame;	  /* pcapng input: the frame whose own hop this is, else -1 */
+	int carrier;	  /* pcapng input: the frame whose options carried it, else -1 */
 };
 
 /* One packet as one node saw it. */
@@ -70,6 +72,7 @@ struct merge_input {
 	enum merge_clock_source clock_source;
 	int clock_via; /* the input it was found against */
 	int pairs_out, pairs_back;
+	bool clock_contradicts; /* no offset fits both ways: a wrong join, or a clock step */
 	int joined; /* parts joined to another node's */
 };
 

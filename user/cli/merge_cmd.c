@@ -1,0 +1,206 @@
+// SPDX-License-Identifier: GPL-2.0
+/* `hoptrace merge [--json] [-w OUT.pcapng] TRACE TRACE...`: every input is read and checked
+ * before anything is written, and the outputs are written whole or not at all (the pcapng
+ * through a temporary file renamed into place), so a bad input never leaves half a result. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/merge_cmd.h"
+#include "merge/merge.h"
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: hoptrace merge [--json] [-w OUT.pcapng] TRACE TRACE...\n\n"
+		"Joins the traces of several nodes (hoptrace --json or -w output, one per node,\n"
+		"each taken with --only-netns where one kernel holds several nodes) into one\n"
+		"timeline: each packet with its hops on every node, the nodes' clocks put on the\n"
+		"first trace's (offset and bound from packets seen both ways), and one verdict for\n"
+		"its whole path: dropped on a node, delivered, or lost between two nodes.\n\n"
+		"  -j, --json          write JSON Lines (docs/output.md) instead of text\n"
+		"  -w, --pcapng FILE   also write the merged frames as pcapng (inputs must be pcapng;\n"
+		"                      - for standard output, then without text or JSON)\n"
+		"  -h, --help          show this help\n");
+}
+
+/* The whole of a memory stream's text, to out; 0 or -errno. */
+static int emit(FILE *out, const char *buf, size_t len)
+{
+	if (len && fwrite(buf, 1, len, out) != len)
+		return -errno;
+	return fflush(out) ? -errno : 0;
+}
+
+/* The merged pcapng: to a temporary file beside path, renamed over it when complete. */
+static int write_pcapng_file(const struct merge_set *set, const char *path)
+{
+	char tmp[4096];
+	FILE *f;
+	int fd, ret;
+
+	if (!strcmp(path, "-"))
+		return merge__write_pcapng(set, stdout);
+	if (snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path) >= (int)sizeof(tmp))
+		return -ENAMETOOLONG;
+	fd = mkstemp(tmp);
+	if (fd < 0)
+		return -errno;
+	f = fdopen(fd, "w");
+	if (!f) {
+		ret = -errno;
+		close(fd);
+		unlink(tmp);
+		return ret;
+	}
+	ret = merge__write_pcapng(set, f);
+	if (fclose(f) && !ret)
+		ret = -errno;
+	if (!ret && rename(tmp, path))
+		ret = -errno;
+	if (ret)
+		unlink(tmp);
+	return ret;
+}
+
+static int load_all(struct merge_set *set, char **paths, int count, bool need_pcapng)
+{
+	char err[512];
+
+	for (int i = 0; i < count; i++) {
+		struct merge_input *in = &set->inputs[i];
+
+		in->path = paths[i];
+		set->input_count = i + 1;
+		if (merge_input__load(in, err, sizeof(err))) {
+			fprintf(stderr, "hoptrace merge: %s: %s\n", paths[i], err);
+			return 1;
+		}
+		for (int k = 0; k < in->part_count; k++)
+			in->parts[k].input = i;
+		if (need_pcapng && !in->pcapng) {
+			fprintf(stderr,
+				"hoptrace merge: %s: JSON Lines holds no packet bytes: -w needs "
+				"every trace as pcapng (hoptrace -w)\n",
+				paths[i]);
+			return 1;
+		}
+	}
+	if (merge__check_inputs(set, err, sizeof(err))) {
+		fprintf(stderr, "hoptrace merge: %s\n", err);
+		return 1;
+	}
+	return 0;
+}
+
+static int run(struct merge_set *set, bool json, const char *pcapng_path)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *mem;
+	int joined = 0, ret;
+
+	merge__label_inputs(set);
+	if (merge__match(set)) {
+		fprintf(stderr, "hoptrace merge: out of memory\n");
+		return 1;
+	}
+	merge__judge(set);
+	for (int i = 0; i < set->packet_count; i++)
+		joined += set->packets[i].part_count > 1;
+	if (!joined) {
+		fprintf(stderr,
+			"hoptrace merge: no packet was seen on more than one node: nothing joins "
+			"these traces (other flows, other times, or the nodes' other sides?)\n");
+		return 1;
+	}
+	mem = open_memstream(&buf, &len);
+	if (!mem) {
+		fprintf(stderr, "hoptrace merge: out of memory\n");
+		return 1;
+	}
+	ret = pcapng_path && !strcmp(pcapng_path, "-") ? 0 :
+	      json				      ? merge__write_json(set, mem) :
+							merge__write_text(set, mem);
+	if (fclose(mem) && !ret)
+		ret = -ENOMEM;
+	if (!ret && pcapng_path) {
+		ret = write_pcapng_file(set, pcapng_path);
+		if (ret) {
+			fprintf(stderr, "hoptrace merge: %s: %s\n", pcapng_path, strerror(-ret));
+			free(buf);
+			return 1;
+		}
+	}
+	if (!ret)
+		ret = emit(stdout, buf, len);
+	free(buf);
+	if (ret == -EPIPE)
+		return 141;
+	if (ret) {
+		fprintf(stderr, "hoptrace merge: writing the timeline: %s\n", strerror(-ret));
+		return 1;
+	}
+	return 0;
+}
+
+int merge_cmd__main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "pcapng", required_argument, NULL, 'w' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	struct merge_set *set;
+	const char *pcapng_path = NULL;
+	bool json = false;
+	int c, rc, count;
+
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+jw:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			json = true;
+			break;
+		case 'w':
+			pcapng_path = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			fprintf(stderr, "hoptrace merge: %s '%s' (try 'hoptrace merge --help')\n",
+				optopt == 'w' ? "option needs a file:" : "unknown option",
+				argv[optind - 1]);
+			return 2;
+		}
+	}
+	count = argc - optind;
+	if (count < 2 || count > MERGE_MAX_INPUTS) {
+		fprintf(stderr,
+			"hoptrace merge: give 2 to %d traces, one per node (got %d; try 'hoptrace "
+			"merge --help')\n",
+			MERGE_MAX_INPUTS, count);
+		return 2;
+	}
+	set = calloc(1, sizeof(*set));
+	if (!set) {
+		fprintf(stderr, "hoptrace merge: out of memory\n");
+		return 1;
+	}
+	rc = load_all(set, argv + optind, count, pcapng_path != NULL);
+	if (!rc)
+		rc = run(set, json, pcapng_path);
+	for (int i = 0; i < set->packet_count; i++)
+		free(set->packets[i].parts);
+	free(set->packets);
+	for (int i = 0; i < set->input_count; i++)
+		merge_input__free(&set->inputs[i]);
+	free(set);
+	return rc;
+}

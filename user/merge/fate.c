@@ -1,0 +1,263 @@
+// SPDX-License-Identifier: GPL-2.0
+/* One verdict for a packet's whole path across nodes, and the flows of the merged packets.
+ *
+ * A node that freed the packet decides: dropped there. Otherwise the last node it reached
+ * does: delivered there (or no route). When the last node sent it out (its last hop a
+ * transmit, or a device's free after one) and the node it was headed to never saw it,
+ * although that node's trace ran then and for MERGE_IN_FLIGHT_NS after, it was lost between
+ * the two: neither node freed it. The node it was headed to is the one that owns its
+ * destination: the tunnel's outer destination, else its own, as the other traces show them
+ * (addresses packets arrived for, or left from); with two nodes, the other one. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "merge/merge.h"
+
+/* Addresses each node showed as its own. */
+struct node_addrs {
+	char **addr;
+	int count, cap;
+};
+
+static const cJSON *tunnel_of(const cJSON *hop)
+{
+	const cJSON *t = mj__obj(hop, "vxlan");
+
+	return t ? t : mj__obj(hop, "geneve");
+}
+
+static void add_addr(struct node_addrs *na, const char *a)
+{
+	if (!a)
+		return;
+	for (int i = 0; i < na->count; i++)
+		if (!strcmp(na->addr[i], a))
+			return;
+	if (na->count == na->cap) {
+		int cap = na->cap ? na->cap * 2 : 16;
+		void *n = realloc(na->addr, (size_t)cap * sizeof(*na->addr));
+
+		if (!n)
+			return;
+		na->addr = n;
+		na->cap = cap;
+	}
+	na->addr[na->count] = strdup(a);
+	if (na->addr[na->count])
+		na->count++;
+}
+
+/* The tuple of a hop on the wire between nodes: the tunnel's outer one, else its own. */
+static const cJSON *wire_tuple(const cJSON *hop)
+{
+	const cJSON *t = tunnel_of(hop);
+
+	return t ? mj__obj(t, "outer") : mj__obj(hop, "tuple");
+}
+
+static void collect_addrs(const struct merge_input *in, struct node_addrs *na)
+{
+	for (int i = 0; i < in->part_count; i++) {
+		const struct merge_part *p = &in->parts[i];
+		const cJSON *first, *last;
+
+		if (p->first_kernel < 0)
+			continue;
+		first = p->hops[p->first_kernel].obj;
+		last = p->hops[p->last_kernel].obj;
+		if (p->arrived) {
+			add_addr(na, mj__str(wire_tuple(first), "dst"));
+			add_addr(na, mj__str(mj__obj(first, "tuple"), "dst"));
+		} else {
+			add_addr(na, mj__str(mj__obj(first, "tuple"), "src"));
+		}
+		if (p->left_node)
+			add_addr(na, mj__str(wire_tuple(last), "src"));
+	}
+}
+
+static bool owns(const struct node_addrs *na, const char *a)
+{
+	for (int i = 0; a && i < na->count; i++)
+		if (!strcmp(na->addr[i], a))
+			return true;
+	return false;
+}
+
+/* The input a packet that left `from` was headed to, or -1. */
+static int headed_to(const struct merge_set *set, const struct node_addrs *na, int from,
+		     const cJSON *last_hop)
+{
+	const char *dst = mj__str(wire_tuple(last_hop), "dst");
+
+	for (int i = 0; i < set->input_count; i++)
+		if (i != from && owns(&na[i], dst))
+			return i;
+	if (set->input_count == 2)
+		return 1 - from;
+	return -1;
+}
+
+/* Whether input `to`'s trace ran from before t until MERGE_IN_FLIGHT_NS after it. */
+static bool covered(const struct merge_input *to, long long t)
+{
+	return merge__ts(to, to->start_real_ns) <= t &&
+	       merge__ts(to, to->end_real_ns) >= t + MERGE_IN_FLIGHT_NS;
+}
+
+/* The part's own verdict line, as its node's trace wrote it. */
+static const char *part_verdict(const struct merge_part *p, char *buf, size_t size)
+{
+	const char *v = mj__str(p->packet, "verdict");
+	const cJSON *drop = mj__obj(p->packet, "drop");
+
+	if (v)
+		return v;
+	snprintf(buf, size, "%s%s%s%s%s", mj__str(p->packet, "fate") ?: "unknown",
+		 drop ? ": " : "", drop ? mj__str(drop, "reason") ?: "" : "",
+		 drop ? " at " : "", drop ? mj__str(drop, "location") ?: "" : "");
+	return buf;
+}
+
+static void where(const cJSON *hop, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s (netns %s)", mj__str(hop, "ifname") ?: "-",
+		 mj__str(hop, "netns_name") ?: "?");
+}
+
+static void judge_packet(const struct merge_set *set, const struct node_addrs *na,
+			 struct merge_packet *mp)
+{
+	const struct merge_part *last = mp->parts[mp->part_count - 1];
+	const struct merge_input *lin = &set->inputs[last->input];
+	const char *fate = mj__str(last->packet, "fate") ?: "unknown";
+	char pv[1024], dev[320];
+
+	mp->lost_to = -1;
+	for (int k = 0; k < mp->part_count; k++) {
+		const struct merge_part *p = mp->parts[k];
+
+		if (strcmp(mj__str(p->packet, "fate") ?: "", "dropped"))
+			continue;
+		mp->fate = "dropped";
+		mp->fate_part = k;
+		snprintf(mp->verdict, sizeof(mp->verdict), "on %s: %s",
+			 set->inputs[p->input].label, part_verdict(p, pv, sizeof(pv)));
+		return;
+	}
+	mp->fate_part = mp->part_count - 1;
+	if (!last->left_node && (!strcmp(fate, "delivered") || !strcmp(fate, "no_route"))) {
+		mp->fate = !strcmp(fate, "delivered") ? "delivered" : "no_route";
+		snprintf(mp->verdict, sizeof(mp->verdict), "on %s: %s", lin->label,
+			 part_verdict(last, pv, sizeof(pv)));
+		return;
+	}
+	mp->fate = "unknown";
+	if (!last->left_node || last->last_kernel < 0) {
+		snprintf(mp->verdict, sizeof(mp->verdict), "on %s: %s", lin->label,
+			 part_verdict(last, pv, sizeof(pv)));
+		return;
+	}
+	where(last->hops[last->last_kernel].obj, dev, sizeof(dev));
+	mp->lost_to = headed_to(set, na, last->input, last->hops[last->last_kernel].obj);
+	if (mp->lost_to < 0) {
+		snprintf(mp->verdict, sizeof(mp->verdict),
+			 "unknown: it left %s on %s, headed to none of the merged nodes", lin->label,
+			 dev);
+		return;
+	}
+	if (!covered(&set->inputs[mp->lost_to],
+		     merge__ts(lin, last->hops[last->last_kernel].ts_ns))) {
+		snprintf(mp->verdict, sizeof(mp->verdict),
+			 "unknown: it left %s on %s for %s, whose trace did not run long enough "
+			 "to see it arrive",
+			 lin->label, dev, set->inputs[mp->lost_to].label);
+		mp->lost_to = -1;
+		return;
+	}
+	mp->fate = "lost";
+	snprintf(mp->verdict, sizeof(mp->verdict),
+		 "LOST BETWEEN %s and %s: it left %s on %s and %s never saw it arrive; neither "
+		 "node freed it",
+		 lin->label, set->inputs[mp->lost_to].label, lin->label, dev,
+		 set->inputs[mp->lost_to].label);
+}
+
+/* Flows: a node's flow and every flow its packets were joined to on other nodes are one. */
+static void assign_flows(struct merge_set *set)
+{
+	int base[MERGE_MAX_INPUTS + 1] = { 0 }, total;
+	int *parent, *id;
+
+	for (int i = 0; i < set->input_count; i++) {
+		unsigned long long max = 0;
+
+		for (int k = 0; k < set->inputs[i].part_count; k++)
+			if (set->inputs[i].parts[k].flow > max)
+				max = set->inputs[i].parts[k].flow;
+		base[i + 1] = base[i] + (int)max + 1;
+	}
+	total = base[set->input_count];
+	parent = malloc((size_t)total * sizeof(*parent));
+	id = calloc((size_t)total, sizeof(*id));
+	if (!parent || !id)
+		goto out;
+	for (int i = 0; i < total; i++)
+		parent[i] = i;
+	for (int i = 0; i < set->packet_count; i++) {
+		const struct merge_packet *mp = &set->packets[i];
+		int r0 = -1;
+
+		for (int k = 0; k < mp->part_count; k++) {
+			const struct merge_part *p = mp->parts[k];
+			int x = base[p->input] + (int)p->flow;
+
+			if (!p->flow)
+				continue;
+			while (parent[x] != x)
+				x = parent[x] = parent[parent[x]];
+			if (r0 < 0)
+				r0 = x;
+			else if (x != r0)
+				parent[x] = r0;
+		}
+	}
+	for (int i = 0, next = 1; i < set->packet_count; i++) {
+		struct merge_packet *mp = &set->packets[i];
+		const struct merge_part *p = NULL;
+		int x;
+
+		for (int k = 0; k < mp->part_count && !p; k++)
+			if (mp->parts[k]->flow)
+				p = mp->parts[k];
+		if (!p)
+			continue;
+		x = base[p->input] + (int)p->flow;
+		while (parent[x] != x)
+			x = parent[x];
+		if (!id[x])
+			id[x] = next++;
+		mp->flow = (unsigned long long)id[x];
+	}
+out:
+	free(parent);
+	free(id);
+}
+
+void merge__judge(struct merge_set *set)
+{
+	struct node_addrs na[MERGE_MAX_INPUTS];
+
+	memset(na, 0, sizeof(na));
+	for (int i = 0; i < set->input_count; i++)
+		collect_addrs(&set->inputs[i], &na[i]);
+	for (int i = 0; i < set->packet_count; i++)
+		judge_packet(set, na, &set->packets[i]);
+	assign_flows(set);
+	for (int i = 0; i < set->input_count; i++) {
+		for (int k = 0; k < na[i].count; k++)
+			free(na[i].addr[k]);
+		free(na[i].addr);
+	}
+}

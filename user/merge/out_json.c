@@ -1,0 +1,269 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The merged timeline as JSON Lines (docs/output.md "hoptrace merge"): a node record per
+ * input, then per packet its hops (each the node's own hop object, with its node, the
+ * merged packet id and the time on the reference clock) and its packet object, and a
+ * summary. Times are written from integers: cJSON's doubles would round ns since 1970. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "merge/merge.h"
+#include "merge/merge_text.h"
+
+static const char *const clock_names[] = {
+	[MERGE_CLOCK_REFERENCE] = "reference",
+	[MERGE_CLOCK_PACKETS] = "packets",
+	[MERGE_CLOCK_ONE_WAY] = "one_way",
+	[MERGE_CLOCK_WALL] = "wall_clock",
+};
+
+static void set_raw_int(cJSON *obj, const char *key, long long v)
+{
+	char text[32];
+
+	snprintf(text, sizeof(text), "%lld", v);
+	if (cJSON_GetObjectItemCaseSensitive(obj, key))
+		cJSON_ReplaceItemInObjectCaseSensitive(obj, key, cJSON_CreateRaw(text));
+	else
+		cJSON_AddRawToObject(obj, key, text);
+}
+
+static void set_number(cJSON *obj, const char *key, double v)
+{
+	if (cJSON_GetObjectItemCaseSensitive(obj, key))
+		cJSON_ReplaceItemInObjectCaseSensitive(obj, key, cJSON_CreateNumber(v));
+	else
+		cJSON_AddNumberToObject(obj, key, v);
+}
+
+static void set_string(cJSON *obj, const char *key, const char *v)
+{
+	if (cJSON_GetObjectItemCaseSensitive(obj, key))
+		cJSON_ReplaceItemInObjectCaseSensitive(obj, key, cJSON_CreateString(v));
+	else
+		cJSON_AddStringToObject(obj, key, v);
+}
+
+char *merge_json__hop(const struct merge_set *set, const struct merge_packet *mp,
+		      const struct merge_part *p, int hop)
+{
+	const struct merge_input *in = &set->inputs[p->input];
+	const struct merge_hop *h = &p->hops[hop];
+	cJSON *copy = cJSON_Duplicate(h->obj, 1);
+	char *text;
+
+	if (!copy)
+		return NULL;
+	set_number(copy, "pkt", (double)mp->id);
+	set_raw_int(copy, "ts_ns", merge__ts(in, h->ts_ns));
+	set_string(copy, "node", in->label);
+	set_number(copy, "node_pkt", (double)p->pkt);
+	set_raw_int(copy, "node_ts_ns", h->ts_ns);
+	text = cJSON_PrintUnformatted(copy);
+	cJSON_Delete(copy);
+	return text;
+}
+
+/* Where the packet was last seen: its deciding part's last kernel hop. */
+static cJSON *place_object(const struct merge_set *set, const struct merge_part *p)
+{
+	const struct merge_input *in = &set->inputs[p->input];
+	const struct merge_hop *h = &p->hops[p->last_kernel >= 0 ? p->last_kernel :
+								    p->hop_count - 1];
+	cJSON *o = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(o, "node", in->label);
+	cJSON_AddItemToObject(o, "netns_name",
+			      cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(h->obj,
+									       "netns_name"),
+					      1) ?: cJSON_CreateNull());
+	cJSON_AddItemToObject(o, "ifname",
+			      cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(h->obj, "ifname"),
+					      1) ?: cJSON_CreateNull());
+	cJSON_AddStringToObject(o, "hook", mj__str(h->obj, "hook") ?: "?");
+	set_raw_int(o, "ts_ns", merge__ts(in, h->ts_ns));
+	return o;
+}
+
+char *merge_json__packet(const struct merge_set *set, const struct merge_packet *mp)
+{
+	const struct merge_part *first = mp->parts[0], *decider = mp->parts[mp->fate_part];
+	cJSON *o = cJSON_CreateObject(), *nodes, *parts;
+	const cJSON *v;
+	int hops = 0;
+	char *text;
+
+	if (!o)
+		return NULL;
+	cJSON_AddStringToObject(o, "type", "packet");
+	cJSON_AddNumberToObject(o, "pkt", (double)mp->id);
+	cJSON_AddNumberToObject(o, "flow", (double)mp->flow);
+	cJSON_AddStringToObject(o, "fate", mp->fate);
+	nodes = cJSON_AddArrayToObject(o, "nodes");
+	parts = cJSON_AddArrayToObject(o, "parts");
+	for (int k = 0; k < mp->part_count; k++) {
+		const struct merge_part *p = mp->parts[k];
+		cJSON *po = cJSON_CreateObject();
+
+		cJSON_AddItemToArray(nodes, cJSON_CreateString(set->inputs[p->input].label));
+		cJSON_AddStringToObject(po, "node", set->inputs[p->input].label);
+		cJSON_AddNumberToObject(po, "pkt", (double)p->pkt);
+		cJSON_AddStringToObject(po, "fate", mj__str(p->packet, "fate") ?: "unknown");
+		cJSON_AddNumberToObject(po, "hops", (double)mj__int(p->packet, "hops", 0));
+		cJSON_AddBoolToObject(po, "left_node", p->left_node);
+		cJSON_AddItemToArray(parts, po);
+		hops += p->hop_count;
+	}
+	cJSON_AddNumberToObject(o, "hops", hops);
+	cJSON_AddBoolToObject(o, "reply", cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(
+						   first->packet, "reply")));
+	if ((v = mj__obj(first->packet, "flow_tuple")))
+		cJSON_AddItemToObject(o, "flow_tuple", cJSON_Duplicate(v, 1));
+	if ((v = mj__obj(first->packet, "icmp")))
+		cJSON_AddItemToObject(o, "icmp", cJSON_Duplicate(v, 1));
+	if (!strcmp(mp->fate, "dropped") && (v = mj__obj(decider->packet, "drop"))) {
+		cJSON *drop = cJSON_Duplicate(v, 1);
+
+		set_string(drop, "node", set->inputs[decider->input].label);
+		cJSON_AddItemToObject(o, "drop", drop);
+	}
+	if (!strcmp(mp->fate, "lost")) {
+		cJSON *lost = place_object(set, decider);
+
+		cJSON_AddStringToObject(lost, "from", set->inputs[decider->input].label);
+		cJSON_AddStringToObject(lost, "to", set->inputs[mp->lost_to].label);
+		cJSON_AddItemToObject(o, "lost", lost);
+	}
+	cJSON_AddItemToObject(o, "last_seen", place_object(set, mp->parts[mp->part_count - 1]));
+	cJSON_AddStringToObject(o, "verdict", mp->verdict);
+	text = cJSON_PrintUnformatted(o);
+	cJSON_Delete(o);
+	return text;
+}
+
+static cJSON *node_object(const struct merge_set *set, const struct merge_input *in)
+{
+	cJSON *o = cJSON_CreateObject(), *clock;
+	const cJSON *scope = cJSON_GetObjectItemCaseSensitive(in->node, "scope");
+
+	cJSON_AddStringToObject(o, "type", "node");
+	cJSON_AddStringToObject(o, "node", in->label);
+	cJSON_AddStringToObject(o, "file", in->path);
+	cJSON_AddStringToObject(o, "format", in->pcapng ? "pcapng" : "jsonl");
+	cJSON_AddStringToObject(o, "name", in->name);
+	cJSON_AddItemToObject(o, "hostname",
+			      in->hostname ? cJSON_CreateString(in->hostname) : cJSON_CreateNull());
+	cJSON_AddItemToObject(o, "boot_id",
+			      in->boot_id ? cJSON_CreateString(in->boot_id) : cJSON_CreateNull());
+	cJSON_AddItemToObject(o, "kernel",
+			      in->kernel ? cJSON_CreateString(in->kernel) : cJSON_CreateNull());
+	if (scope)
+		cJSON_AddItemToObject(o, "scope", cJSON_Duplicate(scope, 1));
+	clock = cJSON_AddObjectToObject(o, "clock");
+	cJSON_AddStringToObject(clock, "source", clock_names[in->clock_source]);
+	set_raw_int(clock, "offset_ns", in->offset_ns);
+	if (in->bound_ns >= 0)
+		set_raw_int(clock, "bound_ns", in->bound_ns);
+	else
+		cJSON_AddNullToObject(clock, "bound_ns");
+	cJSON_AddItemToObject(clock, "against",
+			      in->clock_via >= 0 ?
+				      cJSON_CreateString(set->inputs[in->clock_via].label) :
+				      cJSON_CreateNull());
+	cJSON_AddNumberToObject(clock, "pairs_there", in->pairs_out);
+	cJSON_AddNumberToObject(clock, "pairs_back", in->pairs_back);
+	cJSON_AddBoolToObject(clock, "contradicts", in->clock_contradicts);
+	cJSON_AddNumberToObject(o, "packets", in->part_count);
+	cJSON_AddNumberToObject(o, "joined", in->joined);
+	return o;
+}
+
+static cJSON *summary_object(const struct merge_set *set)
+{
+	static const char *const fates[] = { "dropped", "delivered", "no_route", "lost",
+					     "unknown" };
+	cJSON *o = cJSON_CreateObject();
+	int joined = 0;
+
+	cJSON_AddStringToObject(o, "type", "summary");
+	cJSON_AddNumberToObject(o, "nodes", set->input_count);
+	cJSON_AddNumberToObject(o, "packets", set->packet_count);
+	for (int i = 0; i < set->packet_count; i++)
+		joined += set->packets[i].part_count > 1;
+	cJSON_AddNumberToObject(o, "joined", joined);
+	for (size_t f = 0; f < sizeof(fates) / sizeof(fates[0]); f++) {
+		int n = 0;
+
+		for (int i = 0; i < set->packet_count; i++)
+			n += !strcmp(set->packets[i].fate, fates[f]);
+		cJSON_AddNumberToObject(o, fates[f], n);
+	}
+	cJSON_AddNumberToObject(o, "conflicts", (double)set->conflicts);
+	cJSON_AddNumberToObject(o, "joined_by_time", (double)set->ambiguous);
+	return o;
+}
+
+/* Appends the object's compact text and a newline; frees the object. */
+static int append_line(FILE *f, cJSON *o)
+{
+	char *text = o ? cJSON_PrintUnformatted(o) : NULL;
+
+	cJSON_Delete(o);
+	if (!text)
+		return -ENOMEM;
+	fprintf(f, "%s\n", text);
+	free(text);
+	return 0;
+}
+
+char *merge_json__trailer(const struct merge_set *set)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	int ret = 0;
+
+	if (!f)
+		return NULL;
+	for (int i = 0; i < set->input_count && !ret; i++)
+		ret = append_line(f, node_object(set, &set->inputs[i]));
+	if (!ret)
+		ret = append_line(f, summary_object(set));
+	if (fclose(f) || ret) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+int merge__write_json(const struct merge_set *set, FILE *f)
+{
+	for (int i = 0; i < set->input_count; i++)
+		if (append_line(f, node_object(set, &set->inputs[i])))
+			return -ENOMEM;
+	for (int i = 0; i < set->packet_count; i++) {
+		const struct merge_packet *mp = &set->packets[i];
+		char *text;
+
+		for (int k = 0; k < mp->part_count; k++) {
+			for (int h = 0; h < mp->parts[k]->hop_count; h++) {
+				text = merge_json__hop(set, mp, mp->parts[k], h);
+				if (!text)
+					return -ENOMEM;
+				fprintf(f, "%s\n", text);
+				free(text);
+			}
+		}
+		text = merge_json__packet(set, mp);
+		if (!text)
+			return -ENOMEM;
+		fprintf(f, "%s\n", text);
+		free(text);
+	}
+	if (append_line(f, summary_object(set)))
+		return -ENOMEM;
+	fflush(f);
+	return ferror(f) ? -EIO : 0;
+}
