@@ -82,9 +82,13 @@ static void print_hop(FILE *f, const struct merge_input *in, const struct merge_
 		snprintf(dev, sizeof(dev), "%s", mj__str(o, "ifname") ?: "-");
 	snprintf(time, sizeof(time), "%+.3fus", (double)(merge__ts(in, h->ts_ns) - t0) / 1000.0);
 	merge_text__details(o, details, sizeof(details));
-	fprintf(f, "    %-13s %-10s %-14s %-20s %-14s %-8s%s%s\n", time, in->label,
-		mj__str(o, "netns_name") ?: "?", dev, mj__str(o, "hook") ?: "?",
-		mj__str(o, "layer") ?: "?", details[0] ? " " : "", details);
+	fprintf(f, "    %-13s %-10s %-14s %-20s %-14s ", time, in->label,
+		mj__str(o, "netns_name") ?: "?", dev, mj__str(o, "hook") ?: "?");
+	/* The details line up in one column; no trailing blanks when there are none. */
+	if (details[0])
+		fprintf(f, "%-8s %s\n", mj__str(o, "layer") ?: "?", details);
+	else
+		fprintf(f, "%s\n", mj__str(o, "layer") ?: "?");
 }
 
 /* The node's clock in words. */
