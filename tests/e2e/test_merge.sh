@@ -287,7 +287,7 @@ case_bad_inputs() {
 	expect_merge_refusal ".*both.n1.pcapng and .*both.n1.pcapng are traces of the same node \(boot id [-0-9a-f]+, overlapping --only-netns namespaces\): merge joins traces of different nodes$" \
 		-w "$TMP/out.pcapng" "$TMP/both.n1.pcapng" "$TMP/both.n2.pcapng" "$TMP/both.n1.pcapng" ||
 		return 1
-	expect_merge_refusal ".*both.whole.jsonl and .*both.n1.jsonl are traces of the same node \(boot id [-0-9a-f]+\)" \
+	expect_merge_refusal ".*both.whole.jsonl and .*both.n1.jsonl are traces of the same node \(boot id [-0-9a-f]+; parts of one kernel need --only-netns, disjoint\)" \
 		"$TMP/both.whole.jsonl" "$TMP/both.n1.jsonl" || return 1
 	expect_merge_refusal "no packet was seen on more than one node: nothing joins these traces" \
 		"$TMP/both.n1.jsonl" "$TMP/lost.n2.jsonl" || return 1

@@ -192,41 +192,57 @@ static long long part_time(const struct merge_set *set, const struct merge_part 
 	return p->hop_count ? merge__ts(&set->inputs[p->input], p->hops[0].ts_ns) : 0;
 }
 
-/* An ambiguous run: each part joins the nearest part of another node in time, nearest
- * pairs first, each part once. */
+/* Parts of an ambiguous run, by corrected time. */
+struct timed_part {
+	long long t;
+	struct merge_part *part;
+	bool used;
+};
+
+static int compare_timed(const void *a, const void *b)
+{
+	const struct timed_part *x = a, *y = b;
+
+	return (x->t > y->t) - (x->t < y->t);
+}
+
+/* Looked at past a part for its partner: the run is sorted by time, so the nearest part of
+ * another node is among the next few unless many of one node crowd between. */
+#define NEAREST_LOOKAHEAD 64
+
+/* An ambiguous run: in time order, each part joins the nearest later part of another
+ * node within MERGE_IN_FLIGHT_NS, each part once. */
 static void join_nearest(struct matcher *m, const struct part_key *run, size_t len)
 {
-	bool *used = calloc(len, sizeof(*used));
+	struct timed_part *tp = calloc(len, sizeof(*tp));
+	size_t n = 0;
 
-	if (!used)
+	if (!tp)
 		return;
-	for (;;) {
-		long long best = MERGE_IN_FLIGHT_NS + 1;
-		size_t bi = 0, bj = 0;
+	for (size_t i = 0; i < len; i++)
+		if (!i || run[i].part != run[i - 1].part)
+			tp[n++] = (struct timed_part){ part_time(m->set, run[i].part), run[i].part, false };
+	qsort(tp, n, sizeof(*tp), compare_timed);
+	for (size_t i = 0; i < n; i++) {
+		size_t best = n;
 
-		for (size_t i = 0; i < len; i++) {
-			for (size_t j = i + 1; j < len; j++) {
-				const struct merge_part *a = run[i].part, *b = run[j].part;
-				long long d = part_time(m->set, a) - part_time(m->set, b);
-
-				if (used[i] || used[j] || a->input == b->input)
-					continue;
-				if (d < 0)
-					d = -d;
-				if (d < best) {
-					best = d;
-					bi = i;
-					bj = j;
-				}
+		if (tp[i].used)
+			continue;
+		for (size_t j = i + 1; j < n && j <= i + NEAREST_LOOKAHEAD; j++) {
+			if (tp[j].t - tp[i].t > MERGE_IN_FLIGHT_NS)
+				break;
+			if (!tp[j].used && tp[j].part->input != tp[i].part->input) {
+				best = j;
+				break;
 			}
 		}
-		if (best > MERGE_IN_FLIGHT_NS)
-			break;
-		used[bi] = used[bj] = true;
+		if (best == n)
+			continue;
+		tp[i].used = tp[best].used = true;
 		m->set->ambiguous++;
-		join(m, index_of(m, run[bi].part), index_of(m, run[bj].part));
+		join(m, index_of(m, tp[i].part), index_of(m, tp[best].part));
 	}
-	free(used);
+	free(tp);
 }
 
 static int compare_parts_in_time(const void *a, const void *b, void *arg)

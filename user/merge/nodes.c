@@ -7,6 +7,11 @@
 
 #include "merge/merge.h"
 
+static bool is_scoped(const struct merge_input *in)
+{
+	return cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(in->node, "scope")) > 0;
+}
+
 /* Whether two traces of one boot saw disjoint namespaces: each scoped, no inode shared. */
 static bool scopes_disjoint(const struct merge_input *a, const struct merge_input *b)
 {
@@ -41,10 +46,9 @@ int merge__check_inputs(const struct merge_set *set, char *err, size_t errlen)
 				 "%s and %s are traces of the same node (boot id %s%s): merge "
 				 "joins traces of different nodes",
 				 a->path, b->path, a->boot_id,
-				 cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(a->node,
-										       "scope")) ?
+				 is_scoped(a) && is_scoped(b) ?
 					 ", overlapping --only-netns namespaces" :
-					 "");
+					 "; parts of one kernel need --only-netns, disjoint");
 			return -1;
 		}
 	}
