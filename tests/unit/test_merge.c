@@ -81,10 +81,8 @@ static int merge_files(struct merge_set *set, struct trace_writer *t, int n)
 		for (int k = 0; k < set->inputs[i].part_count; k++)
 			set->inputs[i].parts[k].input = i;
 	}
-	if (merge__check_inputs(set, err, sizeof(err))) {
-		fprintf(stderr, "  check: %s\n", err);
+	if (merge__check_inputs(set, err, sizeof(err)))
 		return -2;
-	}
 	merge__label_inputs(set);
 	if (merge__match(set))
 		return -1;

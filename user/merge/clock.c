@@ -14,6 +14,11 @@
 
 #include "merge/merge.h"
 
+static long long clamp_time(long long v)
+{
+	return v < -MERGE_TIME_MAX ? -MERGE_TIME_MAX : v > MERGE_TIME_MAX ? MERGE_TIME_MAX : v;
+}
+
 struct pair_limits {
 	long long min_d; /* LLONG_MAX: no packet that way */
 	int count;
@@ -72,9 +77,9 @@ static bool place(struct merge_set *set, const struct pair_limits *d, int n, int
 		ib->clock_contradicts = ib->bound_ns < 0;
 		if (ib->clock_contradicts)
 			ib->bound_ns = -ib->bound_ns;
-		ib->offset_ns = ia->offset_ns + rel;
+		ib->offset_ns = clamp_time(ia->offset_ns + rel);
 		if (ia->bound_ns >= 0)
-			ib->bound_ns += ia->bound_ns;
+			ib->bound_ns = clamp_time(ib->bound_ns + ia->bound_ns);
 		else
 			ib->bound_ns = -1;
 		ib->clock_source = MERGE_CLOCK_PACKETS;
@@ -85,7 +90,7 @@ static bool place(struct merge_set *set, const struct pair_limits *d, int n, int
 			rel = ab->min_d;
 		if (ba->count && -ba->min_d >= 0)
 			rel = -ba->min_d;
-		ib->offset_ns = ia->offset_ns + rel;
+		ib->offset_ns = clamp_time(ia->offset_ns + rel);
 		ib->bound_ns = -1;
 		ib->clock_source = MERGE_CLOCK_ONE_WAY;
 	} else {

@@ -184,39 +184,73 @@ static void judge_packet(const struct merge_set *set, const struct node_addrs *n
 		 set->inputs[mp->lost_to].label);
 }
 
-/* Flows: a node's flow and every flow its packets were joined to on other nodes are one. */
+/* A node's flow: its input and the flow id its trace gave. */
+struct node_flow {
+	int input;
+	unsigned long long flow;
+};
+
+static int compare_node_flows(const void *a, const void *b)
+{
+	const struct node_flow *x = a, *y = b;
+
+	if (x->input != y->input)
+		return x->input - y->input;
+	return (x->flow > y->flow) - (x->flow < y->flow);
+}
+
+static int flow_index(const struct node_flow *flows, size_t n, const struct merge_part *p)
+{
+	struct node_flow key = { p->input, p->flow };
+	const struct node_flow *at = bsearch(&key, flows, n, sizeof(*flows), compare_node_flows);
+
+	return at ? (int)(at - flows) : -1;
+}
+
+static int root_of(int *parent, int x)
+{
+	while (parent[x] != x)
+		x = parent[x] = parent[parent[x]];
+	return x;
+}
+
+/* Flows: a node's flow and every flow its packets were joined to on other nodes are one;
+ * numbered in the order of their first packets. */
 static void assign_flows(struct merge_set *set)
 {
-	int base[MERGE_MAX_INPUTS + 1] = { 0 }, total;
-	int *parent, *id;
+	struct node_flow *flows;
+	size_t n = 0, total = 0, u = 0;
+	int *parent = NULL, *id = NULL;
 
-	for (int i = 0; i < set->input_count; i++) {
-		unsigned long long max = 0;
-
+	for (int i = 0; i < set->input_count; i++)
+		total += (size_t)set->inputs[i].part_count;
+	flows = calloc(total + 1, sizeof(*flows));
+	if (!flows)
+		return;
+	for (int i = 0; i < set->input_count; i++)
 		for (int k = 0; k < set->inputs[i].part_count; k++)
-			if (set->inputs[i].parts[k].flow > max)
-				max = set->inputs[i].parts[k].flow;
-		base[i + 1] = base[i] + (int)max + 1;
-	}
-	total = base[set->input_count];
-	parent = malloc((size_t)total * sizeof(*parent));
-	id = calloc((size_t)total, sizeof(*id));
+			if (set->inputs[i].parts[k].flow)
+				flows[n++] = (struct node_flow){ i, set->inputs[i].parts[k].flow };
+	qsort(flows, n, sizeof(*flows), compare_node_flows);
+	for (size_t i = 0; i < n; i++)
+		if (!u || compare_node_flows(&flows[u - 1], &flows[i]))
+			flows[u++] = flows[i];
+	parent = malloc((u + 1) * sizeof(*parent));
+	id = calloc(u + 1, sizeof(*id));
 	if (!parent || !id)
 		goto out;
-	for (int i = 0; i < total; i++)
-		parent[i] = i;
+	for (size_t i = 0; i < u; i++)
+		parent[i] = (int)i;
 	for (int i = 0; i < set->packet_count; i++) {
 		const struct merge_packet *mp = &set->packets[i];
 		int r0 = -1;
 
 		for (int k = 0; k < mp->part_count; k++) {
-			const struct merge_part *p = mp->parts[k];
-			int x = base[p->input] + (int)p->flow;
+			int x = mp->parts[k]->flow ? flow_index(flows, u, mp->parts[k]) : -1;
 
-			if (!p->flow)
+			if (x < 0)
 				continue;
-			while (parent[x] != x)
-				x = parent[x] = parent[parent[x]];
+			x = root_of(parent, x);
 			if (r0 < 0)
 				r0 = x;
 			else if (x != r0)
@@ -225,22 +259,20 @@ static void assign_flows(struct merge_set *set)
 	}
 	for (int i = 0, next = 1; i < set->packet_count; i++) {
 		struct merge_packet *mp = &set->packets[i];
-		const struct merge_part *p = NULL;
-		int x;
+		int x = -1;
 
-		for (int k = 0; k < mp->part_count && !p; k++)
+		for (int k = 0; k < mp->part_count && x < 0; k++)
 			if (mp->parts[k]->flow)
-				p = mp->parts[k];
-		if (!p)
+				x = flow_index(flows, u, mp->parts[k]);
+		if (x < 0)
 			continue;
-		x = base[p->input] + (int)p->flow;
-		while (parent[x] != x)
-			x = parent[x];
+		x = root_of(parent, x);
 		if (!id[x])
 			id[x] = next++;
 		mp->flow = (unsigned long long)id[x];
 	}
 out:
+	free(flows);
 	free(parent);
 	free(id);
 }

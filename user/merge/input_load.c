@@ -25,7 +25,8 @@ long long mj__int(const cJSON *obj, const char *key, long long dflt)
 
 	/* cJSON keeps numbers as doubles, exact to 2^53: a hop's ts_ns (ns since 1970) is
 	 * read from its text instead (exact_ts). */
-	if (!cJSON_IsNumber(v))
+	if (!cJSON_IsNumber(v) || !(v->valuedouble > -(double)MERGE_TIME_MAX) ||
+	    !(v->valuedouble < (double)MERGE_TIME_MAX))
 		return dflt;
 	return (long long)v->valuedouble;
 }
@@ -62,10 +63,9 @@ static bool is_transmit(const char *hook)
 static long long exact_ts(const char *line, const cJSON *obj)
 {
 	const char *p = strstr(line, "\"ts_ns\":");
+	long long ts = p ? strtoll(p + 8, NULL, 10) : mj__int(obj, "ts_ns", 0);
 
-	if (!p)
-		return mj__int(obj, "ts_ns", 0);
-	return strtoll(p + 8, NULL, 10);
+	return ts < 0 ? 0 : ts > MERGE_TIME_MAX ? MERGE_TIME_MAX : ts;
 }
 
 static struct merge_part *pending_part(struct merge_input *in)

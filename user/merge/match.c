@@ -29,13 +29,13 @@ struct matcher {
 	unsigned long long *nodes; /* per root: the inputs its parts come from, a bit each */
 };
 
-/* A JSON value as key text: strings as they are, numbers as integers. */
+/* A JSON value as key text: strings as they are, numbers as cJSON read them. */
 static void value_text(const cJSON *v, char *buf, size_t size)
 {
 	if (cJSON_IsString(v))
 		snprintf(buf, size, "%s", v->valuestring);
 	else if (cJSON_IsNumber(v))
-		snprintf(buf, size, "%lld", (long long)v->valuedouble);
+		snprintf(buf, size, "%.17g", v->valuedouble);
 	else
 		snprintf(buf, size, "-");
 }

@@ -21,6 +21,10 @@
  * trace must have run after the packet left for that to be said. */
 #define MERGE_IN_FLIGHT_NS 1000000000LL
 
+/* Times and offsets are kept within +-MERGE_TIME_MAX (year 2116 in ns since 1970), so
+ * that their sums and differences cannot overflow whatever a file holds. */
+#define MERGE_TIME_MAX (1LL << 61)
+
 struct merge_hop {
 	cJSON *obj;	  /* the hop object (owned by its part) */
 	long long ts_ns;  /* as the node recorded it (its wall clock) */

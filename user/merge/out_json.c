@@ -70,11 +70,13 @@ char *merge_json__hop(const struct merge_set *set, const struct merge_packet *mp
 static cJSON *place_object(const struct merge_set *set, const struct merge_part *p)
 {
 	const struct merge_input *in = &set->inputs[p->input];
-	const struct merge_hop *h = &p->hops[p->last_kernel >= 0 ? p->last_kernel :
-								    p->hop_count - 1];
+	const struct merge_hop *h;
 	cJSON *o = cJSON_CreateObject();
 
 	cJSON_AddStringToObject(o, "node", in->label);
+	if (!p->hop_count)
+		return o; /* a packet object without hops: nowhere to name */
+	h = &p->hops[p->last_kernel >= 0 ? p->last_kernel : p->hop_count - 1];
 	cJSON_AddItemToObject(o, "netns_name",
 			      cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(h->obj,
 									       "netns_name"),
