@@ -46,6 +46,7 @@ expect_refusal missing_command "command not found: no-such-command-here" \
 expect_refusal unknown_netns "no such network namespace" --pod-ip 10.0.0.1 --netns nope-$$
 expect_refusal only_netns_empty_name "invalid --only-netns 'a,,b'" --pod-ip 10.0.0.1 --only-netns a,,b
 expect_refusal only_netns_unknown "--only-netns nope-$$: no such network namespace" --pod-ip 10.0.0.1 --only-netns nope-$$
+expect_refusal node_name_space "invalid --node-name 'a b'" --pod-ip 10.0.0.1 --node-name 'a b'
 expect_refusal bad_filter "syntax error" --pod-ip 10.0.0.1 'udp port'
 expect_refusal unwritable_output "cannot create '/nonexistent/x.pcapng'" \
 	--pod-ip 10.0.0.1 -w /nonexistent/x.pcapng -- true

@@ -30,8 +30,8 @@ static void trace_open(struct trace_writer *t)
 }
 
 /* One hop: a UDP datagram's tuple and IP id (inner inside a tunnel when vni). */
-static void hop(struct trace_writer *t, int pkt, long long ts, const char *hook,
-		const char *netns, const char *src, const char *dst, int ip_id)
+static void hop(struct trace_writer *t, int pkt, long long ts, const char *hook, const char *netns,
+		const char *src, const char *dst, int ip_id)
 {
 	fprintf(t->f,
 		"{\"type\":\"hop\",\"pkt\":%d,\"ts_ns\":%lld,\"hook\":\"%s\",\"layer\":\"node\","
@@ -197,9 +197,10 @@ static void test_lost_between_nodes(void)
 		} else {
 			CHECK_STR(set->packets[0].fate, "lost");
 			CHECK(set->packets[0].lost_to == 1);
-			CHECK_STR(set->packets[0].verdict,
-				  "LOST BETWEEN a and b: it left a on eth0 (netns node-a) and b never "
-				  "saw it arrive; neither node freed it");
+			CHECK_STR(
+				set->packets[0].verdict,
+				"LOST BETWEEN a and b: it left a on eth0 (netns node-a) and b never "
+				"saw it arrive; neither node freed it");
 		}
 		CHECK_STR(set->packets[1].fate, "delivered");
 		merge_free(set, t, 2);
@@ -326,7 +327,8 @@ static void test_bad_traces(void)
 		const char *err;
 	} cases[] = {
 		{ "", "empty file" },
-		{ "{\"type\":\"hop\",\"pkt\":1,\"ts_ns\":5}\n", "no summary: the trace was cut short" },
+		{ "{\"type\":\"hop\",\"pkt\":1,\"ts_ns\":5}\n",
+		  "no summary: the trace was cut short" },
 		{ "{\"type\":\"hop\",\"pkt\":1,\"ts_", "truncated: line 1 is cut short" },
 		{ "{\"type\":\"summary\"}\n", "its summary does not say who took the trace" },
 		{ "{\"type\":\"summary\",\"node\":{}}\n{\"type\":\"summary\",\"node\":{}}\n",
@@ -348,7 +350,8 @@ static void test_bad_traces(void)
 		in.path = t.path;
 		CHECK(merge_input__load(&in, err, sizeof(err)) == -1);
 		if (!strstr(err, cases[c].err))
-			fprintf(stderr, "  case %zu: got \"%s\", want \"%s\"\n", c, err, cases[c].err);
+			fprintf(stderr, "  case %zu: got \"%s\", want \"%s\"\n", c, err,
+				cases[c].err);
 		CHECK(strstr(err, cases[c].err));
 		merge_input__free(&in);
 		unlink(t.path);

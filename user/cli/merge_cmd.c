@@ -123,8 +123,8 @@ static int run(struct merge_set *set, bool json, const char *pcapng_path)
 		return 1;
 	}
 	ret = pcapng_path && !strcmp(pcapng_path, "-") ? 0 :
-	      json				      ? merge__write_json(set, mem) :
-							merge__write_text(set, mem);
+	      json				       ? merge__write_json(set, mem) :
+							 merge__write_text(set, mem);
 	if (fclose(mem) && !ret)
 		ret = -ENOMEM;
 	if (!ret && pcapng_path) {

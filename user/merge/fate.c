@@ -114,9 +114,9 @@ static const char *part_verdict(const struct merge_part *p, char *buf, size_t si
 
 	if (v)
 		return v;
-	snprintf(buf, size, "%s%s%s%s%s", mj__str(p->packet, "fate") ?: "unknown",
-		 drop ? ": " : "", drop ? mj__str(drop, "reason") ?: "" : "",
-		 drop ? " at " : "", drop ? mj__str(drop, "location") ?: "" : "");
+	snprintf(buf, size, "%s%s%s%s%s", mj__str(p->packet, "fate") ?: "unknown", drop ? ": " : "",
+		 drop ? mj__str(drop, "reason") ?: "" : "", drop ? " at " : "",
+		 drop ? mj__str(drop, "location") ?: "" : "");
 	return buf;
 }
 
@@ -142,8 +142,8 @@ static void judge_packet(const struct merge_set *set, const struct node_addrs *n
 			continue;
 		mp->fate = "dropped";
 		mp->fate_part = k;
-		snprintf(mp->verdict, sizeof(mp->verdict), "on %s: %s",
-			 set->inputs[p->input].label, part_verdict(p, pv, sizeof(pv)));
+		snprintf(mp->verdict, sizeof(mp->verdict), "on %s: %s", set->inputs[p->input].label,
+			 part_verdict(p, pv, sizeof(pv)));
 		return;
 	}
 	mp->fate_part = mp->part_count - 1;
@@ -163,8 +163,8 @@ static void judge_packet(const struct merge_set *set, const struct node_addrs *n
 	mp->lost_to = headed_to(set, na, last->input, last->hops[last->last_kernel].obj);
 	if (mp->lost_to < 0) {
 		snprintf(mp->verdict, sizeof(mp->verdict),
-			 "unknown: it left %s on %s, headed to none of the merged nodes", lin->label,
-			 dev);
+			 "unknown: it left %s on %s, headed to none of the merged nodes",
+			 lin->label, dev);
 		return;
 	}
 	if (!covered(&set->inputs[mp->lost_to],

@@ -42,7 +42,7 @@ const cJSON *mj__obj(const cJSON *obj, const char *key)
  * them (NAT, tunnels, rules) or annotate them (a BPF program's return). */
 static bool is_kernel_hook(const char *hook)
 {
-	static const char *const synthetic[] = { "nat",		 "vxlan_encap", "vxlan_decap",
+	static const char *const synthetic[] = { "nat",		 "vxlan_encap",	 "vxlan_decap",
 						 "geneve_encap", "geneve_decap", "nf_rule",
 						 "bpf_prog" };
 
@@ -149,8 +149,8 @@ static void finish_part(struct merge_part *p)
 }
 
 /* One object of the trace. Return: 0, 1 when it was the summary, -1 with err set. */
-static int take_object(struct merge_input *in, cJSON *obj, const char *text, int frame,
-		       int carrier, char *err, size_t errlen)
+static int take_object(struct merge_input *in, cJSON *obj, const char *text, int frame, int carrier,
+		       char *err, size_t errlen)
 {
 	const char *type = mj__str(obj, "type");
 	struct merge_part *p;
@@ -210,8 +210,8 @@ static int load_jsonl(struct merge_input *in, FILE *f, char *err, size_t errlen)
 
 		lineno++;
 		if (in->summary) {
-			snprintf(err, errlen, "line %d follows the summary: several traces in one file",
-				 lineno);
+			snprintf(err, errlen,
+				 "line %d follows the summary: several traces in one file", lineno);
 			ret = -1;
 			break;
 		}
@@ -293,8 +293,7 @@ static int take_frame(struct merge_input *in, const struct pcapng_read_frame *fr
 			return -1;
 		}
 		if (in->part_count && add_index(&in->parts[in->part_count - 1].frames,
-						&in->parts[in->part_count - 1].frame_count,
-						index))
+						&in->parts[in->part_count - 1].frame_count, index))
 			return -1;
 	}
 	return 0;

@@ -221,7 +221,8 @@ static void join_nearest(struct matcher *m, const struct part_key *run, size_t l
 		return;
 	for (size_t i = 0; i < len; i++)
 		if (!i || run[i].part != run[i - 1].part)
-			tp[n++] = (struct timed_part){ part_time(m->set, run[i].part), run[i].part, false };
+			tp[n++] = (struct timed_part){ part_time(m->set, run[i].part), run[i].part,
+						       false };
 	qsort(tp, n, sizeof(*tp), compare_timed);
 	for (size_t i = 0; i < n; i++) {
 		size_t best = n;
@@ -263,7 +264,8 @@ static int compare_packets_in_time(const void *a, const void *b)
 
 	if (x->first_ts != y->first_ts)
 		return (x->first_ts > y->first_ts) - (x->first_ts < y->first_ts);
-	return (x->parts[0]->input > y->parts[0]->input) - (x->parts[0]->input < y->parts[0]->input);
+	return (x->parts[0]->input > y->parts[0]->input) -
+	       (x->parts[0]->input < y->parts[0]->input);
 }
 
 /* One merged packet per group, its parts in time order, the packets in time order. */

@@ -26,11 +26,11 @@
 #define MERGE_TIME_MAX (1LL << 61)
 
 struct merge_hop {
-	cJSON *obj;	  /* the hop object (owned by its part) */
-	long long ts_ns;  /* as the node recorded it (its wall clock) */
-	bool kernel;	  /* a kernel hook's sighting, not a synthetic or annotating hop */
-	int frame;	  /* pcapng input: the frame whose own hop this is, else -1 */
-	int carrier;	  /* pcapng input: the frame whose options carried it, else -1 */
+	cJSON *obj;	 /* the hop object (owned by its part) */
+	long long ts_ns; /* as the node recorded it (its wall clock) */
+	bool kernel;	 /* a kernel hook's sighting, not a synthetic or annotating hop */
+	int frame;	 /* pcapng input: the frame whose own hop this is, else -1 */
+	int carrier;	 /* pcapng input: the frame whose options carried it, else -1 */
 };
 
 /* One packet as one node saw it. */
@@ -41,8 +41,8 @@ struct merge_part {
 	struct merge_hop *hops;
 	int hop_count, hop_cap;
 	int first_kernel, last_kernel; /* hop indexes, -1 when it has no kernel hop */
-	bool left_node;	  /* its last kernel hop sends it out of the node's namespaces */
-	bool arrived;	  /* its first kernel hop receives it from outside them */
+	bool left_node; /* its last kernel hop sends it out of the node's namespaces */
+	bool arrived;	/* its first kernel hop receives it from outside them */
 	/* pcapng input: the frames and Custom Blocks holding it, in file order. */
 	size_t *frames;
 	int frame_count;
@@ -53,10 +53,10 @@ struct merge_part {
 
 /* How a node's clock offset was found. */
 enum merge_clock_source {
-	MERGE_CLOCK_REFERENCE,	/* the first input: the others are put on its clock */
-	MERGE_CLOCK_PACKETS,	/* packets seen on both nodes in both directions: bounded */
-	MERGE_CLOCK_ONE_WAY,	/* packets in one direction only: an upper or lower limit */
-	MERGE_CLOCK_WALL,	/* no packet joins it to the others: its wall clock as is */
+	MERGE_CLOCK_REFERENCE, /* the first input: the others are put on its clock */
+	MERGE_CLOCK_PACKETS,   /* packets seen on both nodes in both directions: bounded */
+	MERGE_CLOCK_ONE_WAY,   /* packets in one direction only: an upper or lower limit */
+	MERGE_CLOCK_WALL,      /* no packet joins it to the others: its wall clock as is */
 };
 
 struct merge_input {
@@ -77,7 +77,7 @@ struct merge_input {
 	int clock_via; /* the input it was found against */
 	int pairs_out, pairs_back;
 	bool clock_contradicts; /* no offset fits both ways: a wrong join, or a clock step */
-	int joined; /* parts joined to another node's */
+	int joined;		/* parts joined to another node's */
 };
 
 /* A packet of the merged timeline: its parts in the order it travelled. */

@@ -77,13 +77,14 @@ static cJSON *place_object(const struct merge_set *set, const struct merge_part 
 	if (!p->hop_count)
 		return o; /* a packet object without hops: nowhere to name */
 	h = &p->hops[p->last_kernel >= 0 ? p->last_kernel : p->hop_count - 1];
-	cJSON_AddItemToObject(o, "netns_name",
-			      cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(h->obj,
-									       "netns_name"),
-					      1) ?: cJSON_CreateNull());
-	cJSON_AddItemToObject(o, "ifname",
-			      cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(h->obj, "ifname"),
-					      1) ?: cJSON_CreateNull());
+	cJSON_AddItemToObject(
+		o, "netns_name",
+		cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(h->obj, "netns_name"), 1) ?:
+			cJSON_CreateNull());
+	cJSON_AddItemToObject(
+		o, "ifname",
+		cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(h->obj, "ifname"), 1) ?:
+			cJSON_CreateNull());
 	cJSON_AddStringToObject(o, "hook", mj__str(h->obj, "hook") ?: "?");
 	set_raw_int(o, "ts_ns", merge__ts(in, h->ts_ns));
 	return o;
@@ -119,8 +120,8 @@ char *merge_json__packet(const struct merge_set *set, const struct merge_packet 
 		hops += p->hop_count;
 	}
 	cJSON_AddNumberToObject(o, "hops", hops);
-	cJSON_AddBoolToObject(o, "reply", cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(
-						   first->packet, "reply")));
+	cJSON_AddBoolToObject(
+		o, "reply", cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(first->packet, "reply")));
 	if ((v = mj__obj(first->packet, "flow_tuple")))
 		cJSON_AddItemToObject(o, "flow_tuple", cJSON_Duplicate(v, 1));
 	if ((v = mj__obj(first->packet, "icmp")))

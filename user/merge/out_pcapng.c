@@ -75,23 +75,23 @@ static int write_frame(struct merged_writer *mw, const struct merge_packet *mp,
 		ret = -errno;
 		goto out;
 	}
-	ret = pcapng_writer__packet(
-		      mw->w, id,
-		      &(struct pcapng_packet){
-			      .ts_ns = (uint64_t)merge__ts(in, (long long)fr->ts_ns),
-			      .data = fr->data,
-			      .cap_len = fr->cap_len,
-			      .orig_len = fr->orig_len,
-			      .direction = fr->has_flags ? (int)(fr->flags & 3) : PCAPNG_DIR_UNKNOWN,
-			      .packet_id = mp->id,
-			      .verdict_type = fr->verdict_type,
-			      .verdict_data = fr->verdict_data,
-			      .verdict_len = fr->verdict_len,
-			      .comments = (const char *const *)comments,
-			      .comment_count = c,
-			      .custom_strings = (const char *const *)json,
-			      .custom_count = j,
-		      }) ?
+	ret = pcapng_writer__packet(mw->w, id,
+				    &(struct pcapng_packet){
+					    .ts_ns = (uint64_t)merge__ts(in, (long long)fr->ts_ns),
+					    .data = fr->data,
+					    .cap_len = fr->cap_len,
+					    .orig_len = fr->orig_len,
+					    .direction = fr->has_flags ? (int)(fr->flags & 3) :
+									 PCAPNG_DIR_UNKNOWN,
+					    .packet_id = mp->id,
+					    .verdict_type = fr->verdict_type,
+					    .verdict_data = fr->verdict_data,
+					    .verdict_len = fr->verdict_len,
+					    .comments = (const char *const *)comments,
+					    .comment_count = c,
+					    .custom_strings = (const char *const *)json,
+					    .custom_count = j,
+				    }) ?
 		      -errno :
 		      0;
 out:

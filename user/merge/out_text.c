@@ -63,7 +63,9 @@ void merge_text__details(const cJSON *hop, char *buf, size_t size)
 	if ((o = mj__obj(hop, "rule")))
 		appendf(buf, size, "%s %s: chain %s %s", mj__str(o, "table_family") ?: "",
 			mj__str(o, "table") ?: "", mj__str(o, "chain") ?: "?",
-			mj__str(o, "rule") ?: mj__str(o, "rule_verdict") ?: "");
+			mj__str(o, "rule")		   ?:
+				mj__str(o, "rule_verdict") ?:
+							     "");
 	if ((o = mj__obj(hop, "bpf")))
 		appendf(buf, size, "program %lld \"%s\" returned %s", mj__int(o, "prog_id", 0),
 			mj__str(o, "name") ?: "?", mj__str(o, "ret_name") ?: "?");
@@ -102,16 +104,18 @@ void merge_text__clock(const struct merge_set *set, const struct merge_input *in
 		snprintf(buf, size, "the reference clock");
 		break;
 	case MERGE_CLOCK_PACKETS:
-		snprintf(buf, size,
-			 "clock %+.9f s +- %.6f s against %s (from %d packet pairs there, %d back)%s",
-			 (double)in->offset_ns / 1e9, (double)in->bound_ns / 1e9, via,
-			 in->pairs_out, in->pairs_back,
-			 in->clock_contradicts ? "; the two ways contradict each other" : "");
+		snprintf(
+			buf, size,
+			"clock %+.9f s +- %.6f s against %s (from %d packet pairs there, %d back)%s",
+			(double)in->offset_ns / 1e9, (double)in->bound_ns / 1e9, via, in->pairs_out,
+			in->pairs_back,
+			in->clock_contradicts ? "; the two ways contradict each other" : "");
 		break;
 	case MERGE_CLOCK_ONE_WAY:
-		snprintf(buf, size,
-			 "clock %+.9f s against %s, not bounded: packets went one way only (%d)",
-			 (double)in->offset_ns / 1e9, via, in->pairs_out + in->pairs_back);
+		snprintf(
+			buf, size,
+			"clock %+.9f s against %s, not bounded: packets went one way only (%d of them)",
+			(double)in->offset_ns / 1e9, via, in->pairs_out + in->pairs_back);
 		break;
 	case MERGE_CLOCK_WALL:
 		snprintf(buf, size, "its own wall clock: no packet joins it to another node");
@@ -131,9 +135,11 @@ int merge__write_text(const struct merge_set *set, FILE *f)
 		const struct merge_input *in = &set->inputs[i];
 
 		merge_text__clock(set, in, buf, sizeof(buf));
-		fprintf(f, "node %s: %s: host %s, kernel %s, boot %.8s; %s; %d packets, %d joined\n",
+		fprintf(f,
+			"node %s: %s: host %s, kernel %s, boot %.8s; %s; %d packet%s, %d joined\n",
 			in->label, in->path, in->hostname ?: "?", in->kernel ?: "?",
-			in->boot_id ?: "?", buf, in->part_count, in->joined);
+			in->boot_id ?: "?", buf, in->part_count, in->part_count == 1 ? "" : "s",
+			in->joined);
 	}
 	for (int i = 0; i < set->packet_count; i++) {
 		const struct merge_packet *mp = &set->packets[i];
@@ -151,8 +157,8 @@ int merge__write_text(const struct merge_set *set, FILE *f)
 		for (int k = 0; k < mp->part_count; k++)
 			hops += mp->parts[k]->hop_count;
 		fprintf(f, "  packet %llu%s ", mp->id,
-			cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(mp->parts[0]->packet,
-								      "reply")) ?
+			cJSON_IsTrue(
+				cJSON_GetObjectItemCaseSensitive(mp->parts[0]->packet, "reply")) ?
 				" (reply)" :
 				"");
 		for (int k = 0; k < mp->part_count; k++)

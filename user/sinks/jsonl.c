@@ -406,8 +406,7 @@ static void write_icmp(struct json_writer *w, const struct icmp_facts *f)
 		json__bool(w, "answer", true);
 }
 
-void output_json__packet(struct json_writer *w, struct enrich *en,
-			 const struct judged_packet *jp)
+void output_json__packet(struct json_writer *w, struct enrich *en, const struct judged_packet *jp)
 {
 	const struct packet *p = jp->pkt;
 	char line[1024];
@@ -466,8 +465,7 @@ static void write_conntrack(struct json_writer *w, const struct ctstat *ct)
 	json__array_end(w);
 }
 
-void output_json__summary(struct json_writer *w, struct enrich *en,
-			  const struct trace_summary *sum)
+void output_json__summary(struct json_writer *w, struct enrich *en, const struct trace_summary *sum)
 {
 	const struct timeline_totals *t = sum->totals;
 	char reason[96], loc[128];

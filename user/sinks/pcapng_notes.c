@@ -142,7 +142,8 @@ int pcapng_notes__build(struct pcapng_notes *notes, struct enrich *en,
 
 		format_comment(en, jp, g->first + k, line, COMMENT_SIZE);
 		notes->comments[k] = line;
-		notes->json[k] = object_json(&(struct json_source){ en, jp, &jp->views[g->first + k] });
+		notes->json[k] =
+			object_json(&(struct json_source){ en, jp, &jp->views[g->first + k] });
 		notes->count = k + 1;
 		notes->json_count = k + 1;
 		if (!notes->json[k])
