@@ -51,8 +51,7 @@ void output_json__hop(struct json_writer *w, struct enrich *en, const struct pac
 
 /* Writes one packet object (the JSON Lines "packet" record, after its hops); shared with
  * pcapng. */
-void output_json__packet(struct json_writer *w, struct enrich *en,
-			 const struct judged_packet *jp);
+void output_json__packet(struct json_writer *w, struct enrich *en, const struct judged_packet *jp);
 
 /* Writes the summary object (the JSON Lines "summary" record); shared with pcapng. */
 void output_json__summary(struct json_writer *w, struct enrich *en,
