@@ -319,6 +319,47 @@ static void test_same_node_refused(void)
 	}
 }
 
+/* Three nodes, a routed through b to c and back: c's offset chains through b, bounds
+ * adding up; the packet crosses a, b, c in that order. b is 1 s ahead, c 3 s. */
+static void test_three_nodes_chain(void)
+{
+	struct trace_writer t[3];
+	struct merge_set *set = calloc(1, sizeof(*set));
+
+	for (int i = 0; i < 3; i++)
+		trace_open(&t[i]);
+	hop(&t[0], 1, T0 + 1000, "veth_xmit", "a", "10.0.1.2", "10.0.3.2", 7);
+	packet(&t[0], 1, 1, "unknown");
+	hop(&t[0], 2, T0 + 9100, "netif_receive", "a", "10.0.3.2", "10.0.1.2", 9);
+	packet(&t[0], 2, 1, "delivered");
+	summary(&t[0], "a", "boot-a", 0, T0 - SEC, T0 + 10 * SEC);
+	hop(&t[1], 1, T0 + SEC + 1100, "netif_receive", "b", "10.0.1.2", "10.0.3.2", 7);
+	hop(&t[1], 1, T0 + SEC + 1200, "dev_xmit", "b", "10.0.1.2", "10.0.3.2", 7);
+	packet(&t[1], 1, 1, "unknown");
+	hop(&t[1], 2, T0 + SEC + 8900, "netif_receive", "b", "10.0.3.2", "10.0.1.2", 9);
+	hop(&t[1], 2, T0 + SEC + 9000, "dev_xmit", "b", "10.0.3.2", "10.0.1.2", 9);
+	packet(&t[1], 2, 1, "unknown");
+	summary(&t[1], "b", "boot-b", 0, T0 - SEC, T0 + 10 * SEC);
+	hop(&t[2], 1, T0 + 3 * SEC + 1300, "netif_receive", "c", "10.0.1.2", "10.0.3.2", 7);
+	packet(&t[2], 1, 1, "delivered");
+	hop(&t[2], 2, T0 + 3 * SEC + 8800, "dev_xmit", "c", "10.0.3.2", "10.0.1.2", 9);
+	packet(&t[2], 2, 1, "unknown");
+	summary(&t[2], "c", "boot-c", 0, T0 - SEC, T0 + 10 * SEC);
+	CHECK(merge_files(set, t, 3) == 0);
+	/* a->b 100 ns there, 100 back: b = 1 s exactly, +-101. b->c likewise: 2 s more. */
+	CHECK(set->inputs[1].offset_ns == SEC && set->inputs[1].bound_ns == 101);
+	CHECK(set->inputs[2].offset_ns == 3 * SEC && set->inputs[2].bound_ns == 202);
+	CHECK(set->inputs[2].clock_via == 1);
+	CHECK(set->packet_count == 2);
+	CHECK(set->packets[0].part_count == 3);
+	for (int k = 0; k < 3 && set->packets[0].part_count == 3; k++)
+		CHECK(set->packets[0].parts[k]->input == k);
+	CHECK_STR(set->packets[0].verdict, "on c: delivered (test)");
+	CHECK(set->packets[1].part_count == 3 && set->packets[1].parts[0]->input == 2);
+	merge_free(set, t, 3);
+	free(set);
+}
+
 /* Inputs that are not whole hoptrace traces: one line each. */
 static void test_bad_traces(void)
 {
@@ -367,6 +408,7 @@ int main(void)
 	RUN(test_ambiguous_joined_by_time);
 	RUN(test_conflict_refused);
 	RUN(test_same_node_refused);
+	RUN(test_three_nodes_chain);
 	RUN(test_bad_traces);
 	CHECK_EXIT();
 }

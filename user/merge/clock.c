@@ -120,18 +120,39 @@ void merge__clocks(struct merge_set *set)
 	if (!d)
 		return;
 	collect(set, d, n);
-	/* Bounded offsets first, spreading from the reference; then one-way limits. */
-	for (int pass = 0; pass < 2; pass++) {
-		bool grew = true;
+	/* Bounded offsets first, each node through the pair that bounds it tightest (bounds
+	 * add up along a chain, so this is a shortest-path search); then one-way limits. */
+	for (;;) {
+		long long best = LLONG_MAX;
+		int ba = -1, bb = -1;
 
-		while (grew) {
-			grew = false;
-			for (int a = 0; a < n; a++)
-				for (int b = 0; b < n; b++)
-					if (placed[a] && !placed[b] &&
-					    place(set, d, n, a, b, pass == 0))
-						grew = placed[b] = true;
+		for (int a = 0; a < n; a++) {
+			for (int b = 0; b < n; b++) {
+				const struct pair_limits *ab = &d[a * n + b], *back = &d[b * n + a];
+				long long width;
+
+				if (!placed[a] || placed[b] || !ab->count || !back->count)
+					continue;
+				width = clamp_time(ab->min_d / 2 + back->min_d / 2);
+				width = clamp_time((width < 0 ? -width : width) +
+						   set->inputs[a].bound_ns);
+				if (width < best) {
+					best = width;
+					ba = a;
+					bb = b;
+				}
+			}
 		}
+		if (ba < 0)
+			break;
+		placed[bb] = place(set, d, n, ba, bb, true);
+	}
+	for (bool grew = true; grew;) {
+		grew = false;
+		for (int a = 0; a < n; a++)
+			for (int b = 0; b < n; b++)
+				if (placed[a] && !placed[b] && place(set, d, n, a, b, false))
+					grew = placed[b] = true;
 	}
 	free(d);
 }
