@@ -20,7 +20,7 @@ CAST_BYTES := $(BUILD)/hoptrace_cast_bytes.o
 
 # user/ by stage. The core (cli, pipeline, sinks, host, util) knows nothing of the BPF object;
 # only the loader (load/) and the session above it are built against the skeleton.
-CORE_DIRS := cli pipeline sinks host util merge
+CORE_DIRS := cli pipeline sinks host util merge bundle report check
 CORE_OBJS := $(patsubst user/%.c,$(BUILD)/user/%.o,$(foreach d,$(CORE_DIRS),$(wildcard user/$(d)/*.c)) \
 	user/trace_config.c)
 LOAD_OBJS := $(patsubst user/%.c,$(BUILD)/user/%.o,$(wildcard user/load/*.c) user/session.c) \
