@@ -75,20 +75,24 @@ udp_trace() {
 		bash -c "echo x > /dev/udp/$IP_B/$2" >"$1"
 }
 
-# A receiver in pod b for PORT that saves what it reads (up to 1 s).
+# A receiver in pod b for PORT that saves what it reads (up to 8 s), bound before this
+# returns: a loaded machine may take longer than any fixed sleep to start it.
 receiver() {
-	nsx "$NS_B" timeout 3 python3 -c '
+	nsx "$NS_B" timeout 10 python3 -c '
 import socket, sys
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.bind(("0.0.0.0", int(sys.argv[1])))
-s.settimeout(2)
+s.settimeout(8)
 try:
     print(s.recv(100).decode().strip())
 except socket.timeout:
     print("nothing")
 ' "$1" >"$TMP/recv.$1" &
 	RECV_PID=$!
-	sleep 0.3
+	for _ in $(seq 50); do
+		[ -n "$(nsx "$NS_B" ss -Hlun "sport = :$1")" ] && return 0
+		sleep 0.1
+	done
 }
 
 case_cls_two_programs() {

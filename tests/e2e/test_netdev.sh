@@ -49,15 +49,19 @@ case_bridge_forward_drop() {
 		chain f { type filter hook forward priority 0; udp dport 7813 drop; }
 	}
 	NFT
-	nsx "$NS_B" timeout 4 python3 -c '
+	nsx "$NS_B" timeout 10 python3 -c '
 import socket
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.bind(("0.0.0.0", 7814))
-s.settimeout(3)
+s.settimeout(8)
 s.recv(10)
 ' &
 	local receiver=$! rc
-	sleep 0.3
+	# Bound before the trace sends: a fixed sleep is not enough on a loaded machine.
+	for _ in $(seq 50); do
+		[ -n "$(nsx "$NS_B" ss -Hlun "sport = :7814")" ] && break
+		sleep 0.1
+	done
 	"$HOPTRACE" --pod-ip "$IP_A" --netns "$NS_NODE" --proto udp --json -q -- ip netns exec "$NS_A" \
 		bash -c "echo x > /dev/udp/$IP_B/7813; echo y > /dev/udp/$IP_B/7814" >"$TMP/br.jsonl"
 	rc=$?
