@@ -6,6 +6,7 @@
 #include "demo/demo.h"
 #include "cli/options.h"
 #include "cli/pod_refs.h"
+#include "cli/check_cmd.h"
 #include "cli/merge_cmd.h"
 #include "cli/pods_cmd.h"
 #include "cli/suggest.h"
@@ -172,6 +173,9 @@ static const struct subcommand subcommands[] = {
 	  "list this node's pods: addresses, netns, host veth", do_pods },
 	{ "merge", "[--json] [-w FILE] TRACE TRACE...",
 	  "join per-node traces into one timeline; name loss between nodes", merge_cmd__main },
+	{ "check", "--pod-ip ADDR [--peer ADDR] [--json]",
+	  "check a pod's path layer by layer: route, MTU, overlay, conntrack, rp_filter",
+	  check_cmd__main },
 	{ "cleanup", "[-v]", "remove what a killed hoptrace --rules left in rulesets", do_cleanup },
 	{ "demo", "[SCENARIO|--list]", "build a throwaway broken cluster, trace it, explain",
 	  do_demo },

@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* `hoptrace check`: the troubleshooting roadmap of pod networking, layer by layer, done from
+ * the node: the pod, pod to pod, the Service, the CNI's overlay, the kernel. Each line is
+ * ok, warn or fail with the fact that decided it; a fail line that explains a drop reason
+ * is linked to it (check__explains). */
+#ifndef CHECK_CHECK_H
+#define CHECK_CHECK_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+enum check_status { CHECK_OK, CHECK_WARN, CHECK_FAIL };
+
+#define CHECK_MAX_LINES 64
+
+struct check_line {
+	const char *layer; /* "pod", "pod-to-pod", "service", "overlay", "kernel" */
+	const char *item;  /* a stable name: "route_to_peer", "overlay_mtu", ... */
+	char where[80];	   /* the namespace (or device) it was read in */
+	enum check_status status;
+	char fact[320];
+};
+
+/* What is known of one side (the pod, or the peer when this node holds it). */
+struct check_side {
+	char addr[64];	    /* the pod's address, as given */
+	int family;	    /* AF_INET, AF_INET6 */
+	char pod_path[256]; /* a path that enters its network namespace; "" when none */
+	char pod_name[80];  /* that namespace's name */
+	char pod_dev[16];   /* the device holding the address */
+	int pod_mtu;
+	char gateway[64];    /* its default route's gateway, "" when none */
+	char node_path[256]; /* the namespace of the host side of its veth */
+	char node_name[80];
+	char host_veth[16];
+	char tunnel_dev[16];  /* the node's VXLAN/Geneve device towards the other side, "" */
+	int tunnel_vni;	      /* -1 when none */
+	char node_tunnel[16]; /* the node's tunnel device that traffic from the other side
+			       * arrives on when the other side tunnels, "" */
+};
+
+struct check_report {
+	struct check_side pod, peer;
+	bool has_peer;	 /* --peer given */
+	bool peer_local; /* the peer's namespace is on this node too */
+	struct check_line lines[CHECK_MAX_LINES];
+	int count;
+};
+
+/**
+ * check__run() - check the path of a pod's packets from this node
+ * @r: zeroed
+ * @pod_addr: the pod's address
+ * @peer_addr: the other end (a pod, a Service address), or NULL
+ *
+ * Return: 0, or -1 with the reason on stderr (an address that is not one).
+ */
+int check__run(struct check_report *r, const char *pod_addr, const char *peer_addr);
+
+/* Adds a line; the fact is printf-formatted. */
+void check__add(struct check_report *r, const char *layer, const char *item, const char *where,
+		enum check_status status, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+
+/* The fail line that explains a drop reason (the kernel's name without SKB_DROP_REASON_),
+ * or NULL: IP_INNOROUTES the missing route, PKT_TOO_BIG the MTU, IP_RPFILTER strict
+ * reverse-path filtering, VXLAN_VNI_NOT_FOUND the VNI, a conntrack-full drop the table. */
+const struct check_line *check__explains(const struct check_report *r, const char *reason,
+					 bool ct_table_full);
+
+/* The report as text lines, or as one JSON object {"checks":[...]} (the bundle's
+ * check.json). */
+void check__write_text(const struct check_report *r, FILE *f);
+void check__write_json(const struct check_report *r, FILE *f);
+
+/* How many lines have this status. */
+int check__count(const struct check_report *r, enum check_status status);
+
+const char *check__status_name(enum check_status s);
+
+#endif /* CHECK_CHECK_H */
