@@ -91,6 +91,14 @@ static void print_outcome(const struct demo_cluster *c, const struct demo_scenar
 		printf("The rule that dropped it, from the trace: %s\n", res->found.nf_rule);
 	if (res->found.bpf_phrase[0])
 		printf("The BPF program behind it: %s\n", res->found.bpf_phrase);
+	/* What `hoptrace check` finds on the broken cluster: the item behind the drop. */
+	if (res->check.explains[0])
+		printf("hoptrace check names the cause: %s\n", res->check.line);
+	else if (res->check.ran && res->check.fails)
+		printf("hoptrace check: %d item%s failed, first %s\n", res->check.fails,
+		       res->check.fails == 1 ? "" : "s", res->check.line);
+	else if (res->check.ran)
+		printf("hoptrace check: no item failed\n");
 	printf("\nWhat you are looking at:\n");
 	print_wrapped(sc->explain);
 	if (sc->fix) {

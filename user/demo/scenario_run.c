@@ -22,6 +22,7 @@
 #include "pipeline/hopview.h"
 #include "sinks/sink.h"
 #include "demo/cni_dropper.h"
+#include "check/check.h"
 #include "demo/ct_max.h"
 #include "session.h"
 #include "util/appendf.h"
@@ -365,6 +366,32 @@ out:
 	return rc;
 }
 
+/* `hoptrace check` of the client's path while the cluster is still broken, and the line
+ * that explains the verdict's drop. */
+static void run_check(const struct demo_scenario *sc, struct demo_result *res)
+{
+	struct check_report *r = calloc(1, sizeof(*r));
+	const struct check_line *l = NULL;
+
+	if (!r || check__run(r, role_ip(sc->probe.netns), sc->probe.addr)) {
+		free(r);
+		return;
+	}
+	res->check.ran = true;
+	res->check.fails = check__count(r, CHECK_FAIL);
+	if (!strcmp(res->found.fate, "dropped"))
+		l = check__explains(r, res->found.reason, res->found.ct_table_full);
+	if (l)
+		snprintf(res->check.explains, sizeof(res->check.explains), "%s", l->item);
+	for (int i = 0; !l && i < r->count; i++)
+		if (r->lines[i].status == CHECK_FAIL)
+			l = &r->lines[i];
+	if (l)
+		snprintf(res->check.line, sizeof(res->check.line), "fail %s (%s): %s", l->item,
+			 l->where, l->fact);
+	free(r);
+}
+
 int demo_run__scenario(struct demo_cluster *c, const struct demo_scenario *sc, bool show,
 		       struct demo_result *res)
 {
@@ -380,6 +407,8 @@ int demo_run__scenario(struct demo_cluster *c, const struct demo_scenario *sc, b
 		goto out;
 	if (!interrupted && !trace_probe(c, sc, show, res))
 		rc = 0;
+	if (!rc && !interrupted)
+		run_check(sc, res);
 out:
 	demo_cluster__down(c);
 	return interrupted ? 128 + interrupted : rc;
@@ -442,6 +471,29 @@ bool demo_run__check(const struct demo_cluster *c, const struct demo_scenario *s
 	if (e->bpf_prog && differs(e->bpf_prog, f->bpf_prog))
 		add_why(why, size, "BPF program", e->bpf_prog, f->bpf_prog[0] ? f->bpf_prog : NULL);
 	return !why[0];
+}
+
+bool demo_run__check_check(const struct demo_scenario *sc, const struct demo_result *res, char *why,
+			   size_t size)
+{
+	const char *want = sc->expect.check_item;
+	const struct demo_check *k = &res->check;
+	size_t used = strlen(why);
+
+	if (!want)
+		return true;
+	if (!k->ran)
+		snprintf(why + used, size - used, "%shoptrace check did not run", used ? "; " : "");
+	else if (!strcmp(want, "none") && k->fails)
+		snprintf(why + used, size - used, "%scheck: expected no failed item, found %s",
+			 used ? "; " : "", k->line);
+	else if (strcmp(want, "none") && strcmp(want, k->explains))
+		snprintf(why + used, size - used,
+			 "%scheck: expected %s to fail and explain the drop, found %s",
+			 used ? "; " : "", want, k->line[0] ? k->line : "no failed item");
+	else
+		return true;
+	return false;
 }
 
 const char *demo_run__format_expect(const struct demo_expect *e, char *buf, size_t size)

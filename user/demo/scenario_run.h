@@ -33,11 +33,20 @@ struct demo_found {
 	int score; /* how telling this packet is: a drop beats a delivery beats an unknown */
 };
 
+/* What `hoptrace check` said of the broken cluster, for the client's path. */
+struct demo_check {
+	bool ran;
+	int fails;
+	char explains[32]; /* the failed item that explains the verdict's drop, "" for none */
+	char line[512];	   /* that line ("fail ITEM (WHERE): FACT"), else the first failed one */
+};
+
 struct demo_result {
 	struct demo_found found;
 	enum probe_result probe;
 	char probe_text[160]; /* what the client saw */
 	int trace_status;     /* the trace's exit status */
+	struct demo_check check;
 };
 
 /* Installs the demo's SIGINT/SIGTERM/SIGHUP handler (Ctrl-C tears down, then exits). */
@@ -53,6 +62,11 @@ int demo_run__scenario(struct demo_cluster *c, const struct demo_scenario *sc, b
 /* Whether found is what sc expects; when not, why lists the fields that differ. */
 bool demo_run__check(const struct demo_cluster *c, const struct demo_scenario *sc,
 		     const struct demo_found *found, char *why, size_t size);
+
+/* Whether `hoptrace check` of the broken cluster names what sc expects (expect.check_item);
+ * when not, appends why. */
+bool demo_run__check_check(const struct demo_scenario *sc, const struct demo_result *res, char *why,
+			   size_t size);
 
 /* One line for an expectation or a finding: "dropped NETFILTER_DROP in node2, layer
  * node, netfilter ipv4 FORWARD filter". Namespaces show as roles without the prefix. */

@@ -116,7 +116,8 @@ const struct demo_scenario demo_scenarios[] = {
 		.expect = { .fate = "dropped",
 			    .reason = "IP_INNOROUTES",
 			    .netns = "node1",
-			    .layer = "node" },
+			    .layer = "node",
+			    .check_item = "route_to_peer" },
 		.explain = "The request reaches node1 through the bridge, and node1's routing "
 			   "table has no entry for " DEMO_POD_C_IP ": the lookup for forwarding "
 			   "fails, the kernel drops the packet with IP_INNOROUTES (in ip_error) "
@@ -139,7 +140,8 @@ const struct demo_scenario demo_scenarios[] = {
 		.expect = { .fate = "dropped",
 			    .reason = "VXLAN_VNI_NOT_FOUND",
 			    .netns = "node2",
-			    .layer = "overlay" },
+			    .layer = "overlay",
+			    .check_item = "vni" },
 		.explain = "node1 wraps the request in VXLAN with VNI 1 and sends it over the "
 			   "underlay to node2's UDP port 4789. node2's VXLAN socket has no device "
 			   "for VNI 1 and drops the packet in vxlan_rcv with VXLAN_VNI_NOT_FOUND. "
@@ -166,7 +168,8 @@ const struct demo_scenario demo_scenarios[] = {
 		.expect = { .fate = "dropped",
 			    .reason = "PKT_TOO_BIG",
 			    .netns = "node1",
-			    .layer = "overlay" },
+			    .layer = "overlay",
+			    .check_item = "mtu" },
 		.explain = "The 1500-byte packet fits pod-a's MTU and crosses the bridge; node1's "
 			   "forwarding finds that the route's device, flannel.1, takes only 1450 "
 			   "bytes. DF forbids fragmenting, so ip_forward drops it with PKT_TOO_BIG "
@@ -227,7 +230,8 @@ const struct demo_scenario demo_scenarios[] = {
 		.expect = { .fate = "dropped",
 			    .reason = "IP_RPFILTER",
 			    .netns = "node2",
-			    .layer = "node" },
+			    .layer = "node",
+			    .check_item = "rp_filter" },
 		.explain = "The request arrives on node2's flannel.1 from " DEMO_POD_A_IP ". "
 			   "Strict reverse-path filtering checks the route back to the source: it "
 			   "leaves by eth0, not flannel.1, so the source looks spoofed and the "
@@ -243,7 +247,10 @@ const struct demo_scenario demo_scenarios[] = {
 		.breakage = "nothing",
 		.traffic = PING_POD_C,
 		.probe = ICMP_TO_POD_C,
-		.expect = { .fate = "delivered", .netns = "pod-c", .layer = "pod" },
+		.expect = { .fate = "delivered",
+			    .netns = "pod-c",
+			    .layer = "pod",
+			    .check_item = "none" },
 		.explain = "Request and reply each cross both nodes: pod-a's veth, node1's bridge, "
 			   "flannel.1 (VXLAN, VNI 1), the underlay, node2's flannel.1, its bridge "
 			   "and pod-c's veth, where the echo request is consumed; the reply takes "

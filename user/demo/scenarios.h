@@ -20,6 +20,9 @@ struct demo_expect {
 	const char *nf_chain; /* the chain of the rule that dropped it, as the rule trace names */
 	bool ct_table_full;   /* the verdict must say conntrack was full */
 	const char *bpf_prog; /* the BPF program the verdict names as culprit or candidate */
+	/* The `hoptrace check` item that must fail and explain the drop; "none": no item may
+	 * fail; NULL: not checked. */
+	const char *check_item;
 };
 
 /* A CNI's policy program on a node's device (demo/cni_dropper.h), dropping the client's

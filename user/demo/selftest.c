@@ -65,7 +65,8 @@ static int run_case(struct demo_cluster *c, struct selftest_case *t)
 	rc = demo_run__scenario(c, t->sc, false, &t->res);
 	t->ran = rc == 0;
 	if (t->ran)
-		t->passed = demo_run__check(c, t->sc, &t->res.found, t->why, sizeof(t->why));
+		t->passed = demo_run__check(c, t->sc, &t->res.found, t->why, sizeof(t->why)) &
+			    demo_run__check_check(t->sc, &t->res, t->why, sizeof(t->why));
 	else
 		snprintf(t->why, sizeof(t->why), "the scenario could not run (see above)");
 	fprintf(stderr, "%s\n", t->passed ? "pass" : "FAIL");
@@ -196,6 +197,14 @@ static void print_json(const struct demo_cluster *c, const struct selftest_case 
 		json_expected(&w, &t->sc->expect);
 		json_found(&w, c, t);
 		json__string(&w, "client", t->ran ? t->res.probe_text : NULL);
+		if (t->res.check.ran) {
+			json__object_begin(&w, "check");
+			json__int(&w, "fails", t->res.check.fails);
+			json__string(&w, "explains",
+				     t->res.check.explains[0] ? t->res.check.explains : NULL);
+			json__string(&w, "line", t->res.check.line[0] ? t->res.check.line : NULL);
+			json__object_end(&w);
+		}
 		json__string(&w, "mismatch", t->passed ? NULL : t->why);
 		json__object_end(&w);
 		json__newline(&w);
