@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <bpf/btf.h>
 #include "util/clock.h"
@@ -22,6 +23,7 @@
 #include "host/conntrack_stats.h"
 #include "pipeline/chain_names.h"
 #include "host/netns_names.h"
+#include "check/check.h"
 #include "host/node_identity.h"
 #include "host/own_progs.h"
 #include "pipeline/bpf_blame.h"
@@ -58,8 +60,9 @@ struct session {
 	/* skbs whose latest hop was outside the scope (a slot per hash; a collision forgets
 	 * one): a following hop whose namespace the kernel did not give is theirs too. */
 	__u64 outside[SCOPE_OUTSIDE_SLOTS];
-	struct node_identity node; /* who takes the trace, and its clocks */
-	struct pod_list kube;	   /* the node's pods when --pod did not read them */
+	struct node_identity node;  /* who takes the trace, and its clocks */
+	struct check_report *check; /* --check's report, or NULL */
+	struct pod_list kube;	    /* the node's pods when --pod did not read them */
 	const struct trace_observer *obs;
 	struct kernel_features kf;
 	struct attach_plan plan;
@@ -416,6 +419,38 @@ static int cover_scope(struct session *s)
 	return 0;
 }
 
+/* A single address of cidrs (a /32 or /128) as text, or NULL. */
+static const char *single_address(const struct hop_cidr *cidrs, int count, char *buf, size_t size)
+{
+	for (int i = 0; i < count; i++)
+		if (cidrs[i].prefix == (cidrs[i].family == AF_INET ? 32 : 128))
+			return addr__format(cidrs[i].family, cidrs[i].addr, buf, size);
+	return NULL;
+}
+
+/* --check: hoptrace check of the first traced pod address towards the first peer address,
+ * before anything is traced; its failed items are named beside the drops they explain. */
+static void start_check(struct session *s)
+{
+	char pod[64], peer[64];
+	const char *p = single_address(s->opts->pods, s->opts->pod_count, pod, sizeof(pod));
+	const char *q = single_address(s->opts->peers, s->opts->peer_count, peer, sizeof(peer));
+	struct check_report *r;
+
+	if (!p) {
+		fprintf(stderr, "hoptrace: --check needs a single --pod-ip address (a /32 or "
+				"/128): not checked\n");
+		return;
+	}
+	r = calloc(1, sizeof(*r));
+	if (!r || check__run(r, p, q)) {
+		free(r);
+		return;
+	}
+	s->check = r;
+	s->en.check = r;
+}
+
 static int prepare(struct session *s)
 {
 	kernel_features__probe(&s->kf);
@@ -455,6 +490,8 @@ static int prepare(struct session *s)
 	s->en.rules = rule_trail__new(&s->cov, true);
 	if (!s->en.rules)
 		return -1;
+	if (s->opts->check)
+		start_check(s);
 	return make_sinks(s);
 }
 
@@ -756,6 +793,8 @@ static void cleanup(struct session *s)
 {
 	bpf_blame__free(s->en.bpf);
 	s->en.bpf = NULL;
+	free(s->check);
+	s->en.check = NULL;
 	rule_tracers__stop(s->rule_tracers);
 	rule_trail__free(s->en.rules);
 	s->en.rules = NULL;

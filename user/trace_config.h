@@ -33,6 +33,9 @@ struct trace_config {
 	 * pid:<pid>); none: every namespace. */
 	char only_netns[HOPTRACE_MAX_NETNS][64];
 	int only_netns_count;
+	/* --check: run hoptrace check for the traced pod before tracing, and name the failed
+	 * item behind each drop. */
+	bool check;
 	/* --node-name: the node's name in the summary, for merge; NULL: the host name. */
 	const char *node_name;
 	int netns_count;

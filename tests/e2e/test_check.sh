@@ -65,6 +65,30 @@ case_mtu() {
 	return $rc
 }
 
+# A trace with --check: the MTU fault's PKT_TOO_BIG drop names the check item behind it, in
+# the packet (JSON) and under its verdict (text); the summary carries the whole check.
+case_trace_with_check() {
+	local rc=0
+	ip -n "$N1" link set veth0 mtu 1500 && ip -n "$P1" link set eth0 mtu 1500 || return 1
+	"$HOPTRACE" --pod-ip $POD1 --peer $POD2 --proto icmp --check --json -q -- \
+		ip netns exec "$P1" ping -M do -s 1472 -c1 -W1 -q $POD2 >"$TMP/traced.jsonl" 2>/dev/null
+	expect_jq "$TMP/traced.jsonl" "[.[] | select(.type==\"packet\" and .fate==\"dropped\")]
+		| length >= 1 and all(.[]; .drop.reason == \"PKT_TOO_BIG\" and .check.item == \"mtu\"
+		and .check.where == \"$N1\" and (.check.fact | test(\"MTU mismatch\")))" \
+		"the PKT_TOO_BIG drop names the mtu check" || rc=1
+	expect_jq "$TMP/traced.jsonl" '[.[] | select(.type=="summary")][0].check
+		| .fail == 1 and ([.checks[] | select(.status=="fail")][0].item == "mtu")' \
+		"the summary holds the check" || rc=1
+	"$HOPTRACE" --pod-ip $POD1 --peer $POD2 --proto icmp --check -q -- \
+		ip netns exec "$P1" ping -M do -s 1472 -c1 -W1 -q $POD2 >"$TMP/traced.txt" 2>/dev/null
+	grep -q "^       check: fail mtu ($N1): MTU mismatch: the pod's eth0 has MTU 1500" "$TMP/traced.txt" &&
+		grep -q "^  check: fail mtu ($N1): MTU mismatch" "$TMP/traced.txt" ||
+		{ echo "expectation failed: the text names it under the verdict and in the summary"; cat "$TMP/traced.txt"; rc=1; }
+	ip -n "$P1" link set eth0 mtu 1450
+	ip -n "$N1" link set veth0 mtu 1450
+	return $rc
+}
+
 case_rp_filter() {
 	local rc=0 saved
 	saved=$(nsx "$N2" sysctl -n net.ipv4.conf.all.rp_filter)
@@ -115,6 +139,7 @@ overlay_up >/dev/null || { echo "FAIL e2e topology: could not build the overlay"
 run_case check_healthy case_healthy
 run_case check_no_route case_no_route
 run_case check_mtu case_mtu
+run_case check_in_trace case_trace_with_check
 run_case check_rp_filter case_rp_filter
 run_case check_vni_mismatch case_vni_mismatch
 run_case check_bad_input case_bad_input

@@ -73,6 +73,10 @@ const struct check_line *check__explains(const struct check_report *r, const cha
 void check__write_text(const struct check_report *r, FILE *f);
 void check__write_json(const struct check_report *r, FILE *f);
 
+/* The same object as a member (key) or array element (NULL) of what w is writing. */
+struct json_writer;
+void check__json_object(struct json_writer *w, const char *key, const struct check_report *r);
+
 /* How many lines have this status. */
 int check__count(const struct check_report *r, enum check_status status);
 

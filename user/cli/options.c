@@ -197,6 +197,13 @@ static int set_rules(struct trace_config *o, const char *arg)
 	return 0;
 }
 
+static int set_check(struct trace_config *o, const char *arg)
+{
+	(void)arg;
+	o->check = true;
+	return 0;
+}
+
 static int set_quiet(struct trace_config *o, const char *arg)
 {
 	(void)arg;
@@ -334,6 +341,10 @@ static const struct option_row trace_rows[] = {
 	  "the rules (adds a marking table of its own to each watched namespace while it runs; "
 	  "docs/rules.md). Without it, drops are matched to rules by their counters",
 	  set_rules },
+	{ "check", 0, NULL,
+	  "before tracing, check the pod's path layer by layer (hoptrace check, towards a single "
+	  "--peer address) and name the failed item that explains each drop",
+	  set_check },
 	{ "duration", 'd', "TIME", "stop after TIME (e.g. 10, 500ms, 2m)", set_duration },
 	{ "linger", 0, "TIME",
 	  "after the command ends, wait TIME for packets still in flight (default 0.5s)",

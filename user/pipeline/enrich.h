@@ -22,6 +22,8 @@ struct pod;
 struct btf;
 struct sock_owners;
 
+struct check_report;
+
 struct enrich {
 	struct kallsyms *ksyms;	      /* NULL: locations print as addresses */
 	struct drop_reasons *reasons; /* NULL: this kernel passes no drop reason */
@@ -37,6 +39,9 @@ struct enrich {
 	/* Socket inode -> owning process, for drops at a socket (host/sock_owner.h); NULL:
 	 * owners not named. */
 	struct sock_owners *sock_owners;
+	/* --check: the layer-by-layer check of the traced pod's path, done at start (check/),
+	 * whose failed items explain drops. NULL: not run. */
+	const struct check_report *check;
 	__s64 mono_to_wall_ns; /* CLOCK_REALTIME - CLOCK_MONOTONIC at start */
 	/* The namespaces with netfilter observers when those are per namespace (BPF netfilter
 	 * links); NULL when the netfilter hook sees every namespace, or none. */

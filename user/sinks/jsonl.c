@@ -15,6 +15,7 @@
 #include "util/json_writer.h"
 #include "sinks/json_blame.h"
 #include "sinks/sink.h"
+#include "check/check.h"
 #include "pipeline/verdict.h"
 
 static void write_tuple(struct json_writer *w, const char *key, const struct hop_tuple *t)
@@ -406,6 +407,25 @@ static void write_icmp(struct json_writer *w, const struct icmp_facts *f)
 		json__bool(w, "answer", true);
 }
 
+/* --check: the failed item that explains the drop. */
+static void write_check_line(struct json_writer *w, const struct enrich *en,
+			     const struct verdict *v)
+{
+	const struct check_line *l;
+
+	if (!en->check || v->fate != FATE_DROPPED)
+		return;
+	l = check__explains(en->check, v->reason, v->ct_table_full);
+	if (!l)
+		return;
+	json__object_begin(w, "check");
+	json__string(w, "layer", l->layer);
+	json__string(w, "item", l->item);
+	json__string(w, "where", l->where);
+	json__string(w, "fact", l->fact);
+	json__object_end(w);
+}
+
 void output_json__packet(struct json_writer *w, struct enrich *en, const struct judged_packet *jp)
 {
 	const struct packet *p = jp->pkt;
@@ -426,6 +446,7 @@ void output_json__packet(struct json_writer *w, struct enrich *en, const struct 
 	write_notes(w, en, p);
 	verdict__describe(&jp->verdict, line, sizeof(line));
 	json__string(w, "verdict", line);
+	write_check_line(w, en, &jp->verdict);
 	json__object_end(w);
 }
 
@@ -500,6 +521,8 @@ void output_json__summary(struct json_writer *w, struct enrich *en, const struct
 	json__array_end(w);
 	write_conntrack(w, sum->ct);
 	write_node(w, sum->node);
+	if (en->check)
+		check__json_object(w, "check", en->check);
 	if (sum->rules_traced >= 0) {
 		json__object_begin(w, "rules");
 		json__int(w, "traced_netns", sum->rules_traced);

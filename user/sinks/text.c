@@ -10,6 +10,7 @@
 #include "host/conntrack_stats.h"
 #include "pipeline/hopview.h"
 #include "sinks/sink.h"
+#include "check/check.h"
 #include "pipeline/verdict.h"
 
 struct text_sink {
@@ -82,6 +83,18 @@ static void print_view(struct text_sink *ts, const struct hop *first, const stru
 		fprintf(ts->base.f, " %s\n", len);
 }
 
+/* --check: the failed check item that explains this drop, under its verdict. */
+static void print_check(FILE *f, const struct enrich *en, const struct verdict *v)
+{
+	const struct check_line *l;
+
+	if (!en->check || v->fate != FATE_DROPPED)
+		return;
+	l = check__explains(en->check, v->reason, v->ct_table_full);
+	if (l)
+		fprintf(f, "       check: fail %s (%s): %s\n", l->item, l->where, l->fact);
+}
+
 /* The packet's ICMP message; an error answers the packet it quotes, in this flow. */
 static void print_icmp(FILE *f, const struct packet *p)
 {
@@ -122,6 +135,7 @@ static int text_packet(struct sink *s, const struct judged_packet *jp)
 	verdict__describe(&jp->verdict, line, sizeof(line));
 	fprintf(s->f, "    => %s%s\n", line,
 		p->incomplete ? " [incomplete: events were lost]" : "");
+	print_check(s->f, s->en, &jp->verdict);
 	for (int i = 0; i < p->hop_count; i++) {
 		if (!p->hops[i].note)
 			continue;
@@ -185,6 +199,14 @@ static int text_summary(struct sink *s, const struct trace_summary *sum)
 			plural(sum->rules_read), sum->rules_lost, plural(sum->rules_lost),
 			sum->rules_unjoined);
 	print_conntrack(s->f, sum->ct);
+	/* --check: what did not pass, whether or not a drop showed it. */
+	for (int i = 0; s->en->check && i < s->en->check->count; i++) {
+		const struct check_line *l = &s->en->check->lines[i];
+
+		if (l->status != CHECK_OK)
+			fprintf(s->f, "  check: %s %s (%s): %s\n", check__status_name(l->status),
+				l->item, l->where, l->fact);
+	}
 	for (int i = 0; i < t->site_count; i++) {
 		const char *r, *l;
 
