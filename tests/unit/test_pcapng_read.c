@@ -343,7 +343,8 @@ static void option(struct builder *b, uint16_t code, const void *v, uint16_t len
 {
 	put(b, code, 2);
 	put(b, len, 2);
-	memcpy(b->buf + b->len, v, len);
+	if (len) /* opt_endofopt has no value (v NULL) */
+		memcpy(b->buf + b->len, v, len);
 	b->len += len;
 	while (b->len % 4)
 		b->buf[b->len++] = 0;
