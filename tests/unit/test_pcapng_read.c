@@ -317,8 +317,12 @@ static void put(struct builder *b, uint64_t v, int bytes)
 {
 	int i;
 
-	for (i = 0; i < bytes; i++)
-		b->buf[b->len + i] = v >> 8 * (b->big ? bytes - 1 - i : i);
+	/* Bytes past the eighth are zero (a run of zero bytes is put as one wide value). */
+	for (i = 0; i < bytes; i++) {
+		int shift = 8 * (b->big ? bytes - 1 - i : i);
+
+		b->buf[b->len + i] = shift < 64 ? (uint8_t)(v >> shift) : 0;
+	}
 	b->len += bytes;
 }
 
