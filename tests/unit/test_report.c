@@ -175,6 +175,8 @@ static void test_layout(void)
 	CHECK(l->mark_count == 4 && l->hops_left_out == 0);
 	CHECK(l->marks[2].y == l->marks[3].y && l->marks[3].x > l->marks[2].x);
 	CHECK(l->marks[1].y < l->marks[2].y);
+	/* Time runs left to right inside a box: each hop a column further. */
+	CHECK(l->marks[2].x > l->marks[1].x && l->boxes[1].hops == 3);
 	for (int i = 0; i < l->mark_count; i++) {
 		const struct report_box *b = &l->boxes[l->marks[i].box];
 

@@ -64,6 +64,7 @@ struct report_box {
 	char devs[REPORT_MAX_DEVS][40];
 	int dev_count;
 	int dev_hops[REPORT_MAX_DEVS]; /* hops drawn on each device's row */
+	int hops;		       /* hops drawn in the box: its columns */
 	int x, y, w, h;
 	bool drop;
 };
@@ -89,7 +90,8 @@ struct report_layout {
 };
 
 /* Lays out a packet's hops: namespaces left to right in order of first appearance, their
- * devices stacked, each hop a numbered mark on its device's row. */
+ * devices stacked, each hop a numbered mark on its device's row, in a column of its own
+ * (time runs left to right inside a box too). */
 void report_svg__layout(const struct merge_part *p, struct report_layout *l);
 /* The inline <svg> of a layout; id makes its element ids unique on the page. */
 void report_svg__write(const struct report_layout *l, const struct merge_part *p, int id, FILE *f);

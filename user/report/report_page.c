@@ -33,9 +33,9 @@ static const char page_style[] =
 	"tr.unexplained td{background:#ffebe9}tr.check-fail td{background:#ffebe9}"
 	"tr.check-warn td{background:#fff8c5}\n"
 	".missing{color:#57606a;font-style:italic}\n"
-	"svg .box{fill:#eef4fb;fill-opacity:.45;stroke:#6e7781;stroke-width:1.2}\n"
+	"svg .box{fill:#eef4fb;fill-opacity:.35;stroke:#6e7781;stroke-width:1.2}\n"
 	"svg .box.dropsite{stroke:#cf222e;stroke-width:2.5;fill:#fff0f0}\n"
-	"svg .row{fill:#fff;fill-opacity:.55;stroke:#d0d7de}svg .row.dropdev{fill:#ffd7d5;"
+	"svg .row{fill:#fff;fill-opacity:.3;stroke:#d0d7de}svg .row.dropdev{fill:#ffd7d5;"
 	"stroke:#cf222e}\n"
 	"svg text{font:11px system-ui,sans-serif;fill:#1b1f24}svg .name{font-weight:700;"
 	"font-size:12px}svg .sub{fill:#57606a}svg .devname{font-family:ui-monospace,monospace}\n"
@@ -256,11 +256,39 @@ static void detail(FILE *f, const char *term, const char *value)
 	fputs("</dd>", f);
 }
 
+/* Without a rule trace, the rules whose counters rose (docs/rules.md): the likeliest. */
+static void write_candidates(FILE *f, const cJSON *nf)
+{
+	const cJSON *list = cJSON_GetObjectItemCaseSensitive(nf, "candidates"), *c;
+	int shown = 0;
+
+	if (!cJSON_IsArray(list) || !cJSON_GetArraySize(list))
+		return;
+	fputs("<dt>rule (inferred)</dt><dd><ul class=\"candidates\">", f);
+	cJSON_ArrayForEach(c, list)
+	{
+		if (shown++ == 3)
+			break;
+		fputs("<li>", f);
+		report_html__textf(
+			f, "chain %s rule #%lld: %s (counter rose by %lld%s)",
+			mj__str(c, "chain") ?: "?", mj__int(c, "rule_index", 0),
+			mj__str(c, "rule") ?: "(text not known)", mj__int(c, "rise", 0),
+			cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(c, "rise_equals_drops")) ?
+				", as many as the drops seen there" :
+				"");
+		fputs("</li>", f);
+	}
+	fprintf(f, "</ul>%s</dd>",
+		cJSON_GetArraySize(list) > 3 ? "and more (the trace file lists them all)" : "");
+}
+
 /* The drop in words: where, why, and who (netfilter's table and rule, a BPF program). */
 static void write_drop_detail(FILE *f, const cJSON *drop)
 {
 	const cJSON *nf = mj__obj(drop, "nf"), *bpf = mj__obj(drop, "bpf");
 	const cJSON *culprit = bpf ? mj__obj(bpf, "culprit") : NULL;
+	const cJSON *qdisc = mj__obj(drop, "qdisc"), *owner = mj__obj(drop, "socket_owner");
 	char buf[512];
 
 	fputs("<dl class=\"drop-detail\">", f);
@@ -280,6 +308,7 @@ static void write_drop_detail(FILE *f, const cJSON *drop)
 			detail(f, "chain", buf);
 		}
 		detail(f, "rule", mj__str(nf, "rule"));
+		write_candidates(f, nf);
 		detail(f, "comment", mj__str(nf, "comment"));
 		detail(f, "owner", mj__str(nf, "owner"));
 		detail(f, "hint", mj__str(drop, "hint"));
@@ -296,6 +325,17 @@ static void write_drop_detail(FILE *f, const cJSON *drop)
 	}
 	if (bpf)
 		detail(f, "BPF owner", mj__str(bpf, "owner"));
+	if (qdisc) {
+		snprintf(buf, sizeof(buf), "%s %s of %s, its drop counter rose by %lld",
+			 mj__str(qdisc, "kind") ?: "?", mj__str(qdisc, "handle") ?: "?",
+			 mj__str(qdisc, "device") ?: "?", mj__int(qdisc, "drops_rise", 0));
+		detail(f, "queue", buf);
+	}
+	if (owner) {
+		snprintf(buf, sizeof(buf), "pid %lld (%s)", mj__int(owner, "pid", 0),
+			 mj__str(owner, "command") ?: "?");
+		detail(f, "socket of", buf);
+	}
 	fputs("</dl>\n", f);
 }
 

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /* A packet's path as an inline SVG: each network namespace a box, left to right in the order
  * the packet first reached it; its devices stacked inside, one row each; each hop a numbered
- * mark on its device's row, joined to the previous hop by an arrow. The drop is a red mark
- * inside its namespace's group, so a reader of the markup finds it where a person sees it. */
+ * mark on its device's row, in a column of its own, joined to the previous hop by an arrow.
+ * The drop is a red mark inside its namespace's group, so a reader of the markup finds it
+ * where a person sees it. */
 #include <string.h>
 
 #include "report/report.h"
@@ -131,7 +132,8 @@ void report_svg__layout(const struct merge_part *p, struct report_layout *l)
 		m = &l->marks[l->mark_count];
 		*m = (struct report_mark){ .hop = i, .box = box, .dev = dev };
 		m->us = (double)(p->hops[i].ts_ns - p->hops[0].ts_ns) / 1000.0;
-		m->x = l->boxes[box].dev_hops[dev]++; /* the column, made a position below */
+		l->boxes[box].dev_hops[dev]++;
+		m->x = l->boxes[box].hops++; /* the column, made a position below */
 		if (i == dropped_at) {
 			m->drop = true;
 			l->boxes[box].drop = true;
@@ -150,13 +152,10 @@ void report_svg__layout(const struct merge_part *p, struct report_layout *l)
 	}
 	for (int b = 0; b < l->box_count; b++) {
 		struct report_box *box = &l->boxes[b];
-		int most = 0;
 
-		for (int d = 0; d < box->dev_count; d++)
-			most = box->dev_hops[d] > most ? box->dev_hops[d] : most;
 		box->x = x;
 		box->y = MARGIN;
-		box->w = LABEL_W + most * STEP + MARK_R;
+		box->w = LABEL_W + box->hops * STEP + MARK_R;
 		if (box->w < BOX_MIN_W)
 			box->w = BOX_MIN_W;
 		box->h = BOX_HEAD + box->dev_count * ROW_H + 6;
