@@ -219,10 +219,29 @@ case_bad_inputs_write_nothing() {
 	[ $? -eq 2 ] || { echo "unknown option: not exit 2"; return 1; }
 }
 
+# The commands docs/report.md gives, as it gives them, in a folder of their files.
+case_docs_examples() {
+	trace_drop || return 1
+	local d=$TMP/docs
+	mkdir -p "$d/bundle" && cp "$TMP/drop.jsonl" "$d/trace.jsonl" &&
+		cp "$TMP/drop.pcapng" "$d/drop.pcapng" && cp "$TMP/drop.jsonl" "$d/bundle/trace.jsonl" ||
+		return 1
+	(
+		cd "$d" || exit 1
+		"$HOPTRACE" report trace.jsonl -o report.html && grep -q 'class="drop"' report.html &&
+			rm report.html || exit 1
+		"$HOPTRACE" report drop.pcapng -o report.html && grep -q 'class="drop"' report.html &&
+			rm report.html || exit 1
+		"$HOPTRACE" report bundle/ -o report.html && grep -q 'class="drop"' report.html &&
+			grep -q "no counters.json" report.html
+	)
+}
+
 topo_up || { echo "FAIL e2e report_topology: could not build the namespaces"; exit 1; }
 run_case drop_page_in_chromium case_drop_page_in_chromium
 run_case healthy_page_has_no_drop case_healthy_page_has_no_drop
 run_case pcapng_gives_the_same_drop case_pcapng_gives_the_same_drop
 run_case bundle_shows_rise_and_check case_bundle_shows_rise_and_check
 run_case bad_inputs_write_nothing case_bad_inputs_write_nothing
+run_case docs_examples case_docs_examples
 exit $TESTS_FAILED
