@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # hoptrace report end to end, read by a real browser: a netfilter drop's page rendered by
-# headless Chromium has the drop mark in the node namespace's box with its device, reason and
-# verdict, makes a real screenshot, and makes no request (Chromium's own net log, with a
-# control page proving the log sees a page's requests); a healthy ping's page has no drop
-# and counts the packets delivered; the pcapng of the same trace gives the same drop; a
-# bundle directory's unexplained counter rise and failed check are shown; bad inputs write
-# nothing, say one line and exit 1.
+# headless Chromium has the drop mark in the node namespace's box with its device, reason
+# and verdict, makes a real screenshot, prints to PDF, and makes no request (Chromium's own
+# net log, with a control page proving the log sees a page's requests); a healthy ping's
+# page has no drop and counts the packets delivered; the pcapng of the same trace gives the
+# same drop; a bundle directory's unexplained counter rise and failed check are shown; bad
+# inputs write nothing, say one line and exit 1; docs/report.md's commands run as given.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/e2e/lib.sh
 trap topo_down EXIT
@@ -103,6 +103,12 @@ case_drop_page_in_chromium() {
 		{ echo "the screenshot is not a PNG"; return 1; }
 	[ "$(stat -c %s "$TMP/r.png")" -gt 20000 ] ||
 		{ echo "the screenshot is $(stat -c %s "$TMP/r.png") bytes: blank?"; return 1; }
+	# Printed: Chromium's print to PDF makes a real document of it.
+	timeout 60 unshare -n chromium "${CHROMIUM_FLAGS[@]}" --user-data-dir="$TMP/chr" \
+		--no-pdf-header-footer --print-to-pdf="$TMP/r.pdf" "file://$TMP/r.html" \
+		2>>"$TMP/chromium.err" >/dev/null || { tail -20 "$TMP/chromium.err"; return 1; }
+	[ "$(head -c 5 "$TMP/r.pdf")" = "%PDF-" ] && [ "$(stat -c %s "$TMP/r.pdf")" -gt 5000 ] ||
+		{ echo "the page does not print to a PDF"; return 1; }
 	# No request: then a control page that fetches proves the net log would show one.
 	echo "requests of the page: $(cat "$TMP/drop.requests.json")"
 	[ "$(jq 'length' "$TMP/drop.requests.json")" = 0 ] || return 1

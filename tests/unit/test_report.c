@@ -248,11 +248,11 @@ static void test_page(void)
 			   "NETFILTER_DROP &amp; more</p>"));
 	CHECK(strstr(page, "<title>hoptrace report: n&lt;1&gt;</title>"));
 	CHECK(strstr(page, "-p udp --dport 53 -j DROP"));
-	/* Two paths (the drop, the deliveries): two diagrams; the 70 deliveries listed up to
-	 * the bound with the rest counted. */
+	/* Two paths (the drop, the deliveries): two diagrams; the flow's 71 packets listed up
+	 * to the bound of 50 (the drop and 49 deliveries), the other 21 counted. */
 	CHECK(strstr(page, "id=\"ah0\"") && strstr(page, "id=\"ah1\"") &&
 	      !strstr(page, "id=\"ah2\""));
-	snprintf(more, sizeof(more), "and %d more packets on this path", 20);
+	snprintf(more, sizeof(more), "and %d more packets on this path", 21);
 	CHECK(strstr(page, more));
 	CHECK(strstr(page, "<tr data-fate=\"delivered\"><td>delivered</td><td class=\"num "
 			   "fate-count\">70</td></tr>"));
@@ -277,6 +277,9 @@ static void test_bundle_sections(void)
 	CHECK(strstr(out, "<tr class=\"check check-fail\" data-status=\"fail\">"));
 	CHECK(strstr(out, "a &amp; b"));
 	CHECK(strstr(out, "no manifest.json"));
+	free(out);
+	CAPTURE(out, report__write_bundle_glance(&b, f));
+	CHECK(strstr(out, "1 counter rise no hook saw") && strstr(out, "1 failed check"));
 	free(out);
 	report_bundle__free(&b);
 }

@@ -40,6 +40,9 @@ int report__write_page(const struct merge_input *in, const struct report_bundle 
 
 /* The bundle's sections: counter rises, checks, manifest. */
 void report__write_bundle(const struct report_bundle *b, FILE *f);
+/* One line under the page's title when the bundle found what the trace alone does not
+ * show: drops no hook saw, failed checks. */
+void report__write_bundle_glance(const struct report_bundle *b, FILE *f);
 
 /* The trace's summary section: fates, drop sites, who took it. */
 void report__write_summary(const struct merge_input *in, FILE *f);

@@ -92,6 +92,8 @@ static void write_rises(const cJSON *counters, FILE *f)
 {
 	static const char *const cols[] = { "netns", "kind",	     "name",	   "device",
 					    "rise",  "traced_drops", "unexplained" };
+	static const char *const heads[] = { "netns", "kind",	      "counter",   "device",
+					     "rise",  "drops traced", "not traced" };
 	const cJSON *rises = cJSON_GetObjectItemCaseSensitive(counters, "rises"), *r;
 	int unexplained = 0;
 
@@ -113,7 +115,7 @@ static void write_rises(const cJSON *counters, FILE *f)
 			unexplained, unexplained == 1 ? "" : "s");
 	fputs("<table class=\"rises\"><thead><tr>", f);
 	for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++)
-		fprintf(f, "<th>%s</th>", cols[i]);
+		fprintf(f, "<th>%s</th>", heads[i]);
 	fputs("<th>period</th><th></th></tr></thead><tbody>\n", f);
 	cJSON_ArrayForEach(r, rises)
 	{
@@ -200,9 +202,34 @@ static void write_manifest(const cJSON *manifest, FILE *f)
 
 void report__write_bundle(const struct report_bundle *b, FILE *f)
 {
-	fputs("<section class=\"bundle\">\n<h2>What the bundle adds</h2>\n", f);
+	fputs("<section class=\"bundle\" id=\"bundle\">\n<h2>What the bundle adds</h2>\n", f);
 	write_rises(b->counters, f);
 	write_checks(b->checks, f);
 	write_manifest(b->manifest, f);
 	fputs("</section>\n", f);
+}
+
+void report__write_bundle_glance(const struct report_bundle *b, FILE *f)
+{
+	const cJSON *rises = cJSON_GetObjectItemCaseSensitive(b->counters, "rises");
+	const cJSON *checks = cJSON_GetObjectItemCaseSensitive(b->checks, "checks"), *e;
+	int unexplained = 0, failed = 0;
+
+	if (!cJSON_IsArray(rises))
+		rises = NULL;
+	if (!cJSON_IsArray(checks))
+		checks = NULL;
+	cJSON_ArrayForEach(e, rises) unexplained += mj__int(e, "unexplained", 0) > 0;
+	cJSON_ArrayForEach(e, checks)
+		failed += mj__str(e, "status") && !strcmp(mj__str(e, "status"), "fail");
+	if (!unexplained && !failed)
+		return;
+	fputs("<p class=\"callout glance\">The bundle adds", f);
+	if (unexplained)
+		fprintf(f, " %d counter rise%s no hook saw (drops not in this trace)", unexplained,
+			unexplained == 1 ? "" : "s");
+	if (failed)
+		fprintf(f, "%s %d failed check%s", unexplained ? " and" : "", failed,
+			failed == 1 ? "" : "s");
+	fputs(": see <a href=\"#bundle\">What the bundle adds</a>.</p>\n", f);
 }

@@ -18,7 +18,8 @@ static const char page_style[] =
 	".lead{color:#57606a;margin:0 0 12px}\n"
 	"table{border-collapse:collapse;margin:6px 0 10px;font-size:13px}\n"
 	"th,td{border:1px solid #d0d7de;padding:3px 7px;text-align:left;vertical-align:top}\n"
-	"th{background:#f3f5f7}td.num{text-align:right;font-variant-numeric:tabular-nums}\n"
+	"th{background:#f3f5f7}td.num{text-align:right;font-variant-numeric:tabular-nums;"
+	"white-space:nowrap}td.nowrap{white-space:nowrap}\n"
 	"code,.mono{font-family:ui-monospace,monospace;font-size:12px}\n"
 	".flow{border:1px solid #d0d7de;border-radius:8px;padding:4px 14px 10px;margin:14px 0}\n"
 	".flow.has-drop{border-color:#cf222e}\n"
@@ -221,7 +222,9 @@ static void write_hop_table(FILE *f, const struct merge_part *p, int drop_hop)
 		char netns[128];
 
 		report_html__netns(netns, sizeof(netns), hop);
-		fprintf(f, "<tr%s><td class=\"num\">%d</td><td class=\"num\">+%.1f</td><td>",
+		fprintf(f,
+			"<tr%s><td class=\"num\">%d</td><td class=\"num\">+%.1f</td><td "
+			"class=\"nowrap\">",
 			i == drop_hop ? " class=\"drop-hop\"" : "", i + 1,
 			(double)(p->hops[i].ts_ns - p->hops[0].ts_ns) / 1000.0);
 		report_html__text(f, netns);
@@ -371,15 +374,19 @@ static int write_flow(FILE *f, const struct merge_input *in, const struct flow_g
 		      int *diagram_id)
 {
 	struct path_group paths[REPORT_MAX_PATHS];
-	int path_count = 0, undrawn = 0;
+	int path_count = 0, undrawn = 0, flow_listed = 0;
 	const struct merge_part *first = &in->parts[g->parts[0]];
 	struct report_layout *l = malloc(sizeof(*l));
+	unsigned long long *keys = malloc((size_t)g->count * sizeof(*keys));
 	char tuple[256];
 
-	if (!l)
+	if (!l || !keys) {
+		free(l);
+		free(keys);
 		return -ENOMEM;
+	}
 	for (int i = 0; i < g->count; i++) {
-		unsigned long long key = path_key(&in->parts[g->parts[i]]);
+		unsigned long long key = keys[i] = path_key(&in->parts[g->parts[i]]);
 		int k;
 
 		for (k = 0; k < path_count && paths[k].key != key; k++)
@@ -397,9 +404,8 @@ static int write_flow(FILE *f, const struct merge_input *in, const struct flow_g
 	fprintf(f, "<section class=\"flow%s\" data-flow=\"%llu\">\n<h2>Flow %llu: ",
 		g->dropped ? " has-drop" : "", g->flow, g->flow);
 	report_html__text(f, tuple[0] ? tuple : "(no addresses seen)");
-	fprintf(f, "</h2>\n<p class=\"lead\">%d packet%s, %d path%s.</p>\n", g->count,
-		g->count == 1 ? "" : "s", path_count + (undrawn > 0),
-		path_count + (undrawn > 0) == 1 ? "" : "s");
+	fprintf(f, "</h2>\n<p class=\"lead\">%d packet%s, %d distinct path%s drawn.</p>\n",
+		g->count, g->count == 1 ? "" : "s", path_count, path_count == 1 ? "" : "s");
 	for (int k = 0; k < path_count; k++) {
 		const struct merge_part *p = &in->parts[g->parts[paths[k].first]];
 		const cJSON *drop = mj__obj(p->packet, "drop");
@@ -424,13 +430,14 @@ static int write_flow(FILE *f, const struct merge_input *in, const struct flow_g
 		fputs("<table class=\"packets\"><thead><tr><th>packet</th><th>first hop</th>"
 		      "<th>direction</th><th>fate</th><th>hops</th></tr></thead><tbody>\n",
 		      f);
-		for (int i = paths[k].first; i < g->count && listed < REPORT_MAX_PACKETS; i++) {
-			const struct merge_part *q = &in->parts[g->parts[i]];
-
-			if (path_key(q) != paths[k].key)
+		/* The flow's budget of rows, but each drawn path lists the packet it drew. */
+		for (int i = paths[k].first;
+		     i < g->count && (!listed || flow_listed < REPORT_MAX_PACKETS); i++) {
+			if (keys[i] != paths[k].key)
 				continue;
-			write_packet_row(f, q);
+			write_packet_row(f, &in->parts[g->parts[i]]);
 			listed++;
+			flow_listed++;
 		}
 		fputs("</tbody></table>\n", f);
 		if (listed < paths[k].count)
@@ -446,6 +453,7 @@ static int write_flow(FILE *f, const struct merge_input *in, const struct flow_g
 			undrawn, undrawn == 1 ? "" : "s");
 	fputs("</section>\n", f);
 	free(l);
+	free(keys);
 	return 0;
 }
 
@@ -481,6 +489,8 @@ int report__write_page(const struct merge_input *in, const struct report_bundle 
 	fputs(" Taken by hoptrace, which follows each packet through the kernel's network "
 	      "namespaces and devices and says where and why it was dropped.</p>\n</header>\n<main>\n",
 	      f);
+	if (bundle)
+		report__write_bundle_glance(bundle, f);
 	if (!count)
 		fputs("<p class=\"missing\">The trace holds no packet.</p>\n", f);
 	for (int i = 0; i < count && i < REPORT_MAX_FLOWS; i++) {
