@@ -195,6 +195,47 @@ static void test_layout(void)
 	free(l);
 }
 
+/* A path through many namespaces goes on below instead of growing past the page's width;
+ * no two boxes overlap. */
+static void test_layout_wraps(void)
+{
+	struct report_layout *l = calloc(1, sizeof(*l));
+	struct merge_input in;
+	char path[64], err[256], netns[16];
+	FILE *f = trace_open(path, sizeof(path));
+	int rows = 1;
+
+	for (int i = 0; i < 32; i++) {
+		snprintf(netns, sizeof(netns), "ns%d", i / 4);
+		hop(f, 1, T0 + i * 1000, "nf_hook", netns, "eth0", "");
+	}
+	fprintf(f, "{\"type\":\"packet\",\"pkt\":1,\"flow\":1,\"fate\":\"unknown\"}\n"
+		   "{\"type\":\"summary\",\"node\":{\"name\":\"n\"}}\n");
+	fclose(f);
+	memset(&in, 0, sizeof(in));
+	in.path = path;
+	CHECK(!merge_input__load(&in, err, sizeof(err)));
+	report_svg__layout(&in.parts[0], l);
+	CHECK(l->box_count == 8 && l->mark_count == 32);
+	CHECK(l->width <= 1150);
+	for (int a = 0; a < l->box_count; a++) {
+		const struct report_box *x = &l->boxes[a];
+
+		CHECK(x->x + x->w <= l->width && x->y + x->h <= l->height);
+		rows += a && x->y > l->boxes[a - 1].y;
+		for (int b = a + 1; b < l->box_count; b++) {
+			const struct report_box *y = &l->boxes[b];
+
+			CHECK(x->x + x->w <= y->x || y->x + y->w <= x->x || x->y + x->h <= y->y ||
+			      y->y + y->h <= x->y);
+		}
+	}
+	CHECK(rows >= 2);
+	merge_input__free(&in);
+	unlink(path);
+	free(l);
+}
+
 /* The drop mark sits inside its namespace's group; names from the file are escaped. */
 static void test_svg_markup(void)
 {
@@ -290,6 +331,7 @@ int main(void)
 	RUN(test_text_cut);
 	RUN(test_tuple);
 	RUN(test_layout);
+	RUN(test_layout_wraps);
 	RUN(test_svg_markup);
 	RUN(test_page);
 	RUN(test_bundle_sections);

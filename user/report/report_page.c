@@ -401,6 +401,9 @@ static int write_flow(FILE *f, const struct merge_input *in, const struct flow_g
 		paths[k].count++;
 	}
 	report_html__tuple(tuple, sizeof(tuple), mj__obj(first->packet, "flow_tuple"));
+	/* A trace without the flow's tuple: the first the packet's hops saw. */
+	for (int i = 0; !tuple[0] && i < first->hop_count; i++)
+		report_html__tuple(tuple, sizeof(tuple), mj__obj(first->hops[i].obj, "tuple"));
 	fprintf(f, "<section class=\"flow%s\" data-flow=\"%llu\">\n<h2>Flow %llu: ",
 		g->dropped ? " has-drop" : "", g->flow, g->flow);
 	report_html__text(f, tuple[0] ? tuple : "(no addresses seen)");
@@ -483,11 +486,14 @@ int report__write_page(const struct merge_input *in, const struct report_bundle 
 	fputs("<header><h1>", f);
 	report_html__textf(f, "Packet trace of %s", in->name ? in->name : "?");
 	fputs("</h1>\n<p class=\"lead\">", f);
-	report_html__textf(f, "%d packet%s in %d flow%s; %d flow%s with a drop, shown first.",
-			   in->part_count, in->part_count == 1 ? "" : "s", count,
-			   count == 1 ? "" : "s", dropped, dropped == 1 ? "" : "s");
+	report_html__textf(f, "%d packet%s in %d flow%s; ", in->part_count,
+			   in->part_count == 1 ? "" : "s", count, count == 1 ? "" : "s");
+	if (dropped)
+		fprintf(f, "%d flow%s with a drop, shown first.", dropped, dropped == 1 ? "" : "s");
+	else
+		fputs("no packet was dropped.", f);
 	fputs(" Taken by hoptrace, which follows each packet through the kernel's network "
-	      "namespaces and devices and says where and why it was dropped.</p>\n</header>\n<main>\n",
+	      "namespaces and devices, and says where and why a packet was dropped.</p>\n</header>\n<main>\n",
 	      f);
 	if (bundle)
 		report__write_bundle_glance(bundle, f);

@@ -10,10 +10,12 @@
 
 #define MARGIN 12
 #define BOX_GAP 44
-#define BOX_HEAD 40 /* the namespace's name and pod/layer lines */
-#define ROW_H 40    /* one device row */
-#define LABEL_W 104 /* the device names' column */
-#define STEP 44	    /* between two marks of one row */
+#define ROW_GAP 36     /* between two rows of boxes */
+#define ROW_MAX_W 1150 /* the page's width, where boxes go on below */
+#define BOX_HEAD 40    /* the namespace's name and pod/layer lines */
+#define ROW_H 40       /* one device row */
+#define LABEL_W 104    /* the device names' column */
+#define STEP 40	       /* between two columns of marks */
 #define BOX_MIN_W 190
 #define MARK_R 10
 #define NO_DEVICE "(no device)"
@@ -112,7 +114,7 @@ static int drop_hop(const struct merge_part *p)
 void report_svg__layout(const struct merge_part *p, struct report_layout *l)
 {
 	const cJSON *drop = mj__obj(p->packet, "drop");
-	int dropped_at = drop_hop(p), x = MARGIN, tallest = 0;
+	int dropped_at = drop_hop(p), x = MARGIN, y = MARGIN, tallest = 0, widest = 0;
 
 	memset(l, 0, sizeof(*l));
 	l->drop_mark = -1;
@@ -153,14 +155,22 @@ void report_svg__layout(const struct merge_part *p, struct report_layout *l)
 	for (int b = 0; b < l->box_count; b++) {
 		struct report_box *box = &l->boxes[b];
 
-		box->x = x;
-		box->y = MARGIN;
 		box->w = LABEL_W + box->hops * STEP + MARK_R;
 		if (box->w < BOX_MIN_W)
 			box->w = BOX_MIN_W;
 		box->h = BOX_HEAD + box->dev_count * ROW_H + 6;
+		/* A path through many namespaces goes on below rather than shrinking to fit the
+		 * page's width (or a printed page's). */
+		if (x > MARGIN && x + box->w + MARGIN > ROW_MAX_W) {
+			x = MARGIN;
+			y += tallest + ROW_GAP;
+			tallest = 0;
+		}
+		box->x = x;
+		box->y = y;
 		x += box->w + BOX_GAP;
 		tallest = box->h > tallest ? box->h : tallest;
+		widest = x - BOX_GAP + MARGIN > widest ? x - BOX_GAP + MARGIN : widest;
 	}
 	for (int i = 0; i < l->mark_count; i++) {
 		struct report_mark *m = &l->marks[i];
@@ -169,8 +179,8 @@ void report_svg__layout(const struct merge_part *p, struct report_layout *l)
 		m->x = box->x + LABEL_W + m->x * STEP + MARK_R + 4;
 		m->y = box->y + BOX_HEAD + m->dev * ROW_H + 14;
 	}
-	l->width = x - BOX_GAP + MARGIN;
-	l->height = MARGIN + tallest + MARGIN;
+	l->width = widest;
+	l->height = y + tallest + MARGIN;
 	if (l->width < 2 * MARGIN)
 		l->width = 2 * MARGIN;
 }
