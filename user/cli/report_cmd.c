@@ -25,7 +25,7 @@ static void usage(FILE *f)
 		"A bundle directory (trace.jsonl, and optionally manifest.json, counters.json,\n"
 		"check.json) adds its counter rises and checks. The page needs nothing else: it\n"
 		"loads nothing from anywhere (docs/report.md).\n\n"
-		"  -o, --output FILE   write the page to FILE (default: standard output)\n"
+		"  -o, --output FILE   write the page to FILE (default, or -: standard output)\n"
 		"  -h, --help          show this help\n");
 }
 
