@@ -19,7 +19,7 @@ PAGE=tests/e2e/report_page.py
 # log, which is what the test reads (the control page shows they are).
 CHROMIUM_FLAGS=(--headless=new --no-sandbox --disable-gpu --disable-background-networking
 	--disable-component-update --disable-sync --disable-default-apps --no-first-run
-	--disable-features=Translate,OptimizationHints,MediaRouter,AutofillServerCommunication)
+	"--disable-features=Translate,OptimizationHints,MediaRouter,AutofillServerCommunication")
 
 chromium_present() {
 	command -v chromium >/dev/null && return 0
