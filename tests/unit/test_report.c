@@ -236,6 +236,32 @@ static void test_layout_wraps(void)
 	free(l);
 }
 
+/* A dropped packet whose free was not kept is marked where it was last seen. */
+static void test_drop_without_free(void)
+{
+	struct report_layout *l = calloc(1, sizeof(*l));
+	struct merge_input in;
+	char path[64], err[256];
+	FILE *f = trace_open(path, sizeof(path));
+
+	hop(f, 1, T0, "dev_xmit", "pod", "eth0", "");
+	hop(f, 1, T0 + 100, "netif_receive", "node", "veth-a", "");
+	fprintf(f, "{\"type\":\"packet\",\"pkt\":1,\"flow\":1,\"fate\":\"dropped\","
+		   "\"incomplete\":true,\"drop\":{\"reason\":\"NO_SOCKET\",\"netns_name\":"
+		   "\"node\",\"ifname\":\"veth-a\"}}\n{\"type\":\"summary\",\"node\":{\"name\":"
+		   "\"n\"}}\n");
+	fclose(f);
+	memset(&in, 0, sizeof(in));
+	in.path = path;
+	CHECK(!merge_input__load(&in, err, sizeof(err)));
+	report_svg__layout(&in.parts[0], l);
+	CHECK(l->drop_mark == 1 && l->marks[1].box == 1 && l->boxes[1].drop);
+	CHECK_STR(l->drop_reason, "NO_SOCKET");
+	merge_input__free(&in);
+	unlink(path);
+	free(l);
+}
+
 /* The drop mark sits inside its namespace's group; names from the file are escaped. */
 static void test_svg_markup(void)
 {
@@ -332,6 +358,7 @@ int main(void)
 	RUN(test_tuple);
 	RUN(test_layout);
 	RUN(test_layout_wraps);
+	RUN(test_drop_without_free);
 	RUN(test_svg_markup);
 	RUN(test_page);
 	RUN(test_bundle_sections);

@@ -71,7 +71,7 @@ static const char *fate_of(const struct merge_part *p)
 	return fate ? fate : "unknown";
 }
 
-/* What makes two packets' paths the same drawing: where each hop was, and the fate. */
+/* What makes two packets' paths the same drawing: where each hop was, the fate, the reason. */
 static unsigned long long path_key(const struct merge_part *p)
 {
 	unsigned long long h = 1469598103934665603ULL;
@@ -91,6 +91,10 @@ static unsigned long long path_key(const struct merge_part *p)
 		}
 	}
 	for (const char *s = fate_of(p); *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	/* Two drops at one place for two reasons are two stories. */
+	h = (h ^ 0xff) * 1099511628211ULL;
+	for (const char *s = mj__str(mj__obj(p->packet, "drop"), "reason") ?: ""; *s; s++)
 		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
 	return h;
 }

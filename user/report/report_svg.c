@@ -108,7 +108,8 @@ static int drop_hop(const struct merge_part *p)
 		if (hook && !strcmp(hook, "kfree_skb") && drop && !mj__str(drop, "note"))
 			return i;
 	}
-	return -1;
+	/* The free was not kept (hops past the cap, events lost): its last sighting. */
+	return p->last_kernel >= 0 ? p->last_kernel : p->hop_count - 1;
 }
 
 void report_svg__layout(const struct merge_part *p, struct report_layout *l)
