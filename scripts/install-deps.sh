@@ -10,6 +10,7 @@ packages=(
 	iproute2 iptables nftables conntrack netcat-openbsd
 	tshark python3 jq iputils-ping procps
 	python3-yaml # tests/e2e/test_deploy.sh reads deploy/daemonset.yaml
+	chromium fonts-liberation # tests/e2e/test_report.sh renders hoptrace report's page headless (the fonts are only recommended)
 	bpftrace
 	libclang-rt-dev # libFuzzer and the sanitizer runtimes: make fuzz, make sanitize
 	containerd runc # a real containerd for the pod tests (tests/k8s/containerd_env.sh) and the image test

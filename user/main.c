@@ -8,6 +8,7 @@
 #include "cli/pod_refs.h"
 #include "cli/check_cmd.h"
 #include "cli/merge_cmd.h"
+#include "cli/report_cmd.h"
 #include "cli/pods_cmd.h"
 #include "cli/suggest.h"
 #include "host/privilege.h"
@@ -173,9 +174,11 @@ static const struct subcommand subcommands[] = {
 	  "list this node's pods: addresses, netns, host veth", do_pods },
 	{ "merge", "[--json] [-w FILE] TRACE TRACE...",
 	  "join per-node traces into one timeline; name loss between nodes", merge_cmd__main },
-	{ "check", "--pod-ip ADDR [--peer ADDR] [--json]",
+	{ "check", "--pod-ip ADDR [--peer ADDR]",
 	  "check a pod's path layer by layer: route, MTU, overlay, conntrack, rp_filter",
 	  check_cmd__main },
+	{ "report", "[-o FILE] TRACE|BUNDLE_DIR",
+	  "one HTML page explaining a trace, to read or print", report_cmd__main },
 	{ "cleanup", "[-v]", "remove what a killed hoptrace --rules left in rulesets", do_cleanup },
 	{ "demo", "[SCENARIO|--list]", "build a throwaway broken cluster, trace it, explain",
 	  do_demo },
