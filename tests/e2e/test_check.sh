@@ -79,8 +79,12 @@ case_trace_with_check() {
 	expect_jq "$TMP/traced.jsonl" '[.[] | select(.type=="summary")][0].check
 		| .fail == 1 and ([.checks[] | select(.status=="fail")][0].item == "mtu")' \
 		"the summary holds the check" || rc=1
+	# The first ping's "fragmentation needed" taught pod 1 the path MTU: forget it, or the
+	# next ping is refused before any packet exists.
+	ip -n "$P1" route flush cache
 	"$HOPTRACE" --pod-ip $POD1 --peer $POD2 --proto icmp --check -q -- \
 		ip netns exec "$P1" ping -M do -s 1472 -c1 -W1 -q $POD2 >"$TMP/traced.txt" 2>/dev/null
+	keep_output "$TMP/traced.txt"
 	grep -q "^       check: fail mtu ($N1): MTU mismatch: the pod's eth0 has MTU 1500" "$TMP/traced.txt" &&
 		grep -q "^  check: fail mtu ($N1): MTU mismatch" "$TMP/traced.txt" ||
 		{ echo "expectation failed: the text names it under the verdict and in the summary"; cat "$TMP/traced.txt"; rc=1; }
