@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* What the bundle's files share: the bundle being built and each part's entry point. */
+#ifndef BUNDLE_PRIV_H
+#define BUNDLE_PRIV_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <cjson/cJSON.h>
+#include "bundle/bundle.h"
+
+#define BUNDLE_TRACE_FILES 3
+
+struct bundle_drop {
+	__u32 netns;
+	char ifname[16]; /* empty: no device */
+	unsigned long count;
+};
+
+struct bundle_netns {
+	__u32 inode;
+	char dir[80]; /* its directory under netns/: the label, made safe for a file name */
+	char label[64];
+	bool host;
+};
+
+struct bundle {
+	char target[PATH_MAX - 512];
+	bool tarball;
+	char dir[PATH_MAX - 256]; /* where the bundle is built: room left for its files */
+	cJSON *command;
+	unsigned long long created_ns;
+	cJSON *errors;
+	FILE *trace_files[BUNDLE_TRACE_FILES];
+	int trace_count;
+	struct bundle_netns netns[BUNDLE_MAX_NETNS];
+	int netns_count;
+	struct bundle_drop *drops;
+	int drop_count, drop_cap;
+	bool finished;
+};
+
+/* Collects one namespace's state into <bundle>/netns/<dir>/<when>/ (bundle_snapshot.c). */
+void bundle_snapshot__netns(struct bundle *b, const struct bundle_netns *ns, const char *path,
+			    const char *when);
+
+/* Turns the text of /proc counter files into counters.json's members (bundle_counters.c).
+ * Each takes what `grep -H . FILES` printed: one "path:line" a line. */
+cJSON *bundle_counters__parse(const char *grep_out, bool host);
+cJSON *bundle_counters__conntrack(const char *grep_out);
+cJSON *bundle_counters__sysctl(const char *grep_out);
+/* ethtool -S's "name: value" lines; NULL when it gave none. */
+cJSON *bundle_counters__ethtool(const char *text);
+
+/* The top-level counters.json: what rose between start and end (bundle_rises.c). */
+cJSON *bundle_rises__build(struct bundle *b);
+
+/* Reads and parses a JSON file of the bundle; NULL when absent or malformed. */
+cJSON *bundle__read_json(struct bundle *b, const char *name);
+
+/* Writes a JSON value to a file of the bundle. Returns 0 or -1 (recorded as an error). */
+int bundle__write_json(struct bundle *b, const char *name, const cJSON *v);
+
+/* SHA-256 of a file, as 64 hex digits, and its size (bundle_sha256.c). Returns 0 or -errno. */
+int bundle_sha256__file(const char *path, char hex[65], unsigned long long *bytes);
+
+/* Writes the files (paths relative to dir) as a gzip-compressed POSIX tar to target, which
+ * must not exist (bundle_tar.c). Returns 0, or -errno. */
+int bundle_tar__write(const char *dir, char *const *files, int count, const char *target);
+
+#endif /* BUNDLE_PRIV_H */
