@@ -316,10 +316,15 @@ static void snapshot_netns(struct session *s, const char *when)
 {
 	const char *labels[COVERAGE_MAX];
 	char buf[COVERAGE_MAX][48];
+	double ms;
 
 	for (int i = 0; i < s->cov.count; i++)
 		labels[i] = enrich__netns_label(&s->en, s->cov.inodes[i], buf[i], sizeof(buf[i]));
-	bundle__snapshot(s->bundle, when, s->cov.paths, s->cov.inodes, labels, s->cov.count);
+	ms = bundle__snapshot(s->bundle, when, s->cov.paths, s->cov.inodes, labels, s->cov.count);
+	if (s->opts->verbose)
+		fprintf(stderr,
+			"hoptrace: --bundle: %s state of %d network namespace%s read in %.0f ms\n",
+			when, s->cov.count, s->cov.count == 1 ? "" : "s", ms);
 }
 
 /* --bundle, at the trace's end: node.json carries the hooks plan as `hoptrace hooks --json`

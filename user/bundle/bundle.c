@@ -241,11 +241,14 @@ static struct bundle_netns *netns_of(struct bundle *b, __u32 inode, const char *
 	return ns;
 }
 
-void bundle__snapshot(struct bundle *b, const char *when, char *const *paths, const __u32 *inodes,
-		      const char *const *labels, int count)
+double bundle__snapshot(struct bundle *b, const char *when, char *const *paths, const __u32 *inodes,
+			const char *const *labels, int count)
 {
-	int skipped = 0;
+	struct bundle_job jobs[BUNDLE_MAX_NETNS * BUNDLE_PARTS];
+	struct timespec t0, t1;
+	int skipped = 0, n = 0;
 
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (int i = 0; i < count; i++) {
 		struct bundle_netns *ns = netns_of(b, inodes[i], labels[i]);
 
@@ -253,12 +256,16 @@ void bundle__snapshot(struct bundle *b, const char *when, char *const *paths, co
 			skipped++;
 			continue;
 		}
-		bundle_snapshot__netns(b, ns, paths[i], when);
+		for (int part = 0; part < BUNDLE_PARTS; part++)
+			jobs[n++] = (struct bundle_job){ ns, paths[i], part };
 	}
+	bundle_parallel__snapshot(b, jobs, n, when);
 	if (skipped)
 		bundle__error(b, "netns", NULL,
 			      "%d network namespaces not collected at %s: at most %d are", skipped,
 			      when, BUNDLE_MAX_NETNS);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6;
 }
 
 void bundle__count_drop(struct bundle *b, __u32 netns, const char *ifname)

@@ -26,11 +26,11 @@ FILE *bundle__trace_file(struct bundle *b, const char *name);
 void bundle__error(struct bundle *b, const char *item, const char *netns, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
-/* Snapshots the watched namespaces (the first is the host's when host_first) into
- * netns/<label>/<when>/. At most BUNDLE_MAX_NETNS; the rest is one error. */
+/* Snapshots the watched namespaces into netns/<label>/<when>/. At most BUNDLE_MAX_NETNS; the
+ * rest is one error. Returns the milliseconds it took, for -v. */
 #define BUNDLE_MAX_NETNS 64
-void bundle__snapshot(struct bundle *b, const char *when, char *const *paths, const __u32 *inodes,
-		      const char *const *labels, int count);
+double bundle__snapshot(struct bundle *b, const char *when, char *const *paths, const __u32 *inodes,
+			const char *const *labels, int count);
 
 /* A drop the trace saw, where it happened (ifname NULL: no device). */
 void bundle__count_drop(struct bundle *b, __u32 netns, const char *ifname);

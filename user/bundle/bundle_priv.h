@@ -39,9 +39,24 @@ struct bundle {
 	bool finished;
 };
 
-/* Collects one namespace's state into <bundle>/netns/<dir>/<when>/ (bundle_snapshot.c). */
+/* A namespace's state is read in parts that can run side by side: the /proc files and ip's
+ * tables, nft, the iptables-save tools. */
+enum bundle_part { BUNDLE_PART_PROC_IP, BUNDLE_PART_NFT, BUNDLE_PART_IPTABLES, BUNDLE_PARTS };
+
+/* Collects one part of a namespace's state into <bundle>/netns/<dir>/<when>/
+ * (bundle_snapshot.c). */
 void bundle_snapshot__netns(struct bundle *b, const struct bundle_netns *ns, const char *path,
-			    const char *when);
+			    const char *when, enum bundle_part part);
+
+struct bundle_job {
+	const struct bundle_netns *ns;
+	const char *path;
+	enum bundle_part part;
+};
+
+/* Runs the jobs, several at a time in child processes (bundle_parallel.c). */
+void bundle_parallel__snapshot(struct bundle *b, const struct bundle_job *jobs, int count,
+			       const char *when);
 
 /* Turns the text of /proc counter files into counters.json's members (bundle_counters.c).
  * Each takes what `grep -H . FILES` printed: one "path:line" a line. */

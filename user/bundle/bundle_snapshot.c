@@ -79,13 +79,12 @@ static void tool_to_file(struct snap *s, const char *file, char *const argv[], b
 	free(out);
 }
 
-static void rulesets(struct snap *s)
+static void iptables_saves(struct snap *s)
 {
 	static const char *const saves[] = { "iptables-legacy-save", "iptables-nft-save",
 					     "ip6tables-legacy-save", "ip6tables-nft-save" };
 	char file[64];
 
-	tool_to_file(s, "nft.txt", (char *const[]){ "nft", "-a", "list", "ruleset", NULL }, false);
 	/* Each backend where its tool is installed and answers (-c: with counters). */
 	for (size_t i = 0; i < sizeof(saves) / sizeof(saves[0]); i++) {
 		snprintf(file, sizeof(file), "%s.txt", saves[i]);
@@ -182,12 +181,18 @@ static void proc_files(struct snap *s)
 }
 
 void bundle_snapshot__netns(struct bundle *b, const struct bundle_netns *ns, const char *path,
-			    const char *when)
+			    const char *when, enum bundle_part part)
 {
 	struct snap s = { b, ns, path, "" };
 
 	snprintf(s.dir, sizeof(s.dir), "netns/%s/%s", ns->dir, when);
-	proc_files(&s);
-	rulesets(&s);
-	routing(&s);
+	if (part == BUNDLE_PART_PROC_IP) {
+		proc_files(&s);
+		routing(&s);
+	} else if (part == BUNDLE_PART_NFT) {
+		tool_to_file(&s, "nft.txt", (char *const[]){ "nft", "-a", "list", "ruleset", NULL },
+			     false);
+	} else {
+		iptables_saves(&s);
+	}
 }
