@@ -315,7 +315,7 @@ static int make_sinks(struct session *s)
 static void snapshot_netns(struct session *s, const char *when)
 {
 	const char *labels[COVERAGE_MAX];
-	char buf[COVERAGE_MAX][48];
+	char buf[COVERAGE_MAX][BUNDLE_LABEL_MAX];
 	double ms;
 
 	for (int i = 0; i < s->cov.count; i++)

@@ -29,6 +29,7 @@ void bundle__error(struct bundle *b, const char *item, const char *netns, const 
 /* Snapshots the watched namespaces into netns/<label>/<when>/. At most BUNDLE_MAX_NETNS; the
  * rest is one error. Returns the milliseconds it took, for -v. */
 #define BUNDLE_MAX_NETNS 64
+#define BUNDLE_LABEL_MAX 320 /* a pod's "namespace/name" */
 double bundle__snapshot(struct bundle *b, const char *when, char *const *paths, const __u32 *inodes,
 			const char *const *labels, int count);
 

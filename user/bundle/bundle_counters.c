@@ -188,6 +188,31 @@ cJSON *bundle_counters__conntrack(const char *grep_out)
 	return ct;
 }
 
+void bundle_counters__conntrack_tool(cJSON *ct, const char *text)
+{
+	cJSON *stats = cJSON_GetObjectItem(ct, "stats");
+	char *copy = strdup(text), *words[64];
+	int n;
+
+	for (char *l = copy ? strtok(copy, "\n") : NULL; l; l = strtok(NULL, "\n")) {
+		char *save = NULL;
+
+		n = 0;
+		for (char *w = strtok_r(l, " \t", &save); w && n < 64;
+		     w = strtok_r(NULL, " \t", &save))
+			words[n++] = w;
+		for (int i = 0; i < n; i++) {
+			char *eq = strchr(words[i], '=');
+
+			if (!eq || !strncmp(words[i], "cpu=", 4))
+				continue;
+			*eq = '\0';
+			add_number(stats, words[i], strtod(eq + 1, NULL));
+		}
+	}
+	free(copy);
+}
+
 cJSON *bundle_counters__sysctl(const char *grep_out)
 {
 	cJSON *all = cJSON_CreateObject();

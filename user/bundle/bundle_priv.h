@@ -18,8 +18,8 @@ struct bundle_drop {
 
 struct bundle_netns {
 	__u32 inode;
-	char dir[80]; /* its directory under netns/: the label, made safe for a file name */
-	char label[64];
+	char dir[BUNDLE_LABEL_MAX]; /* its directory under netns/: the label, made safe */
+	char label[BUNDLE_LABEL_MAX];
 	bool host;
 };
 
@@ -62,6 +62,9 @@ void bundle_parallel__snapshot(struct bundle *b, const struct bundle_job *jobs, 
  * Each takes what `grep -H . FILES` printed: one "path:line" a line. */
 cJSON *bundle_counters__parse(const char *grep_out, bool host);
 cJSON *bundle_counters__conntrack(const char *grep_out);
+/* Where /proc/net/stat/nf_conntrack is not there: `conntrack -S`'s "cpu=0 found=0 ..." lines
+ * into ct's stats, summed. */
+void bundle_counters__conntrack_tool(cJSON *ct, const char *text);
 cJSON *bundle_counters__sysctl(const char *grep_out);
 /* ethtool -S's "name: value" lines; NULL when it gave none. */
 cJSON *bundle_counters__ethtool(const char *text);

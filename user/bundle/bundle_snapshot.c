@@ -20,7 +20,7 @@ struct snap {
 	struct bundle *b;
 	const struct bundle_netns *ns;
 	const char *path; /* enters the namespace */
-	char dir[256];
+	char dir[BUNDLE_LABEL_MAX + 32];
 };
 
 /* Runs argv in the namespace; its output, or NULL after an error in the manifest (none
@@ -132,6 +132,22 @@ static void add_ethtool(struct snap *s, cJSON *counters)
 	cJSON_AddItemToObject(counters, "ethtool", all);
 }
 
+/* conntrack.json: the kernel's per-CPU statistics, else conntrack -S's where the tool answers
+ * (none of them when conntrack is not loaded). */
+static cJSON *conntrack(struct snap *s, const char *grep_out)
+{
+	cJSON *ct = bundle_counters__conntrack(grep_out);
+	char *out;
+
+	if (cJSON_GetObjectItem(ct, "stats")->child)
+		return ct;
+	out = run(s, "conntrack.json", (char *const[]){ "conntrack", "-S", NULL }, true);
+	if (out)
+		bundle_counters__conntrack_tool(ct, out);
+	free(out);
+	return ct;
+}
+
 static void proc_files(struct snap *s)
 {
 	char *const fixed[] = { "grep",
@@ -165,7 +181,7 @@ static void proc_files(struct snap *s)
 		counters = bundle_counters__parse(out, s->ns->host);
 		add_ethtool(s, counters);
 		save_json(s, "counters.json", counters);
-		save_json(s, "conntrack.json", bundle_counters__conntrack(out));
+		save_json(s, "conntrack.json", conntrack(s, out));
 	}
 	if (out || rp) {
 		char *both = NULL;
