@@ -161,10 +161,29 @@ case_item_failure_recorded() {
 		"the trace went on"
 }
 
+# Ctrl-C ends a trace the normal way: the bundle is written then too.
+case_bundle_after_ctrl_c() {
+	local b=$TMP/interrupted pid rc
+	"$HOPTRACE" --pod-ip "$IP_A" --bundle "$b" >"$TMP/int.txt" 2>"$TMP/int.err" &
+	pid=$!
+	wait_tracing "$TMP/int.err" $pid || { kill $pid; wait $pid; return 1; }
+	nsx "$NS_A" ping -c1 -W2 "$IP_B" >/dev/null
+	sleep 0.3
+	kill -INT $pid
+	wait $pid
+	rc=$?
+	[ $rc -eq 130 ] || { echo "exit $rc after SIGINT, not 130"; cat "$TMP/int.err"; return 1; }
+	verify_sums "$b" || return 1
+	[ -s "$b/netns/$NS_A/end/counters.json" ] || { echo "no end snapshot"; return 1; }
+	expect_jq "$b/trace.jsonl" '([.[] | select(.type=="packet" and .fate=="delivered")] | length >= 2)
+		and .[-1].type == "summary"' "the trace and its summary are in the bundle"
+}
+
 topo_up || { echo "FAIL e2e topology: could not build the test namespaces"; exit 1; }
 run_case bundle_directory case_bundle_directory
 run_case bundle_tarball case_bundle_tarball
 run_case bundle_unexplained_rise case_unexplained_rise
 run_case bundle_healthy_no_unexplained case_healthy_no_unexplained
 run_case bundle_item_failure_recorded case_item_failure_recorded
+run_case bundle_after_ctrl_c case_bundle_after_ctrl_c
 exit $TESTS_FAILED
