@@ -63,6 +63,14 @@ static int check_target(const struct bundle *b)
 	return 0;
 }
 
+void bundle__add_integer(cJSON *obj, const char *key, unsigned long long v)
+{
+	char text[24];
+
+	snprintf(text, sizeof(text), "%llu", v);
+	cJSON_AddRawToObject(obj, key, text);
+}
+
 struct bundle *bundle__open(const char *target, int argc, char *const argv[])
 {
 	struct bundle *b = calloc(1, sizeof(*b));
@@ -383,14 +391,14 @@ static int write_manifest(struct bundle *b)
 	}
 	cJSON_AddStringToObject(m, "hoptrace", HOPTRACE_VERSION);
 	cJSON_AddItemToObject(m, "command", cJSON_Duplicate(b->command, true));
-	cJSON_AddNumberToObject(m, "created_ns", (double)b->created_ns);
+	bundle__add_integer(m, "created_ns", b->created_ns);
 	for (int i = 0; i < listing.count; i++) {
 		cJSON *f = cJSON_CreateObject();
 
 		snprintf(path, sizeof(path), "%s/%s", b->dir, listing.paths[i]);
 		err = bundle_sha256__file(path, hex, &bytes);
 		cJSON_AddStringToObject(f, "path", listing.paths[i]);
-		cJSON_AddNumberToObject(f, "bytes", (double)bytes);
+		bundle__add_integer(f, "bytes", bytes);
 		cJSON_AddStringToObject(f, "sha256", err ? "" : hex);
 		if (err)
 			bundle__error(b, listing.paths[i], NULL, "hashing: %s", strerror(-err));

@@ -72,6 +72,10 @@ cJSON *bundle_counters__ethtool(const char *text);
 /* The top-level counters.json: what rose between start and end (bundle_rises.c). */
 cJSON *bundle_rises__build(struct bundle *b);
 
+/* An integer as JSON prints it exactly: cJSON's numbers are doubles, printed with an exponent
+ * past 1e15 (a time in nanoseconds). */
+void bundle__add_integer(cJSON *obj, const char *key, unsigned long long v);
+
 /* Reads and parses a JSON file of the bundle; NULL when absent or malformed. */
 cJSON *bundle__read_json(struct bundle *b, const char *name);
 

@@ -53,10 +53,10 @@ static void add_rise(struct place *p, const char *name, double start, double end
 		cJSON_AddStringToObject(r, "device", p->dev);
 	else
 		cJSON_AddNullToObject(r, "device");
-	cJSON_AddNumberToObject(r, "start", start);
-	cJSON_AddNumberToObject(r, "end", end);
-	cJSON_AddNumberToObject(r, "rise", end - start);
-	cJSON_AddNumberToObject(r, "traced_drops", seen);
+	bundle__add_integer(r, "start", (unsigned long long)start);
+	bundle__add_integer(r, "end", (unsigned long long)end);
+	bundle__add_integer(r, "rise", (unsigned long long)(end - start));
+	bundle__add_integer(r, "traced_drops", seen);
 	cJSON_AddBoolToObject(r, "unexplained", drop_counter(name) && end - start > seen);
 	cJSON_AddItemToArray(p->out, r);
 }
