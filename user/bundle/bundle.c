@@ -82,6 +82,11 @@ struct bundle *bundle__open(const char *target, int argc, char *const argv[])
 		return NULL;
 	while (n > 1 && target[n - 1] == '/')
 		n--;
+	if (n + sizeof("/.hoptrace-bundle.XXXXXX") >= sizeof(b->target)) {
+		fprintf(stderr, "hoptrace: --bundle: cannot create '%s': %s\n", target,
+			strerror(ENAMETOOLONG));
+		goto fail;
+	}
 	snprintf(b->target, sizeof(b->target), "%.*s", (int)n, target);
 	b->tarball = ends_with(b->target, ".tar.gz") || ends_with(b->target, ".tgz");
 	if (check_target(b))
@@ -103,6 +108,9 @@ struct bundle *bundle__open(const char *target, int argc, char *const argv[])
 	b->errors = cJSON_CreateArray();
 	b->command = cJSON_CreateArray();
 	cJSON_AddItemToArray(b->command, cJSON_CreateString("hoptrace"));
+	/* argv[0] is the program, or the subcommand when one was named. */
+	if (argc && !strcmp(argv[0], "trace"))
+		cJSON_AddItemToArray(b->command, cJSON_CreateString("trace"));
 	for (int i = 1; i < argc; i++)
 		cJSON_AddItemToArray(b->command, cJSON_CreateString(argv[i]));
 	clock_gettime(CLOCK_REALTIME, &now);
