@@ -62,7 +62,7 @@ expect_refusal bundle_not_empty "--bundle: '$TMP/full-bundle' exists and is not 
 touch "$TMP/exists.tar.gz"
 expect_refusal bundle_tarball_exists "--bundle: '$TMP/exists.tar.gz' exists (remove it" \
 	--pod-ip 10.0.0.1 --bundle "$TMP/exists.tar.gz" -- true
-[ -z "$(ls -A "$TMP" /proc 2>/dev/null | grep '^\.hoptrace-bundle')" ] &&
+[ -z "$(find "$TMP" -maxdepth 1 -name '.hoptrace-bundle.*')" ] &&
 	echo "PASS e2e bad_input_bundle_nothing_left" ||
 	{ echo "FAIL e2e bad_input_bundle_nothing_left"; TESTS_FAILED=1; }
 expect_refusal bad_pod_ref "invalid --pod 'web_1' (NAMESPACE/NAME, or NAME in default)" --pod web_1

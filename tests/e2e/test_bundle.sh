@@ -45,6 +45,11 @@ expect_files() {
 		{ echo "the manifest does not list exactly the other files"; return 1; }
 }
 
+no_temporary_left() {
+	[ -z "$(find "$TMP" -maxdepth 1 -name '.hoptrace-bundle.*')" ] ||
+		{ echo "the temporary directory was left"; return 1; }
+}
+
 # A datagram from pod a dropped by an iptables rule in the node namespace, traced into a
 # bundle.
 traced_drop_into() {
@@ -82,15 +87,13 @@ case_bundle_directory() {
 	jq -e '(.hooks.hooks | length > 0) and (.kernel | length > 0) and .command[0] == "hoptrace"
 		and (.command | index("--bundle") != null)' "$b/node.json" >/dev/null ||
 		{ echo "node.json lacks the hooks or the command"; cat "$b/node.json"; return 1; }
-	[ -z "$(ls -A "$TMP" | grep '^\.hoptrace-bundle')" ] ||
-		{ echo "the temporary directory was left"; return 1; }
+	no_temporary_left || return 1
 }
 
 case_bundle_tarball() {
 	local t=$TMP/bundle.tar.gz x=$TMP/extracted
 	traced_drop_into "$t" || return 1
-	[ -z "$(ls -A "$TMP" | grep '^\.hoptrace-bundle')" ] ||
-		{ echo "the temporary directory was left"; return 1; }
+	no_temporary_left || return 1
 	mkdir -p "$x" && tar -xzf "$t" -C "$x" || { echo "tar cannot read the bundle"; return 1; }
 	[ "$(tar -tzf "$t" | sort)" = "$( (echo manifest.json; jq -r '.files[].path' "$x/manifest.json") | sort)" ] ||
 		{ echo "tar -tzf lists other files than the manifest"; tar -tzf "$t"; return 1; }
