@@ -6,7 +6,9 @@
 # error, not the trace's end. Everything lives in namespaces this script makes.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/e2e/lib.sh
-trap topo_down EXIT
+# case_netns_limit's namespaces, gone however the script ends.
+remove_many() { for i in $(seq 64); do ip netns del "$PREFIX-many-$i" 2>/dev/null; done; }
+trap 'remove_many; topo_down' EXIT
 trap 'exit 130' INT TERM
 DROP_PORT=7790 CLOSED_PORT=7791
 
@@ -182,6 +184,25 @@ case_bundle_after_ctrl_c() {
 		and .[-1].type == "summary"' "the trace and its summary are in the bundle"
 }
 
+# More namespaces than a bundle collects (64): the host's and 64 named ones. The rest is one
+# error; the 64 are there.
+case_netns_limit() {
+	local b=$TMP/many args=() i rc=0
+	for i in $(seq 64); do
+		ip netns add "$PREFIX-many-$i" || rc=1
+		args+=(--netns "$PREFIX-many-$i")
+	done
+	[ $rc -eq 0 ] && "$HOPTRACE" --pod-ip 10.200.9.9 "${args[@]}" -q --bundle "$b" -- true \
+		>/dev/null 2>"$TMP/many.err" || rc=1
+	remove_many
+	[ $rc -eq 0 ] || { echo "the trace failed"; cat "$TMP/many.err"; return 1; }
+	verify_sums "$b" || return 1
+	[ "$(find "$b/netns" -mindepth 1 -maxdepth 1 -type d | wc -l)" -eq 64 ] ||
+		{ echo "expected 64 namespaces collected"; ls "$b/netns"; return 1; }
+	jq -e '[.errors[] | select(.item == "netns" and (.error | test("1 network namespace not collected at start")))] | length == 1' \
+		"$b/manifest.json" >/dev/null || { echo "expected the limit's error"; jq -c .errors "$b/manifest.json"; return 1; }
+}
+
 topo_up || { echo "FAIL e2e topology: could not build the test namespaces"; exit 1; }
 run_case bundle_directory case_bundle_directory
 run_case bundle_tarball case_bundle_tarball
@@ -189,4 +210,5 @@ run_case bundle_unexplained_rise case_unexplained_rise
 run_case bundle_healthy_no_unexplained case_healthy_no_unexplained
 run_case bundle_item_failure_recorded case_item_failure_recorded
 run_case bundle_after_ctrl_c case_bundle_after_ctrl_c
+run_case bundle_netns_limit case_netns_limit
 exit $TESTS_FAILED

@@ -278,8 +278,8 @@ double bundle__snapshot(struct bundle *b, const char *when, char *const *paths, 
 	bundle_parallel__snapshot(b, jobs, n, when);
 	if (skipped)
 		bundle__error(b, "netns", NULL,
-			      "%d network namespaces not collected at %s: at most %d are", skipped,
-			      when, BUNDLE_MAX_NETNS);
+			      "%d network namespace%s not collected at %s: at most %d are", skipped,
+			      skipped == 1 ? "" : "s", when, BUNDLE_MAX_NETNS);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	return (t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6;
 }
