@@ -82,6 +82,15 @@ cJSON *bundle__read_json(struct bundle *b, const char *name);
 /* Writes a JSON value to a file of the bundle. Returns 0 or -1 (recorded as an error). */
 int bundle__write_json(struct bundle *b, const char *name, const cJSON *v);
 
+/* node.json (bundle_manifest.c). Returns 0 or -1 (recorded as an error). */
+int bundle_manifest__node(struct bundle *b, const char *hooks_json);
+/* manifest.json, written last. Returns 0 or -1 with errno set. */
+int bundle_manifest__write(struct bundle *b);
+/* The finished bundle to its target. Returns 0 or -errno. */
+int bundle_manifest__move(struct bundle *b);
+/* Takes away a directory and all it holds. */
+void bundle_manifest__remove_dir(const char *dir);
+
 /* SHA-256 of a file, as 64 hex digits, and its size (bundle_sha256.c). Returns 0 or -errno. */
 int bundle_sha256__file(const char *path, char hex[65], unsigned long long *bytes);
 
