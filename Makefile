@@ -51,7 +51,7 @@ CFLAGS += -Wall -Wextra -Werror -std=gnu11 -MMD -MP -Iinclude -Iuser -I$(BUILD) 
 	-DHOPTRACE_VERSION='"$(VERSION)"' $(EXTRA_CFLAGS)
 # libbpf is linked statically so the binary runs on nodes with another libbpf.
 LDLIBS := -Wl,-Bstatic -lbpf -Wl,-Bdynamic -lelf -lz -lpcap \
-	-lnftables -lnftnl -lmnl -lnetfilter_log -lcjson $(EXTRA_LDLIBS)
+	-lnftables -lnftnl -lmnl -lnetfilter_log -lcjson -lcrypto $(EXTRA_LDLIBS)
 
 ifeq ($(V),1)
 Q :=

@@ -6,6 +6,7 @@ set -euo pipefail
 packages=(
 	clang llvm clang-format make gcc pkg-config
 	libbpf-dev bpftool libelf-dev zlib1g-dev libpcap-dev
+	libssl-dev # --bundle: the manifest's SHA-256 sums (libcrypto)
 	libmnl-dev libnftnl-dev libnftables-dev libnetfilter-log-dev libcjson-dev # rule attribution: nf_tables trace and rulesets, the legacy TRACE log
 	iproute2 iptables nftables conntrack netcat-openbsd
 	tshark python3 jq iputils-ping procps

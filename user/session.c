@@ -42,6 +42,7 @@
 #include "pipeline/processed.h"
 #include "pipeline/timeline.h"
 #include "session.h"
+#include "bundle/bundle.h"
 #include "load/tracer.h"
 
 #define POLL_MS 100
@@ -69,8 +70,11 @@ struct session {
 	struct enrich en;
 	struct timeline *tl;
 	struct tracer tracer;
-	struct sink *sinks[2];
+	/* The main output, the pcapng, and --bundle's three trace files. */
+	struct sink *sinks[5];
 	int sink_count;
+	struct bundle *bundle; /* --bundle, or NULL */
+	int bundle_sinks;      /* the first of the sinks writing into the bundle */
 	FILE *pcapng_file;
 	FILE *out; /* where the text or JSON goes */
 	struct pcap_filter *filter;
@@ -150,6 +154,9 @@ static void on_packet_done(void *ctx, const struct packet *pkt)
 		if (err)
 			s->write_error = -err;
 	}
+	/* --bundle: the drops seen, by place, against which counter rises are judged. */
+	if (s->bundle && (jp.verdict.fate == FATE_DROPPED || jp.verdict.fate == FATE_NO_ROUTE))
+		bundle__count_drop(s->bundle, jp.verdict.netns, jp.verdict.ifname);
 	judged_packet__release(&jp);
 }
 
@@ -255,6 +262,32 @@ static int open_pcapng(struct session *s)
 	return 0;
 }
 
+static int add_sink(struct session *s, struct sink *sink)
+{
+	if (!sink)
+		return -ENOMEM;
+	s->sinks[s->sink_count++] = sink;
+	return 0;
+}
+
+/* --bundle: the trace in each of its forms, into the bundle's directory. A file that cannot
+ * be made is a manifest error; the trace goes on. */
+static int make_bundle_sinks(struct session *s)
+{
+	FILE *jsonl = bundle__trace_file(s->bundle, "trace.jsonl");
+	FILE *pcapng = bundle__trace_file(s->bundle, "trace.pcapng");
+	FILE *text = bundle__trace_file(s->bundle, "trace.txt");
+
+	s->bundle_sinks = s->sink_count;
+	if (jsonl && add_sink(s, output_json__new(jsonl, &s->en)))
+		return -ENOMEM;
+	if (pcapng && add_sink(s, output_pcapng__new(pcapng, &s->en, s->opts->snaplen)))
+		return -ENOMEM;
+	if (text && add_sink(s, output_text__new(text, &s->en)))
+		return -ENOMEM;
+	return 0;
+}
+
 static int make_sinks(struct session *s)
 {
 	/* With the pcapng on stdout, the timeline goes to stderr. */
@@ -278,7 +311,58 @@ static int make_sinks(struct session *s)
 		}
 		s->sink_count++;
 	}
-	return 0;
+	return s->bundle ? make_bundle_sinks(s) : 0;
+}
+
+/* --bundle: each watched namespace's state, under the name the timeline gives it. */
+static void snapshot_netns(struct session *s, const char *when)
+{
+	const char *labels[COVERAGE_MAX];
+	char buf[COVERAGE_MAX][BUNDLE_LABEL_MAX];
+	double ms;
+
+	for (int i = 0; i < s->cov.count; i++)
+		labels[i] = enrich__netns_label(&s->en, s->cov.inodes[i], buf[i], sizeof(buf[i]));
+	ms = bundle__snapshot(s->bundle, when, s->cov.paths, s->cov.inodes, labels, s->cov.count);
+	if (s->opts->verbose)
+		fprintf(stderr,
+			"hoptrace: --bundle: %s state of %d network namespace%s read in %.0f ms\n",
+			when, s->cov.count, s->cov.count == 1 ? "" : "s", ms);
+}
+
+/* --bundle, at the trace's end: node.json carries the hooks plan as `hoptrace hooks --json`
+ * prints it. */
+static int finish_bundle(struct session *s)
+{
+	char *hooks = NULL;
+	size_t size = 0;
+	FILE *f = open_memstream(&hooks, &size);
+	int err;
+
+	/* A sink flushes its file as it goes: gone before the bundle closes the files. */
+	for (int i = s->bundle_sinks; i < s->sink_count; i++)
+		s->sinks[i]->free(s->sinks[i]);
+	s->sink_count = s->bundle_sinks;
+	if (f) {
+		attach_plan__print(&s->plan, &s->kf, f, true);
+		fclose(f);
+	}
+	/* The path check done at start: what a receiver reads beside the verdicts it explains. */
+	if (s->check) {
+		FILE *c = bundle__create(s->bundle, "check.json");
+
+		if (c) {
+			check__write_json(s->check, c);
+			if (fclose(c))
+				bundle__error(s->bundle, "check.json", NULL, "%s", strerror(errno));
+		}
+	} else {
+		bundle__error(s->bundle, "check.json", NULL,
+			      "not checked: the path check needs a single --pod-ip address");
+	}
+	err = bundle__finish(s->bundle, hooks);
+	free(hooks);
+	return err;
 }
 
 static int check_before_attach(struct session *s)
@@ -308,7 +392,14 @@ static int check_before_attach(struct session *s)
 		fprintf(stderr, "hoptrace: %s\n", why);
 		return -1;
 	}
-	return open_pcapng(s);
+	if (open_pcapng(s))
+		return -1;
+	if (o->bundle_path) {
+		s->bundle = bundle__open(o->bundle_path, o->argc, o->argv);
+		if (!s->bundle)
+			return -1;
+	}
+	return 0;
 }
 
 /* A --pod-ip no namespace on this node holds is a typo, another node's pod, or a pod not
@@ -438,8 +529,8 @@ static void start_check(struct session *s)
 	struct check_report *r;
 
 	if (!p) {
-		fprintf(stderr, "hoptrace: --check needs a single --pod-ip address (a /32 or "
-				"/128): not checked\n");
+		fprintf(stderr, "hoptrace: the path check (--check, --bundle) needs a single "
+				"--pod-ip address (a /32 or /128): not checked\n");
 		return;
 	}
 	r = calloc(1, sizeof(*r));
@@ -490,7 +581,8 @@ static int prepare(struct session *s)
 	s->en.rules = rule_trail__new(&s->cov, true);
 	if (!s->en.rules)
 		return -1;
-	if (s->opts->check)
+	/* A bundle carries the check too: the evidence explains itself. */
+	if (s->opts->check || s->opts->bundle_path)
 		start_check(s);
 	return make_sinks(s);
 }
@@ -729,6 +821,8 @@ static int finish(struct session *s, int rc)
 	/* Programs found while tracing are in it too; it goes with the detach. */
 	note_bpf_programs(s, " at the end");
 	tracer__detach(&s->tracer);
+	if (s->bundle)
+		snapshot_netns(s, "end");
 	tracer__drain(&s->tracer);
 	if (s->rule_tracers)
 		drain_rule_decisions(s);
@@ -779,6 +873,8 @@ static int finish(struct session *s, int rc)
 	if (s->opts->verbose)
 		fprintf(stderr, "hoptrace: %llu packets judged, %lu netfilter hook dumps read\n",
 			(unsigned long long)s->judged, chain_names__dumps(s->en.chains));
+	if (s->bundle && finish_bundle(s))
+		rc = rc ? rc : 1;
 	/* The reader left (hoptrace | head): the end a tool killed by SIGPIPE has, quietly. */
 	if (s->write_error == EPIPE) {
 		rc = 128 + SIGPIPE;
@@ -803,6 +899,7 @@ static void cleanup(struct session *s)
 		s->sinks[i]->free(s->sinks[i]);
 	if (s->pcapng_file && s->pcapng_file != stdout && fclose(s->pcapng_file))
 		fprintf(stderr, "hoptrace: closing pcapng: %s\n", strerror(errno));
+	bundle__free(s->bundle);
 	timeline__free(s->tl);
 	pcap_filter__free(s->filter);
 	enrich__free(&s->en);
@@ -932,6 +1029,9 @@ int trace__run_observed(struct trace_config *opts, const struct trace_observer *
 	install_signals();
 	if (check_before_attach(&s) || prepare(&s))
 		goto out;
+	/* Coverage is known and nothing traces yet: the state the trace starts from. */
+	if (s.bundle)
+		snapshot_netns(&s, "start");
 	if (tracer__load(&s.tracer, opts, &s.kf, &s.plan, on_event, &s) || start_bpf_blame(&s))
 		goto out;
 	if (tracer__attach(&s.tracer, &s.plan, (const char *const *)s.cov.paths, s.cov.count) < 0)
@@ -962,12 +1062,17 @@ out:
 
 int trace__print_hooks(bool json)
 {
+	return trace__print_hooks_to(stdout, json);
+}
+
+int trace__print_hooks_to(FILE *f, bool json)
+{
 	struct kernel_features kf;
 	struct attach_plan plan;
 
 	kernel_features__probe(&kf);
 	attach_plan__build(&plan, &kf);
-	attach_plan__print(&plan, &kf, stdout, json);
+	attach_plan__print(&plan, &kf, f, json);
 	kernel_features__free(&kf);
 	return 0;
 }

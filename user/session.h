@@ -24,4 +24,7 @@ int trace__run_observed(struct trace_config *opts, const struct trace_observer *
 /* `hoptrace hooks`: prints the attach plan for this kernel. */
 int trace__print_hooks(bool json);
 
+/* The same, to f. */
+int trace__print_hooks_to(FILE *f, bool json);
+
 #endif /* TRACE_H */

@@ -59,8 +59,13 @@ struct trace_config {
 	bool quiet;
 	int verbose;
 	const char *pcapng_path; /* NULL: no pcapng; "-": standard output */
-	char *filter_expr;	 /* pcap-filter expression (owned), or NULL */
-	char **command;		 /* argv after "--", or NULL */
+	/* --bundle: a directory, or a .tar.gz, for the trace's evidence (docs/bundle.md);
+	 * NULL: none. The command line is kept for its manifest. */
+	const char *bundle_path;
+	int argc;
+	char **argv;
+	char *filter_expr; /* pcap-filter expression (owned), or NULL */
+	char **command;	   /* argv after "--", or NULL */
 };
 
 /* Every field at its default: no filter, the default snap length, ring size and linger. */

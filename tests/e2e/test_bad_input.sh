@@ -52,6 +52,19 @@ expect_refusal unwritable_output "cannot create '/nonexistent/x.pcapng'" \
 	--pod-ip 10.0.0.1 -w /nonexistent/x.pcapng -- true
 touch "$TMP/exists.pcapng"
 expect_refusal existing_output "File exists" --pod-ip 10.0.0.1 -w "$TMP/exists.pcapng" -- true
+expect_refusal bundle_unwritable "--bundle: cannot create '/proc/nope/x'" \
+	--pod-ip 10.0.0.1 --bundle /proc/nope/x -- true
+expect_refusal bundle_no_parent "--bundle: cannot create '/nonexistent/b': No such file or directory" \
+	--pod-ip 10.0.0.1 --bundle /nonexistent/b -- true
+mkdir -p "$TMP/full-bundle" && touch "$TMP/full-bundle/x"
+expect_refusal bundle_not_empty "--bundle: '$TMP/full-bundle' exists and is not empty" \
+	--pod-ip 10.0.0.1 --bundle "$TMP/full-bundle" -- true
+touch "$TMP/exists.tar.gz"
+expect_refusal bundle_tarball_exists "--bundle: '$TMP/exists.tar.gz' exists (remove it" \
+	--pod-ip 10.0.0.1 --bundle "$TMP/exists.tar.gz" -- true
+[ -z "$(find "$TMP" -maxdepth 1 -name '.hoptrace-bundle.*')" ] &&
+	echo "PASS e2e bad_input_bundle_nothing_left" ||
+	{ echo "FAIL e2e bad_input_bundle_nothing_left"; TESTS_FAILED=1; }
 expect_refusal bad_pod_ref "invalid --pod 'web_1' (NAMESPACE/NAME, or NAME in default)" --pod web_1
 mkdir -p "$TMP/no-pods"
 expect_refusal unknown_pod "no pod default/nope on this node: read runtime state ($TMP/no-pods: 0 sandboxes)" \

@@ -228,6 +228,16 @@ static int set_pcapng(struct trace_config *o, const char *arg)
 	return 0;
 }
 
+static int set_bundle(struct trace_config *o, const char *arg)
+{
+	if (!*arg) {
+		fprintf(stderr, "hoptrace: --bundle needs a directory or a .tar.gz file name\n");
+		return -EINVAL;
+	}
+	o->bundle_path = arg;
+	return 0;
+}
+
 static int set_filter(struct trace_config *o, const char *arg)
 {
 	if (o->filter_expr) {
@@ -358,6 +368,10 @@ static const struct option_row trace_rows[] = {
 	{ "json", 'j', NULL, "write JSON Lines (docs/output.md) instead of text", set_json },
 	{ "pcapng", 'w', "FILE", "also write the trace as pcapng to FILE (- for stdout)",
 	  set_pcapng },
+	{ "bundle", 0, "DIR|FILE.tar.gz",
+	  "also write the trace, each watched namespace's state at start and end, and the "
+	  "counters that rose, with SHA-256 sums, to DIR or FILE.tar.gz (docs/bundle.md)",
+	  set_bundle },
 	{ "quiet", 'q', NULL, "no start line and no live status line on stderr", set_quiet },
 	{ "verbose", 'v', NULL, "more detail; twice shows libbpf's log", set_verbose },
 };
@@ -571,6 +585,8 @@ int options__parse(struct trace_config *o, int argc, char **argv, bool allow_tra
 	int c;
 
 	trace_config__defaults(o);
+	o->argc = argc;
+	o->argv = argv;
 	build_getopt(longs, shorts, allow_trace);
 	/* 0, not 1: glibc then forgets its place inside a cluster of short options ("-zj"
 	 * stopped at z), which would point into the argv of an earlier call. */

@@ -47,6 +47,7 @@ void report__write_bundle_glance(const struct report_bundle *b, FILE *f);
 /* A hop table's details cell, and a dropped packet's drop in words (its drop object). */
 void report__write_hop_details(FILE *f, const cJSON *hop);
 void report__write_drop_detail(FILE *f, const cJSON *drop);
+void report__write_check_link(FILE *f, const cJSON *check);
 
 /* The trace's summary section: fates, drop sites, who took it. */
 void report__write_summary(const struct merge_input *in, FILE *f);

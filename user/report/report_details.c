@@ -96,6 +96,18 @@ static void write_candidates(FILE *f, const cJSON *nf)
 		cJSON_GetArraySize(list) > 3 ? "and more (the trace file lists them all)" : "");
 }
 
+/* The failed check item that explains the drop (hoptrace check, with --check or in a
+ * bundle), under the drop's details. */
+void report__write_check_link(FILE *f, const cJSON *check)
+{
+	if (!check)
+		return;
+	fputs("<p class=\"check-explains\"><strong>The path check explains it:</strong> ", f);
+	report_html__textf(f, "fail %s (%s): %s", mj__str(check, "item") ?: "?",
+			   mj__str(check, "where") ?: "?", mj__str(check, "fact") ?: "");
+	fputs("</p>\n", f);
+}
+
 /* The drop in words: where, why, and who (netfilter's table and rule, a BPF program). */
 void report__write_drop_detail(FILE *f, const cJSON *drop)
 {

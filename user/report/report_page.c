@@ -287,6 +287,7 @@ static int write_flow(FILE *f, const struct merge_input *in, const struct flow_g
 		write_verdict(f, p);
 		if (drop)
 			report__write_drop_detail(f, drop);
+		report__write_check_link(f, mj__obj(p->packet, "check"));
 		write_hop_table(f, p, l->drop_mark >= 0 ? l->marks[l->drop_mark].hop : -1);
 		fputs("<table class=\"packets\"><thead><tr><th>packet</th><th>first hop</th>"
 		      "<th>direction</th><th>fate</th><th>hops</th></tr></thead><tbody>\n",
