@@ -36,6 +36,9 @@ struct trace_config {
 	/* --check: run hoptrace check for the traced pod before tracing, and name the failed
 	 * item behind each drop. */
 	bool check;
+	/* The other end the path check looks towards when no single --peer says it (the demo's
+	 * probe target); NULL: none. */
+	const char *check_peer;
 	/* --node-name: the node's name in the summary, for merge; NULL: the host name. */
 	const char *node_name;
 	int netns_count;

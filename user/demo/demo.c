@@ -14,13 +14,14 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f, "Usage: hoptrace demo [SCENARIO]\n"
+	fprintf(f, "Usage: hoptrace demo [SCENARIO] [--bundle DIR|FILE.tar.gz]\n"
 		   "       hoptrace demo --list\n\n"
 		   "Builds a two-node, flannel-like cluster in network namespaces (bridge, veth "
 		   "pods,\nVXLAN overlay, an iptables ClusterIP), breaks it in one well-known "
 		   "way, traces a\npod's traffic and explains what the timeline shows. Without "
-		   "SCENARIO, runs the\nfirst one and lists the others. Needs root; leaves "
-		   "nothing behind.\n\n");
+		   "SCENARIO, runs the\nfirst one and lists the others. --bundle writes the "
+		   "trace's evidence bundle\n(docs/bundle.md) with the path check of the broken "
+		   "cluster. Needs root; leaves\nnothing behind.\n\n");
 }
 
 static void list_scenarios(FILE *f, const struct demo_scenario *skip)
@@ -144,6 +145,15 @@ static int parse(int argc, char **argv, const struct demo_scenario **sc, bool *n
 		if (!strcmp(argv[i], "--list")) {
 			list_scenarios(stdout, NULL);
 			return 1;
+		}
+		if (!strcmp(argv[i], "--bundle")) {
+			if (++i == argc) {
+				fprintf(stderr, "hoptrace demo: --bundle needs a path (a directory or "
+						"FILE.tar.gz)\n");
+				return 2;
+			}
+			demo_run__set_bundle(argv[i]);
+			continue;
 		}
 		if (argv[i][0] == '-' || *named) {
 			fprintf(stderr,

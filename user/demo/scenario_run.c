@@ -176,6 +176,14 @@ static const char *role_ip(const char *role)
 	return DEMO_POD_C_IP;
 }
 
+/* `hoptrace demo --bundle PATH`: where the trace writes its bundle; NULL: none. */
+static const char *bundle_path;
+
+void demo_run__set_bundle(const char *path)
+{
+	bundle_path = path;
+}
+
 /* In the child: the trace of the probe, with the nodes' netfilter watched too. */
 static int run_trace(const struct demo_cluster *c, const struct demo_scenario *sc,
 		     const struct demo_probe *probe, int report_fd, bool show,
@@ -200,6 +208,9 @@ static int run_trace(const struct demo_cluster *c, const struct demo_scenario *s
 	o.duration_s = TRACE_DURATION_S;
 	o.quiet = true;
 	o.rules = sc->rules;
+	/* --bundle: the evidence of this run, its path check towards the probe's target. */
+	o.bundle_path = bundle_path;
+	o.check_peer = bundle_path ? sc->probe.addr : NULL;
 	rc = trace__run_observed(&o, &obs);
 	if (ctx.text)
 		ctx.text->free(ctx.text);

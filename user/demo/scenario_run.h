@@ -49,6 +49,10 @@ struct demo_result {
 	struct demo_check check;
 };
 
+/* Makes the scenario's trace write a bundle (--bundle) to path, with its path check; NULL:
+ * none. */
+void demo_run__set_bundle(const char *path);
+
 /* Installs the demo's SIGINT/SIGTERM/SIGHUP handler (Ctrl-C tears down, then exits). */
 void demo_run__signals(void);
 
