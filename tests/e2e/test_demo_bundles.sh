@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# End-to-end: the evidence of each hidden fault of the demo. `hoptrace demo SCENARIO
+# --bundle DIR` leaves a bundle whose manifest verifies; its report, rendered by headless
+# Chromium, marks the drop in the namespace box of the node that dropped it, with the drop
+# reason, and makes no request; its path check (check.json) fails the item that explains
+# the drop, and only then. The healthy flow's bundle has no drop and no failed item.
+cd "$(dirname "$0")/../.." || exit 1
+. tests/e2e/lib.sh
+. tests/e2e/browser_lib.sh
+trap 'exit 130' INT TERM
+
+# demo_bundle SCENARIO ROLE REASON ITEM: the scenario's bundle, verified as above. ROLE is
+# the node that drops ("" for none), ITEM the check item that must fail ("" for none).
+demo_bundle() {
+	local sc=$1 role=$2 reason=$3 item=$4 dir=$TMP/$1
+	"$HOPTRACE" demo "$sc" --bundle "$dir" >"$TMP/$sc.out" 2>"$TMP/$sc.err" ||
+		{ echo "hoptrace demo $sc --bundle failed:"; tail -5 "$TMP/$sc.err"; return 1; }
+	(cd "$dir" && jq -r '.files[] | "\(.sha256)  \(.path)"' manifest.json | sha256sum -c --quiet) ||
+		{ echo "expectation failed: the manifest of $sc verifies"; return 1; }
+	expect_jq "$dir/manifest.json" '[.[0].files[].path] | index("check.json") != null
+		and index("trace.jsonl") != null and index("counters.json") != null' \
+		"$sc: the bundle holds the trace, the counters and the path check" || return 1
+	"$HOPTRACE" report "$dir" -o "$TMP/$sc.html" || return 1
+	render "$TMP/$sc.html" "$sc" || return 1
+	expect_jq "$TMP/$sc.requests.json" '.[0] | length == 0' "$sc: the page made no request" || return 1
+	if [ -n "$role" ]; then
+		expect_jq "$TMP/$sc.facts.json" "[.[0].drops[] | select(.reason == \"$reason\"
+			and (.netns | endswith(\"-$role\")) and .box == .netns)] | length >= 1" \
+			"$sc: the drop ($reason) is marked in $role's box" || return 1
+		expect_jq "$dir/check.json" "[.[0].checks[] | select(.status==\"fail\")] as \$f
+			| (\$f | length) >= 1 and ([\$f[] | .item] | index(\"$item\") != null)" \
+			"$sc: the path check fails $item" || return 1
+		expect_jq "$dir/trace.jsonl" "[.[] | select(.type==\"packet\" and .fate==\"dropped\"
+			and .drop.reason==\"$reason\")] | length >= 1 and all(.[]; .check.item == \"$item\")" \
+			"$sc: each $reason drop in the trace names the $item check" || return 1
+	else
+		expect_jq "$TMP/$sc.facts.json" '.[0].drops | length == 0' "$sc: no drop marked" ||
+			return 1
+		expect_jq "$dir/check.json" '.[0].fail == 0' "$sc: no check item fails" || return 1
+	fi
+}
+
+case_no_route() { demo_bundle no-route node1 IP_INNOROUTES route_to_peer; }
+case_mtu() { demo_bundle mtu node1 PKT_TOO_BIG mtu; }
+case_rp_filter() { demo_bundle rp-filter node2 IP_RPFILTER rp_filter; }
+case_vni_mismatch() { demo_bundle vni-mismatch node2 VXLAN_VNI_NOT_FOUND vni; }
+case_healthy() { demo_bundle healthy "" "" ""; }
+
+if ! chromium_present; then
+	echo "SKIP e2e demo_bundles: $SKIP_REASON"
+	exit 0
+fi
+run_case demo_bundle_no_route case_no_route
+run_case demo_bundle_mtu case_mtu
+run_case demo_bundle_rp_filter case_rp_filter
+run_case demo_bundle_vni_mismatch case_vni_mismatch
+run_case demo_bundle_healthy case_healthy
+exit $TESTS_FAILED
