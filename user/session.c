@@ -525,9 +525,9 @@ static void start_check(struct session *s)
 {
 	char pod[64], peer[64];
 	const char *p = single_address(s->opts->pods, s->opts->pod_count, pod, sizeof(pod));
-	const char *q = s->opts->check_peer ?
-				s->opts->check_peer :
-				single_address(s->opts->peers, s->opts->peer_count, peer, sizeof(peer));
+	const char *q = s->opts->check_peer ? s->opts->check_peer :
+					      single_address(s->opts->peers, s->opts->peer_count,
+							     peer, sizeof(peer));
 	struct check_report *r;
 
 	if (!p) {

@@ -148,8 +148,9 @@ static int parse(int argc, char **argv, const struct demo_scenario **sc, bool *n
 		}
 		if (!strcmp(argv[i], "--bundle")) {
 			if (++i == argc) {
-				fprintf(stderr, "hoptrace demo: --bundle needs a path (a directory or "
-						"FILE.tar.gz)\n");
+				fprintf(stderr,
+					"hoptrace demo: --bundle needs a path (a directory or "
+					"FILE.tar.gz)\n");
 				return 2;
 			}
 			demo_run__set_bundle(argv[i]);
