@@ -86,11 +86,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fclose(out);
 	}
 out:
-	for (int i = 0; i < set->packet_count; i++)
-		free(set->packets[i].parts);
-	free(set->packets);
-	for (int i = 0; i < set->input_count; i++)
-		merge_input__free(&set->inputs[i]);
+	merge_set__free(set);
 	free(set);
 	for (int i = 0; i < 2; i++)
 		if (fds[i] >= 0)

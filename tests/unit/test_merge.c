@@ -92,11 +92,7 @@ static int merge_files(struct merge_set *set, struct trace_writer *t, int n)
 
 static void merge_free(struct merge_set *set, struct trace_writer *t, int n)
 {
-	for (int i = 0; i < set->packet_count; i++)
-		free(set->packets[i].parts);
-	free(set->packets);
-	for (int i = 0; i < set->input_count; i++)
-		merge_input__free(&set->inputs[i]);
+	merge_set__free(set);
 	for (int i = 0; i < n; i++)
 		unlink(t[i].path);
 }

@@ -7,10 +7,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cli/merge_cmd.h"
 #include "merge/merge.h"
+#include "util/whole_file.h"
 
 static void usage(FILE *f)
 {
@@ -35,35 +35,17 @@ static int emit(FILE *out, const char *buf, size_t len)
 	return fflush(out) ? -errno : 0;
 }
 
-/* The merged pcapng: to a temporary file beside path, renamed over it when complete. */
+static int pcapng_to(FILE *f, const void *set)
+{
+	return merge__write_pcapng(set, f);
+}
+
+/* The merged pcapng, whole or not at all. */
 static int write_pcapng_file(const struct merge_set *set, const char *path)
 {
-	char tmp[4096];
-	FILE *f;
-	int fd, ret;
-
 	if (!strcmp(path, "-"))
 		return merge__write_pcapng(set, stdout);
-	if (snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path) >= (int)sizeof(tmp))
-		return -ENAMETOOLONG;
-	fd = mkstemp(tmp);
-	if (fd < 0)
-		return -errno;
-	f = fdopen(fd, "w");
-	if (!f) {
-		ret = -errno;
-		close(fd);
-		unlink(tmp);
-		return ret;
-	}
-	ret = merge__write_pcapng(set, f);
-	if (fclose(f) && !ret)
-		ret = -errno;
-	if (!ret && rename(tmp, path))
-		ret = -errno;
-	if (ret)
-		unlink(tmp);
-	return ret;
+	return whole_file__write(path, pcapng_to, set);
 }
 
 static int load_all(struct merge_set *set, char **paths, int count, bool need_pcapng)
@@ -196,11 +178,7 @@ int merge_cmd__main(int argc, char **argv)
 	rc = load_all(set, argv + optind, count, pcapng_path != NULL);
 	if (!rc)
 		rc = run(set, json, pcapng_path);
-	for (int i = 0; i < set->packet_count; i++)
-		free(set->packets[i].parts);
-	free(set->packets);
-	for (int i = 0; i < set->input_count; i++)
-		merge_input__free(&set->inputs[i]);
+	merge_set__free(set);
 	free(set);
 	return rc;
 }

@@ -8,10 +8,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli/report_cmd.h"
+#include "util/whole_file.h"
 #include "merge/merge.h"
 #include "report/report.h"
 
@@ -29,35 +29,22 @@ static void usage(FILE *f)
 		"  -h, --help          show this help\n");
 }
 
+/* The page held in memory. */
+struct page_text {
+	const char *buf;
+	size_t len;
+};
+
+static int page_to(FILE *f, const void *ctx)
+{
+	const struct page_text *p = ctx;
+
+	return p->len && fwrite(p->buf, 1, p->len, f) != p->len ? -errno : 0;
+}
+
 static int write_file(const char *path, const char *buf, size_t len)
 {
-	char tmp[4096];
-	FILE *f;
-	int fd, ret = 0;
-
-	if (snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path) >= (int)sizeof(tmp))
-		return -ENAMETOOLONG;
-	fd = mkstemp(tmp);
-	if (fd < 0)
-		return -errno;
-	/* mkstemp makes it 0600; a page is for reading. */
-	fchmod(fd, 0644 & ~umask(umask(0)));
-	f = fdopen(fd, "w");
-	if (!f) {
-		ret = -errno;
-		close(fd);
-		unlink(tmp);
-		return ret;
-	}
-	if (len && fwrite(buf, 1, len, f) != len)
-		ret = -errno;
-	if (fclose(f) && !ret)
-		ret = -errno;
-	if (!ret && rename(tmp, path))
-		ret = -errno;
-	if (ret)
-		unlink(tmp);
-	return ret;
+	return whole_file__write(path, page_to, &(struct page_text){ buf, len });
 }
 
 static int write_stdout(const char *buf, size_t len)

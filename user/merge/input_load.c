@@ -408,6 +408,18 @@ int merge_input__load(struct merge_input *in, char *err, size_t errlen)
 	return read_node(in, err, errlen);
 }
 
+void merge_set__free(struct merge_set *set)
+{
+	for (int i = 0; i < set->packet_count; i++)
+		free(set->packets[i].parts);
+	free(set->packets);
+	set->packets = NULL;
+	set->packet_count = 0;
+	for (int i = 0; i < set->input_count; i++)
+		merge_input__free(&set->inputs[i]);
+	set->input_count = 0;
+}
+
 void merge_input__free(struct merge_input *in)
 {
 	for (int i = 0; i < in->part_count; i++) {

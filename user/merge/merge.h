@@ -118,6 +118,9 @@ int merge_input__load(struct merge_input *in, char *err, size_t errlen);
 
 void merge_input__free(struct merge_input *in);
 
+/* Frees the merged packets and every input's trace (not set itself). */
+void merge_set__free(struct merge_set *set);
+
 /* The corrected time of a recorded time of input in. */
 static inline long long merge__ts(const struct merge_input *in, long long ts_ns)
 {
