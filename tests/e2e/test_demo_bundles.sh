@@ -10,7 +10,9 @@ cd "$(dirname "$0")/../.." || exit 1
 trap 'exit 130' INT TERM
 
 # demo_bundle SCENARIO ROLE REASON ITEM: the scenario's bundle, verified as above. ROLE is
-# the node that drops ("" for none), ITEM the check item that must fail ("" for none).
+# the namespace that drops ("" for none), ITEM the check item that must fail and explain the
+# drop ("-": a fault the check has no item for, a rule, a program, a missing listener or a
+# full table: then no item may fail and no drop may name one).
 demo_bundle() {
 	local sc=$1 role=$2 reason=$3 item=$4 dir=$TMP/$1
 	"$HOPTRACE" demo "$sc" --bundle "$dir" >"$TMP/$sc.out" 2>"$TMP/$sc.err" ||
@@ -27,6 +29,12 @@ demo_bundle() {
 		expect_jq "$TMP/$sc.facts.json" "[.[0].drops[] | select(.reason == \"$reason\"
 			and (.netns | endswith(\"-$role\")) and .box == .netns)] | length >= 1" \
 			"$sc: the drop ($reason) is marked in $role's box" || return 1
+	fi
+	if [ "$item" = - ]; then
+		expect_jq "$dir/check.json" '.[0].fail == 0' "$sc: no check item fails" || return 1
+		expect_jq "$dir/trace.jsonl" '[.[] | select(.type=="packet" and .check)] | length == 0' \
+			"$sc: no drop names a check item" || return 1
+	elif [ -n "$role" ]; then
 		expect_jq "$dir/check.json" "[.[0].checks[] | select(.status==\"fail\")] as \$f
 			| (\$f | length) >= 1 and ([\$f[] | .item] | index(\"$item\") != null)" \
 			"$sc: the path check fails $item" || return 1
@@ -45,6 +53,10 @@ case_mtu() { demo_bundle mtu node1 PKT_TOO_BIG mtu; }
 case_rp_filter() { demo_bundle rp-filter node2 IP_RPFILTER rp_filter; }
 case_vni_mismatch() { demo_bundle vni-mismatch node2 VXLAN_VNI_NOT_FOUND vni; }
 case_healthy() { demo_bundle healthy "" "" ""; }
+case_networkpolicy() { demo_bundle networkpolicy node2 NETFILTER_DROP -; }
+case_cni_bpf_drop() { demo_bundle cni-bpf-drop node1 TC_INGRESS -; }
+case_service_no_listener() { demo_bundle service-no-listener pod-c NO_SOCKET -; }
+case_conntrack_full() { demo_bundle conntrack-full node1 NETFILTER_DROP -; }
 
 if ! chromium_present; then
 	echo "SKIP e2e demo_bundles: $SKIP_REASON"
@@ -55,4 +67,8 @@ run_case demo_bundle_mtu case_mtu
 run_case demo_bundle_rp_filter case_rp_filter
 run_case demo_bundle_vni_mismatch case_vni_mismatch
 run_case demo_bundle_healthy case_healthy
+run_case demo_bundle_networkpolicy case_networkpolicy
+run_case demo_bundle_cni_bpf_drop case_cni_bpf_drop
+run_case demo_bundle_service_no_listener case_service_no_listener
+run_case demo_bundle_conntrack_full case_conntrack_full
 exit $TESTS_FAILED

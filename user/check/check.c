@@ -35,6 +35,8 @@ static void check_node(struct check_report *r, struct check_side *s, const char 
 		       struct check_side *other, bool compare_vni)
 {
 	check_layers__pod(r, s, to);
+	if (s->node_path[0])
+		check_layers__service_read(s, to);
 	check_layers__pod_to_pod(r, s, to);
 	if (!s->node_path[0])
 		return;

@@ -33,10 +33,12 @@ struct check_side {
 	char node_path[256]; /* the namespace of the host side of its veth */
 	char node_name[80];
 	char host_veth[16];
-	char tunnel_dev[16];  /* the node's VXLAN/Geneve device towards the other side, "" */
-	int tunnel_vni;	      /* -1 when none */
-	char node_tunnel[16]; /* the node's tunnel device that traffic from the other side
+	char tunnel_dev[16];	/* the node's VXLAN/Geneve device towards the other side, "" */
+	int tunnel_vni;		/* -1 when none */
+	char node_tunnel[16];	/* the node's tunnel device that traffic from the other side
 			       * arrives on when the other side tunnels, "" */
+	const char *proxy_mode; /* kube-proxy's mode as the node's rules show it */
+	bool peer_is_service;	/* the node's rules translate the peer's address (DNAT) */
 };
 
 struct check_report {

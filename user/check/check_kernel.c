@@ -94,9 +94,10 @@ void check_layers__bridge_nf(struct check_report *r, const struct check_side *s)
 			   v ? "" : ": Services between pods of one bridge are not translated");
 }
 
-/* kube-proxy's mode as the node's rules show it, and the peer's translation if it is a
- * Service address. */
-void check_layers__service(struct check_report *r, const struct check_side *s, const char *peer)
+/* kube-proxy's mode as the node's rules show it, and whether they translate the peer's
+ * address: read before the node's route is judged (a Service address has no route of its
+ * own), said in the Service layer. */
+void check_layers__service_read(struct check_side *s, const char *peer)
 {
 	char *save_argv[] = { (char *)"iptables-save", (char *)"-t", (char *)"nat", NULL };
 	char *nft_argv[] = { (char *)"nft", (char *)"list", (char *)"ruleset", NULL };
@@ -113,21 +114,23 @@ void check_layers__service(struct check_report *r, const struct check_side *s, c
 		mode = "ipvs";
 	else if (save && strstr(save, ":KUBE-SERVICES"))
 		mode = "iptables";
-	check__add(r, "service", "kube_proxy_mode", s->node_name, CHECK_OK, "kube-proxy mode: %s",
-		   mode);
+	s->proxy_mode = mode;
 	if (peer) {
-		bool dnat;
-
 		snprintf(needle, sizeof(needle), "-d %s/", peer);
-		dnat = save && strstr(save, needle) && strstr(save, "DNAT");
+		s->peer_is_service = save && strstr(save, needle) && strstr(save, "DNAT");
 		snprintf(needle, sizeof(needle), "daddr %s", peer);
-		dnat |= nft && strstr(nft, needle) && strstr(nft, "dnat");
-		if (dnat)
-			check__add(r, "service", "clusterip", s->node_name, CHECK_OK,
-				   "%s is translated (DNAT) by the node's rules: a Service address",
-				   peer);
+		s->peer_is_service |= nft && strstr(nft, needle) && strstr(nft, "dnat");
 	}
 	free(save);
 	free(nft);
 	cJSON_Delete(ipvs);
+}
+
+void check_layers__service(struct check_report *r, const struct check_side *s, const char *peer)
+{
+	check__add(r, "service", "kube_proxy_mode", s->node_name, CHECK_OK, "kube-proxy mode: %s",
+		   s->proxy_mode ? s->proxy_mode : "not read");
+	if (peer && s->peer_is_service)
+		check__add(r, "service", "clusterip", s->node_name, CHECK_OK,
+			   "%s is translated (DNAT) by the node's rules: a Service address", peer);
 }

@@ -160,6 +160,13 @@ void check_layers__pod_to_pod(struct check_report *r, struct check_side *s, cons
 	if (!peer)
 		return;
 	route = route_get(s->node_path, peer, err, sizeof(err));
+	if (!route && s->peer_is_service) {
+		check__add(r, "pod-to-pod", "route_to_peer", s->node_name, CHECK_OK,
+			   "%s is a Service address the node translates (DNAT) before it routes: "
+			   "no route of its own needed",
+			   peer);
+		return;
+	}
 	if (!route) {
 		check__add(r, "pod-to-pod", "route_to_peer", s->node_name, CHECK_FAIL,
 			   "route missing: the node has no route to %s (%s)", peer, err);

@@ -20,6 +20,9 @@ void check_layers__overlay(struct check_report *r, struct check_side *s,
 /* Finds s->node_tunnel: the node's VXLAN/Geneve device of that VNI, else its first. */
 void check_layers__node_tunnel(struct check_side *s, int vni);
 
+/* Reads kube-proxy's mode and whether the node translates the peer (before the route). */
+void check_layers__service_read(struct check_side *s, const char *peer);
+
 void check_layers__service(struct check_report *r, const struct check_side *s, const char *peer);
 void check_layers__conntrack(struct check_report *r, const struct check_side *s);
 void check_layers__rp_filter(struct check_report *r, struct check_side *s,
