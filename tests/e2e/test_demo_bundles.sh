@@ -11,8 +11,8 @@ trap 'exit 130' INT TERM
 
 # demo_bundle SCENARIO ROLE REASON ITEM: the scenario's bundle, verified as above. ROLE is
 # the namespace that drops ("" for none), ITEM the check item that must fail and explain the
-# drop ("-": a fault the check has no item for, a rule, a program, a missing listener or a
-# full table: then no item may fail and no drop may name one).
+# drop ("-": a fault the check has no item for, a rule, a program or a missing listener:
+# then no item may fail and no drop may name one).
 demo_bundle() {
 	local sc=$1 role=$2 reason=$3 item=$4 dir=$TMP/$1
 	"$HOPTRACE" demo "$sc" --bundle "$dir" >"$TMP/$sc.out" 2>"$TMP/$sc.err" ||
@@ -56,7 +56,17 @@ case_healthy() { demo_bundle healthy "" "" ""; }
 case_networkpolicy() { demo_bundle networkpolicy node2 NETFILTER_DROP -; }
 case_cni_bpf_drop() { demo_bundle cni-bpf-drop node1 TC_INGRESS -; }
 case_service_no_listener() { demo_bundle service-no-listener pod-c NO_SOCKET -; }
-case_conntrack_full() { demo_bundle conntrack-full node1 NETFILTER_DROP -; }
+# The table is full only while the client sends: the check at start saw room, the trace saw
+# the refusal and turned the item into a fail; counters.json shows conntrack's own count.
+case_conntrack_full() {
+	demo_bundle conntrack-full node1 NETFILTER_DROP conntrack || return 1
+	expect_jq "$TMP/conntrack-full/check.json" '[.[0].checks[] | select(.item=="conntrack"
+		and .status=="fail")][0].fact | test("refused new flows during the trace")' \
+		"conntrack-full: the failed conntrack item says what the trace saw" || return 1
+	expect_jq "$TMP/conntrack-full/counters.json" '[.[0].rises[] | select(.kind=="conntrack"
+		and .name=="drop" and (.netns | endswith("-node1")) and .rise >= 1)] | length == 1' \
+		"conntrack-full: node1's conntrack drop statistic rose" || return 1
+}
 
 if ! chromium_present; then
 	echo "SKIP e2e demo_bundles: $SKIP_REASON"

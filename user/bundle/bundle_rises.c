@@ -13,6 +13,9 @@ static bool drop_counter(const char *name)
 	static const char *const words[] = { "drop",	"discard", "err",     "fail",	"overflow",
 					     "noports", "prune",   "squeeze", "missed", "fifo" };
 
+	/* Conntrack evicting an unanswered entry to make room drops no packet. */
+	if (!strcmp(name, "early_drop"))
+		return false;
 	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
 		if (strcasestr(name, words[i]))
 			return true;
@@ -130,6 +133,18 @@ static void netns_rises(struct bundle *b, const struct bundle_netns *ns, cJSON *
 		p.kind = "softnet";
 		softnet(&p, cJSON_GetObjectItem(start, "softnet"),
 			cJSON_GetObjectItem(end, "softnet"));
+	}
+	cJSON_Delete(start);
+	cJSON_Delete(end);
+	/* Conntrack's statistics: drop (no room for a new entry) and insert_failed (the entry
+	 * clashed at confirm) are packets it dropped. */
+	snprintf(name, sizeof(name), "netns/%s/start/conntrack.json", ns->dir);
+	start = bundle__read_json(b, name);
+	snprintf(name, sizeof(name), "netns/%s/end/conntrack.json", ns->dir);
+	end = bundle__read_json(b, name);
+	if (start && end) {
+		p.kind = "conntrack";
+		flat(&p, cJSON_GetObjectItem(start, "stats"), cJSON_GetObjectItem(end, "stats"));
 	}
 	cJSON_Delete(start);
 	cJSON_Delete(end);

@@ -28,6 +28,32 @@ void check__add(struct check_report *r, const char *layer, const char *item, con
 	va_end(ap);
 }
 
+void check__saw_table_full(struct check_report *r, unsigned int netns, const char *where,
+			   const char *fmt, ...)
+{
+	struct check_line *l = NULL;
+	va_list ap;
+
+	for (int i = 0; i < r->count && !l; i++)
+		if (!strcmp(r->lines[i].item, "conntrack") &&
+		    (netns ? r->lines[i].netns == netns :
+			     where && !strcmp(r->lines[i].where, where)))
+			l = &r->lines[i];
+	if (l && l->status == CHECK_FAIL)
+		return; /* the check saw it already */
+	if (!l) {
+		if (r->count >= CHECK_MAX_LINES)
+			return;
+		check__add(r, "kernel", "conntrack", where, CHECK_FAIL, "-");
+		l = &r->lines[r->count - 1];
+		l->netns = netns;
+	}
+	l->status = CHECK_FAIL;
+	va_start(ap, fmt);
+	vsnprintf(l->fact, sizeof(l->fact), fmt, ap);
+	va_end(ap);
+}
+
 /* One side's node: outward layers towards `to`, then the kernel's. other: the other side
  * when this node holds it too; compare_vni: say a VNI mismatch here (once, on the pod's
  * side). */

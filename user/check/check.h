@@ -19,6 +19,7 @@ struct check_line {
 	char where[80];	   /* the namespace (or device) it was read in */
 	enum check_status status;
 	char fact[320];
+	unsigned int netns; /* the namespace's inode, for the kernel items; 0 otherwise */
 };
 
 /* What is known of one side (the pod, or the peer when this node holds it). */
@@ -32,6 +33,7 @@ struct check_side {
 	char gateway[64];    /* its default route's gateway, "" when none */
 	char node_path[256]; /* the namespace of the host side of its veth */
 	char node_name[80];
+	unsigned int node_netns; /* its inode, 0 when unknown */
 	char host_veth[16];
 	char tunnel_dev[16];	/* the node's VXLAN/Geneve device towards the other side, "" */
 	int tunnel_vni;		/* -1 when none */
@@ -69,6 +71,13 @@ void check__add(struct check_report *r, const char *layer, const char *item, con
  * reverse-path filtering, VXLAN_VNI_NOT_FOUND the VNI, a conntrack-full drop the table. */
 const struct check_line *check__explains(const struct check_report *r, const char *reason,
 					 bool ct_table_full);
+
+/* The tracer saw conntrack refuse new entries in namespace `netns` (named `where`; found by
+ * that name when netns is 0) during the trace: the check taken at start cannot have seen a table that filled later, so its
+ * conntrack line there becomes a fail with this fact (one is added when the check did not
+ * look there). */
+void check__saw_table_full(struct check_report *r, unsigned int netns, const char *where,
+			   const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 /* The report as text lines, or as one JSON object {"checks":[...]} (the bundle's
  * check.json). */

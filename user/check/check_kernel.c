@@ -9,6 +9,7 @@
 #include "check/check.h"
 #include "check/check_env.h"
 #include "check/check_layers.h"
+#include "host/conntrack_stats.h"
 
 /* Above this share of the maximum, the table is close to full. */
 #define CT_WARN_PERCENT 90
@@ -23,14 +24,29 @@ void check_layers__conntrack(struct check_report *r, const struct check_side *s)
 			   "conntrack is not loaded in this namespace");
 		return;
 	}
-	if (count >= max)
+	if (count >= max) {
 		check__add(r, "kernel", "conntrack", s->node_name, CHECK_FAIL,
 			   "conntrack count at max: %ld of %ld entries, new flows are dropped",
 			   count, max);
-	else
-		check__add(r, "kernel", "conntrack", s->node_name,
-			   count * 100 >= max * CT_WARN_PERCENT ? CHECK_WARN : CHECK_OK,
-			   "%ld of %ld entries", count, max);
+	} else {
+		struct ctstat_counts c;
+
+		/* Counted since the namespace began: a check at one moment cannot say when
+		 * (a trace says how much they rose while it ran). */
+		ctstat__read(s->node_path, &c);
+		if (c.present && (c.insert_failed || c.drop))
+			check__add(r, "kernel", "conntrack", s->node_name, CHECK_WARN,
+				   "%ld of %ld entries; yet it has refused entries before: "
+				   "insert_failed %llu, drop %llu (conntrack -S)",
+				   count, max, (unsigned long long)c.insert_failed,
+				   (unsigned long long)c.drop);
+		else
+			check__add(r, "kernel", "conntrack", s->node_name,
+				   count * 100 >= max * CT_WARN_PERCENT ? CHECK_WARN : CHECK_OK,
+				   "%ld of %ld entries", count, max);
+	}
+	if (r->count > 0 && !strcmp(r->lines[r->count - 1].item, "conntrack"))
+		r->lines[r->count - 1].netns = s->node_netns;
 }
 
 /* The effective rp_filter of a device: the larger of all's and the device's. */

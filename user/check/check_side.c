@@ -70,6 +70,7 @@ int check_side__find(struct check_side *s, const char *addr)
 	name_of(s->pod_path, s->pod_name, sizeof(s->pod_name));
 	if (!pods__read_netns(&p) && p.host_veth[0]) {
 		snprintf(s->host_veth, sizeof(s->host_veth), "%s", p.host_veth);
+		s->node_netns = p.host_netns;
 		if (nn && p.host_netns &&
 		    !netns_names__path(nn, p.host_netns, s->node_path, sizeof(s->node_path)))
 			name_of(s->node_path, s->node_name, sizeof(s->node_name));

@@ -389,6 +389,12 @@ static void run_check(const struct demo_scenario *sc, struct demo_result *res)
 		return;
 	}
 	res->check.ran = true;
+	/* The table is full only while the client sends: the trace saw it, the check after
+	 * it cannot. */
+	if (res->found.ct_table_full)
+		check__saw_table_full(r, 0, res->found.netns,
+				      "the trace saw conntrack refuse new flows while its table "
+				      "was full");
 	res->check.fails = check__count(r, CHECK_FAIL);
 	if (!strcmp(res->found.fate, "dropped"))
 		l = check__explains(r, res->found.reason, res->found.ct_table_full);

@@ -202,7 +202,8 @@ const struct demo_scenario demo_scenarios[] = {
 			     * and the encapsulated copy found the table full again. */
 			    .nf_hook = "PREROUTING|OUTPUT",
 			    .nf_table = "conntrack",
-			    .ct_table_full = true },
+			    .ct_table_full = true,
+			    .check_item = "conntrack" },
 		.explain =
 			"The datagram starts a new flow, so node1's conntrack must create an "
 			"entry for it in PREROUTING, and it cannot: the table holds "

@@ -72,7 +72,7 @@ static int read_here_fn(void *ctx)
 	return 0;
 }
 
-static void read_in(const char *path, struct ctstat_counts *c)
+void ctstat__read(const char *path, struct ctstat_counts *c)
 {
 	memset(c, 0, sizeof(*c));
 	if (nsenter__run(path, read_here_fn, c))
@@ -94,7 +94,7 @@ struct ctstat *ctstat__start(const struct coverage *cov)
 		ct->ns[i].inode = cov->inodes[i];
 		ct->ns[i].path = strdup(cov->paths[i]);
 		if (ct->ns[i].path)
-			read_in(ct->ns[i].path, &ct->ns[i].start);
+			ctstat__read(ct->ns[i].path, &ct->ns[i].start);
 		ct->count++;
 	}
 	return ct;
@@ -104,13 +104,13 @@ void ctstat__finish(struct ctstat *ct)
 {
 	for (int i = 0; ct && i < ct->count; i++)
 		if (ct->ns[i].path)
-			read_in(ct->ns[i].path, &ct->ns[i].end);
+			ctstat__read(ct->ns[i].path, &ct->ns[i].end);
 }
 
 /* The conntrack "drop" statistic counts exactly the packets nf_conntrack_in gave up on for
  * want of an entry (table full, early drop failed). It has grown since the start, or the
  * table is at its maximum now. Asked only for drops in the conntrack range: no rate limit. */
-bool ctstat__table_full(struct ctstat *ct, __u32 inode)
+bool ctstat__table_full(struct ctstat *ct, __u32 inode, struct ctstat_counts *now, __u64 *drop_rise)
 {
 	struct ctstat_counts c;
 
@@ -119,7 +119,11 @@ bool ctstat__table_full(struct ctstat *ct, __u32 inode)
 
 		if (ns->inode != inode || !ns->path)
 			continue;
-		read_in(ns->path, &c);
+		ctstat__read(ns->path, &c);
+		if (now)
+			*now = c;
+		if (drop_rise)
+			*drop_rise = c.drop > ns->start.drop ? c.drop - ns->start.drop : 0;
 		return c.present && ((c.max && c.count >= c.max) || c.drop > ns->start.drop);
 	}
 	return false;

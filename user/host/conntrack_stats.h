@@ -29,6 +29,9 @@ struct ctstat {
 	int count;
 };
 
+/* Reads the counters in the namespace that `path` enters; all zero when unreadable. */
+void ctstat__read(const char *path, struct ctstat_counts *c);
+
 /* Reads the start counters in each covered namespace. NULL on ENOMEM. */
 struct ctstat *ctstat__start(const struct coverage *cov);
 
@@ -36,8 +39,10 @@ struct ctstat *ctstat__start(const struct coverage *cov);
 void ctstat__finish(struct ctstat *ct);
 
 /* Whether the namespace's conntrack gave up on packets for want of an entry during the
- * trace, or is at its maximum now. False for namespaces not covered. */
-bool ctstat__table_full(struct ctstat *ct, __u32 inode);
+ * trace, or is at its maximum now. False for namespaces not covered. now (may be NULL):
+ * the counters read to decide; drop_rise: how much "drop" grew since the start. */
+bool ctstat__table_full(struct ctstat *ct, __u32 inode, struct ctstat_counts *now,
+			__u64 *drop_rise);
 
 void ctstat__free(struct ctstat *ct);
 

@@ -41,7 +41,7 @@ struct enrich {
 	struct sock_owners *sock_owners;
 	/* --check: the layer-by-layer check of the traced pod's path, done at start (check/),
 	 * whose failed items explain drops. NULL: not run. */
-	const struct check_report *check;
+	struct check_report *check;
 	__s64 mono_to_wall_ns; /* CLOCK_REALTIME - CLOCK_MONOTONIC at start */
 	/* The namespaces with netfilter observers when those are per namespace (BPF netfilter
 	 * links); NULL when the netfilter hook sees every namespace, or none. */

@@ -3,6 +3,7 @@
  * same thing about where and why it died. */
 #include <stdio.h>
 #include <string.h>
+#include "check/check.h"
 #include "host/conntrack_stats.h"
 #include "host/netns_names.h"
 #include "pipeline/hooks.h"
@@ -98,6 +99,25 @@ static void name_rule(struct enrich *en, const struct hop_view *views, int count
 								       VERDICT_MAX_CANDIDATES;
 }
 
+/* Conntrack gave up on a new flow in v's namespace: its table was full at some moment of
+ * the trace. The check taken at start did not see that, so it is told. */
+static bool table_full(struct enrich *en, const struct verdict *v)
+{
+	struct ctstat_counts now;
+	__u64 rise;
+
+	if (!en->ct || !ctstat__table_full(en->ct, v->netns, &now, &rise))
+		return false;
+	if (en->check)
+		check__saw_table_full(en->check, v->netns, v->netns_label,
+				      "conntrack refused new flows during the trace: its drop "
+				      "counter rose by %llu; %llu of %llu entries when the drop "
+				      "was judged",
+				      (unsigned long long)rise, (unsigned long long)now.count,
+				      (unsigned long long)now.max);
+	return true;
+}
+
 /* The drop happened inside a netfilter hook: that hook's view names the table. */
 static bool judge_netfilter(struct enrich *en, const struct hop_view *views, int count,
 			    struct verdict *v)
@@ -114,8 +134,8 @@ static bool judge_netfilter(struct enrich *en, const struct hop_view *views, int
 		v->nf_priority = hv->nf_range ? hv->nf_range->priority : 0;
 		name_chains(en, v);
 		v->ct_insert_fail = v->nf_table && !strcmp(v->nf_table, "conntrack confirm");
-		v->ct_table_full = v->nf_table && !strcmp(v->nf_table, "conntrack") && en->ct &&
-				   ctstat__table_full(en->ct, v->netns);
+		v->ct_table_full = v->nf_table && !strcmp(v->nf_table, "conntrack") &&
+				   table_full(en, v);
 		/* conntrack's own drops are no rule's. */
 		if (!starts_with(v->nf_table, "conntrack"))
 			name_rule(en, views, count, v);
