@@ -9,6 +9,7 @@ packages=(
 	libssl-dev # --bundle: the manifest's SHA-256 sums (libcrypto)
 	libmnl-dev libnftnl-dev libnftables-dev libnetfilter-log-dev libcjson-dev # rule attribution: nf_tables trace and rulesets, the legacy TRACE log
 	iproute2 iptables nftables conntrack netcat-openbsd
+	ethtool # --bundle: a device's own counters (ethtool -S) where its driver answers
 	tshark python3 jq iputils-ping procps
 	python3-yaml # tests/e2e/test_deploy.sh reads deploy/daemonset.yaml
 	chromium fonts-liberation # tests/e2e/test_report.sh renders hoptrace report's page headless (the fonts are only recommended)

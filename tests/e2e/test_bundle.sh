@@ -40,6 +40,9 @@ expect_files() {
 		netns/$NS_A/start/link.json netns/$NS_A/end/addr.json; do
 		[ -s "$dir/$f" ] || { echo "missing or empty in the bundle: $f"; ls -R "$dir"; return 1; }
 	done
+	# ethtool -S answers for veth (make deps installs ethtool): the pod's eth0 has its counters.
+	jq -e '.ethtool.eth0 | has("peer_ifindex")' "$dir/netns/$NS_A/start/counters.json" >/dev/null ||
+		{ echo "no ethtool -S counters of the pod's eth0"; jq -c .ethtool "$dir/netns/$NS_A/start/counters.json"; return 1; }
 	[ "$(jq '[.files[].path] | index("manifest.json")' "$dir/manifest.json")" = null ] ||
 		{ echo "the manifest lists itself"; return 1; }
 	[ "$(cd "$dir" && find . -type f ! -name manifest.json | sed 's|^\./||' | sort)" = \
