@@ -11,3 +11,4 @@
 #include "fib.bpf.c"
 #include "netfilter.bpf.c"
 #include "netfilter_probe.bpf.c"
+#include "conntrack.bpf.c"

@@ -74,6 +74,8 @@ struct hop_site {
 	bool nf_unranged;  /* entered through nf_hook_slow: no table positions follow */
 	bool delivers;	   /* a socket reads the data here */
 	bool direct;	   /* the skb pointer is BTF-typed: fields can be loaded directly */
+	bool keeps_nf;	   /* a step inside a netfilter hook: the drop after it is that hook's */
+	__s32 ret;	   /* HOOK_CT_CONFIRM: the function's return */
 	__u8 nf_pf;
 	__u8 nf_hook;
 };
@@ -185,6 +187,8 @@ static __always_inline void hop_fill(struct hop_event *e, struct sk_buff *skb,
 		drop_cgroup_fill(e, skb, site);
 		drop_socket_fill(e, skb, site);
 	}
+	if (site->hook == HOOK_CT_CONFIRM)
+		e->info.ct.ret = site->ret;
 }
 
 /* Netfilter position bookkeeping: entering a hook starts it, any other hop of the skb ends
@@ -206,6 +210,8 @@ static __always_inline void track_update(struct track_state *st, const struct ho
 		return;
 	}
 	st->delivered |= site->delivers;
+	if (site->keeps_nf)
+		return;
 	st->nf_valid = site->nf_entry;
 	st->nf_pf = site->nf_pf;
 	st->nf_hook = site->nf_hook;

@@ -39,6 +39,11 @@ enum hop_hook {
 	/* A tc, XDP or cgroup BPF program (not hoptrace's) returned for a traced skb: seen
 	 * with fexit on that program, where the kernel allows fexit (info.bpf). */
 	HOOK_BPF_PROG = 10,
+	/* Conntrack refused to confirm the skb's new entry (__nf_conntrack_confirm returned
+	 * other than NF_ACCEPT: its tuple clashed, an insert failure): seen with fexit on that
+	 * function, where the kernel allows fexit (info.ct). The netfilter position the skb
+	 * was at stays for the drop that follows. */
+	HOOK_CT_CONFIRM = 11,
 	HOOK__COUNT,
 };
 
@@ -88,7 +93,7 @@ enum hop_bpf_attach {
 
 /* The union's member follows the hook: nf for HOOK_NF and (with HOP_F_NF_STATE) for
  * HOOK_KFREE_SKB; drop for HOOK_KFREE_SKB (its first bytes are nf's); fib for HOOK_FIB;
- * handoff for HOOK_HANDOFF; bpf for HOOK_BPF_PROG. */
+ * handoff for HOOK_HANDOFF; bpf for HOOK_BPF_PROG; ct for HOOK_CT_CONFIRM. */
 union hop_info {
 	struct {
 		__u8 pf;   /* NFPROTO_IPV4 (2), NFPROTO_IPV6 (10) */
@@ -127,6 +132,10 @@ union hop_info {
 		__u8 attach;   /* enum hop_bpf_attach */
 		__u8 pad[7];
 	} bpf;
+	struct {
+		__s32 ret; /* what __nf_conntrack_confirm returned: NF_DROP (0), ... */
+		__u32 pad;
+	} ct;
 	__u8 raw[32];
 };
 

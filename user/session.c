@@ -610,8 +610,9 @@ static void report_skipped_hooks(const struct session *s)
 		const struct attach_choice *c = &s->plan.hooks[i];
 
 		/* A hook that only annotates (bpf_prog: fexit on other programs) costs naming,
-		 * not hops: kernels that refuse it are common, and -v says so. */
-		if (!c->way && c->row->annotates && !s->opts->verbose)
+		 * not hops, and an optional one only certainty: kernels that refuse them are
+		 * common, and -v says so. */
+		if (!c->way && (c->row->annotates || c->row->optional) && !s->opts->verbose)
 			continue;
 		if (!c->way)
 			fprintf(stderr, "hoptrace: hook %s skipped: no way to attach here (%s)\n",

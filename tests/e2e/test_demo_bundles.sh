@@ -53,6 +53,18 @@ case_mtu() { demo_bundle mtu node1 PKT_TOO_BIG mtu; }
 case_rp_filter() { demo_bundle rp-filter node2 IP_RPFILTER rp_filter; }
 case_vni_mismatch() { demo_bundle vni-mismatch node2 VXLAN_VNI_NOT_FOUND vni; }
 case_healthy() { demo_bundle healthy "" "" ""; }
+# The SNAT port clash: the check at start saw nothing wrong, the trace saw confirm refuse
+# the entry; counters.json shows insert_failed rise by one in node1.
+case_conntrack_insert_failure() {
+	demo_bundle conntrack-insert-failure node1 NETFILTER_DROP conntrack || return 1
+	expect_jq "$TMP/conntrack-insert-failure/counters.json" '[.[0].rises[] | select(
+		.kind=="conntrack" and .name=="insert_failed" and (.netns | endswith("-node1"))
+		and .rise == 1 and .unexplained == false)] | length == 1' \
+		"conntrack-insert-failure: node1's insert_failed rose by one, explained" || return 1
+	expect_jq "$TMP/conntrack-insert-failure/trace.jsonl" '[.[] | select(.type=="packet"
+		and .fate=="dropped")] | length >= 1 and all(.[]; .drop.ct_insert_fail == true)' \
+		"conntrack-insert-failure: the drop is an insert failure"
+}
 case_networkpolicy() { demo_bundle networkpolicy node2 NETFILTER_DROP -; }
 case_cni_bpf_drop() { demo_bundle cni-bpf-drop node1 TC_INGRESS -; }
 case_service_no_listener() { demo_bundle service-no-listener pod-c NO_SOCKET -; }
@@ -81,4 +93,5 @@ run_case demo_bundle_networkpolicy case_networkpolicy
 run_case demo_bundle_cni_bpf_drop case_cni_bpf_drop
 run_case demo_bundle_service_no_listener case_service_no_listener
 run_case demo_bundle_conntrack_full case_conntrack_full
+run_case demo_bundle_conntrack_insert_failure case_conntrack_insert_failure
 exit $TESTS_FAILED

@@ -40,7 +40,7 @@ static void test_table_full_seen_by_inode(void)
 
 	report_with_conntrack(&r, 4026532000u);
 	before = r.count;
-	check__saw_table_full(&r, 4026532000u, "whatever", "drop counter rose by %d", 3);
+	check__saw_conntrack_refuse(&r, 4026532000u, "whatever", "drop counter rose by %d", 3);
 	CHECK((r.count) == (before));
 	CHECK((r.lines[1].status) == (CHECK_FAIL));
 	CHECK(!strcmp(r.lines[1].fact, "drop counter rose by 3"));
@@ -48,7 +48,7 @@ static void test_table_full_seen_by_inode(void)
 	l = check__explains(&r, "NETFILTER_DROP", true);
 	CHECK(l == &r.lines[1]);
 	/* Said again (every dropped packet judges it): the first fact stays. */
-	check__saw_table_full(&r, 4026532000u, "whatever", "later");
+	check__saw_conntrack_refuse(&r, 4026532000u, "whatever", "later");
 	CHECK((r.count) == (before));
 	CHECK(!strcmp(r.lines[1].fact, "drop counter rose by 3"));
 }
@@ -59,7 +59,7 @@ static void test_table_full_elsewhere(void)
 
 	report_with_conntrack(&r, 4026532000u);
 	/* Another namespace than the check looked at: a line of its own. */
-	check__saw_table_full(&r, 4026532999u, "node2", "full");
+	check__saw_conntrack_refuse(&r, 4026532999u, "node2", "full");
 	CHECK((r.count) == (4));
 	CHECK((r.lines[1].status) == (CHECK_OK));
 	CHECK(!strcmp(r.lines[3].item, "conntrack") && !strcmp(r.lines[3].where, "node2"));
@@ -67,7 +67,7 @@ static void test_table_full_elsewhere(void)
 	CHECK((r.lines[3].netns) == (4026532999u));
 	/* Without an inode the name finds the line. */
 	report_with_conntrack(&r, 0);
-	check__saw_table_full(&r, 0, "node1", "full");
+	check__saw_conntrack_refuse(&r, 0, "node1", "full");
 	CHECK((r.count) == (3));
 	CHECK((r.lines[1].status) == (CHECK_FAIL));
 }
@@ -79,7 +79,7 @@ static void test_table_full_no_room(void)
 	memset(&r, 0, sizeof(r));
 	while (r.count < CHECK_MAX_LINES)
 		check__add(&r, "pod", "netns", "pod-a", CHECK_OK, "found");
-	check__saw_table_full(&r, 7, "node1", "full");
+	check__saw_conntrack_refuse(&r, 7, "node1", "full");
 	CHECK((r.count) == (CHECK_MAX_LINES));
 	CHECK(check__count(&r, CHECK_FAIL) == 0);
 }

@@ -133,7 +133,41 @@ static void test_confirm_drop_is_ct_insert_fail(void)
 	CHECK(build(&en, hops, 2, FATE_DROPPED, &views, &v) == 2);
 	CHECK_STR(v.nf_table, "conntrack confirm");
 	CHECK(v.ct_insert_fail);
+	CHECK_STR(v.ct_insert_by, "range");
 	CHECK_STR(v.layer, "kernel");
+	free(views);
+	drop_reasons__free(en.reasons);
+}
+
+/* Without observers between the tables (fentry on nf_hook_slow: position unknown), the
+ * fexit on __nf_conntrack_confirm that saw the entry refused names the table; without it the
+ * same drop names none. */
+static void test_confirm_refusal_seen_by_fexit(void)
+{
+	struct enrich en = { .reasons = reasons() };
+	struct hop_tuple t = udp("10.0.0.1", 1000, "10.0.1.1", 53);
+	struct hop refused = hop(HOOK_CT_CONFIRM, &t);
+	struct hop hops[] = { nf_hop(NF_POSTROUTING, &t), refused,
+			      drop_hop(REASON_NETFILTER_DROP, NF_POSTROUTING, HOP_NF_POS_UNKNOWN,
+				       &t) };
+	struct hop unseen[] = { hops[0], hops[2] };
+	struct hop_view *views;
+	struct verdict v;
+
+	CHECK(build(&en, hops, 3, FATE_DROPPED, &views, &v) == 3);
+	CHECK(views[0].nf_dropped && views[0].nf_ct_refused);
+	CHECK_STR(v.nf_hook, "POSTROUTING");
+	CHECK_STR(v.nf_table, "conntrack confirm");
+	CHECK(v.ct_insert_fail);
+	CHECK_STR(v.ct_insert_by, "fexit");
+	free(views);
+
+	CHECK(build(&en, unseen, 2, FATE_DROPPED, &views, &v) == 2);
+	CHECK(views[0].nf_dropped && !views[0].nf_ct_refused);
+	CHECK_STR(v.nf_hook, "POSTROUTING");
+	CHECK(v.nf_table == NULL);
+	/* No conntrack statistics here (en.ct NULL): nothing to infer an insert failure from. */
+	CHECK(!v.ct_insert_fail);
 	free(views);
 	drop_reasons__free(en.reasons);
 }
@@ -421,6 +455,7 @@ int main(void)
 	RUN(test_forward_drop_is_filter);
 	RUN(test_reject_route_lookup_keeps_hook);
 	RUN(test_confirm_drop_is_ct_insert_fail);
+	RUN(test_confirm_refusal_seen_by_fexit);
 	RUN(test_other_reason_is_not_netfilter);
 	RUN(test_unobserved_netns_hint);
 	RUN(test_dnat_between_hops);

@@ -2,9 +2,10 @@
 # Judges what tests/vmtest/guest.sh left in OUTDIR against tests/vmtest/expect-<kernel>.json
 # and prints one PASS/FAIL line per case (as the end-to-end tests do), with the reasons
 # under each failure. Runs on the host, where jq is cheap.
-# Usage: check.sh LABEL EXPECT.json OUTDIR   (exit status: number of failed cases, capped)
+# Usage: check.sh LABEL EXPECT.json OUTDIR [SCENARIOS]   (exit status: failed cases, capped)
+#   SCENARIOS: the selftest scenarios the guest ran ("all", or names; default none)
 set -u
-label=$1 expect=$2 out=$3
+label=$1 expect=$2 out=$3 asked=${4:-}
 failed=0
 cases=(plan closed_port netfilter_drop rules_named vxlan udp_delivered bpf_culprit)
 
@@ -253,5 +254,48 @@ if [ ! -e "$out/topology.ok" ]; then
 fi
 for c in "${cases[@]}"; do
 	run "$c"
+done
+
+# The selftest: every scenario of the demo, each verdict against this kernel's expectation
+# (.selftest.SCENARIO): "pass" is what the selftest itself must conclude; "found" lists
+# members its verdict must hold exactly, which is where a kernel that cannot give a fact
+# says what hoptrace must say instead (degraded, never wrong).
+selftest_problems() {
+	local name=$1
+	[ -s "$out/selftest.rc" ] || { echo "not run (the guest stopped first)"; return; }
+	jq -r -s --slurpfile exp "$expect" --arg s "$name" '
+		def sub($a; $b): if ($a | type) == "object"
+			then ($b | type) == "object" and all($a | to_entries[]; sub(.value; $b[.key]))
+			else $a == $b end;
+		$exp[0].selftest[$s] as $x
+		| [.[] | select(.type == "scenario" and .name == $s)] as $r
+		| if $x == null then ["no expectation for this scenario in \($exp[0].kernel)"]
+		  elif ($r | length) != 1 then ["the selftest did not report this scenario"]
+		  else $r[0] as $g | [
+			(if $g.pass != $x.pass then
+				"the selftest says \(if $g.pass then "pass" else "fail (\($g.mismatch))" end), expected \(if $x.pass then "pass" else "fail" end)"
+			 else empty end),
+			($x.found // {} | to_entries[] | select(sub(.value; $g.found[.key]) | not)
+				| "found.\(.key): \($g.found[.key] | tojson) (expected \(.value | tojson))")
+		  ] end | .[]' "$out/selftest.jsonl" 2>&1
+}
+
+# Every scenario asked for must have been judged; one that ran unasked is judged too.
+case $asked in
+all) asked=$(jq -r '.selftest // {} | keys[]' "$expect") ;;
+esac
+scenarios=$({
+	printf '%s\n' $asked
+	jq -r 'select(.type == "scenario") | .name' "$out/selftest.jsonl" 2>/dev/null
+} | awk 'NF && !seen[$0]++')
+for sc in $scenarios; do
+	log=$(selftest_problems "$sc")
+	if [ -z "$log" ]; then
+		echo "PASS e2e vmtest_${label}_selftest_$sc"
+	else
+		echo "FAIL e2e vmtest_${label}_selftest_$sc"
+		printf '%s\n' "$log" | sed 's/^/    /' | head -10
+		failed=$((failed + 1))
+	fi
 done
 exit $((failed > 100 ? 100 : failed))

@@ -28,8 +28,8 @@ void check__add(struct check_report *r, const char *layer, const char *item, con
 	va_end(ap);
 }
 
-void check__saw_table_full(struct check_report *r, unsigned int netns, const char *where,
-			   const char *fmt, ...)
+void check__saw_conntrack_refuse(struct check_report *r, unsigned int netns, const char *where,
+				 const char *fmt, ...)
 {
 	struct check_line *l = NULL;
 	va_list ap;
@@ -118,7 +118,7 @@ const char *check__status_name(enum check_status s)
 }
 
 const struct check_line *check__explains(const struct check_report *r, const char *reason,
-					 bool ct_table_full)
+					 bool ct_refused)
 {
 	static const struct {
 		const char *reason;
@@ -131,7 +131,7 @@ const struct check_line *check__explains(const struct check_report *r, const cha
 		{ "VXLAN_VNI_NOT_FOUND", "vni" },
 		{ "NEIGH_FAILED", "gateway_neighbour" },
 	};
-	const char *item = ct_table_full ? "conntrack" : NULL;
+	const char *item = ct_refused ? "conntrack" : NULL;
 
 	for (size_t i = 0; !item && reason && i < sizeof(explains) / sizeof(explains[0]); i++)
 		if (!strcmp(explains[i].reason, reason))

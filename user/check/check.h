@@ -68,16 +68,17 @@ void check__add(struct check_report *r, const char *layer, const char *item, con
 
 /* The fail line that explains a drop reason (the kernel's name without SKB_DROP_REASON_),
  * or NULL: IP_INNOROUTES the missing route, PKT_TOO_BIG the MTU, IP_RPFILTER strict
- * reverse-path filtering, VXLAN_VNI_NOT_FOUND the VNI, a conntrack-full drop the table. */
+ * reverse-path filtering, VXLAN_VNI_NOT_FOUND the VNI, conntrack's own drop (ct_refused:
+ * its table full, or an insert failure at confirm) the conntrack item. */
 const struct check_line *check__explains(const struct check_report *r, const char *reason,
-					 bool ct_table_full);
+					 bool ct_refused);
 
 /* The tracer saw conntrack refuse new entries in namespace `netns` (named `where`; found by
- * that name when netns is 0) during the trace: the check taken at start cannot have seen a table that filled later, so its
- * conntrack line there becomes a fail with this fact (one is added when the check did not
- * look there). */
-void check__saw_table_full(struct check_report *r, unsigned int netns, const char *where,
-			   const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+ * that name when netns is 0) during the trace, its table full or an insert failing: the
+ * check taken at start cannot have seen what happened later, so its conntrack line there
+ * becomes a fail with this fact (one is added when the check did not look there). */
+void check__saw_conntrack_refuse(struct check_report *r, unsigned int netns, const char *where,
+				 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 /* The report as text lines, or as one JSON object {"checks":[...]} (the bundle's
  * check.json). */

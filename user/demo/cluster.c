@@ -142,6 +142,17 @@ const char *demo_cluster__netns(const struct demo_cluster *c, const char *role, 
 	return buf;
 }
 
+/* How long a set-up script may take: 30 s, or HOPTRACE_DEMO_SCRIPT_TIMEOUT seconds where
+ * every exec is slow (an emulated guest of make vmtest takes minutes to build a cluster). */
+static int script_timeout_s(void)
+{
+	const char *env = getenv("HOPTRACE_DEMO_SCRIPT_TIMEOUT");
+	char *end;
+	long v = env ? strtol(env, &end, 10) : 0;
+
+	return env && *env && !*end && v > 0 && v <= 3600 ? (int)v : SCRIPT_TIMEOUT_S;
+}
+
 /* The last lines of what a failed script printed, indented, on stderr. */
 static void show_output(int fd)
 {
@@ -183,7 +194,7 @@ int demo_cluster__script(const struct demo_cluster *c, const char *what, const c
 		execl("/bin/sh", "sh", "-c", text, (char *)NULL);
 		_exit(127);
 	}
-	ws = command__wait_bounded(pid, SCRIPT_TIMEOUT_S);
+	ws = command__wait_bounded(pid, script_timeout_s());
 	if (ws < 0 || !WIFEXITED(ws) || WEXITSTATUS(ws)) {
 		fprintf(stderr, "hoptrace demo: %s failed%s\n", what, ws < 0 ? " (timed out)" : "");
 		show_output(out);
@@ -258,7 +269,7 @@ static void delete_netns(const char *name)
 		_exit(127);
 	}
 	if (pid > 0)
-		command__wait_bounded(pid, SCRIPT_TIMEOUT_S);
+		command__wait_bounded(pid, script_timeout_s());
 }
 
 /* Puts the maximum back, unless someone else has set another value since. */

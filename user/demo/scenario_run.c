@@ -139,6 +139,8 @@ static void consider(struct observe_ctx *ctx, const struct judged_packet *jp)
 		verdict__rule_phrase(v->nf_rule, f->nf_rule, sizeof(f->nf_rule));
 	}
 	f->ct_table_full = v->ct_table_full;
+	f->ct_insert_fail = v->ct_insert_fail;
+	copy(f->ct_insert_by, sizeof(f->ct_insert_by), v->ct_insert_by);
 	if (v->has_bpf) {
 		const struct attached_prog *p = v->bpf.culprit	  ? v->bpf.culprit :
 						v->bpf.prog_count ? v->bpf.progs :
@@ -392,12 +394,17 @@ static void run_check(const struct demo_scenario *sc, struct demo_result *res)
 	/* The table is full only while the client sends: the trace saw it, the check after
 	 * it cannot. */
 	if (res->found.ct_table_full)
-		check__saw_table_full(r, 0, res->found.netns,
-				      "the trace saw conntrack refuse new flows while its table "
-				      "was full");
+		check__saw_conntrack_refuse(r, 0, res->found.netns,
+					    "the trace saw conntrack refuse new flows while its "
+					    "table was full");
+	else if (res->found.ct_insert_fail)
+		check__saw_conntrack_refuse(r, 0, res->found.netns,
+					    "the trace saw conntrack refuse a new entry at confirm "
+					    "(insert_failed): its tuple clashed with an entry's");
 	res->check.fails = check__count(r, CHECK_FAIL);
 	if (!strcmp(res->found.fate, "dropped"))
-		l = check__explains(r, res->found.reason, res->found.ct_table_full);
+		l = check__explains(r, res->found.reason,
+				    res->found.ct_table_full || res->found.ct_insert_fail);
 	if (l)
 		snprintf(res->check.explains, sizeof(res->check.explains), "%s", l->item);
 	for (int i = 0; !l && i < r->count; i++)
@@ -485,6 +492,8 @@ bool demo_run__check(const struct demo_cluster *c, const struct demo_scenario *s
 			f->nf_chain[0] ? f->nf_chain : NULL);
 	if (e->ct_table_full && !f->ct_table_full)
 		add_why(why, size, "conntrack table full", "yes", "no");
+	if (e->ct_insert_fail && !f->ct_insert_fail)
+		add_why(why, size, "conntrack insert failure", "yes", "no");
 	if (e->bpf_prog && differs(e->bpf_prog, f->bpf_prog))
 		add_why(why, size, "BPF program", e->bpf_prog, f->bpf_prog[0] ? f->bpf_prog : NULL);
 	return !why[0];
@@ -528,6 +537,8 @@ const char *demo_run__format_expect(const struct demo_expect *e, char *buf, size
 		appendf(buf, size, ", chain %s", e->nf_chain);
 	if (e->ct_table_full)
 		appendf(buf, size, ", conntrack full");
+	if (e->ct_insert_fail)
+		appendf(buf, size, ", conntrack insert failure");
 	if (e->bpf_prog)
 		appendf(buf, size, ", BPF program %s", e->bpf_prog);
 	return buf;
@@ -553,6 +564,8 @@ const char *demo_run__format_found(const struct demo_cluster *c, const struct de
 		appendf(buf, size, ", chain %s", f->nf_chain);
 	if (f->ct_table_full)
 		appendf(buf, size, ", conntrack full");
+	if (f->ct_insert_fail)
+		appendf(buf, size, ", conntrack insert failure (by %s)", f->ct_insert_by);
 	if (f->bpf_prog[0])
 		appendf(buf, size, ", BPF program %s (%s)", f->bpf_prog, f->bpf_how);
 	return buf;

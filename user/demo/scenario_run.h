@@ -26,6 +26,8 @@ struct demo_found {
 	char nf_chain[64]; /* the chain of the rule that dropped it, "" when none was named */
 	char nf_rule[640]; /* that rule as the verdict says it (verdict__rule_phrase) */
 	bool ct_table_full;
+	bool ct_insert_fail;
+	char ct_insert_by[8]; /* how: "fexit", "range", "counter" (verdict.h) */
 	char bpf_prog[64];    /* the BPF program named (culprit, else the first candidate) */
 	char bpf_how[16];     /* "fexit", "only_program", "candidates", "none" */
 	char bpf_phrase[512]; /* the verdict's words for it (bpf_phrase__verdict) */

@@ -219,6 +219,47 @@ const struct demo_scenario demo_scenarios[] = {
 		       "-L).",
 	},
 	{
+		.name = "conntrack-insert-failure",
+		.title = "conntrack refuses a new entry at confirm (SNAT port clash)",
+		.breakage = "node1 SNATs its pods' UDP to pod-c:53 to one source address and port "
+			    "(10.244.1.1:40000), as a masquerade with its ports used up does; "
+			    "pod-b's datagram to pod-c:53 took that port a moment before",
+		.script =
+			"nsx node1 iptables -w -t nat -I POSTROUTING -s 10.244.1.0/24 -d " DEMO_POD_C_IP
+			" -p udp --dport 53 -j SNAT --to-source " DEMO_GW1_IP ":40000\n"
+			"nsx pod-b bash -c 'echo lookup >/dev/udp/" DEMO_POD_C_IP "/53'\n",
+		.traffic = "pod-a sends one UDP datagram to pod-c:53, a new flow",
+		.probe = { .netns = "pod-a",
+			   .proto = "udp",
+			   .addr = DEMO_POD_C_IP,
+			   .port = "53",
+			   .timeout_s = 0.5 },
+		.expect = { .fate = "dropped",
+			    .reason = "NETFILTER_DROP",
+			    .netns = "node1",
+			    .layer = "kernel",
+			    .nf_family = "ipv4",
+			    .nf_hook = "POSTROUTING",
+			    .nf_table = "conntrack confirm",
+			    .ct_insert_fail = true,
+			    .check_item = "conntrack" },
+		.explain =
+			"The datagram starts a new flow. node1 forwards it, and in POSTROUTING the "
+			"SNAT rule gives it the only source it has, 10.244.1.1:40000. pod-b's flow "
+			"to the same server already holds that reply tuple (pod-c:53 -> "
+			"10.244.1.1:40000), so when conntrack confirms the new entry, last in "
+			"POSTROUTING, the insert fails: insert_failed and drop rise by one, and the "
+			"packet dies as NETFILTER_DROP, after the SNAT hop and before it left "
+			"node1. No rule dropped it. This is how Kubernetes' \"DNS lookups time out "
+			"every few seconds\" and masquerade port exhaustion look from the kernel: "
+			"two flows that NAT makes identical, the second one refused.",
+		.fix = "Watch conntrack -S for insert_failed rising. Give the masquerade room: "
+		       "--random-fully on MASQUERADE/SNAT (fully random source ports), more SNAT "
+		       "addresses or a wider port range, fewer short UDP flows through the NAT "
+		       "(NodeLocal DNSCache; 'options single-request-reopen' or TCP for DNS), and a "
+		       "kernel with the UDP clash fixes (5.0+) for the parallel A/AAAA race.",
+	},
+	{
 		.name = "rp-filter",
 		.title = "strict reverse-path filtering with an asymmetric route",
 		.breakage = "node2 has rp_filter=1 and routes traffic for node1's pods over the "

@@ -19,6 +19,7 @@ struct demo_expect {
 	const char *nf_table;
 	const char *nf_chain; /* the chain of the rule that dropped it, as the rule trace names */
 	bool ct_table_full;   /* the verdict must say conntrack was full */
+	bool ct_insert_fail;  /* ...that conntrack refused the entry at confirm */
 	const char *bpf_prog; /* the BPF program the verdict names as culprit or candidate */
 	/* The `hoptrace check` item that must fail and explain the drop; "none": no item may
 	 * fail; NULL: not checked. */

@@ -147,6 +147,7 @@ static void json_expected(struct json_writer *w, const struct demo_expect *e)
 	json__string(w, "layer", e->layer);
 	json_nf(w, e->nf_hook != NULL, e->nf_family, e->nf_hook, e->nf_table, e->nf_chain);
 	json__bool(w, "ct_table_full", e->ct_table_full);
+	json__bool(w, "ct_insert_fail", e->ct_insert_fail);
 	json__string(w, "bpf_prog", e->bpf_prog);
 	json__object_end(w);
 }
@@ -174,6 +175,8 @@ static void json_found(struct json_writer *w, const struct demo_cluster *c,
 	json__string(w, "location", or_null(f->location));
 	json_nf(w, f->nf, f->nf_family, f->nf_hook, f->nf_table, f->nf_chain);
 	json__bool(w, "ct_table_full", f->ct_table_full);
+	json__bool(w, "ct_insert_fail", f->ct_insert_fail);
+	json__string(w, "ct_insert_fail_by", or_null(f->ct_insert_by));
 	json__string(w, "bpf_prog", or_null(f->bpf_prog));
 	json__string(w, "bpf_how", or_null(f->bpf_how));
 	json__int(w, "hops", f->hops);

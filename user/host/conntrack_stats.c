@@ -129,6 +129,23 @@ bool ctstat__table_full(struct ctstat *ct, __u32 inode, struct ctstat_counts *no
 	return false;
 }
 
+__u64 ctstat__insert_failed_rise(struct ctstat *ct, __u32 inode)
+{
+	struct ctstat_counts c;
+
+	for (int i = 0; ct && i < ct->count; i++) {
+		struct ctstat_ns *ns = &ct->ns[i];
+
+		if (ns->inode != inode || !ns->path)
+			continue;
+		ctstat__read(ns->path, &c);
+		return c.insert_failed > ns->start.insert_failed ?
+			       c.insert_failed - ns->start.insert_failed :
+			       0;
+	}
+	return 0;
+}
+
 void ctstat__free(struct ctstat *ct)
 {
 	if (!ct)

@@ -44,6 +44,10 @@ void ctstat__finish(struct ctstat *ct);
 bool ctstat__table_full(struct ctstat *ct, __u32 inode, struct ctstat_counts *now,
 			__u64 *drop_rise);
 
+/* How much insert_failed grew in the namespace since the start (read now); 0 for a
+ * namespace not covered. */
+__u64 ctstat__insert_failed_rise(struct ctstat *ct, __u32 inode);
+
 void ctstat__free(struct ctstat *ct);
 
 #endif /* CTSTAT_H */

@@ -50,19 +50,47 @@ static const char *nf_link_unusable(const struct kernel_features *kf, const stru
 	return kf->nf_link ? NULL : "no BPF netfilter links (Linux 6.4+)";
 }
 
-static const char *fentry_unusable(const struct kernel_features *kf, const struct hook_way *w)
+/* The function's BTF: built in, else its module's (split BTF, Linux 5.11+, present while
+ * the module is loaded). */
+static const char *kernel_function_missing(const struct kernel_features *kf,
+					   const struct hook_way *w)
 {
-	if (!kf->fentry)
-		return "fentry refused here";
-	return btf__find_by_name_kind(kf->btf, w->target, BTF_KIND_FUNC) < 0 ? "not in kernel BTF" :
-									       NULL;
+	char path[128];
+	struct btf *mod;
+	bool found;
+
+	if (btf__find_by_name_kind(kf->btf, w->target, BTF_KIND_FUNC) >= 0)
+		return NULL;
+	if (!w->module)
+		return "not in kernel BTF";
+	snprintf(path, sizeof(path), "/sys/kernel/btf/%s", w->module);
+	if (access(path, R_OK))
+		return errno == ENOENT ? "module not loaded, or no module BTF (Linux 5.11+)" :
+					 "module BTF unreadable";
+	mod = btf__parse_split(path, kf->btf);
+	found = mod && btf__find_by_name_kind(mod, w->target, BTF_KIND_FUNC) >= 0;
+	btf__free(mod);
+	return found ? NULL : "not in the module's BTF";
+}
+
+static bool watches_programs(const struct hook_way *w)
+{
+	return !strcmp(w->prog, "prog_exit");
 }
 
 static const char *fexit_unusable(const struct kernel_features *kf, const struct hook_way *w)
 {
-	(void)w;
 	/* fexit on a BPF program needs the same trampolines as on a kernel function. */
-	return kf->fentry ? NULL : "fentry refused here";
+	if (!kf->fentry)
+		return "fentry refused here";
+	return watches_programs(w) ? NULL : kernel_function_missing(kf, w);
+}
+
+static const char *fentry_unusable(const struct kernel_features *kf, const struct hook_way *w)
+{
+	if (!kf->fentry)
+		return "fentry refused here";
+	return kernel_function_missing(kf, w);
 }
 
 static const char *kprobe_unusable(const struct kernel_features *kf, const struct hook_way *w)
@@ -135,6 +163,11 @@ static int attach_prog_watch(struct attach_state *st, const struct hook_way *way
 	return st->watch ? prog_watch__start(st->watch) : -ENOMEM;
 }
 
+static int attach_fexit(struct attach_state *st, const struct hook_way *way)
+{
+	return watches_programs(way) ? attach_prog_watch(st, way) : attach_program(st, way);
+}
+
 static const struct attach_method methods[] = {
 	{ "tp_btf", false, tp_btf_unusable, attach_program },
 	{ "raw_tp", false, raw_tp_unusable, attach_program },
@@ -142,7 +175,7 @@ static const struct attach_method methods[] = {
 	{ "nf_link", true, nf_link_unusable, attach_nf_links },
 	{ "cgroup_skb", false, cgroup_skb_unusable, attach_cgroup_root },
 	{ "fentry", false, fentry_unusable, attach_program },
-	{ "fexit", false, fexit_unusable, attach_prog_watch },
+	{ "fexit", false, fexit_unusable, attach_fexit },
 	{ "kprobe", false, kprobe_unusable, attach_program },
 };
 

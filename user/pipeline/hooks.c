@@ -146,6 +146,32 @@ static void bpf_prog_json(struct enrich *en, const struct hop_view *v, struct js
 	json__object_end(w);
 }
 
+/* Netfilter's verdict numbers (include/uapi/linux/netfilter.h). */
+static const char *nf_verdict_name(int ret)
+{
+	static const char *names[] = { "NF_DROP", "NF_ACCEPT", "NF_STOLEN", "NF_QUEUE",
+				       "NF_REPEAT" };
+
+	return ret >= 0 && ret < (int)(sizeof(names) / sizeof(names[0])) ? names[ret] : "?";
+}
+
+/* Conntrack refused the skb's new entry at confirm: "conntrack refused the entry (NF_DROP)". */
+static void ct_confirm_text(struct enrich *en, const struct hop_view *v, char *buf, size_t size)
+{
+	(void)en;
+	snprintf(buf, size, "conntrack refused the entry at confirm (%s)",
+		 nf_verdict_name(v->hop->ev.info.ct.ret));
+}
+
+static void ct_confirm_json(struct enrich *en, const struct hop_view *v, struct json_writer *w)
+{
+	(void)en;
+	json__object_begin(w, "ct_confirm");
+	json__int(w, "ret", v->hop->ev.info.ct.ret);
+	json__string(w, "verdict", nf_verdict_name(v->hop->ev.info.ct.ret));
+	json__object_end(w);
+}
+
 /* The tracepoint rungs every skb hook has: BTF-typed, then raw. */
 #define TP_BTF(hook, tp)                     \
 	{                                    \
@@ -199,6 +225,11 @@ static const struct hook_row rows[HOOK__COUNT] = {
 		/* The rung's programs are the fexit object's, one per program watched
 		 * (load/prog_fexit.c): the main object has none. */
 		.ways = { { "fexit", "prog_exit", "tc and cgroup BPF programs on traced devices" } },
+	},
+	[HOOK_CT_CONFIRM] = {
+		.name = "ct_confirm", .hop_name = "ct_confirm", .layer = "kernel", .optional = true,
+		.text_details = ct_confirm_text, .json_details = ct_confirm_json,
+		.ways = { { "fexit", "ct_confirm_fexit", "__nf_conntrack_confirm", "nf_conntrack" } },
 	},
 	[HOOK_NF] = {
 		.name = "netfilter", .hop_name = "nf_hook", .layer = "node", .layer_fixed = true,

@@ -28,6 +28,9 @@ struct hook_way {
 	const char *method; /* "tp_btf", "raw_tp", "nf_link", "cgroup_skb", "fexit", ... */
 	const char *prog;   /* BPF program: <hook>_<method>, or the prefix of a numbered family */
 	const char *target; /* tracepoint "category/name", or kernel function */
+	/* fentry/fexit on a function that may be in a module: the module whose BTF has it
+	 * when the kernel does not have it built in (/sys/kernel/btf/<module>); NULL: none. */
+	const char *module;
 };
 
 #define HOOK_MAX_WAYS 3
@@ -47,6 +50,9 @@ struct hook_row {
 	 * the packet: no bytes, no tuple. It opens no packet, ends none, never tells an skb
 	 * address reused, and a socket's taking stays the end of the skb it follows. */
 	bool annotates;
+	/* A refinement of what other hooks already say (ct_confirm: the netfilter observers
+	 * place an insert failure by position; this sees it): not having it is no warning. */
+	bool optional;
 	enum hook_direction direction;
 	/* The hop's particulars: a short phrase for text and pcapng comments, and members of
 	 * the hop's JSON object. NULL: none. */

@@ -46,12 +46,19 @@ static const char *nat_kind(const struct hop_tuple *b, const struct hop_tuple *a
 /* The hop after hop i that the packet itself made, skipping route lookups: a lookup has
  * no skb of its own, and one made from inside a hook does not end the hook (a REJECT looks
  * up the route of its ICMP answer, a reverse lookup of the rejected packet's destination,
- * while that packet is still in the hook). NULL when none follows. */
-static const struct hop_event *next_packet_hop(const struct packet *p, int i)
+ * while that packet is still in the hook). Conntrack refusing the entry is inside the hook
+ * too (*ct_refused). NULL when none follows. */
+static const struct hop_event *next_packet_hop(const struct packet *p, int i, bool *ct_refused)
 {
-	while (++i < p->hop_count)
-		if (p->hops[i].ev.hook != HOOK_FIB)
-			return &p->hops[i].ev;
+	*ct_refused = false;
+	while (++i < p->hop_count) {
+		const struct hop_event *ev = &p->hops[i].ev;
+
+		if (ev->hook == HOOK_CT_CONFIRM)
+			*ct_refused = true;
+		else if (ev->hook != HOOK_FIB)
+			return ev;
+	}
 	return NULL;
 }
 
@@ -83,7 +90,8 @@ static bool left_input_hook(const struct hop_event *nf, const struct hop_event *
  * with the BPF side's note that it was still inside this hook. */
 static void nf_verdict(struct enrich *en, const struct packet *p, int i, struct hop_view *v)
 {
-	const struct hop_event *ev = &p->hops[i].ev, *next = next_packet_hop(p, i);
+	bool ct_refused;
+	const struct hop_event *ev = &p->hops[i].ev, *next = next_packet_hop(p, i, &ct_refused);
 	const struct nf_range *range;
 
 	v->nf = true;
@@ -96,6 +104,14 @@ static void nf_verdict(struct enrich *en, const struct packet *p, int i, struct 
 	    !enrich__is_netfilter_drop(en, next))
 		return;
 	range = netfilter__range(next->info.nf.hook, next->info.nf.pos);
+	/* Conntrack was seen refusing the entry in this hook: that is who dropped it, whether
+	 * or not observers placed the drop (without netfilter links nothing does). */
+	if (ct_refused) {
+		v->nf_dropped = true;
+		v->nf_range = netfilter__confirm_range();
+		v->nf_ct_refused = true;
+		return;
+	}
 	/* Past the last observer only conntrack's confirm runs in the hook: a drop there that
 	 * nftables made came after the hook (the netdev family's egress chain). */
 	if (range && range->priority == INT_MAX && enrich__is_nftables_drop(en, next))

@@ -34,6 +34,7 @@ struct hop_view {
 	const char *nf_hook;
 	bool nf_dropped;		 /* the packet died inside this hook, by netfilter */
 	const struct nf_range *nf_range; /* who dropped it, when nf_dropped */
+	bool nf_ct_refused; /* conntrack was seen refusing the entry at confirm (fexit) */
 	/* nat hops */
 	struct hop_tuple before, after;
 	const char *nat_kind; /* "dnat", "snat", "dnat+snat", "icmp_reverse" */

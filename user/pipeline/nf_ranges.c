@@ -75,3 +75,8 @@ const char *netfilter__family_name(__u8 pf)
 {
 	return pf == NFPROTO_IPV4 ? "ipv4" : pf == NFPROTO_IPV6 ? "ipv6" : "?";
 }
+
+const struct nf_range *netfilter__confirm_range(void)
+{
+	return &nf_ranges__table[HOP_NF_POSITIONS - 1];
+}

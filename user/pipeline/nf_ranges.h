@@ -29,6 +29,9 @@ extern const struct nf_range nf_ranges__table[HOP_NF_POSITIONS];
  * first slot ends the list. */
 extern const __u8 nf_ranges__positions[NF_INET_NUMHOOKS][HOP_NF_POSITIONS];
 
+/* The range of conntrack's confirm (priority INT_MAX), the last of every hook that has it. */
+const struct nf_range *netfilter__confirm_range(void);
+
 /* The range after pos in hook (NF_INET_*), or NULL for an unknown pair. */
 const struct nf_range *netfilter__range(__u8 hook, __u8 pos);
 

@@ -109,13 +109,43 @@ static bool table_full(struct enrich *en, const struct verdict *v)
 	if (!en->ct || !ctstat__table_full(en->ct, v->netns, &now, &rise))
 		return false;
 	if (en->check)
-		check__saw_table_full(en->check, v->netns, v->netns_label,
-				      "conntrack refused new flows during the trace: its drop "
-				      "counter rose by %llu; %llu of %llu entries when the drop "
-				      "was judged",
-				      (unsigned long long)rise, (unsigned long long)now.count,
-				      (unsigned long long)now.max);
+		check__saw_conntrack_refuse(
+			en->check, v->netns, v->netns_label,
+			"conntrack refused new flows during the trace: its drop "
+			"counter rose by %llu; %llu of %llu entries when the drop "
+			"was judged",
+			(unsigned long long)rise, (unsigned long long)now.count,
+			(unsigned long long)now.max);
 	return true;
+}
+
+/* Conntrack refused the entry at confirm: the check at start could not know. */
+static void tell_check_insert_failed(struct enrich *en, const struct verdict *v)
+{
+	__u64 rise;
+
+	if (!en->check)
+		return;
+	rise = en->ct ? ctstat__insert_failed_rise(en->ct, v->netns) : 0;
+	check__saw_conntrack_refuse(en->check, v->netns, v->netns_label,
+				    "conntrack refused a new entry at confirm during the "
+				    "trace (insert_failed rose by %llu): its tuple clashed "
+				    "with an existing entry's, as when NAT leaves two flows "
+				    "the same source port",
+				    (unsigned long long)rise);
+}
+
+/* Without observers between the tables (no netfilter links, no fexit on confirm) a drop in
+ * POSTROUTING or INPUT names no table. Conntrack's confirm runs last in those two hooks;
+ * when no rule is known to have dropped it and insert_failed rose in that namespace during
+ * the trace, the drop is most likely that refusal: said so, with "counter" as the basis. */
+static bool insert_failed_unplaced(struct enrich *en, const struct verdict *v)
+{
+	if (!en->ct || v->nf_rule || v->nf_cand_count || !v->nf_hook || !v->nf_family ||
+	    (strcmp(v->nf_hook, "POSTROUTING") && strcmp(v->nf_hook, "INPUT")) ||
+	    (strcmp(v->nf_family, "ipv4") && strcmp(v->nf_family, "ipv6")))
+		return false;
+	return ctstat__insert_failed_rise(en->ct, v->netns) > 0;
 }
 
 /* The drop happened inside a netfilter hook: that hook's view names the table. */
@@ -134,11 +164,19 @@ static bool judge_netfilter(struct enrich *en, const struct hop_view *views, int
 		v->nf_priority = hv->nf_range ? hv->nf_range->priority : 0;
 		name_chains(en, v);
 		v->ct_insert_fail = v->nf_table && !strcmp(v->nf_table, "conntrack confirm");
+		if (v->ct_insert_fail)
+			v->ct_insert_by = hv->nf_ct_refused ? "fexit" : "range";
 		v->ct_table_full = v->nf_table && !strcmp(v->nf_table, "conntrack") &&
 				   table_full(en, v);
 		/* conntrack's own drops are no rule's. */
 		if (!starts_with(v->nf_table, "conntrack"))
 			name_rule(en, views, count, v);
+		if (!v->nf_table && insert_failed_unplaced(en, v)) {
+			v->ct_insert_fail = true;
+			v->ct_insert_by = "counter";
+		}
+		if (v->ct_insert_fail)
+			tell_check_insert_failed(en, v);
 		return true;
 	}
 	return false;
@@ -528,7 +566,13 @@ void verdict__describe(const struct verdict *v, char *buf, size_t size)
 	if (v->nf && n > 0 && (size_t)n < size)
 		n += describe_rule(v, buf + n, size - n);
 	if (v->ct_insert_fail && n > 0 && (size_t)n < size)
-		n += snprintf(buf + n, size - n, "; ct_insert_fail: conntrack refused the entry");
+		n += snprintf(buf + n, size - n, "; ct_insert_fail: conntrack refused the entry%s",
+			      !strcmp(v->ct_insert_by, "fexit") ?
+				      " (seen: __nf_conntrack_confirm returned NF_DROP)" :
+			      !strcmp(v->ct_insert_by, "counter") ?
+				      " (likely: no table is known here, and insert_failed rose "
+				      "in this namespace)" :
+				      "");
 	if (v->ct_table_full && n > 0 && (size_t)n < size)
 		n += snprintf(buf + n, size - n, "; conntrack table full");
 	if (v->has_bpf && n > 0 && (size_t)n < size - 2) {

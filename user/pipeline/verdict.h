@@ -35,8 +35,12 @@ struct verdict {
 	int nf_priority;       /* the standard priority of that table */
 	char nf_chains[256]; /* what the kernel lists in that range, "nft ip filter FORWARD (0)" */
 	bool ct_insert_fail; /* the conntrack confirm step refused the entry */
-	bool ct_table_full;  /* conntrack was at its maximum while this was dropped */
-	bool tunnel;	     /* the packet was inside a tunnel when it ended */
+	/* How that is known: "fexit" (__nf_conntrack_confirm seen returning NF_DROP),
+	 * "range" (after the hook's last observer, where only confirm runs), "counter" (no
+	 * table known, but insert_failed rose in that namespace, in a hook confirm ends). */
+	const char *ct_insert_by;
+	bool ct_table_full; /* conntrack was at its maximum while this was dropped */
+	bool tunnel;	    /* the packet was inside a tunnel when it ended */
 	/* no_route: the failed lookup */
 	int route_err;
 	__u32 route_table;

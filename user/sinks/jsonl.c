@@ -341,8 +341,10 @@ static void write_verdict(struct json_writer *w, const struct verdict *v)
 		write_nf_rule(w, v);
 		json__object_end(w);
 	}
-	if (v->ct_insert_fail)
+	if (v->ct_insert_fail) {
 		json__bool(w, "ct_insert_fail", true);
+		json__string(w, "ct_insert_fail_by", v->ct_insert_by);
+	}
 	if (v->ct_table_full)
 		json__bool(w, "ct_table_full", true);
 	if (v->nf_unobserved) {
@@ -415,7 +417,7 @@ static void write_check_line(struct json_writer *w, const struct enrich *en,
 
 	if (!en->check || v->fate != FATE_DROPPED)
 		return;
-	l = check__explains(en->check, v->reason, v->ct_table_full);
+	l = check__explains(en->check, v->reason, v->ct_table_full || v->ct_insert_fail);
 	if (!l)
 		return;
 	json__object_begin(w, "check");
