@@ -55,9 +55,20 @@ function tag(spec,    n, w, i, out, t) {
 	prev_opt = 0
 	return out
 }
-function emit_text(s) {
+# Text lines of at most 80 bytes, as man page sources keep them (mandoc -T lint).
+function emit_text(s,    cut) {
 	sub(/^ +/, "", s)
-	print esc(s)
+	s = esc(s)
+	while (length(s) > 80) {
+		for (cut = 81; cut > 1 && substr(s, cut, 1) != " "; cut--)
+			;
+		if (cut == 1)
+			break
+		print substr(s, 1, cut - 1)
+		s = substr(s, cut + 1)
+		sub(/^\./, "\\\&.", s)
+	}
+	print s
 }
 {
 	line = $0
