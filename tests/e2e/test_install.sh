@@ -270,8 +270,8 @@ case_zsh_completion() {
 }
 
 case_deb() {
-	local deb=$BUILD_DIR/hoptrace_$VERSION-1_$(dpkg --print-architecture).deb f left=""
-	local files
+	local deb f left="" files
+	deb=$BUILD_DIR/hoptrace_$VERSION-1_$(dpkg --print-architecture).deb
 	for tool in dpkg-deb dpkg-shlibdeps lintian; do
 		command -v $tool >/dev/null || { SKIP_REASON="$tool is missing (make deps)"; return 77; }
 	done
@@ -296,7 +296,8 @@ case_deb() {
 	# The stripped binary still loads its BPF programs (trial loads of the attach plan).
 	/usr/sbin/hoptrace hooks --json | jq -e '.hooks | length > 0' >/dev/null ||
 		{ echo "the installed hoptrace hooks --json failed"; return 1; }
-	[ "$(man -w hoptrace)" = /usr/share/man/man8/hoptrace.8.gz ] || return 1
+	man -aw hoptrace | grep -qx /usr/share/man/man8/hoptrace.8.gz ||
+		{ echo "man -aw hoptrace does not find the package's page"; return 1; }
 	files=$(dpkg -L hoptrace)
 	dpkg --purge hoptrace >/dev/null || { echo "dpkg --purge failed"; return 1; }
 	DEB_INSTALLED=0
