@@ -6,7 +6,8 @@
 #                     each subcommand's own --help (and the comparison catches one missing)
 #   man_lint          groff -ww, mandoc -T lint and man -l render the page without a warning
 #   bash_completion   the installed script loads, completes subcommands, options (those of
-#                     --help), demo scenarios and a network namespace this test creates
+#                     --help), demo scenarios, pods (of a --pod-json on the line) and a
+#                     network namespace this test creates
 #   zsh_completion    zsh -n, and the function's candidates with zsh's builtins stubbed
 #   deb               make deb: lintian has no error; dpkg -i installs it, /usr/sbin/hoptrace
 #                     runs; dpkg --purge leaves none of its files. The machine's package
@@ -214,6 +215,15 @@ has() {
 	done
 }
 
+# A kubectl get pod -o json of one pod on another node, for --pod's completion.
+write_pods_json() {
+	cat >"$ROOT/pods.json" <<-'EOF'
+		{"apiVersion": "v1", "kind": "List", "items": [{"metadata": {"namespace": "shop",
+		 "name": "web-1", "uid": "1"}, "spec": {"nodeName": "elsewhere"},
+		 "status": {"podIP": "10.200.9.9", "podIPs": [{"ip": "10.200.9.9"}]}}]}
+	EOF
+}
+
 case_bash_completion() {
 	local got want
 	install_for_reading || return 1
@@ -233,6 +243,10 @@ case_bash_completion() {
 	got=$(complete_bash hoptrace selftest "") || return 1
 	same_list "scenarios" "$want" "$got" || return 1
 	got=$(complete_bash hoptrace --proto ic) && has "$got" icmp icmp6 || return 1
+	# Pods as hoptrace pods lists them, from a --pod-json given before --pod.
+	write_pods_json
+	got=$(complete_bash hoptrace --pod-json "$ROOT/pods.json" --pod sh) &&
+		[ "$got" = shop/web-1 ] || { echo "--pod sh: $got"; return 1; }
 	ip netns add "$NETNS" || return 1
 	got=$(complete_bash hoptrace --netns "$PREFIX") && [ "$got" = "$NETNS" ] ||
 		{ echo "--netns $PREFIX: $got"; return 1; }
@@ -249,6 +263,7 @@ case_zsh_completion() {
 	fi
 	install_for_reading || return 1
 	zsh -n "$file" || { echo "zsh -n failed"; return 1; }
+	write_pods_json
 	# zsh's completion builtins stubbed: compadd prints the candidates it is given.
 	got=$(PATH=$ROOT/inst/usr/sbin:$PATH zsh -f -c '
 		compadd() { if [[ $1 == -a ]]; then print -rl -- "${(@P)2}"; else print -rl -- "$@"; fi }
@@ -261,12 +276,15 @@ case_zsh_completion() {
 		words=(hoptrace me); CURRENT=2; _hoptrace; print -r -- @@
 		words=(hoptrace demo m); CURRENT=3; _hoptrace; print -r -- @@
 		words=(hoptrace merge -); CURRENT=3; _hoptrace; print -r -- @@
-		words=(hoptrace -p 1.2.3.4 -- ip); CURRENT=5; _hoptrace' zsh "$file") ||
+		words=(hoptrace -p 1.2.3.4 -- ip); CURRENT=5; _hoptrace; print -r -- @@
+		words=(hoptrace --pod-json "$2" --pod ""); CURRENT=5; _hoptrace' zsh "$file" \
+		"$ROOT/pods.json") ||
 		{ echo "zsh: $got"; return 1; }
 	has "$(awk '/^@@$/ { n++; next } n == 0' <<<"$got")" merge trace demo || return 1
 	has "$(awk '/^@@$/ { n++; next } n == 1' <<<"$got")" mtu healthy || return 1
 	has "$(awk '/^@@$/ { n++; next } n == 2' <<<"$got")" -w --pcapng --json || return 1
 	has "$(awk '/^@@$/ { n++; next } n == 3' <<<"$got")" "NORMAL ip" || return 1
+	has "$(awk '/^@@$/ { n++; next } n == 4' <<<"$got")" shop/web-1 || return 1
 }
 
 case_deb() {
