@@ -112,11 +112,22 @@ function emit_text(s,    cut) {
 '
 roff() { awk "$ROFF_AWK"; }
 
-# The subcommand table: "  NAME     ARGS...  HELP", ARGS padded to one column; the columns
-# are found from the header-less layout: HELP starts where "trace packets" starts.
+# The subcommand table: "  NAME     ARGS...  HELP", ARGS padded to one column. HELP's
+# column is the first where every row has a word start (rows without ARGS, as "help",
+# leave none before it).
 awk '/^Subcommands:/ { on = 1; next } on && /^$/ { exit } on { print }' "$tmp/main" >"$tmp/table"
 [ -s "$tmp/table" ] || { echo "gen-man: no Subcommands: table in '$bin --help'" >&2; exit 1; }
-help_col=$(awk 'NR == 1 { print index($0, "trace packets") }' "$tmp/table")
+help_col=$(awk '{ row[NR] = $0; if (length($0) > max) max = length($0) }
+	END {
+		for (c = 4; c <= max; c++) {
+			for (i = 1; i <= NR; i++)
+				if (substr(row[i], c - 1, 1) != " " || substr(row[i], c, 1) == " " ||
+				    substr(row[i], c, 1) == "")
+					break
+			if (i > NR) { print c; exit }
+		}
+		print 0
+	}' "$tmp/table")
 [ "$help_col" -gt 10 ] || { echo "gen-man: cannot find the subcommand table's columns" >&2; exit 1; }
 
 # Each row as NAME, ARGS, HELP joined by the unit separator (ARGS may be empty: a tab, being
