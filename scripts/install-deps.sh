@@ -14,6 +14,8 @@ packages=(
 	python3-yaml # tests/e2e/test_deploy.sh reads deploy/daemonset.yaml
 	chromium fonts-liberation # tests/e2e/test_report.sh renders hoptrace report's page headless (the fonts are only recommended)
 	bpftrace
+	dpkg-dev lintian # make deb: dpkg-shlibdeps and dpkg-gencontrol build it, tests/e2e/test_install.sh lints it
+	groff-base man-db mandoc zsh # tests/e2e/test_install.sh: the man page linted (groff -ww, mandoc -T lint), the zsh completion read
 	libclang-rt-dev # libFuzzer and the sanitizer runtimes: make fuzz, make sanitize
 	containerd runc # a real containerd for the pod tests (tests/k8s/containerd_env.sh) and the image test
 	qemu-system-x86 busybox-static kmod cpio xz-utils debian-archive-keyring # make vmtest (tests/vmtest/boot.sh)

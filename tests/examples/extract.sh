@@ -5,7 +5,8 @@
 #   - a fenced block of README.md or docs/*.md tagged `sh` (every line a command) or
 #     `console` (commands after a `$ ` prompt, their output below them);
 #   - the "Examples:" section of `hoptrace --help`;
-#   - a man page's .EX/.EE example blocks (man/*.[1-8] or docs/*.[1-8], when there is one).
+#   - a man page's .EX/.EE example blocks (packaging/hoptrace.8.in, the source of hoptrace(8);
+#     man/*.[1-8] or docs/*.[1-8], when there are any).
 # Every other fenced block must be tagged `text`, so that no example hides in an untagged one.
 # Commands are normalised: continuation lines joined, `$ ` and `sudo ` dropped, a trailing
 # `# comment` dropped, blanks squeezed. Run from the repository's top.
@@ -84,7 +85,7 @@ examples__all() {
 	local man
 	examples__markdown README.md docs/*.md
 	examples__help "$1"
-	man=$(ls man/*.[1-8] docs/*.[1-8] 2>/dev/null)
+	man=$(ls packaging/*.[1-8].in man/*.[1-8] docs/*.[1-8] 2>/dev/null)
 	[ -z "$man" ] || examples__man $man
 }
 
