@@ -22,14 +22,36 @@ static void test_reason_to_item(void)
 	const struct check_line *l;
 
 	report_with_conntrack(&r, 4026532000u);
-	l = check__explains(&r, "PKT_TOO_BIG", false);
+	l = check__explains(&r, "PKT_TOO_BIG", NULL, false);
 	CHECK(l && !strcmp(l->item, "mtu"));
 	/* The item exists but passed: it explains nothing. */
-	CHECK(check__explains(&r, "IP_INNOROUTES", false) == NULL);
-	CHECK(check__explains(&r, "NETFILTER_DROP", false) == NULL);
-	CHECK(check__explains(&r, NULL, false) == NULL);
+	CHECK(check__explains(&r, "IP_INNOROUTES", NULL, false) == NULL);
+	CHECK(check__explains(&r, "NETFILTER_DROP", NULL, false) == NULL);
+	CHECK(check__explains(&r, NULL, NULL, false) == NULL);
 	/* A conntrack-full drop is explained by the conntrack item only, when it failed. */
-	CHECK(check__explains(&r, "NETFILTER_DROP", true) == NULL);
+	CHECK(check__explains(&r, "NETFILTER_DROP", "nf_hook_slow+0x7d", true) == NULL);
+}
+
+/* Without a reason the function that freed it stands for one; a reason, when there is one,
+ * decides. */
+static void test_location_without_reason(void)
+{
+	struct check_report r;
+	const struct check_line *l;
+
+	report_with_conntrack(&r, 0);
+	l = check__explains(&r, NULL, "ip_forward+0x1b9", false);
+	CHECK(l && !strcmp(l->item, "mtu"));
+	l = check__explains(&r, "NOT_SPECIFIED", "ip_forward.constprop.0+0x1b9", false);
+	CHECK(l && !strcmp(l->item, "mtu"));
+	CHECK(check__explains(&r, "NO_SOCKET", "ip_forward+0x1b9", false) == NULL);
+	CHECK(check__explains(&r, NULL, "ip_forwarding_helper+0x10", false) == NULL);
+	CHECK(check__explains(&r, NULL, NULL, false) == NULL);
+	/* The item behind the function passed: nothing explains it. */
+	CHECK(check__explains(&r, NULL, "ip_error+0x7d", false) == NULL);
+	check__add(&r, "overlay", "vni", "node2", CHECK_FAIL, "VNI 1 against 2");
+	l = check__explains(&r, "NOT_SPECIFIED", "vxlan_rcv+0xb1 [vxlan]", false);
+	CHECK(l && !strcmp(l->item, "vni"));
 }
 
 static void test_table_full_seen_by_inode(void)
@@ -45,7 +67,7 @@ static void test_table_full_seen_by_inode(void)
 	CHECK((r.lines[1].status) == (CHECK_FAIL));
 	CHECK(!strcmp(r.lines[1].fact, "drop counter rose by 3"));
 	CHECK(!strcmp(r.lines[1].where, "node1"));
-	l = check__explains(&r, "NETFILTER_DROP", true);
+	l = check__explains(&r, "NETFILTER_DROP", "nf_hook_slow+0x7d", true);
 	CHECK(l == &r.lines[1]);
 	/* Said again (every dropped packet judges it): the first fact stays. */
 	check__saw_conntrack_refuse(&r, 4026532000u, "whatever", "later");
@@ -87,6 +109,7 @@ static void test_table_full_no_room(void)
 int main(void)
 {
 	RUN(test_reason_to_item);
+	RUN(test_location_without_reason);
 	RUN(test_table_full_seen_by_inode);
 	RUN(test_table_full_elsewhere);
 	RUN(test_table_full_no_room);

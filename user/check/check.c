@@ -117,8 +117,18 @@ const char *check__status_name(enum check_status s)
 	return s == CHECK_FAIL ? "fail" : s == CHECK_WARN ? "warn" : "ok";
 }
 
+/* Whether location ("fn+0x7d [mod]") is in function fn, or in a compiler's clone of it
+ * ("fn.constprop.0+0x1ab"). */
+static bool location_is(const char *location, const char *fn)
+{
+	size_t n = strlen(fn);
+
+	return location && !strncmp(location, fn, n) &&
+	       (location[n] == '+' || location[n] == '.' || !location[n]);
+}
+
 const struct check_line *check__explains(const struct check_report *r, const char *reason,
-					 bool ct_refused)
+					 const char *location, bool ct_refused)
 {
 	static const struct {
 		const char *reason;
@@ -131,11 +141,25 @@ const struct check_line *check__explains(const struct check_report *r, const cha
 		{ "VXLAN_VNI_NOT_FOUND", "vni" },
 		{ "NEIGH_FAILED", "gateway_neighbour" },
 	};
+	static const struct {
+		const char *function;
+		const char *item;
+	} freed_by[] = {
+		{ "ip_error", "route_to_peer" },
+		{ "ip_forward", "mtu" },
+		{ "vxlan_rcv", "vni" },
+		{ "ip_rcv_finish_core", "rp_filter" },
+	};
 	const char *item = ct_refused ? "conntrack" : NULL;
 
 	for (size_t i = 0; !item && reason && i < sizeof(explains) / sizeof(explains[0]); i++)
 		if (!strcmp(explains[i].reason, reason))
 			item = explains[i].item;
+	for (size_t i = 0; !item && (!reason || !strcmp(reason, "NOT_SPECIFIED")) &&
+			   i < sizeof(freed_by) / sizeof(freed_by[0]);
+	     i++)
+		if (location_is(location, freed_by[i].function))
+			item = freed_by[i].item;
 	for (int i = 0; item && i < r->count; i++)
 		if (r->lines[i].status == CHECK_FAIL && !strcmp(r->lines[i].item, item))
 			return &r->lines[i];

@@ -69,9 +69,12 @@ void check__add(struct check_report *r, const char *layer, const char *item, con
 /* The fail line that explains a drop reason (the kernel's name without SKB_DROP_REASON_),
  * or NULL: IP_INNOROUTES the missing route, PKT_TOO_BIG the MTU, IP_RPFILTER strict
  * reverse-path filtering, VXLAN_VNI_NOT_FOUND the VNI, conntrack's own drop (ct_refused:
- * its table full, or an insert failure at confirm) the conntrack item. */
+ * its table full, or an insert failure at confirm) the conntrack item. Without a reason
+ * (before 5.17) or with NOT_SPECIFIED (vxlan before 6.8), the function that freed it
+ * (location, "ip_error+0x7d") stands for it: ip_error the route, ip_forward the MTU,
+ * vxlan_rcv the VNI, ip_rcv_finish_core rp_filter; the item must still have failed. */
 const struct check_line *check__explains(const struct check_report *r, const char *reason,
-					 bool ct_refused);
+					 const char *location, bool ct_refused);
 
 /* The tracer saw conntrack refuse new entries in namespace `netns` (named `where`; found by
  * that name when netns is 0) during the trace, its table full or an insert failing: the

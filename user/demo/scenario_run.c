@@ -403,7 +403,8 @@ static void run_check(const struct demo_scenario *sc, struct demo_result *res)
 					    "(insert_failed): its tuple clashed with an entry's");
 	res->check.fails = check__count(r, CHECK_FAIL);
 	if (!strcmp(res->found.fate, "dropped"))
-		l = check__explains(r, res->found.reason,
+		l = check__explains(r, res->found.reason[0] ? res->found.reason : NULL,
+				    res->found.location[0] ? res->found.location : NULL,
 				    res->found.ct_table_full || res->found.ct_insert_fail);
 	if (l)
 		snprintf(res->check.explains, sizeof(res->check.explains), "%s", l->item);

@@ -148,6 +148,17 @@ static bool insert_failed_unplaced(struct enrich *en, const struct verdict *v)
 	return ctstat__insert_failed_rise(en->ct, v->netns) > 0;
 }
 
+/* The same for conntrack's own entry point, PREROUTING and OUTPUT (its first table there):
+ * no rule known, and conntrack gave up on packets for want of room in that namespace. */
+static bool table_full_unplaced(struct enrich *en, const struct verdict *v)
+{
+	if (!en->ct || v->nf_rule || v->nf_cand_count || !v->nf_hook || !v->nf_family ||
+	    (strcmp(v->nf_hook, "PREROUTING") && strcmp(v->nf_hook, "OUTPUT")) ||
+	    (strcmp(v->nf_family, "ipv4") && strcmp(v->nf_family, "ipv6")))
+		return false;
+	return table_full(en, v);
+}
+
 /* The drop happened inside a netfilter hook: that hook's view names the table. */
 static bool judge_netfilter(struct enrich *en, const struct hop_view *views, int count,
 			    struct verdict *v)
@@ -174,6 +185,9 @@ static bool judge_netfilter(struct enrich *en, const struct hop_view *views, int
 		if (!v->nf_table && insert_failed_unplaced(en, v)) {
 			v->ct_insert_fail = true;
 			v->ct_insert_by = "counter";
+		} else if (!v->nf_table && table_full_unplaced(en, v)) {
+			v->ct_table_full = true;
+			v->ct_table_full_likely = true;
 		}
 		if (v->ct_insert_fail)
 			tell_check_insert_failed(en, v);
@@ -574,7 +588,11 @@ void verdict__describe(const struct verdict *v, char *buf, size_t size)
 				      "in this namespace)" :
 				      "");
 	if (v->ct_table_full && n > 0 && (size_t)n < size)
-		n += snprintf(buf + n, size - n, "; conntrack table full");
+		n += snprintf(buf + n, size - n, "; conntrack table full%s",
+			      v->ct_table_full_likely ? " (likely: no table is known here, and "
+							"conntrack dropped packets for want of "
+							"room in this namespace)" :
+							"");
 	if (v->has_bpf && n > 0 && (size_t)n < size - 2) {
 		n += snprintf(buf + n, size - n, "; ");
 		n += bpf_phrase__verdict(&v->bpf, v->ifname, buf + n, size - n);

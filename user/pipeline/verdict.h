@@ -40,7 +40,10 @@ struct verdict {
 	 * table known, but insert_failed rose in that namespace, in a hook confirm ends). */
 	const char *ct_insert_by;
 	bool ct_table_full; /* conntrack was at its maximum while this was dropped */
-	bool tunnel;	    /* the packet was inside a tunnel when it ended */
+	/* ...inferred: no table known (no observers between tables), conntrack's statistics
+	 * say it dropped for want of room in that namespace */
+	bool ct_table_full_likely;
+	bool tunnel; /* the packet was inside a tunnel when it ended */
 	/* no_route: the failed lookup */
 	int route_err;
 	__u32 route_table;

@@ -347,6 +347,8 @@ static void write_verdict(struct json_writer *w, const struct verdict *v)
 	}
 	if (v->ct_table_full)
 		json__bool(w, "ct_table_full", true);
+	if (v->ct_table_full_likely)
+		json__bool(w, "ct_table_full_inferred", true);
 	if (v->nf_unobserved) {
 		json__bool(w, "netfilter_observed", false);
 		json__string(w, "hint", v->nf_hint);
@@ -417,7 +419,8 @@ static void write_check_line(struct json_writer *w, const struct enrich *en,
 
 	if (!en->check || v->fate != FATE_DROPPED)
 		return;
-	l = check__explains(en->check, v->reason, v->ct_table_full || v->ct_insert_fail);
+	l = check__explains(en->check, v->reason, v->location[0] ? v->location : NULL,
+			    v->ct_table_full || v->ct_insert_fail);
 	if (!l)
 		return;
 	json__object_begin(w, "check");

@@ -90,7 +90,8 @@ static void print_check(FILE *f, const struct enrich *en, const struct verdict *
 
 	if (!en->check || v->fate != FATE_DROPPED)
 		return;
-	l = check__explains(en->check, v->reason, v->ct_table_full || v->ct_insert_fail);
+	l = check__explains(en->check, v->reason, v->location[0] ? v->location : NULL,
+			    v->ct_table_full || v->ct_insert_fail);
 	if (l)
 		fprintf(f, "       check: fail %s (%s): %s\n", l->item, l->where, l->fact);
 }
