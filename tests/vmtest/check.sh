@@ -259,7 +259,8 @@ done
 # The selftest: every scenario of the demo, each verdict against this kernel's expectation
 # (.selftest.SCENARIO): "pass" is what the selftest itself must conclude; "found" lists
 # members its verdict must hold exactly, which is where a kernel that cannot give a fact
-# says what hoptrace must say instead (degraded, never wrong).
+# says what hoptrace must say instead (degraded, never wrong); "check" the path check's item
+# that must explain the drop even so.
 selftest_problems() {
 	local name=$1
 	[ -s "$out/selftest.rc" ] || { echo "not run (the guest stopped first)"; return; }
@@ -276,7 +277,10 @@ selftest_problems() {
 				"the selftest says \(if $g.pass then "pass" else "fail (\($g.mismatch))" end), expected \(if $x.pass then "pass" else "fail" end)"
 			 else empty end),
 			($x.found // {} | to_entries[] | select(sub(.value; $g.found[.key]) | not)
-				| "found.\(.key): \($g.found[.key] | tojson) (expected \(.value | tojson))")
+				| "found.\(.key): \($g.found[.key] | tojson) (expected \(.value | tojson))"),
+			(if ($x | has("check")) and $g.check.explains != $x.check then
+				"the path check names \($g.check.explains // "no item") (expected \($x.check))"
+			 else empty end)
 		  ] end | .[]' "$out/selftest.jsonl" 2>&1
 }
 
