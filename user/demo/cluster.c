@@ -31,10 +31,18 @@
 
 const char *const demo_cluster_roles[] = { "pod-a", "pod-b", "pod-c", "node1", "node2", NULL };
 
-/* Shell helpers every script may use; $P is the run's prefix. */
+/* Shell helpers every script may use; $P is the run's prefix, $H this binary. */
 static const char script_lib[] =
 	"set -e\n"
 	"nsx() { ns=$1; shift; ip netns exec \"$P$ns\" \"$@\"; }\n"
+	/* udp_send FROM ADDR PORT: one datagram from that pod, sent by this binary's own probe
+	 * (the container image has no bash for /dev/udp, no nc): silence and refusal are
+	 * fine, only failing to send is not */
+	"udp_send() {\n"
+	"  rc=0\n"
+	"  \"$H\" demo --probe netns=\"$P$1\" proto=udp addr=\"$2\" port=\"$3\" timeout=0.1 || rc=$?\n"
+	"  [ \"$rc\" -ne 3 ]\n"
+	"}\n"
 	/* ns_add NAME: a namespace without IPv6, whose router solicitations and MLD reports
 	 * would only add noise to the timelines */
 	"ns_add() {\n"
@@ -172,6 +180,7 @@ static void show_output(int fd)
 int demo_cluster__script(const struct demo_cluster *c, const char *what, const char *script)
 {
 	int out = memfd_create("hoptrace-demo", MFD_CLOEXEC), ws;
+	char self[32];
 	size_t len = strlen(script_lib) + strlen(script) + 1;
 	char *text = malloc(len);
 	pid_t pid;
@@ -181,6 +190,7 @@ int demo_cluster__script(const struct demo_cluster *c, const char *what, const c
 		goto fail;
 	}
 	snprintf(text, len, "%s%s", script_lib, script);
+	snprintf(self, sizeof(self), "/proc/%d/exe", (int)getpid());
 	fflush(NULL);
 	pid = fork();
 	if (pid < 0) {
@@ -191,6 +201,7 @@ int demo_cluster__script(const struct demo_cluster *c, const char *what, const c
 		dup2(out, STDOUT_FILENO);
 		dup2(out, STDERR_FILENO);
 		setenv("P", c->prefix, 1);
+		setenv("H", self, 1);
 		execl("/bin/sh", "sh", "-c", text, (char *)NULL);
 		_exit(127);
 	}

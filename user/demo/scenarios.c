@@ -227,7 +227,7 @@ const struct demo_scenario demo_scenarios[] = {
 		.script =
 			"nsx node1 iptables -w -t nat -I POSTROUTING -s 10.244.1.0/24 -d " DEMO_POD_C_IP
 			" -p udp --dport 53 -j SNAT --to-source " DEMO_GW1_IP ":40000\n"
-			"nsx pod-b bash -c 'echo lookup >/dev/udp/" DEMO_POD_C_IP "/53'\n",
+			"udp_send pod-b " DEMO_POD_C_IP " 53\n",
 		.traffic = "pod-a sends one UDP datagram to pod-c:53, a new flow",
 		.probe = { .netns = "pod-a",
 			   .proto = "udp",

@@ -61,7 +61,7 @@ static int run_case(struct demo_cluster *c, struct selftest_case *t)
 {
 	int rc;
 
-	fprintf(stderr, "selftest: %-20s ", t->sc->name);
+	fprintf(stderr, "selftest: %-24s ", t->sc->name);
 	rc = demo_run__scenario(c, t->sc, false, &t->res);
 	t->ran = rc == 0;
 	if (t->ran)
@@ -102,17 +102,17 @@ static void print_table(const struct demo_cluster *c, const struct selftest_case
 {
 	char buf[256];
 
-	printf("%-20s %-6s %s\n", "SCENARIO", "RESULT", "EXPECTED / FOUND");
+	printf("%-24s %-6s %s\n", "SCENARIO", "RESULT", "EXPECTED / FOUND");
 	for (int i = 0; i < n; i++) {
 		const struct selftest_case *t = &cases[i];
 
-		printf("%-20s %-6s expected  %s\n", t->sc->name, t->passed ? "pass" : "FAIL",
+		printf("%-24s %-6s expected  %s\n", t->sc->name, t->passed ? "pass" : "FAIL",
 		       demo_run__format_expect(&t->sc->expect, buf, sizeof(buf)));
-		printf("%-27s found     %s\n", "",
+		printf("%-31s found     %s\n", "",
 		       t->ran ? demo_run__format_found(c, &t->res.found, buf, sizeof(buf)) :
 				"(did not run)");
 		if (!t->passed)
-			printf("%-27s differs   %s\n", "", t->why);
+			printf("%-31s differs   %s\n", "", t->why);
 	}
 }
 
