@@ -441,6 +441,8 @@ static void test_scan_reads_as_cjson(void)
 		"\"ipv4\",\"hook\":\"INPUT\",\"verdict\":\"accept\"}}\n",
 		"{\"type\":\"hop\",\"pkt\":1,\"ts_ns\":%lld,\"hook\":\"consume_skb\",\"tuple\":"
 		"{\"src\":\"10.0.0.1\"},\"ident\":{ }}\n",
+		"{\"type\":\"hop\", \"pkt\":1,\"ts_ns\":%lld,\"hook\":\"sock_recv\",\"node\":\"old\","
+		"\"x\":[1,-2,0,{\"a\":\"b\"},true,null],\"node_ts_ns\":1,\"node\":\"again\"}\n",
 	};
 	char *out[2][2] = { { NULL } };
 	struct merge_set *set[2] = { calloc(1, sizeof(**set)), calloc(1, sizeof(**set)) };
@@ -468,7 +470,7 @@ static void test_scan_reads_as_cjson(void)
 		const struct merge_part *a = &set[0]->inputs[0].parts[0];
 		const struct merge_part *b = &set[1]->inputs[0].parts[0];
 
-		CHECK(a->hop_count == 5 && b->hop_count == 5);
+		CHECK(a->hop_count == 6 && b->hop_count == 6);
 		CHECK(a->pkt == 1 && a->flow == 1 && a->fate && !strcmp(a->fate, "unknown"));
 		for (int h = 0; h < a->hop_count && h < b->hop_count; h++) {
 			CHECK(a->hops[h].ts_ns == b->hops[h].ts_ns);
@@ -485,6 +487,7 @@ static void test_scan_reads_as_cjson(void)
 		CHECK(a->hops[2].key && !strcmp(a->hops[2].key, "-|-|a|b|-|-|3|-|-|-|-|"));
 		CHECK(!a->hops[3].key); /* the same key as the hop before */
 		CHECK(!a->hops[4].key); /* an empty identity */
+		CHECK(!a->hops[5].key);
 	} else {
 		CHECK(!"each trace loads as one part");
 	}
@@ -492,6 +495,10 @@ static void test_scan_reads_as_cjson(void)
 		CHECK_STR(out[0][0], out[1][0]);
 	if (out[0][1] && out[1][1])
 		CHECK_STR(out[0][1], out[1][1]);
+	/* The last hop's members set where they were, a second "node" kept. */
+	CHECK(out[0][1] && strstr(out[0][1], "\"hook\":\"sock_recv\",\"node\":\"a\",\"x\":[1,-2,0,"
+					     "{\"a\":\"b\"},true,null],\"node_ts_ns\":"));
+	CHECK(out[0][1] && strstr(out[0][1], ",\"node\":\"again\",\"node_pkt\":1}\n"));
 	for (int k = 0; k < 2; k++) {
 		free(out[k][0]);
 		free(out[k][1]);

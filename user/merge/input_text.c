@@ -102,7 +102,7 @@ static const char *window_text(const struct merge_input *in, long long off, size
 	return w->buf;
 }
 
-static const char *text_of(const struct merge_input *in, const struct merge_text *text)
+const char *merge__text_of(const struct merge_input *in, const struct merge_text *text)
 {
 	return text->mem ? text->mem : in->window ? window_text(in, text->off, text->len) : NULL;
 }
@@ -115,7 +115,7 @@ const cJSON *merge__object(const struct merge_input *in, const cJSON *kept,
 	*owned = NULL;
 	if (kept)
 		return kept;
-	s = text_of(in, text);
+	s = merge__text_of(in, text);
 	if (!s)
 		return NULL;
 	*owned = cJSON_ParseWithLength(s, text->len);
@@ -131,7 +131,7 @@ const cJSON *merge__members(const struct merge_input *in, const cJSON *kept,
 	*owned = NULL;
 	if (kept)
 		return kept;
-	s = text_of(in, text);
+	s = merge__text_of(in, text);
 	if (!s)
 		return NULL;
 	*owned = merge_line__subset(s, text->len, names, count);

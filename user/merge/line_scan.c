@@ -466,3 +466,130 @@ cJSON *merge_line__subset(const char *text, size_t len, const char *const *names
 	}
 	return obj;
 }
+
+/* Whether cJSON prints the value at raw as it is: no blank outside strings, no control
+ * character inside one, each number in the form cJSON prints it (an integer of at most 15
+ * digits, no leading zero). The line holds no backslash. */
+static bool printed_as_is(const char *raw, size_t len)
+{
+	const char *p = raw, *e = raw + len;
+
+	while (p < e) {
+		if (*p == '"') {
+			for (p++; p < e && *p != '"'; p++)
+				if ((unsigned char)*p < 32)
+					return false;
+			p++;
+		} else if (*p == '-' || (*p >= '0' && *p <= '9')) {
+			const char *d = p + (*p == '-'), *q = d;
+
+			while (q < e && *q >= '0' && *q <= '9')
+				q++;
+			if (q == d || q - d > 15 || (*d == '0' && q - d > 1) ||
+			    (*d == '0' && d > p))
+				return false;
+			if (q < e &&
+			    (*q == '.' || *q == 'e' || *q == 'E' || *q == '+' || *q == '-'))
+				return false;
+			p = q;
+		} else if ((unsigned char)*p <= 32) {
+			return false;
+		} else {
+			p++;
+		}
+	}
+	return true;
+}
+
+/* The top-level members of a line, in order. */
+struct all_members {
+	struct {
+		const char *key;
+		size_t key_len;
+		struct jv v;
+	} m[64];
+	size_t count;
+	bool overflow;
+};
+
+static bool take_all(void *arg, const char *key, size_t len, const struct jv *v)
+{
+	struct all_members *a = arg;
+
+	if (a->count == sizeof(a->m) / sizeof(a->m[0])) {
+		a->overflow = true;
+		return true;
+	}
+	a->m[a->count].key = key;
+	a->m[a->count].key_len = len;
+	a->m[a->count].v = *v;
+	a->count++;
+	return false;
+}
+
+static void put(char **w, const char *s, size_t len)
+{
+	memcpy(*w, s, len);
+	*w += len;
+}
+
+char *merge_line__set(const char *text, size_t len, const struct merge_member *set, size_t count)
+{
+	struct scan sc = { text + len, localeconv()->decimal_point[0] };
+	struct all_members all, *a = &all;
+	bool done[8] = { false };
+	size_t size = len + 3;
+	char *out = NULL, *w;
+
+	if (count > sizeof(done) / sizeof(done[0]) || !len || text[0] != '{' ||
+	    memchr(text, '\\', len) || memchr(text, 0, len))
+		return NULL;
+	a->count = 0;
+	a->overflow = false;
+	if (!members(&sc, text, 0, take_all, a) || a->overflow)
+		return NULL;
+	for (size_t i = 0; i < count; i++)
+		size += strlen(set[i].name) + strlen(set[i].json) + 4;
+	out = malloc(size);
+	if (!out)
+		return NULL;
+	w = out;
+	*w++ = '{';
+	for (size_t i = 0; i < a->count; i++) {
+		const char *value = NULL;
+
+		for (size_t k = 0; k < count && !value; k++)
+			if (!done[k] && is(a->m[i].key, a->m[i].key_len, set[k].name)) {
+				done[k] = true; /* cJSON replaces the first of a name */
+				value = set[k].json;
+			}
+		if (!value && (!printed_as_is(a->m[i].v.raw, a->m[i].v.raw_len) ||
+			       !printed_as_is(a->m[i].key - 1, a->m[i].key_len + 2))) {
+			free(out);
+			return NULL;
+		}
+		if (i)
+			*w++ = ',';
+		*w++ = '"';
+		put(&w, a->m[i].key, a->m[i].key_len);
+		put(&w, "\":", 2);
+		if (value)
+			put(&w, value, strlen(value));
+		else
+			put(&w, a->m[i].v.raw, a->m[i].v.raw_len);
+	}
+	/* A member the line lacks is added at its end, as cJSON adds one. */
+	for (size_t k = 0; k < count; k++) {
+		if (done[k])
+			continue;
+		if (w > out + 1)
+			*w++ = ',';
+		*w++ = '"';
+		put(&w, set[k].name, strlen(set[k].name));
+		put(&w, "\":", 2);
+		put(&w, set[k].json, strlen(set[k].json));
+	}
+	*w++ = '}';
+	*w = 0;
+	return out;
+}

@@ -42,6 +42,23 @@ struct cJSON;
 struct cJSON *merge_line__subset(const char *text, size_t len, const char *const *names,
 				 size_t count);
 
+/* A member to set, its value as cJSON prints it. */
+struct merge_member {
+	const char *name;
+	const char *json;
+};
+
+/**
+ * merge_line__set() - a line as cJSON_PrintUnformatted() prints it once the members `set`
+ *                     (at most 8) are replaced (the first of each name) or added (at its end)
+ *
+ * Without parsing the line when what it holds is printed as it is written (no blanks,
+ * numbers as cJSON prints them, as hoptrace writes them).
+ * Return: the text to free, or NULL when the line is cJSON's to parse and print (or out of
+ * memory).
+ */
+char *merge_line__set(const char *text, size_t len, const struct merge_member *set, size_t count);
+
 /* The members a join key is made of, in its order. */
 #define MERGE_KEY_TUPLE_FIELDS 6
 #define MERGE_KEY_IDENT_FIELDS 5

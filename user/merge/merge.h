@@ -221,6 +221,10 @@ int merge__write_pcapng(const struct merge_set *set, FILE *f);
 const cJSON *merge__object(const struct merge_input *in, const cJSON *kept,
 			   const struct merge_text *text, cJSON **owned);
 
+/* The text itself (text->len bytes, not NUL-terminated), valid until the next read of the
+ * input; NULL when it cannot be read again. */
+const char *merge__text_of(const struct merge_input *in, const struct merge_text *text);
+
 /* The same, with only the members `names` (at most 16) where the line allows: what a writer
  * reads of a hop, without the cost of the rest. */
 const cJSON *merge__members(const struct merge_input *in, const cJSON *kept,

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "merge/line_scan.h"
 #include "merge/merge.h"
 #include "merge/merge_text.h"
 
@@ -46,15 +47,54 @@ static void set_string(cJSON *obj, const char *key, const char *v)
 		cJSON_AddStringToObject(obj, key, v);
 }
 
+/* A string as cJSON prints it when it needs no escape; false when it does. */
+static bool plain_string(const char *s, char *buf, size_t size)
+{
+	for (const char *c = s; *c; c++)
+		if ((unsigned char)*c < 32 || *c == '"' || *c == '\\')
+			return false;
+	return (size_t)snprintf(buf, size, "\"%s\"", s) < size;
+}
+
+/* The hop's line with the members set, without parsing it, where the line allows. */
+static char *hop_as_set(const struct merge_input *in, const struct merge_packet *mp,
+			const struct merge_part *p, const struct merge_hop *h)
+{
+	char id[32], ts[32], node[sizeof(in->label) + 3], node_pkt[32], node_ts[32];
+	const char *text;
+
+	/* Ids of 16 digits and more are printed by cJSON's rules: cJSON does it. */
+	if (h->obj || mp->id >= 1000000000000000ull || p->pkt >= 1000000000000000ull ||
+	    !plain_string(in->label, node, sizeof(node)))
+		return NULL;
+	text = merge__text_of(in, &h->text);
+	if (!text)
+		return NULL;
+	snprintf(id, sizeof(id), "%llu", mp->id);
+	snprintf(ts, sizeof(ts), "%lld", merge__ts(in, h->ts_ns));
+	snprintf(node_pkt, sizeof(node_pkt), "%llu", p->pkt);
+	snprintf(node_ts, sizeof(node_ts), "%lld", h->ts_ns);
+	return merge_line__set(text, h->text.len,
+			       (const struct merge_member[]){ { "pkt", id },
+							      { "ts_ns", ts },
+							      { "node", node },
+							      { "node_pkt", node_pkt },
+							      { "node_ts_ns", node_ts } },
+			       5);
+}
+
 char *merge_json__hop(const struct merge_set *set, const struct merge_packet *mp,
 		      const struct merge_part *p, int hop)
 {
 	const struct merge_input *in = &set->inputs[p->input];
 	const struct merge_hop *h = &p->hops[hop];
+	char *text = hop_as_set(in, mp, p, h);
+	const cJSON *obj;
 	cJSON *copy;
-	const cJSON *obj = merge_hop__object(in, h, &copy);
-	char *text;
 
+	if (text)
+		return text;
+	obj = merge_hop__object(in, h, &copy);
 	/* The parsed text is this call's own to change; a kept object is copied. */
 	if (obj && !copy)
 		copy = cJSON_Duplicate(obj, 1);
@@ -110,9 +150,16 @@ char *merge_json__packet(const struct merge_set *set, const struct merge_packet 
 	if (!o)
 		return NULL;
 	/* Each part's packet object: a packet crosses each node once. */
-	for (int k = 0; k < mp->part_count && k < MERGE_MAX_INPUTS; k++)
+	for (int k = 0; k < mp->part_count && k < MERGE_MAX_INPUTS; k++) {
 		packet[k] = merge_part__packet(&set->inputs[mp->parts[k]->input], mp->parts[k],
 					       &owned[k]);
+		if (!packet[k]) {
+			for (int j = 0; j < k; j++)
+				cJSON_Delete(owned[j]);
+			cJSON_Delete(o);
+			return NULL;
+		}
+	}
 	cJSON_AddStringToObject(o, "type", "packet");
 	cJSON_AddNumberToObject(o, "pkt", (double)mp->id);
 	cJSON_AddNumberToObject(o, "flow", (double)mp->flow);
@@ -267,16 +314,18 @@ int merge__write_json(const struct merge_set *set, FILE *f)
 
 		for (int k = 0; k < mp->part_count; k++) {
 			for (int h = 0; h < mp->parts[k]->hop_count; h++) {
+				errno = 0;
 				text = merge_json__hop(set, mp, mp->parts[k], h);
 				if (!text)
-					return -ENOMEM;
+					return errno == EIO ? -EIO : -ENOMEM;
 				fprintf(f, "%s\n", text);
 				free(text);
 			}
 		}
+		errno = 0;
 		text = merge_json__packet(set, mp);
 		if (!text)
-			return -ENOMEM;
+			return errno == EIO ? -EIO : -ENOMEM;
 		fprintf(f, "%s\n", text);
 		free(text);
 	}
