@@ -41,7 +41,7 @@ const cJSON *mj__obj(const cJSON *obj, const char *key)
 
 static bool span_is(struct merge_span s, const char *text)
 {
-	return s.s && strlen(text) == s.len && !memcmp(s.s, text, s.len);
+	return s.s && s.len && *s.s == *text && !strncmp(text, s.s, s.len) && !text[s.len];
 }
 
 /* A number member as mj__int reads it. */

@@ -228,9 +228,10 @@ const char *const merge_key__tuple[MERGE_KEY_TUPLE_FIELDS] = { "family", "proto"
 const char *const merge_key__ident[MERGE_KEY_IDENT_FIELDS] = { "ip_id", "tcp_seq", "tcp_ack",
 							       "udp_len", "icmp_seq" };
 
+/* A key (no NUL in it) is name. */
 static bool is(const char *key, size_t len, const char *name)
 {
-	return strlen(name) == len && !memcmp(key, name, len);
+	return len && *key == *name && !strncmp(name, key, len) && !name[len];
 }
 
 /* One member of an already scanned object. */
@@ -281,7 +282,7 @@ void merge_key__append(char *buf, size_t *n, size_t size, char kind, const char 
 	if (kind == 's')
 		w = snprintf(val, sizeof(val), "%.*s", (int)(len < sizeof(val) ? len : sizeof(val)),
 			     s);
-	else if (kind == 'n' && num == (double)(long long)num && fabs(num) < 1e15 &&
+	else if (kind == 'n' && fabs(num) < 1e15 && num == (double)(long long)num &&
 		 !(num == 0 && signbit(num)))
 		/* What %.17g writes of an integer (the identities are), at a tenth the cost. */
 		w = snprintf(val, sizeof(val), "%lld", (long long)num);
