@@ -72,6 +72,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
 	in.path = path;
+	in.objects = true;
 	err[0] = 0;
 	if (merge_input__load(&in, err, sizeof(err))) {
 		FUZZ_CHECK(err[0] && !strchr(err, '\n'));

@@ -220,6 +220,51 @@ static void test_python_parses_sample(void)
 	CHECK(pclose(p) == 0);
 }
 
+/* Members written in one piece (plain keys and strings, integers) and those written piece
+ * by piece (a key or string to escape, a key or string past the room of one piece) come out
+ * the same way: integers at their extremes, strings and keys at the edges of that room. */
+static void test_members_at_the_edges(void)
+{
+	char key64[65], key63[64], str128[129], str127[128], want[1024];
+	struct capture c;
+	const char *got;
+
+	memset(key64, 'k', 64);
+	key64[64] = 0;
+	memset(key63, 'k', 63);
+	key63[63] = 0;
+	memset(str128, 's', 128);
+	str128[128] = 0;
+	memset(str127, 's', 127);
+	str127[127] = 0;
+	capture__open(&c);
+	json__object_begin(&c.w, NULL);
+	json__int(&c.w, "min", -9223372036854775807LL - 1);
+	json__int(&c.w, "neg", -1);
+	json__int(&c.w, "zero", 0);
+	json__uint(&c.w, "max", 18446744073709551615ULL);
+	json__uint(&c.w, key64, 7);
+	json__int(&c.w, "t\tab", -42);
+	json__string(&c.w, key63, str127);
+	json__string(&c.w, key64, str128);
+	json__string(&c.w, "q", "a\"b");
+	json__string(&c.w, "n", NULL);
+	json__array_begin(&c.w, "a");
+	json__uint(&c.w, NULL, 1);
+	json__string(&c.w, NULL, "x");
+	json__int(&c.w, NULL, -2);
+	json__array_end(&c.w);
+	json__object_end(&c.w);
+	got = capture__close(&c);
+	snprintf(want, sizeof(want),
+		 "{\"min\":-9223372036854775808,\"neg\":-1,\"zero\":0,\"max\":18446744073709551615,"
+		 "\"%s\":7,\"t\\tab\":-42,\"%s\":\"%s\",\"%s\":\"%s\",\"q\":\"a\\\"b\","
+		 "\"n\":null,\"a\":[1,\"x\",-2]}",
+		 key64, key63, str127, key64, str128);
+	CHECK_STR(got, want);
+	free(c.buf);
+}
+
 int main(void)
 {
 	RUN(test_control_chars);
@@ -228,5 +273,6 @@ int main(void)
 	RUN(test_nesting_and_commas);
 	RUN(test_deep_nesting_stays_balanced);
 	RUN(test_python_parses_sample);
+	RUN(test_members_at_the_edges);
 	CHECK_EXIT();
 }

@@ -65,14 +65,16 @@ static void summary(struct trace_writer *t, const char *name, const char *boot, 
 	t->f = NULL;
 }
 
-/* Loads the traces as merge does, and joins and judges them. */
-static int merge_files(struct merge_set *set, struct trace_writer *t, int n)
+/* Loads the traces as merge does (objects: keeping every parsed object, as report does),
+ * and joins and judges them. */
+static int merge_files_kept(struct merge_set *set, struct trace_writer *t, int n, bool objects)
 {
 	char err[256];
 
 	memset(set, 0, sizeof(*set));
 	for (int i = 0; i < n; i++) {
 		set->inputs[i].path = t[i].path;
+		set->inputs[i].objects = objects;
 		set->input_count = i + 1;
 		if (merge_input__load(&set->inputs[i], err, sizeof(err))) {
 			fprintf(stderr, "  load %s: %s\n", t[i].path, err);
@@ -88,6 +90,11 @@ static int merge_files(struct merge_set *set, struct trace_writer *t, int n)
 		return -1;
 	merge__judge(set);
 	return 0;
+}
+
+static int merge_files(struct merge_set *set, struct trace_writer *t, int n)
+{
+	return merge_files_kept(set, t, n, false);
 }
 
 static void merge_free(struct merge_set *set, struct trace_writer *t, int n)
@@ -395,6 +402,114 @@ static void test_bad_traces(void)
 	}
 }
 
+/* A writer's whole output as text to free. */
+static char *written(const struct merge_set *set, bool json)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (!f)
+		return NULL;
+	if (json ? merge__write_json(set, f) : merge__write_text(set, f))
+		buf[0] = 0;
+	fclose(f);
+	return buf;
+}
+
+/* Lines written in ways hoptrace does not write them (blanks, a member twice, escapes,
+ * numbers with exponents or beyond a double's integers, a tunnel member that is no object,
+ * an empty identity, deep arrays) read the same whether the loader scans them or cJSON
+ * parses them: the same join keys, times, hooks and fates, the same merged output. */
+static void test_scan_reads_as_cjson(void)
+{
+	static const char *const odd[] = {
+		"{ \"type\" : \"hop\" , \"pkt\" : 1 , \"ts_ns\" : %lld , \"hook\":\"nf_hook\","
+		"\"tuple\" : { \"family\":\"ipv4\",\"proto\":\"udp\",\"src\":\"10.0.0.1\","
+		"\"dst\":\"10.0.0.2\",\"sport\":1000,\"dport\":53 } , \"ident\":{\"ip_id\":1e0,"
+		"\"udp_len\":20.0}}\n",
+		"{\"type\":\"hop\",\"pkt\":1,\"ts_ns\":%lld,\"hook\":\"dev_xmit\",\"hook\":\"nat\","
+		"\"netns_name\":\"n\\u0031\",\"tuple\":{\"family\":\"ipv4\",\"proto\":17,"
+		"\"src\":\"10.0.0.1\",\"dst\":\"10.0.0.2\",\"sport\":-0,\"dport\":"
+		"12345678901234567890},\"ident\":{\"ip_id\":1,\"ip_id\":2}}\n",
+		" {\"type\":\"hop\",\"pkt\":1,\"ts_ns\":%lld,\"hook\":\"netif_receive\","
+		"\"vxlan\":1,\"geneve\":{\"inner\":{\"src\":\"a\",\"dst\":\"b\"}},"
+		"\"ident\":{\"ip_id\":3}}\n",
+		"{\"type\":\"hop\",\"pkt\":1,\"ts_ns\":%lld,\"hook\":\"netif_receive\","
+		"\"vxlan\":1,\"geneve\":{\"inner\":{\"src\":\"a\",\"dst\":\"b\",\"x\":"
+		"[[1,{\"a\":[true,false,null]}],\"y\"]}},\"ident\":{\"ip_id\":3},\"nf\":{\"family\":"
+		"\"ipv4\",\"hook\":\"INPUT\",\"verdict\":\"accept\"}}\n",
+		"{\"type\":\"hop\",\"pkt\":1,\"ts_ns\":%lld,\"hook\":\"consume_skb\",\"tuple\":"
+		"{\"src\":\"10.0.0.1\"},\"ident\":{ }}\n",
+		"{\"type\":\"hop\", \"pkt\":1,\"ts_ns\":%lld,\"hook\":\"sock_recv\",\"node\":\"old\","
+		"\"x\":[1,-2,0,{\"a\":\"b\"},true,null],\"node_ts_ns\":1,\"node\":\"again\"}\n",
+	};
+	char *out[2][2] = { { NULL } };
+	struct merge_set *set[2] = { calloc(1, sizeof(**set)), calloc(1, sizeof(**set)) };
+	struct trace_writer t[2];
+
+	trace_open(&t[0]);
+	trace_open(&t[1]);
+	for (size_t i = 0; i < sizeof(odd) / sizeof(odd[0]); i++)
+		fprintf(t[0].f, odd[i], T0 + (long long)i * 1000);
+	fprintf(t[0].f, "{\"type\":\"packet\",\"pkt\":1.0,\"flow\":1,\"fate\":\"unknown\","
+			"\"fate\":\"dropped\",\"flow_tuple\":{\"src\":\"x\"},\"reply\":true}\n");
+	summary(&t[0], "a", "boot-a", 0, T0 - SEC, T0 + 9 * SEC);
+	hop(&t[1], 1, T0 + 20000, "netif_receive", "nb", "10.0.0.1", "10.0.0.2", 1);
+	packet(&t[1], 1, 1, "delivered");
+	summary(&t[1], "b", "boot-b", 0, T0 - SEC, T0 + 9 * SEC);
+	CHECK(set[0] && set[1]);
+	for (int k = 0; k < 2 && set[0] && set[1]; k++) {
+		CHECK(merge_files_kept(set[k], t, 2, k == 1) == 0);
+		out[k][0] = written(set[k], false);
+		out[k][1] = written(set[k], true);
+		CHECK(out[k][0] && out[k][0][0] && out[k][1] && out[k][1][0]);
+	}
+	if (set[0] && set[1] && set[0]->inputs[0].part_count == 1 &&
+	    set[1]->inputs[0].part_count == 1) {
+		const struct merge_part *a = &set[0]->inputs[0].parts[0];
+		const struct merge_part *b = &set[1]->inputs[0].parts[0];
+
+		CHECK(a->hop_count == 6 && b->hop_count == 6);
+		CHECK(a->pkt == 1 && a->flow == 1 && a->fate && !strcmp(a->fate, "unknown"));
+		for (int h = 0; h < a->hop_count && h < b->hop_count; h++) {
+			CHECK(a->hops[h].ts_ns == b->hops[h].ts_ns);
+			CHECK(a->hops[h].kernel == b->hops[h].kernel);
+			CHECK(a->hops[h].hook_kind == b->hops[h].hook_kind);
+			CHECK(!a->hops[h].key == !b->hops[h].key);
+			if (a->hops[h].key && b->hops[h].key)
+				CHECK_STR(a->hops[h].key, b->hops[h].key);
+		}
+		/* The first hop's key as cJSON's numbers print; the second's hook is its first. */
+		CHECK(a->hops[0].key &&
+		      !strcmp(a->hops[0].key, "ipv4|udp|10.0.0.1|10.0.0.2|1000|53|1|-|-|20|-|"));
+		CHECK(a->hops[1].hook_kind == MERGE_HOOK_TRANSMIT);
+		CHECK(a->hops[2].key && !strcmp(a->hops[2].key, "-|-|a|b|-|-|3|-|-|-|-|"));
+		CHECK(!a->hops[3].key); /* the same key as the hop before */
+		CHECK(!a->hops[4].key); /* an empty identity */
+		CHECK(!a->hops[5].key);
+	} else {
+		CHECK(!"each trace loads as one part");
+	}
+	if (out[0][0] && out[1][0])
+		CHECK_STR(out[0][0], out[1][0]);
+	if (out[0][1] && out[1][1])
+		CHECK_STR(out[0][1], out[1][1]);
+	/* The last hop's members set where they were, a second "node" kept. */
+	CHECK(out[0][1] && strstr(out[0][1], "\"hook\":\"sock_recv\",\"node\":\"a\",\"x\":[1,-2,0,"
+					     "{\"a\":\"b\"},true,null],\"node_ts_ns\":"));
+	CHECK(out[0][1] && strstr(out[0][1], ",\"node\":\"again\",\"node_pkt\":1}\n"));
+	for (int k = 0; k < 2; k++) {
+		free(out[k][0]);
+		free(out[k][1]);
+		if (set[k])
+			merge_set__free(set[k]);
+		free(set[k]);
+	}
+	unlink(t[0].path);
+	unlink(t[1].path);
+}
+
 int main(void)
 {
 	RUN(test_offset_bounded_both_ways);
@@ -406,5 +521,6 @@ int main(void)
 	RUN(test_same_node_refused);
 	RUN(test_three_nodes_chain);
 	RUN(test_bad_traces);
+	RUN(test_scan_reads_as_cjson);
 	CHECK_EXIT();
 }

@@ -86,6 +86,7 @@ static int load_trace(struct merge_input *in, char *path, size_t size, int deliv
 	fclose(f);
 	memset(in, 0, sizeof(*in));
 	in->path = path;
+	in->objects = true; /* the report reads every object */
 	if (merge_input__load(in, err, sizeof(err))) {
 		fprintf(stderr, "  load: %s\n", err);
 		return -1;
@@ -214,6 +215,7 @@ static void test_layout_wraps(void)
 	fclose(f);
 	memset(&in, 0, sizeof(in));
 	in.path = path;
+	in.objects = true;
 	CHECK(!merge_input__load(&in, err, sizeof(err)));
 	report_svg__layout(&in.parts[0], l);
 	CHECK(l->box_count == 8 && l->mark_count == 32);
@@ -253,6 +255,7 @@ static void test_drop_without_free(void)
 	fclose(f);
 	memset(&in, 0, sizeof(in));
 	in.path = path;
+	in.objects = true;
 	CHECK(!merge_input__load(&in, err, sizeof(err)));
 	report_svg__layout(&in.parts[0], l);
 	CHECK(l->drop_mark == 1 && l->marks[1].box == 1 && l->boxes[1].drop);

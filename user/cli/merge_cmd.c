@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
-/* `hoptrace merge [--json] [-w OUT.pcapng] TRACE TRACE...`: every input is read and checked
- * before anything is written, and the outputs are written whole or not at all (the pcapng
- * through a temporary file renamed into place), so a bad input never leaves half a result. */
+/* `hoptrace merge [--json] [-w OUT.pcapng] TRACE TRACE...`: every input is read, checked and
+ * joined before anything is written, so a bad input never leaves half a result: the pcapng
+ * is written whole or not at all (through a temporary file renamed into place), then the
+ * timeline is written as it is made (holding it whole would double the memory a large
+ * merge needs). */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -27,13 +29,8 @@ static void usage(FILE *f)
 		"  -h, --help          show this help\n");
 }
 
-/* The whole of a memory stream's text, to out; 0 or -errno. */
-static int emit(FILE *out, const char *buf, size_t len)
-{
-	if (len && fwrite(buf, 1, len, out) != len)
-		return -errno;
-	return fflush(out) ? -errno : 0;
-}
+/* Standard output's buffer: the timeline goes out in large writes. */
+#define OUT_BUFFER (1 << 20)
 
 static int pcapng_to(FILE *f, const void *set)
 {
@@ -80,10 +77,7 @@ static int load_all(struct merge_set *set, char **paths, int count, bool need_pc
 
 static int run(struct merge_set *set, bool json, const char *pcapng_path)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *mem;
-	int joined = 0, ret;
+	int joined = 0, ret = 0;
 
 	merge__label_inputs(set);
 	if (merge__match(set)) {
@@ -99,31 +93,22 @@ static int run(struct merge_set *set, bool json, const char *pcapng_path)
 			"these traces (other flows, other times, or the nodes' other sides?)\n");
 		return 1;
 	}
-	mem = open_memstream(&buf, &len);
-	if (!mem) {
-		fprintf(stderr, "hoptrace merge: out of memory\n");
-		return 1;
-	}
-	ret = pcapng_path && !strcmp(pcapng_path, "-") ? 0 :
-	      json				       ? merge__write_json(set, mem) :
-							 merge__write_text(set, mem);
-	if (fclose(mem) && !ret)
-		ret = -ENOMEM;
-	if (!ret && pcapng_path) {
+	if (pcapng_path) {
 		ret = write_pcapng_file(set, pcapng_path);
 		if (ret) {
 			fprintf(stderr, "hoptrace merge: %s: %s\n", pcapng_path, strerror(-ret));
-			free(buf);
 			return 1;
 		}
+		if (!strcmp(pcapng_path, "-"))
+			return 0;
 	}
-	if (!ret)
-		ret = emit(stdout, buf, len);
-	free(buf);
-	if (ret == -EPIPE)
+	errno = 0;
+	ret = json ? merge__write_json(set, stdout) : merge__write_text(set, stdout);
+	if (ret == -EIO && errno == EPIPE)
 		return 141;
 	if (ret) {
-		fprintf(stderr, "hoptrace merge: writing the timeline: %s\n", strerror(-ret));
+		fprintf(stderr, "hoptrace merge: writing the timeline: %s\n",
+			strerror(ret == -EIO && errno ? errno : -ret));
 		return 1;
 	}
 	return 0;
@@ -175,6 +160,7 @@ int merge_cmd__main(int argc, char **argv)
 		fprintf(stderr, "hoptrace merge: out of memory\n");
 		return 1;
 	}
+	setvbuf(stdout, NULL, _IOFBF, OUT_BUFFER);
 	rc = load_all(set, argv + optind, count, pcapng_path != NULL);
 	if (!rc)
 		rc = run(set, json, pcapng_path);

@@ -72,6 +72,7 @@ static int load(const char *input, char *trace_path, size_t size, struct merge_i
 		return 1;
 	}
 	in->path = trace_path;
+	in->objects = true; /* the page reads every object, as often as it likes */
 	if (merge_input__load(in, err, sizeof(err))) {
 		fprintf(stderr, "hoptrace report: %s: %s\n", trace_path, err);
 		return 1;

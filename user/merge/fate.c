@@ -20,6 +20,15 @@ struct node_addrs {
 	int count, cap;
 };
 
+/* What the verdict reads of a hop: its tuples and place. */
+static const char *const hop_members[] = { "tuple", "vxlan", "geneve", "ifname", "netns_name" };
+
+static const cJSON *hop_of(const struct merge_input *in, const struct merge_hop *h, cJSON **owned)
+{
+	return merge_hop__members(in, h, hop_members, sizeof(hop_members) / sizeof(hop_members[0]),
+				  owned);
+}
+
 static const cJSON *tunnel_of(const cJSON *hop)
 {
 	const cJSON *t = mj__obj(hop, "vxlan");
@@ -61,11 +70,14 @@ static void collect_addrs(const struct merge_input *in, struct node_addrs *na)
 	for (int i = 0; i < in->part_count; i++) {
 		const struct merge_part *p = &in->parts[i];
 		const cJSON *first, *last;
+		cJSON *first_owned, *last_owned = NULL;
 
 		if (p->first_kernel < 0)
 			continue;
-		first = p->hops[p->first_kernel].obj;
-		last = p->hops[p->last_kernel].obj;
+		first = hop_of(in, &p->hops[p->first_kernel], &first_owned);
+		last = p->last_kernel == p->first_kernel ?
+			       first :
+			       hop_of(in, &p->hops[p->last_kernel], &last_owned);
 		if (p->arrived) {
 			add_addr(na, mj__str(wire_tuple(first), "dst"));
 			add_addr(na, mj__str(mj__obj(first, "tuple"), "dst"));
@@ -74,6 +86,8 @@ static void collect_addrs(const struct merge_input *in, struct node_addrs *na)
 		}
 		if (p->left_node)
 			add_addr(na, mj__str(wire_tuple(last), "src"));
+		cJSON_Delete(first_owned);
+		cJSON_Delete(last_owned);
 	}
 }
 
@@ -107,16 +121,23 @@ static bool covered(const struct merge_input *to, long long t)
 }
 
 /* The part's own verdict line, as its node's trace wrote it. */
-static const char *part_verdict(const struct merge_part *p, char *buf, size_t size)
+static const char *part_verdict(const struct merge_set *set, const struct merge_part *p, char *buf,
+				size_t size)
 {
-	const char *v = mj__str(p->packet, "verdict");
-	const cJSON *drop = mj__obj(p->packet, "drop");
+	cJSON *owned;
+	const cJSON *packet = merge_part__packet(&set->inputs[p->input], p, &owned);
+	const char *v = mj__str(packet, "verdict");
+	const cJSON *drop = mj__obj(packet, "drop");
 
+	/* The verdict as it is (the merged verdict cuts it), else its words in 1 KiB. */
 	if (v)
-		return v;
-	snprintf(buf, size, "%s%s%s%s%s", mj__str(p->packet, "fate") ?: "unknown", drop ? ": " : "",
-		 drop ? mj__str(drop, "reason") ?: "" : "", drop ? " at " : "",
-		 drop ? mj__str(drop, "location") ?: "" : "");
+		snprintf(buf, size, "%s", v);
+	else
+		snprintf(buf, size < 1024 ? size : 1024, "%s%s%s%s%s",
+			 mj__str(packet, "fate") ?: "unknown", drop ? ": " : "",
+			 drop ? mj__str(drop, "reason") ?: "" : "", drop ? " at " : "",
+			 drop ? mj__str(drop, "location") ?: "" : "");
+	cJSON_Delete(owned);
 	return buf;
 }
 
@@ -126,50 +147,52 @@ static void where(const cJSON *hop, char *buf, size_t size)
 		 mj__str(hop, "netns_name") ?: "?");
 }
 
+/* The packet's fate and its verdict's words, into v. */
 static void judge_packet(const struct merge_set *set, const struct node_addrs *na,
-			 struct merge_packet *mp)
+			 struct merge_packet *mp, char *v, size_t size)
 {
 	const struct merge_part *last = mp->parts[mp->part_count - 1];
 	const struct merge_input *lin = &set->inputs[last->input];
-	const char *fate = mj__str(last->packet, "fate") ?: "unknown";
-	char pv[1024], dev[320];
+	const char *fate = last->fate ?: "unknown";
+	const cJSON *last_hop;
+	cJSON *owned;
+	char pv[MERGE_VERDICT_MAX], dev[320];
 
 	mp->lost_to = -1;
 	for (int k = 0; k < mp->part_count; k++) {
 		const struct merge_part *p = mp->parts[k];
 
-		if (strcmp(mj__str(p->packet, "fate") ?: "", "dropped"))
+		if (strcmp(p->fate ?: "", "dropped"))
 			continue;
 		mp->fate = "dropped";
 		mp->fate_part = k;
-		snprintf(mp->verdict, sizeof(mp->verdict), "on %s: %s", set->inputs[p->input].label,
-			 part_verdict(p, pv, sizeof(pv)));
+		snprintf(v, size, "on %s: %s", set->inputs[p->input].label,
+			 part_verdict(set, p, pv, sizeof(pv)));
 		return;
 	}
 	mp->fate_part = mp->part_count - 1;
 	if (!last->left_node && (!strcmp(fate, "delivered") || !strcmp(fate, "no_route"))) {
 		mp->fate = !strcmp(fate, "delivered") ? "delivered" : "no_route";
-		snprintf(mp->verdict, sizeof(mp->verdict), "on %s: %s", lin->label,
-			 part_verdict(last, pv, sizeof(pv)));
+		snprintf(v, size, "on %s: %s", lin->label, part_verdict(set, last, pv, sizeof(pv)));
 		return;
 	}
 	mp->fate = "unknown";
 	if (!last->left_node || last->last_kernel < 0) {
-		snprintf(mp->verdict, sizeof(mp->verdict), "on %s: %s", lin->label,
-			 part_verdict(last, pv, sizeof(pv)));
+		snprintf(v, size, "on %s: %s", lin->label, part_verdict(set, last, pv, sizeof(pv)));
 		return;
 	}
-	where(last->hops[last->last_kernel].obj, dev, sizeof(dev));
-	mp->lost_to = headed_to(set, na, last->input, last->hops[last->last_kernel].obj);
+	last_hop = hop_of(lin, &last->hops[last->last_kernel], &owned);
+	where(last_hop, dev, sizeof(dev));
+	mp->lost_to = headed_to(set, na, last->input, last_hop);
+	cJSON_Delete(owned);
 	if (mp->lost_to < 0) {
-		snprintf(mp->verdict, sizeof(mp->verdict),
-			 "unknown: it left %s on %s, headed to none of the merged nodes",
+		snprintf(v, size, "unknown: it left %s on %s, headed to none of the merged nodes",
 			 lin->label, dev);
 		return;
 	}
 	if (!covered(&set->inputs[mp->lost_to],
 		     merge__ts(lin, last->hops[last->last_kernel].ts_ns))) {
-		snprintf(mp->verdict, sizeof(mp->verdict),
+		snprintf(v, size,
 			 "unknown: it left %s on %s for %s, whose trace did not run long enough "
 			 "to see it arrive",
 			 lin->label, dev, set->inputs[mp->lost_to].label);
@@ -177,7 +200,7 @@ static void judge_packet(const struct merge_set *set, const struct node_addrs *n
 		return;
 	}
 	mp->fate = "lost";
-	snprintf(mp->verdict, sizeof(mp->verdict),
+	snprintf(v, size,
 		 "LOST BETWEEN %s and %s: it left %s on %s and %s never saw it arrive; neither "
 		 "node freed it",
 		 lin->label, set->inputs[mp->lost_to].label, lin->label, dev,
@@ -284,8 +307,13 @@ void merge__judge(struct merge_set *set)
 	memset(na, 0, sizeof(na));
 	for (int i = 0; i < set->input_count; i++)
 		collect_addrs(&set->inputs[i], &na[i]);
-	for (int i = 0; i < set->packet_count; i++)
-		judge_packet(set, na, &set->packets[i]);
+	for (int i = 0; i < set->packet_count; i++) {
+		struct merge_packet *mp = &set->packets[i];
+		char v[MERGE_VERDICT_MAX];
+
+		judge_packet(set, na, mp, v, sizeof(v));
+		mp->verdict = merge_store__add(&set->verdicts, v, strlen(v)) ?: "";
+	}
 	assign_flows(set);
 	for (int i = 0; i < set->input_count; i++) {
 		for (int k = 0; k < na[i].count; k++)

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "merge/line_scan.h"
 #include "merge/merge.h"
 
 /* What a frame's comment carries for a hop that has no frame of its own. */
@@ -38,32 +39,76 @@ const cJSON *mj__obj(const cJSON *obj, const char *key)
 	return cJSON_IsObject(v) ? v : NULL;
 }
 
+static bool span_is(struct merge_span s, const char *text)
+{
+	return s.s && s.len && *s.s == *text && !strncmp(text, s.s, s.len) && !text[s.len];
+}
+
+/* A number member as mj__int reads it. */
+static long long line_int(bool has, double v, long long dflt)
+{
+	if (!has || !(v > -(double)MERGE_TIME_MAX) || !(v < (double)MERGE_TIME_MAX))
+		return dflt;
+	return (long long)v;
+}
+
+/* The line's members from its tree, when cJSON parsed it. */
+static void line_of_tree(const cJSON *obj, struct merge_line *ml)
+{
+	const cJSON *v;
+	const char *s;
+
+	memset(ml, 0, sizeof(*ml));
+	if ((s = mj__str(obj, "type")))
+		ml->type = (struct merge_span){ s, strlen(s) };
+	if ((s = mj__str(obj, "hook")))
+		ml->hook = (struct merge_span){ s, strlen(s) };
+	if ((s = mj__str(obj, "fate")))
+		ml->fate = (struct merge_span){ s, strlen(s) };
+	v = cJSON_GetObjectItemCaseSensitive(obj, "pkt");
+	if ((ml->has_pkt = cJSON_IsNumber(v)))
+		ml->pkt = v->valuedouble;
+	v = cJSON_GetObjectItemCaseSensitive(obj, "flow");
+	if ((ml->has_flow = cJSON_IsNumber(v)))
+		ml->flow = v->valuedouble;
+	v = cJSON_GetObjectItemCaseSensitive(obj, "ts_ns");
+	if ((ml->has_ts = cJSON_IsNumber(v)))
+		ml->ts = v->valuedouble;
+	ml->has_key = merge__hop_key(obj, ml->key, sizeof(ml->key));
+}
+
 /* Hooks that are the kernel's sightings of the skb; the others are read from those around
  * them (NAT, tunnels, rules) or annotate them (a BPF program's return). */
-static bool is_kernel_hook(const char *hook)
+static bool is_kernel_hook(struct merge_span hook)
 {
 	static const char *const synthetic[] = { "nat",		 "vxlan_encap",	 "vxlan_decap",
 						 "geneve_encap", "geneve_decap", "nf_rule",
 						 "bpf_prog" };
 
-	if (!hook)
+	if (!hook.s)
 		return false;
 	for (size_t i = 0; i < sizeof(synthetic) / sizeof(synthetic[0]); i++)
-		if (!strcmp(hook, synthetic[i]))
+		if (span_is(hook, synthetic[i]))
 			return false;
 	return true;
 }
 
-static bool is_transmit(const char *hook)
+static enum merge_hook_kind hook_kind(struct merge_span hook)
 {
-	return hook && (!strcmp(hook, "dev_xmit") || !strcmp(hook, "veth_xmit"));
+	if (span_is(hook, "dev_xmit") || span_is(hook, "veth_xmit"))
+		return MERGE_HOOK_TRANSMIT;
+	if (span_is(hook, "netif_receive"))
+		return MERGE_HOOK_RECEIVE;
+	if (span_is(hook, "consume_skb"))
+		return MERGE_HOOK_FREED;
+	return MERGE_HOOK_OTHER;
 }
 
 /* A timestamp of the object's text: doubles lose the last digits of ns since 1970. */
-static long long exact_ts(const char *line, const cJSON *obj)
+static long long exact_ts(const char *line, const struct merge_line *ml)
 {
 	const char *p = strstr(line, "\"ts_ns\":");
-	long long ts = p ? strtoll(p + 8, NULL, 10) : mj__int(obj, "ts_ns", 0);
+	long long ts = p ? strtoll(p + 8, NULL, 10) : line_int(ml->has_ts, ml->ts, 0);
 
 	return ts < 0 ? 0 : ts > MERGE_TIME_MAX ? MERGE_TIME_MAX : ts;
 }
@@ -72,7 +117,7 @@ static struct merge_part *pending_part(struct merge_input *in)
 {
 	struct merge_part *p;
 
-	if (in->part_count && !in->parts[in->part_count - 1].packet)
+	if (in->part_count && !in->parts[in->part_count - 1].has_packet)
 		return &in->parts[in->part_count - 1];
 	if (in->part_count == in->part_cap) {
 		int cap = in->part_cap ? in->part_cap * 2 : 64;
@@ -103,12 +148,35 @@ static int add_index(size_t **arr, int *count, size_t v)
 	return 0;
 }
 
-static int add_hop(struct merge_part *p, cJSON *obj, long long ts, int frame, int carrier)
+/* The part's most recent join key: a key is kept once for the hops that repeat it. */
+static const char *last_key(const struct merge_part *p)
 {
-	struct merge_hop *h;
+	for (int k = p->hop_count - 1; k >= 0; k--)
+		if (p->hops[k].key)
+			return p->hops[k].key;
+	return NULL;
+}
 
+static int add_hop(struct merge_input *in, struct merge_part *p, cJSON *obj,
+		   const struct merge_line *ml, const struct merge_text *text, long long ts,
+		   int frame, int carrier)
+{
+	const char *key = NULL;
+	struct merge_hop *h;
+	bool kernel = is_kernel_hook(ml->hook);
+
+	if (kernel && ml->has_key) {
+		key = last_key(p);
+		if (!key || strcmp(key, ml->key)) {
+			key = merge_store__add(&in->store, ml->key, strlen(ml->key));
+			if (!key)
+				return -1;
+		} else {
+			key = NULL;
+		}
+	}
 	if (p->hop_count == p->hop_cap) {
-		int cap = p->hop_cap ? p->hop_cap * 2 : 16;
+		int cap = p->hop_cap ? p->hop_cap * 2 : 8;
 		void *n = realloc(p->hops, (size_t)cap * sizeof(*p->hops));
 
 		if (!n)
@@ -117,84 +185,110 @@ static int add_hop(struct merge_part *p, cJSON *obj, long long ts, int frame, in
 		p->hop_cap = cap;
 	}
 	h = &p->hops[p->hop_count++];
-	*h = (struct merge_hop){ obj, ts, is_kernel_hook(mj__str(obj, "hook")), frame, carrier };
+	*h = (struct merge_hop){ .obj = in->objects ? obj : NULL,
+				 .text = *text,
+				 .ts_ns = ts,
+				 .key = key,
+				 .frame = frame,
+				 .carrier = carrier,
+				 .kernel = kernel,
+				 .hook_kind = (unsigned char)hook_kind(ml->hook) };
 	if (h->kernel) {
 		if (p->first_kernel < 0)
 			p->first_kernel = p->hop_count - 1;
 		p->last_kernel = p->hop_count - 1;
 	}
 	if (!p->pkt)
-		p->pkt = (unsigned long long)mj__int(obj, "pkt", 0);
+		p->pkt = (unsigned long long)line_int(ml->has_pkt, ml->pkt, 0);
 	return 0;
 }
 
 /* Where the part came from and went, from its first and last kernel hops. */
 static void finish_part(struct merge_part *p)
 {
-	const char *first, *last;
-	int k = p->last_kernel;
+	int k = p->last_kernel, last;
 
+	/* Its hops are all there: the room for more is given back (a merge holds millions). */
+	if (p->hop_cap > p->hop_count && p->hop_count) {
+		void *n = realloc(p->hops, (size_t)p->hop_count * sizeof(*p->hops));
+
+		if (n) {
+			p->hops = n;
+			p->hop_cap = p->hop_count;
+		}
+	}
 	if (p->first_kernel < 0)
 		return;
-	first = mj__str(p->hops[p->first_kernel].obj, "hook");
-	last = mj__str(p->hops[k].obj, "hook");
-	p->arrived = first && !strcmp(first, "netif_receive");
+	p->arrived = p->hops[p->first_kernel].hook_kind == MERGE_HOOK_RECEIVE;
+	last = p->hops[k].hook_kind;
 	/* A device that sent it out frees it once sent (consume_skb): it still left. */
-	if (last && !strcmp(last, "consume_skb")) {
+	if (last == MERGE_HOOK_FREED) {
 		while (--k >= 0 && !p->hops[k].kernel)
 			;
-		last = k >= 0 ? mj__str(p->hops[k].obj, "hook") : NULL;
+		last = k >= 0 ? p->hops[k].hook_kind : MERGE_HOOK_OTHER;
 	}
-	p->left_node = is_transmit(last);
+	p->left_node = last == MERGE_HOOK_TRANSMIT;
 }
 
-/* One object of the trace. Return: 0, 1 when it was the summary, -1 with err set. */
-static int take_object(struct merge_input *in, cJSON *obj, const char *text, int frame, int carrier,
+/* One object of the trace, whose members are ml and whose text is at `where` (`text` that
+ * text in memory, NUL-terminated). Takes obj, its tree when cJSON parsed it (it must for
+ * any but a hop or a packet): the summary and, when the input keeps objects, the others are
+ * kept; the rest are freed. Return: 0, 1 when it was the summary, -1 with err set. */
+static int take_object(struct merge_input *in, cJSON *obj, const struct merge_line *ml,
+		       const char *text, const struct merge_text *where, int frame, int carrier,
 		       char *err, size_t errlen)
 {
-	const char *type = mj__str(obj, "type");
 	struct merge_part *p;
+	int ret = 0;
 
-	if (type && !strcmp(type, "summary")) {
+	if (span_is(ml->type, "summary")) {
 		if (in->summary) {
 			snprintf(err, errlen, "two summaries: several traces in one file");
+			cJSON_Delete(obj);
 			return -1;
 		}
 		in->summary = obj;
 		return 1;
 	}
-	if (type && !strcmp(type, "node")) {
+	if (span_is(ml->type, "node")) {
 		snprintf(err, errlen,
 			 "a merged trace (hoptrace merge's output): merge the nodes' own traces");
-		return -1;
-	}
-	if (!type || (strcmp(type, "hop") && strcmp(type, "packet"))) {
+		ret = -1;
+	} else if (!span_is(ml->type, "hop") && !span_is(ml->type, "packet")) {
 		snprintf(err, errlen, "an object of type %s: not a hoptrace trace",
-			 type ? type : "(none)");
-		return -1;
-	}
-	p = pending_part(in);
-	if (!p) {
+			 mj__str(obj, "type") ?: "(none)");
+		ret = -1;
+	} else if (!(p = pending_part(in))) {
 		snprintf(err, errlen, "%s", strerror(ENOMEM));
-		return -1;
-	}
-	if (!strcmp(type, "packet")) {
-		p->pkt = (unsigned long long)mj__int(obj, "pkt", 0);
-		p->flow = (unsigned long long)mj__int(obj, "flow", 0);
-		p->packet = obj;
+		ret = -1;
+	} else if (span_is(ml->type, "packet")) {
+		p->pkt = (unsigned long long)line_int(ml->has_pkt, ml->pkt, 0);
+		p->flow = (unsigned long long)line_int(ml->has_flow, ml->flow, 0);
+		p->packet_text = *where;
+		p->has_packet = true;
+		p->fate = ml->fate.s ? merge_store__add(&in->store, ml->fate.s, ml->fate.len) :
+				       NULL;
+		if (ml->fate.s && !p->fate) {
+			snprintf(err, errlen, "%s", strerror(ENOMEM));
+			ret = -1;
+		} else if (in->objects) {
+			p->packet = obj;
+			obj = NULL;
+		}
 		finish_part(p);
-		return 0;
-	}
-	if (p->hop_count && (unsigned long long)mj__int(obj, "pkt", 0) != p->pkt) {
+	} else if (p->hop_count &&
+		   (unsigned long long)line_int(ml->has_pkt, ml->pkt, 0) != p->pkt) {
 		snprintf(err, errlen, "hops of packet %lld before packet %llu ended",
-			 mj__int(obj, "pkt", 0), p->pkt);
-		return -1;
-	}
-	if (add_hop(p, obj, exact_ts(text, obj), frame, carrier)) {
+			 line_int(ml->has_pkt, ml->pkt, 0), p->pkt);
+		ret = -1;
+	} else if (add_hop(in, p, obj, ml, where, exact_ts(text, ml), frame, carrier)) {
 		snprintf(err, errlen, "%s", strerror(ENOMEM));
-		return -1;
+		ret = -1;
+	} else if (in->objects) {
+		obj = NULL;
 	}
-	return 0;
+	cJSON_Delete(obj);
+	return ret;
 }
 
 static int load_jsonl(struct merge_input *in, FILE *f, char *err, size_t errlen)
@@ -202,36 +296,55 @@ static int load_jsonl(struct merge_input *in, FILE *f, char *err, size_t errlen)
 	char *line = NULL, msg[256];
 	size_t cap = 0;
 	ssize_t n;
-	int lineno = 0, ret = 0;
+	long long off = 0;
+	int lineno = 0, ret;
 
+	ret = merge_input__open_text(in, fileno(f));
+	if (ret) {
+		snprintf(err, errlen, "%s", strerror(-ret));
+		return -1;
+	}
 	while (!ret && (n = getline(&line, &cap, f)) > 0) {
 		bool cut = line[n - 1] != '\n';
-		cJSON *obj;
+		struct merge_text where = { NULL, off, (unsigned int)n };
+		struct merge_line ml;
+		cJSON *obj = NULL;
 
 		lineno++;
+		off += n;
 		if (in->summary) {
 			snprintf(err, errlen,
 				 "line %d follows the summary: several traces in one file", lineno);
 			ret = -1;
 			break;
 		}
-		obj = cJSON_ParseWithLength(line, (size_t)n);
-		if (!obj || !cJSON_IsObject(obj)) {
-			cJSON_Delete(obj);
-			if (cut)
-				snprintf(err, errlen, "truncated: line %d is cut short", lineno);
-			else
-				snprintf(err, errlen, "line %d is not a JSON object", lineno);
+		if ((size_t)n > (unsigned int)-1 / 2) {
+			snprintf(err, errlen, "line %d is too long", lineno);
 			ret = -1;
 			break;
 		}
-		ret = take_object(in, obj, line, -1, -1, msg, sizeof(msg));
-		if (ret < 0) {
-			cJSON_Delete(obj);
-			snprintf(err, errlen, "line %d: %s", lineno, msg);
-		} else {
-			ret = 0;
+		/* A hop or packet is scanned for what loading needs; the rest is parsed. */
+		if (in->objects || merge_line__scan(line, (size_t)n, &ml) ||
+		    (!span_is(ml.type, "hop") && !span_is(ml.type, "packet"))) {
+			obj = cJSON_ParseWithLength(line, (size_t)n);
+			if (!obj || !cJSON_IsObject(obj)) {
+				cJSON_Delete(obj);
+				if (cut)
+					snprintf(err, errlen, "truncated: line %d is cut short",
+						 lineno);
+				else
+					snprintf(err, errlen, "line %d is not a JSON object",
+						 lineno);
+				ret = -1;
+				break;
+			}
+			line_of_tree(obj, &ml);
 		}
+		ret = take_object(in, obj, &ml, line, &where, -1, -1, msg, sizeof(msg));
+		if (ret < 0)
+			snprintf(err, errlen, "line %d: %s", lineno, msg);
+		else
+			ret = 0;
 	}
 	free(line);
 	return ret;
@@ -250,6 +363,8 @@ static int take_block(struct merge_input *in, const struct pcapng_read_block *b,
 	}
 	for (line = strtok_r(text, "\n", &save); line && ret >= 0;
 	     line = strtok_r(NULL, "\n", &save)) {
+		struct merge_text where = { NULL, 0, 0 };
+		struct merge_line ml;
 		cJSON *obj;
 
 		if (line[0] != '{')
@@ -260,12 +375,19 @@ static int take_block(struct merge_input *in, const struct pcapng_read_block *b,
 			ret = -1;
 			break;
 		}
-		ret = take_object(in, obj, line, -1, -1, err, errlen);
-		if (ret < 0)
+		where.len = (unsigned int)strlen(line);
+		where.mem = merge_store__add(&in->store, line, where.len);
+		if (!where.mem) {
 			cJSON_Delete(obj);
-		else if (in->part_count && ret == 0 &&
-			 add_index(&in->parts[in->part_count - 1].blocks,
-				   &in->parts[in->part_count - 1].block_count, b->seq))
+			snprintf(err, errlen, "%s", strerror(ENOMEM));
+			ret = -1;
+			break;
+		}
+		line_of_tree(obj, &ml);
+		ret = take_object(in, obj, &ml, line, &where, -1, -1, err, errlen);
+		if (ret == 0 && in->part_count &&
+		    add_index(&in->parts[in->part_count - 1].blocks,
+			      &in->parts[in->part_count - 1].block_count, b->seq))
 			ret = -1;
 	}
 	free(text);
@@ -280,18 +402,18 @@ static int take_frame(struct merge_input *in, const struct pcapng_read_frame *fr
 	for (unsigned int k = 0; k < fr->custom_count; k++) {
 		cJSON *obj = cJSON_Parse(fr->customs[k]);
 		bool own = k < fr->comment_count && !strstr(fr->comments[k], NO_BYTES_MARK);
-		int ret;
+		struct merge_text where = { fr->customs[k], 0,
+					    (unsigned int)strlen(fr->customs[k]) };
+		struct merge_line ml;
 
 		if (!obj) {
 			snprintf(err, errlen, "frame %zu: a custom option is not JSON", index + 1);
 			return -1;
 		}
-		ret = take_object(in, obj, fr->customs[k], own ? (int)index : -1, (int)index, err,
-				  errlen);
-		if (ret < 0) {
-			cJSON_Delete(obj);
+		line_of_tree(obj, &ml);
+		if (take_object(in, obj, &ml, fr->customs[k], &where, own ? (int)index : -1,
+				(int)index, err, errlen) < 0)
 			return -1;
-		}
 		if (in->part_count && add_index(&in->parts[in->part_count - 1].frames,
 						&in->parts[in->part_count - 1].frame_count, index))
 			return -1;
@@ -398,7 +520,7 @@ int merge_input__load(struct merge_input *in, char *err, size_t errlen)
 			 "no summary: the trace was cut short (hoptrace writes the summary last)");
 		return -1;
 	}
-	if (in->part_count && !in->parts[in->part_count - 1].packet) {
+	if (in->part_count && !in->parts[in->part_count - 1].has_packet) {
 		/* Hops whose packet object never came: the summary came first, impossible for
 		 * hoptrace's own writing. */
 		snprintf(err, errlen, "packet %llu has hops but no packet object",
@@ -415,6 +537,7 @@ void merge_set__free(struct merge_set *set)
 	free(set->packets);
 	set->packets = NULL;
 	set->packet_count = 0;
+	merge_store__free(&set->verdicts);
 	for (int i = 0; i < set->input_count; i++)
 		merge_input__free(&set->inputs[i]);
 	set->input_count = 0;
@@ -435,5 +558,7 @@ void merge_input__free(struct merge_input *in)
 	free(in->parts);
 	cJSON_Delete(in->summary);
 	pcapng_read__free(&in->file);
+	merge_store__free(&in->store);
+	merge_input__close_text(in);
 	memset(in, 0, sizeof(*in));
 }

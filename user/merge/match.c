@@ -14,10 +14,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "merge/line_scan.h"
 #include "merge/merge.h"
 
 struct part_key {
-	char *key;
+	const char *key; /* in its input's store */
 	struct merge_part *part;
 };
 
@@ -29,45 +30,35 @@ struct matcher {
 	unsigned long long *nodes; /* per root: the inputs its parts come from, a bit each */
 };
 
-/* A JSON value as key text: strings as they are, numbers as cJSON read them. */
-static void value_text(const cJSON *v, char *buf, size_t size)
+/* One member of the key: a string as it is, a number as cJSON read it, else "-". */
+static void append_value(char *buf, size_t *n, size_t size, const cJSON *v)
 {
 	if (cJSON_IsString(v))
-		snprintf(buf, size, "%s", v->valuestring);
+		merge_key__append(buf, n, size, 's', v->valuestring, strlen(v->valuestring), 0);
 	else if (cJSON_IsNumber(v))
-		snprintf(buf, size, "%.17g", v->valuedouble);
+		merge_key__append(buf, n, size, 'n', NULL, 0, v->valuedouble);
 	else
-		snprintf(buf, size, "-");
+		merge_key__append(buf, n, size, 0, NULL, 0, 0);
 }
 
-/* The hop's key, or NULL when it has no identity or no tuple to key. */
-static char *hop_key(const cJSON *hop)
+bool merge__hop_key(const cJSON *hop, char *buf, size_t size)
 {
-	static const char *const tuple_fields[] = { "family", "proto", "src",
-						    "dst",    "sport", "dport" };
-	static const char *const ident_fields[] = { "ip_id", "tcp_seq", "tcp_ack", "udp_len",
-						    "icmp_seq" };
 	const cJSON *tunnel = mj__obj(hop, "vxlan"), *ident = mj__obj(hop, "ident"), *tuple;
-	char buf[512], val[128];
 	size_t n = 0;
 
+	buf[0] = 0;
 	if (!tunnel)
 		tunnel = mj__obj(hop, "geneve");
 	tuple = tunnel ? mj__obj(tunnel, "inner") : mj__obj(hop, "tuple");
 	if (!tuple || !ident || !cJSON_GetArraySize(ident))
-		return NULL;
-	for (size_t i = 0; i < sizeof(tuple_fields) / sizeof(tuple_fields[0]); i++) {
-		value_text(cJSON_GetObjectItemCaseSensitive(tuple, tuple_fields[i]), val,
-			   sizeof(val));
-		n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s|", val);
-	}
-	for (size_t i = 0; i < sizeof(ident_fields) / sizeof(ident_fields[0]) && n < sizeof(buf);
-	     i++) {
-		value_text(cJSON_GetObjectItemCaseSensitive(ident, ident_fields[i]), val,
-			   sizeof(val));
-		n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s|", val);
-	}
-	return n < sizeof(buf) ? strdup(buf) : NULL;
+		return false;
+	for (size_t i = 0; i < MERGE_KEY_TUPLE_FIELDS; i++)
+		append_value(buf, &n, size,
+			     cJSON_GetObjectItemCaseSensitive(tuple, merge_key__tuple[i]));
+	for (size_t i = 0; i < MERGE_KEY_IDENT_FIELDS; i++)
+		append_value(buf, &n, size,
+			     cJSON_GetObjectItemCaseSensitive(ident, merge_key__ident[i]));
+	return n < size;
 }
 
 static int find(struct matcher *m, int i)
@@ -124,11 +115,10 @@ static struct part_key *collect_keys(struct matcher *m, size_t *count)
 		struct merge_part *p = m->parts[i];
 
 		for (int k = 0; k < p->hop_count; k++) {
-			char *key;
+			/* A hop repeating the key before it has none of its own: one per part
+			 * is enough to join. */
+			const char *key = p->hops[k].key;
 
-			if (!p->hops[k].kernel)
-				continue;
-			key = hop_key(p->hops[k].obj);
 			if (!key)
 				continue;
 			if (n == cap) {
@@ -137,8 +127,8 @@ static struct part_key *collect_keys(struct matcher *m, size_t *count)
 				cap = cap ? cap * 2 : 1024;
 				grown = realloc(keys, cap * sizeof(*keys));
 				if (!grown) {
-					free(key);
-					goto fail;
+					free(keys);
+					return NULL;
 				}
 				keys = grown;
 			}
@@ -149,11 +139,6 @@ static struct part_key *collect_keys(struct matcher *m, size_t *count)
 		qsort(keys, n, sizeof(*keys), compare_keys);
 	*count = n;
 	return keys ? keys : calloc(1, sizeof(*keys));
-fail:
-	for (size_t i = 0; i < n; i++)
-		free(keys[i].key);
-	free(keys);
-	return NULL;
 }
 
 /* A run of equal keys: joins its parts when each node holds one of them; returns whether
@@ -374,8 +359,6 @@ int merge__match(struct merge_set *set)
 free_ambiguous:
 	free(ambiguous);
 free_keys:
-	for (i = 0; i < key_count; i++)
-		free(keys[i].key);
 	free(keys);
 out:
 	free(m.parts);

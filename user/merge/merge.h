@@ -25,19 +25,42 @@
  * that their sums and differences cannot overflow whatever a file holds. */
 #define MERGE_TIME_MAX (1LL << 61)
 
+/* Where an object's text is: in memory (a pcapng input's options and blocks), else a line of
+ * the input's file, read again when it is written (merge keeps no parsed tree of it: a
+ * tree costs ten times its text). */
+struct merge_text {
+	const char *mem;
+	long long off;
+	unsigned int len;
+};
+
+/* What a kernel hook's hop says about where the skb is, for where a part came from and went. */
+enum merge_hook_kind {
+	MERGE_HOOK_OTHER,
+	MERGE_HOOK_RECEIVE,
+	MERGE_HOOK_TRANSMIT,
+	MERGE_HOOK_FREED
+};
+
 struct merge_hop {
-	cJSON *obj;	 /* the hop object (owned by its part) */
-	long long ts_ns; /* as the node recorded it (its wall clock) */
-	bool kernel;	 /* a kernel hook's sighting, not a synthetic or annotating hop */
-	int frame;	 /* pcapng input: the frame whose own hop this is, else -1 */
-	int carrier;	 /* pcapng input: the frame whose options carried it, else -1 */
+	cJSON *obj;		 /* the hop object, only when the input keeps objects (owned) */
+	struct merge_text text;	 /* its JSON text */
+	long long ts_ns;	 /* as the node recorded it (its wall clock) */
+	const char *key;	 /* its join key (merge_match), NULL: none, or the previous's */
+	int frame;		 /* pcapng input: the frame whose own hop this is, else -1 */
+	int carrier;		 /* pcapng input: the frame whose options carried it, else -1 */
+	bool kernel;		 /* a kernel hook's sighting, not a synthetic or annotating hop */
+	unsigned char hook_kind; /* enum merge_hook_kind */
 };
 
 /* One packet as one node saw it. */
 struct merge_part {
 	int input;
 	unsigned long long pkt, flow;
-	cJSON *packet; /* its packet object (owned) */
+	cJSON *packet; /* its packet object, only when the input keeps objects (owned) */
+	struct merge_text packet_text;
+	bool has_packet;  /* its packet object came */
+	const char *fate; /* the packet object's fate, NULL when it has none */
 	struct merge_hop *hops;
 	int hop_count, hop_cap;
 	int first_kernel, last_kernel; /* hop indexes, -1 when it has no kernel hop */
@@ -59,8 +82,23 @@ enum merge_clock_source {
 	MERGE_CLOCK_WALL,      /* no packet joins it to the others: its wall clock as is */
 };
 
+/* Text a loaded input keeps (join keys, fates, Custom Blocks' lines): chunks never moved. */
+struct merge_store {
+	char **chunks;
+	int count;
+	size_t used, size; /* of the last chunk */
+};
+
+/* The window of a JSON Lines input's file that its lines are read again through. */
+struct merge_window {
+	char *buf;
+	long long off;
+	size_t len, cap;
+};
+
 struct merge_input {
 	const char *path;
+	bool objects;	/* set before loading: keep every object parsed (hoptrace report) */
 	char label[96]; /* how the output names the node */
 	bool pcapng;
 	/* The summary line and its node object (inside summary). */
@@ -69,6 +107,9 @@ struct merge_input {
 	const char *name, *hostname, *boot_id, *kernel;
 	long long start_real_ns, end_real_ns; /* the trace's span on its wall clock */
 	struct pcapng_file file;
+	int fd; /* JSON Lines: the file its objects are read again from (with window) */
+	struct merge_window *window;
+	struct merge_store store;
 	struct merge_part *parts;
 	int part_count, part_cap;
 	/* Clock: corrected time = recorded time - offset_ns, on the first input's clock. */
@@ -87,11 +128,14 @@ struct merge_packet {
 	int part_count;
 	long long first_ts; /* corrected time of its first hop */
 	/* The verdict for the whole path. */
-	const char *fate; /* dropped, delivered, no_route, lost, unknown */
-	int fate_part;	  /* the part that decided it (dropped, delivered, last seen), or -1 */
-	int lost_to;	  /* lost: the input it never reached, or -1 when not known */
-	char verdict[1536];
+	const char *fate;    /* dropped, delivered, no_route, lost, unknown */
+	int fate_part;	     /* the part that decided it (dropped, delivered, last seen), or -1 */
+	int lost_to;	     /* lost: the input it never reached, or -1 when not known */
+	const char *verdict; /* in the set's store */
 };
+
+/* The longest verdict line, with its nul. */
+#define MERGE_VERDICT_MAX 1536
 
 struct merge_set {
 	struct merge_input inputs[MERGE_MAX_INPUTS];
@@ -100,6 +144,7 @@ struct merge_set {
 	int packet_count;
 	unsigned long conflicts; /* joins refused: they would put two parts of a node together */
 	unsigned long ambiguous; /* parts whose identity matched several of another node's */
+	struct merge_store verdicts;
 };
 
 /* The output of a merge: 0 text, 1 JSON Lines. */
@@ -165,6 +210,55 @@ int merge__write_json(const struct merge_set *set, FILE *f);
  * Every input must be pcapng. Return: 0, or -errno.
  */
 int merge__write_pcapng(const struct merge_set *set, FILE *f);
+
+/**
+ * merge__object() - a hop's or packet's object
+ * @owned: set to the tree to cJSON_Delete() after use, NULL when the input keeps objects
+ *
+ * Return: the object, NULL when its text cannot be read again or parsed (out of memory,
+ * or the file changed since it was loaded).
+ */
+const cJSON *merge__object(const struct merge_input *in, const cJSON *kept,
+			   const struct merge_text *text, cJSON **owned);
+
+/* The text itself (text->len bytes, not NUL-terminated), valid until the next read of the
+ * input; NULL when it cannot be read again. */
+const char *merge__text_of(const struct merge_input *in, const struct merge_text *text);
+
+/* The same, with only the members `names` (at most 16) where the line allows: what a writer
+ * reads of a hop, without the cost of the rest. */
+const cJSON *merge__members(const struct merge_input *in, const cJSON *kept,
+			    const struct merge_text *text, const char *const *names, size_t count,
+			    cJSON **owned);
+
+static inline const cJSON *merge_hop__members(const struct merge_input *in,
+					      const struct merge_hop *h, const char *const *names,
+					      size_t count, cJSON **owned)
+{
+	return merge__members(in, h->obj, &h->text, names, count, owned);
+}
+
+static inline const cJSON *merge_hop__object(const struct merge_input *in,
+					     const struct merge_hop *h, cJSON **owned)
+{
+	return merge__object(in, h->obj, &h->text, owned);
+}
+
+static inline const cJSON *merge_part__packet(const struct merge_input *in,
+					      const struct merge_part *p, cJSON **owned)
+{
+	return merge__object(in, p->packet, &p->packet_text, owned);
+}
+
+/* Kept text (merge/input_text.c): a NUL-terminated copy in the store, NULL when out of
+ * memory; the file a JSON Lines input's lines are read again from, 0 or -errno. */
+const char *merge_store__add(struct merge_store *s, const char *text, size_t len);
+void merge_store__free(struct merge_store *s);
+int merge_input__open_text(struct merge_input *in, int fd);
+void merge_input__close_text(struct merge_input *in);
+
+/* The hop's join key (merge_match) into buf; false when it has none. */
+bool merge__hop_key(const cJSON *hop, char *buf, size_t size);
 
 /* Helpers over cJSON objects. */
 const char *mj__str(const cJSON *obj, const char *key);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "merge/line_scan.h"
 #include "merge/merge.h"
 #include "merge/merge_text.h"
 
@@ -46,14 +47,57 @@ static void set_string(cJSON *obj, const char *key, const char *v)
 		cJSON_AddStringToObject(obj, key, v);
 }
 
+/* A string as cJSON prints it when it needs no escape; false when it does. */
+static bool plain_string(const char *s, char *buf, size_t size)
+{
+	for (const char *c = s; *c; c++)
+		if ((unsigned char)*c < 32 || *c == '"' || *c == '\\')
+			return false;
+	return (size_t)snprintf(buf, size, "\"%s\"", s) < size;
+}
+
+/* The hop's line with the members set, without parsing it, where the line allows. */
+static char *hop_as_set(const struct merge_input *in, const struct merge_packet *mp,
+			const struct merge_part *p, const struct merge_hop *h)
+{
+	char id[32], ts[32], node[sizeof(in->label) + 3], node_pkt[32], node_ts[32];
+	const char *text;
+
+	/* Ids of 16 digits and more are printed by cJSON's rules: cJSON does it. */
+	if (h->obj || mp->id >= 1000000000000000ull || p->pkt >= 1000000000000000ull ||
+	    !plain_string(in->label, node, sizeof(node)))
+		return NULL;
+	text = merge__text_of(in, &h->text);
+	if (!text)
+		return NULL;
+	snprintf(id, sizeof(id), "%llu", mp->id);
+	snprintf(ts, sizeof(ts), "%lld", merge__ts(in, h->ts_ns));
+	snprintf(node_pkt, sizeof(node_pkt), "%llu", p->pkt);
+	snprintf(node_ts, sizeof(node_ts), "%lld", h->ts_ns);
+	return merge_line__set(text, h->text.len,
+			       (const struct merge_member[]){ { "pkt", id },
+							      { "ts_ns", ts },
+							      { "node", node },
+							      { "node_pkt", node_pkt },
+							      { "node_ts_ns", node_ts } },
+			       5);
+}
+
 char *merge_json__hop(const struct merge_set *set, const struct merge_packet *mp,
 		      const struct merge_part *p, int hop)
 {
 	const struct merge_input *in = &set->inputs[p->input];
 	const struct merge_hop *h = &p->hops[hop];
-	cJSON *copy = cJSON_Duplicate(h->obj, 1);
-	char *text;
+	char *text = hop_as_set(in, mp, p, h);
+	const cJSON *obj;
+	cJSON *copy;
 
+	if (text)
+		return text;
+	obj = merge_hop__object(in, h, &copy);
+	/* The parsed text is this call's own to change; a kept object is copied. */
+	if (obj && !copy)
+		copy = cJSON_Duplicate(obj, 1);
 	if (!copy)
 		return NULL;
 	set_number(copy, "pkt", (double)mp->id);
@@ -66,40 +110,56 @@ char *merge_json__hop(const struct merge_set *set, const struct merge_packet *mp
 	return text;
 }
 
+static const char *const place_members[] = { "netns_name", "ifname", "hook" };
+
 /* Where the packet was last seen: its deciding part's last kernel hop. */
 static cJSON *place_object(const struct merge_set *set, const struct merge_part *p)
 {
 	const struct merge_input *in = &set->inputs[p->input];
 	const struct merge_hop *h;
-	cJSON *o = cJSON_CreateObject();
+	const cJSON *hop;
+	cJSON *o = cJSON_CreateObject(), *owned;
 
 	cJSON_AddStringToObject(o, "node", in->label);
 	if (!p->hop_count)
 		return o; /* a packet object without hops: nowhere to name */
 	h = &p->hops[p->last_kernel >= 0 ? p->last_kernel : p->hop_count - 1];
+	hop = merge_hop__members(in, h, place_members,
+				 sizeof(place_members) / sizeof(place_members[0]), &owned);
 	cJSON_AddItemToObject(
 		o, "netns_name",
-		cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(h->obj, "netns_name"), 1) ?:
+		cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(hop, "netns_name"), 1) ?:
 			cJSON_CreateNull());
-	cJSON_AddItemToObject(
-		o, "ifname",
-		cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(h->obj, "ifname"), 1) ?:
-			cJSON_CreateNull());
-	cJSON_AddStringToObject(o, "hook", mj__str(h->obj, "hook") ?: "?");
+	cJSON_AddItemToObject(o, "ifname",
+			      cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(hop, "ifname"), 1) ?:
+				      cJSON_CreateNull());
+	cJSON_AddStringToObject(o, "hook", mj__str(hop, "hook") ?: "?");
 	set_raw_int(o, "ts_ns", merge__ts(in, h->ts_ns));
+	cJSON_Delete(owned);
 	return o;
 }
 
 char *merge_json__packet(const struct merge_set *set, const struct merge_packet *mp)
 {
-	const struct merge_part *first = mp->parts[0], *decider = mp->parts[mp->fate_part];
-	cJSON *o = cJSON_CreateObject(), *nodes, *parts;
-	const cJSON *v;
+	const struct merge_part *decider = mp->parts[mp->fate_part];
+	cJSON *o = cJSON_CreateObject(), *nodes, *parts, *owned[MERGE_MAX_INPUTS] = { NULL };
+	const cJSON *v, *packet[MERGE_MAX_INPUTS];
 	int hops = 0;
 	char *text;
 
 	if (!o)
 		return NULL;
+	/* Each part's packet object: a packet crosses each node once. */
+	for (int k = 0; k < mp->part_count && k < MERGE_MAX_INPUTS; k++) {
+		packet[k] = merge_part__packet(&set->inputs[mp->parts[k]->input], mp->parts[k],
+					       &owned[k]);
+		if (!packet[k]) {
+			for (int j = 0; j < k; j++)
+				cJSON_Delete(owned[j]);
+			cJSON_Delete(o);
+			return NULL;
+		}
+	}
 	cJSON_AddStringToObject(o, "type", "packet");
 	cJSON_AddNumberToObject(o, "pkt", (double)mp->id);
 	cJSON_AddNumberToObject(o, "flow", (double)mp->flow);
@@ -113,20 +173,20 @@ char *merge_json__packet(const struct merge_set *set, const struct merge_packet 
 		cJSON_AddItemToArray(nodes, cJSON_CreateString(set->inputs[p->input].label));
 		cJSON_AddStringToObject(po, "node", set->inputs[p->input].label);
 		cJSON_AddNumberToObject(po, "pkt", (double)p->pkt);
-		cJSON_AddStringToObject(po, "fate", mj__str(p->packet, "fate") ?: "unknown");
-		cJSON_AddNumberToObject(po, "hops", (double)mj__int(p->packet, "hops", 0));
+		cJSON_AddStringToObject(po, "fate", p->fate ?: "unknown");
+		cJSON_AddNumberToObject(po, "hops", (double)mj__int(packet[k], "hops", 0));
 		cJSON_AddBoolToObject(po, "left_node", p->left_node);
 		cJSON_AddItemToArray(parts, po);
 		hops += p->hop_count;
 	}
 	cJSON_AddNumberToObject(o, "hops", hops);
-	cJSON_AddBoolToObject(
-		o, "reply", cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(first->packet, "reply")));
-	if ((v = mj__obj(first->packet, "flow_tuple")))
+	cJSON_AddBoolToObject(o, "reply",
+			      cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(packet[0], "reply")));
+	if ((v = mj__obj(packet[0], "flow_tuple")))
 		cJSON_AddItemToObject(o, "flow_tuple", cJSON_Duplicate(v, 1));
-	if ((v = mj__obj(first->packet, "icmp")))
+	if ((v = mj__obj(packet[0], "icmp")))
 		cJSON_AddItemToObject(o, "icmp", cJSON_Duplicate(v, 1));
-	if (!strcmp(mp->fate, "dropped") && (v = mj__obj(decider->packet, "drop"))) {
+	if (!strcmp(mp->fate, "dropped") && (v = mj__obj(packet[mp->fate_part], "drop"))) {
 		cJSON *drop = cJSON_Duplicate(v, 1);
 
 		set_string(drop, "node", set->inputs[decider->input].label);
@@ -143,6 +203,8 @@ char *merge_json__packet(const struct merge_set *set, const struct merge_packet 
 	cJSON_AddStringToObject(o, "verdict", mp->verdict);
 	text = cJSON_PrintUnformatted(o);
 	cJSON_Delete(o);
+	for (int k = 0; k < mp->part_count && k < MERGE_MAX_INPUTS; k++)
+		cJSON_Delete(owned[k]);
 	return text;
 }
 
@@ -252,16 +314,18 @@ int merge__write_json(const struct merge_set *set, FILE *f)
 
 		for (int k = 0; k < mp->part_count; k++) {
 			for (int h = 0; h < mp->parts[k]->hop_count; h++) {
+				errno = 0;
 				text = merge_json__hop(set, mp, mp->parts[k], h);
 				if (!text)
-					return -ENOMEM;
+					return errno == EIO ? -EIO : -ENOMEM;
 				fprintf(f, "%s\n", text);
 				free(text);
 			}
 		}
+		errno = 0;
 		text = merge_json__packet(set, mp);
 		if (!text)
-			return -ENOMEM;
+			return errno == EIO ? -EIO : -ENOMEM;
 		fprintf(f, "%s\n", text);
 		free(text);
 	}

@@ -71,13 +71,22 @@ void merge_text__details(const cJSON *hop, char *buf, size_t size)
 			mj__str(o, "name") ?: "?", mj__str(o, "ret_name") ?: "?");
 }
 
-static void print_hop(FILE *f, const struct merge_input *in, const struct merge_hop *h,
-		      long long t0)
+/* What a hop's line and its details read of it. */
+static const char *const hop_members[] = { "dev_kind", "ifname", "netns_name", "hook",	"layer",
+					   "nf",       "drop",	 "nat",	       "vxlan", "geneve",
+					   "fib",      "rule",	 "bpf" };
+
+/* Return: 0, or -EIO when the hop's text cannot be read again. */
+static int print_hop(FILE *f, const struct merge_input *in, const struct merge_hop *h, long long t0)
 {
-	const cJSON *o = h->obj;
+	cJSON *owned;
+	const cJSON *o = merge_hop__members(in, h, hop_members,
+					    sizeof(hop_members) / sizeof(hop_members[0]), &owned);
 	const char *kind = mj__str(o, "dev_kind");
 	char dev[96], details[512], time[32];
 
+	if (!o)
+		return -EIO;
 	if (kind && mj__str(o, "ifname"))
 		snprintf(dev, sizeof(dev), "%s(%s)", mj__str(o, "ifname"), kind);
 	else
@@ -91,6 +100,8 @@ static void print_hop(FILE *f, const struct merge_input *in, const struct merge_
 		fprintf(f, "%-8s %s\n", mj__str(o, "layer") ?: "?", details);
 	else
 		fprintf(f, "%s\n", mj__str(o, "layer") ?: "?");
+	cJSON_Delete(owned);
+	return 0;
 }
 
 /* The node's clock in words. */
@@ -143,7 +154,10 @@ int merge__write_text(const struct merge_set *set, FILE *f)
 	}
 	for (int i = 0; i < set->packet_count; i++) {
 		const struct merge_packet *mp = &set->packets[i];
-		const cJSON *ft = mj__obj(mp->parts[0]->packet, "flow_tuple");
+		cJSON *owned;
+		const cJSON *packet =
+			merge_part__packet(&set->inputs[mp->parts[0]->input], mp->parts[0], &owned);
+		const cJSON *ft = mj__obj(packet, "flow_tuple");
 		int hops = 0;
 
 		if (mp->flow != last_flow) {
@@ -157,10 +171,10 @@ int merge__write_text(const struct merge_set *set, FILE *f)
 		for (int k = 0; k < mp->part_count; k++)
 			hops += mp->parts[k]->hop_count;
 		fprintf(f, "  packet %llu%s ", mp->id,
-			cJSON_IsTrue(
-				cJSON_GetObjectItemCaseSensitive(mp->parts[0]->packet, "reply")) ?
+			cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(packet, "reply")) ?
 				" (reply)" :
 				"");
+		cJSON_Delete(owned);
 		for (int k = 0; k < mp->part_count; k++)
 			fprintf(f, "%s %s #%llu", k ? " ->" : "",
 				set->inputs[mp->parts[k]->input].label, mp->parts[k]->pkt);
@@ -169,7 +183,8 @@ int merge__write_text(const struct merge_set *set, FILE *f)
 			const struct merge_part *p = mp->parts[k];
 
 			for (int h = 0; h < p->hop_count; h++)
-				print_hop(f, &set->inputs[p->input], &p->hops[h], mp->first_ts);
+				if (print_hop(f, &set->inputs[p->input], &p->hops[h], mp->first_ts))
+					return -EIO;
 		}
 		fprintf(f, "    => %s\n", mp->verdict);
 		for (int k = 0; k < 5; k++)

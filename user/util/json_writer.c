@@ -124,18 +124,78 @@ static bool *json__comma_slot(struct json_writer *w)
 	return &w->need_comma[depth];
 }
 
+/* Room for what precedes a value whose key is plain and short, and an integer. */
+#define MEMBER_BUF 96
+#define PLAIN_KEY_MAX 64
+
+/* What precedes every value (the comma after a sibling, then "key": inside objects) into
+ * buf, when the key needs no escape: one write per member, not four. Returns its length,
+ * or -1 (nothing done) for a key to escape. */
+static int json__member_to(struct json_writer *w, const char *key, char *buf)
+{
+	bool *need_comma = json__comma_slot(w);
+	size_t len = 0;
+	int n = 0;
+
+	if (key) {
+		for (len = 0; len < PLAIN_KEY_MAX && json__plain((unsigned char)key[len]); len++)
+			;
+		if (key[len])
+			return -1;
+	}
+	if (*need_comma)
+		buf[n++] = ',';
+	*need_comma = true;
+	if (key) {
+		buf[n++] = '"';
+		memcpy(buf + n, key, len);
+		n += (int)len;
+		buf[n++] = '"';
+		buf[n++] = ':';
+	}
+	return n;
+}
+
 /* Writes what precedes every value: the comma after a sibling, then "key": inside objects. */
 static void json__member(struct json_writer *w, const char *key)
 {
-	bool *need_comma = json__comma_slot(w);
+	char buf[MEMBER_BUF];
+	int n = json__member_to(w, key, buf);
+	bool *need_comma;
 
+	if (n >= 0) {
+		fwrite(buf, 1, (size_t)n, w->f);
+		return;
+	}
+	need_comma = json__comma_slot(w);
 	if (*need_comma)
 		fputc(',', w->f);
 	*need_comma = true;
-	if (key) {
-		json__quoted(w->f, key);
-		fputc(':', w->f);
+	json__quoted(w->f, key);
+	fputc(':', w->f);
+}
+
+/* A member holding an integer, in one write where the key allows (printf costs more than
+ * the rest of the member). */
+static void json__integer(struct json_writer *w, const char *key, unsigned long long v,
+			  bool negative)
+{
+	char buf[MEMBER_BUF], digits[24];
+	int n = json__member_to(w, key, buf), d = sizeof(digits);
+
+	do {
+		digits[--d] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	if (negative)
+		digits[--d] = '-';
+	if (n < 0) {
+		json__member(w, key);
+		n = 0;
 	}
+	memcpy(buf + n, digits + d, sizeof(digits) - (size_t)d);
+	n += (int)sizeof(digits) - d;
+	fwrite(buf, 1, (size_t)n, w->f);
 }
 
 static void json__open(struct json_writer *w, const char *key, char bracket)
@@ -173,8 +233,28 @@ void json__array_end(struct json_writer *w)
 	json__close(w, ']');
 }
 
+/* A plain string's room: most names, addresses and hooks fit. */
+#define PLAIN_VALUE_MAX 128
+
 void json__string(struct json_writer *w, const char *key, const char *s)
 {
+	char buf[MEMBER_BUF + PLAIN_VALUE_MAX + 2];
+	size_t len = 0;
+	int n;
+
+	if (s) {
+		for (len = 0; len < PLAIN_VALUE_MAX && json__plain((unsigned char)s[len]); len++)
+			;
+		/* The member in one write when the string needs no escape. */
+		if (!s[len] && (n = json__member_to(w, key, buf)) >= 0) {
+			buf[n++] = '"';
+			memcpy(buf + n, s, len);
+			n += (int)len;
+			buf[n++] = '"';
+			fwrite(buf, 1, (size_t)n, w->f);
+			return;
+		}
+	}
 	json__member(w, key);
 	if (s)
 		json__quoted(w->f, s);
@@ -184,14 +264,13 @@ void json__string(struct json_writer *w, const char *key, const char *s)
 
 void json__uint(struct json_writer *w, const char *key, unsigned long long v)
 {
-	json__member(w, key);
-	fprintf(w->f, "%llu", v);
+	json__integer(w, key, v, false);
 }
 
 void json__int(struct json_writer *w, const char *key, long long v)
 {
-	json__member(w, key);
-	fprintf(w->f, "%lld", v);
+	/* The magnitude of LLONG_MIN too, in unsigned arithmetic. */
+	json__integer(w, key, v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v, v < 0);
 }
 
 void json__bool(struct json_writer *w, const char *key, bool v)
