@@ -129,9 +129,13 @@ case_healthy_traffic() {
 		| \$mine | index(\$p)))]"
 	local hops_of='. as $all | def hops($p): [$all[] | select(.type=="hop" and .pkt==$p)];'
 	expect_jq "$TMP/out.jsonl" "$mine | length >= 50" "at least 50 packets traced" || return 1
-	expect_jq "$TMP/out.jsonl" "$mine | map(select(.fate != \"delivered\"))
+	# IPv6 neighbour discovery the kernel starts on its own can be in flight when the trace
+	# ends (seen 2026-12-02: an NA whose last hop came 5 ms before the end, "unknown"):
+	# those may be unknown, never dropped. Every other packet must be delivered.
+	expect_jq "$TMP/out.jsonl" "$mine | map(select(.fate != \"delivered\" and (.fate != \"unknown\"
+		or .flow_tuple.proto != \"icmp6\" or (.icmp.type | IN(133, 134, 135, 136, 137) | not))))
 		| map({pkt, fate, flow_tuple}) | if length == 0 then true else . end" \
-		"every packet delivered: none dropped, none unknown" || return 1
+		"every packet delivered (IPv6 neighbour discovery at the end: at worst unknown)" || return 1
 	# Delivered where its socket took it: TCP and UDP packets reach a socket (or a TIME_WAIT
 	# socket processes them) in the namespace of the pod their (translated) destination
 	# address belongs to.

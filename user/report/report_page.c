@@ -64,11 +64,14 @@ struct path_group {
 	int count;
 };
 
+/* The packet's fate, as hoptrace names fates (lower-case letters and '_'): it goes into
+ * class names and headings unescaped, so anything else in a foreign file is "unknown". */
 static const char *fate_of(const struct merge_part *p)
 {
 	const char *fate = mj__str(p->packet, "fate");
+	size_t n = fate ? strspn(fate, "abcdefghijklmnopqrstuvwxyz_") : 0;
 
-	return fate ? fate : "unknown";
+	return fate && n && n < 24 && !fate[n] ? fate : "unknown";
 }
 
 /* What makes two packets' paths the same drawing: where each hop was, the fate, the reason. */
