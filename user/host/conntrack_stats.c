@@ -107,43 +107,44 @@ void ctstat__finish(struct ctstat *ct)
 			ctstat__read(ct->ns[i].path, &ct->ns[i].end);
 }
 
+/* The covered namespace with this inode, its counters read now into c; NULL when not
+ * covered. */
+static const struct ctstat_ns *read_now(struct ctstat *ct, __u32 inode, struct ctstat_counts *c)
+{
+	for (int i = 0; ct && i < ct->count; i++) {
+		if (ct->ns[i].inode != inode || !ct->ns[i].path)
+			continue;
+		ctstat__read(ct->ns[i].path, c);
+		return &ct->ns[i];
+	}
+	return NULL;
+}
+
 /* The conntrack "drop" statistic counts exactly the packets nf_conntrack_in gave up on for
  * want of an entry (table full, early drop failed). It has grown since the start, or the
  * table is at its maximum now. Asked only for drops in the conntrack range: no rate limit. */
 bool ctstat__table_full(struct ctstat *ct, __u32 inode, struct ctstat_counts *now, __u64 *drop_rise)
 {
 	struct ctstat_counts c;
+	const struct ctstat_ns *ns = read_now(ct, inode, &c);
 
-	for (int i = 0; ct && i < ct->count; i++) {
-		struct ctstat_ns *ns = &ct->ns[i];
-
-		if (ns->inode != inode || !ns->path)
-			continue;
-		ctstat__read(ns->path, &c);
-		if (now)
-			*now = c;
-		if (drop_rise)
-			*drop_rise = c.drop > ns->start.drop ? c.drop - ns->start.drop : 0;
-		return c.present && ((c.max && c.count >= c.max) || c.drop > ns->start.drop);
-	}
-	return false;
+	if (!ns)
+		return false;
+	if (now)
+		*now = c;
+	if (drop_rise)
+		*drop_rise = c.drop > ns->start.drop ? c.drop - ns->start.drop : 0;
+	return c.present && ((c.max && c.count >= c.max) || c.drop > ns->start.drop);
 }
 
 __u64 ctstat__insert_failed_rise(struct ctstat *ct, __u32 inode)
 {
 	struct ctstat_counts c;
+	const struct ctstat_ns *ns = read_now(ct, inode, &c);
 
-	for (int i = 0; ct && i < ct->count; i++) {
-		struct ctstat_ns *ns = &ct->ns[i];
-
-		if (ns->inode != inode || !ns->path)
-			continue;
-		ctstat__read(ns->path, &c);
-		return c.insert_failed > ns->start.insert_failed ?
-			       c.insert_failed - ns->start.insert_failed :
-			       0;
-	}
-	return 0;
+	return ns && c.insert_failed > ns->start.insert_failed ?
+		       c.insert_failed - ns->start.insert_failed :
+		       0;
 }
 
 void ctstat__free(struct ctstat *ct)
