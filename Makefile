@@ -49,8 +49,11 @@ BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_$(ARCH) -Wall -Werror 
 CFLAGS ?= -O2 -g
 CFLAGS += -Wall -Wextra -Werror -std=gnu11 -MMD -MP -Iinclude -Iuser -I$(BUILD) \
 	-DHOPTRACE_VERSION='"$(VERSION)"' $(EXTRA_CFLAGS)
-# libbpf is linked statically so the binary runs on nodes with another libbpf.
-LDLIBS := -Wl,-Bstatic -lbpf -Wl,-Bdynamic -lelf -lz -lpcap \
+# libbpf is linked statically so the binary runs on nodes with another libbpf. Its
+# btf__load_vmlinux_btf is wrapped so it can take the parse hoptrace made already
+# (user/util/btf_handoff.h); -u pulls the wrapper from the core archive into every binary.
+LDLIBS := -Wl,--wrap=btf__load_vmlinux_btf -Wl,-u,__wrap_btf__load_vmlinux_btf \
+	-Wl,-Bstatic -lbpf -Wl,-Bdynamic -lelf -lz -lpcap \
 	-lnftables -lnftnl -lmnl -lnetfilter_log -lcjson -lcrypto $(EXTRA_LDLIBS)
 
 ifeq ($(V),1)

@@ -41,6 +41,8 @@
 #include "cli/status.h"
 #include "pipeline/processed.h"
 #include "pipeline/timeline.h"
+#include "util/btf_handoff.h"
+#include "util/phases.h"
 #include "session.h"
 #include "bundle/bundle.h"
 #include "load/tracer.h"
@@ -105,6 +107,11 @@ static void on_signal(int sig, siginfo_t *info, void *uctx)
 		command_signalled = command_running && info && info->si_code == SI_KERNEL;
 	}
 	stop_count++;
+}
+
+static void on_child(int sig)
+{
+	(void)sig;
 }
 
 /* Every rule decision about a packet was queued on its socket before the packet's last hop
@@ -546,7 +553,9 @@ static void start_check(struct session *s)
 
 static int prepare(struct session *s)
 {
+	phases__mark("process");
 	kernel_features__probe(&s->kf);
+	phases__mark("btf_features");
 	if (!s->kf.btf) {
 		fprintf(stderr,
 			"hoptrace: the kernel has no BTF (/sys/kernel/btf/vmlinux: %s); "
@@ -560,6 +569,7 @@ static int prepare(struct session *s)
 		return -1;
 	find_pods(s);
 	warn_unheld_pod_addresses(s);
+	phases__mark("scope");
 	s->tl = timeline__new(on_packet_done, s);
 	if (!s->tl)
 		return -1;
@@ -569,6 +579,7 @@ static int prepare(struct session *s)
 	if (coverage__collect(&s->cov, s->opts->netns, s->opts->netns_count, s->en.pods) ||
 	    cover_named_pods(s) || cover_scope(s))
 		return -1;
+	phases__mark("coverage");
 	node_identity__read(&s->node, s->opts->node_name);
 	for (int i = 0; i < s->scope_count && i < NODE_SCOPE_MAX; i++) {
 		s->node.scope_inodes[i] = s->scope[i];
@@ -584,8 +595,10 @@ static int prepare(struct session *s)
 	if (!s->en.rules)
 		return -1;
 	/* A bundle carries the check too: the evidence explains itself. */
+	phases__mark("node_conntrack_chains");
 	if (s->opts->check || s->opts->bundle_path)
 		start_check(s);
+	phases__mark("check");
 	return make_sinks(s);
 }
 
@@ -823,7 +836,9 @@ static int finish(struct session *s, int rc)
 
 	/* Programs found while tracing are in it too; it goes with the detach. */
 	note_bpf_programs(s, " at the end");
+	phases__mark("finish_notes");
 	tracer__detach(&s->tracer);
+	phases__mark("detach");
 	if (s->bundle)
 		snapshot_netns(s, "end");
 	tracer__drain(&s->tracer);
@@ -918,6 +933,11 @@ static void install_signals(void)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+	/* The command's end interrupts the wait for events (epoll_wait is never restarted), so
+	 * the trace ends when the command does, not up to POLL_MS later; SA_RESTART keeps
+	 * every other call, the output's writes above all, from seeing EINTR. */
+	sigaction(SIGCHLD, &(struct sigaction){ .sa_handler = on_child, .sa_flags = SA_RESTART },
+		  NULL);
 	/* A closed output pipe becomes EPIPE on write: the trace stops and detaches cleanly. */
 	signal(SIGPIPE, SIG_IGN);
 }
@@ -1024,10 +1044,11 @@ int trace__run(struct trace_config *opts)
 int trace__run_observed(struct trace_config *opts, const struct trace_observer *obs)
 {
 	struct session s = { .opts = opts, .obs = obs };
-	int child_status = 0, rc = 1;
+	int child_status = 0, rc = 1, err;
 	bool child_ended = false;
 	pid_t child = 0;
 
+	phases__begin();
 	libbpf_set_print(opts->verbose >= 2 ? libbpf_log : NULL);
 	install_signals();
 	if (check_before_attach(&s) || prepare(&s))
@@ -1035,16 +1056,26 @@ int trace__run_observed(struct trace_config *opts, const struct trace_observer *
 	/* Coverage is known and nothing traces yet: the state the trace starts from. */
 	if (s.bundle)
 		snapshot_netns(&s, "start");
-	if (tracer__load(&s.tracer, opts, &s.kf, &s.plan, on_event, &s) || start_bpf_blame(&s))
+	phases__mark("sinks");
+	/* Everything that reads the kernel's BTF has read it: libbpf takes the parse over. */
+	kernel_features__give_btf(&s.kf);
+	err = tracer__load(&s.tracer, opts, &s.kf, &s.plan, on_event, &s);
+	btf_handoff__discard();
+	if (err)
 		goto out;
+	if (start_bpf_blame(&s))
+		goto out;
+	phases__mark("bpf_blame");
 	if (tracer__attach(&s.tracer, &s.plan, (const char *const *)s.cov.paths, s.cov.count) < 0)
 		goto out;
+	phases__mark("attach");
 	report_skipped_hooks(&s);
 	note_bpf_programs(&s, "");
 	note_netfilter_netns(&s);
 	if (opts->rules && start_rule_tracers(&s))
 		goto out_finish;
 	report_ready(&s);
+	phases__mark("ready");
 	status__init(&s.status, !opts->quiet);
 	s.started = clock__mono_s();
 	/* Interrupted while attaching: the command is not started at all. */
@@ -1056,10 +1087,14 @@ int trace__run_observed(struct trace_config *opts, const struct trace_observer *
 		child_status = end_command(&s, child);
 	if (!rc)
 		rc = child > 0 ? child_status : stop_status();
+	phases__mark("traced");
 out_finish:
 	rc = finish(&s, rc);
+	phases__mark("finish");
 out:
 	cleanup(&s);
+	phases__mark("cleanup");
+	phases__report(stderr);
 	return rc;
 }
 

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "check.h"
 #include "host/kallsyms.h"
@@ -20,7 +21,7 @@ static const char *fixture(const char *name)
 	return path;
 }
 
-static const char *fmt(const struct kallsyms *ks, __u64 addr)
+static const char *fmt(struct kallsyms *ks, __u64 addr)
 {
 	static char buf[128];
 
@@ -83,6 +84,57 @@ static void test_missing_file(void)
 	CHECK_STR(kallsyms__format(NULL, 0x1234, (char[16]){ 0 }, 16), "0x1234");
 }
 
+/* In address order (as /proc/kallsyms is) no sort runs: the preferred alias must still win
+ * when it is not the first line of its address. */
+static void test_sorted_input_prefers_alias(void)
+{
+	char path[] = "/tmp/hoptrace-kallsyms-XXXXXX";
+	int fd = mkstemp(path);
+	FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+	struct kallsyms *ks;
+
+	CHECK(f != NULL);
+	if (!f)
+		return;
+	fputs("ffffffff81001000 t __first_alias\n"
+	      "ffffffff81001000 W weak_first\n"
+	      "ffffffff81001000 T first_func\n"
+	      "ffffffff81002000 t second_func\n"
+	      "ffffffff81002000 t second_func_alias\n"
+	      "ffffffff81003000 T _etext\n",
+	      f);
+	fclose(f);
+	ks = kallsyms__load(path);
+	unlink(path);
+	CHECK(ks != NULL);
+	if (!ks)
+		return;
+	CHECK_STR(fmt(ks, 0xffffffff81001010ULL), "first_func+0x10");
+	CHECK_STR(fmt(ks, 0xffffffff81002004ULL), "second_func+0x4"); /* ties: the earlier line */
+	kallsyms__free(ks);
+}
+
+/* kallsyms__open reads at the first lookup, with the same answers; a file it cannot read
+ * leaves every address as hex. */
+static void test_open_reads_at_first_lookup(void)
+{
+	struct kallsyms *ks = kallsyms__open(fixture("kallsyms.txt"));
+
+	CHECK(ks != NULL);
+	if (ks) {
+		CHECK_STR(fmt(ks, 0xffffffff81001010ULL), "first_func+0x10");
+		CHECK_STR(fmt(ks, 0xffffffffc0001004ULL), "mod_func+0x4 [mymod]");
+		kallsyms__free(ks);
+	}
+	ks = kallsyms__open(fixture("no-such-file"));
+	CHECK(ks != NULL);
+	if (ks) {
+		CHECK_STR(fmt(ks, 0xffffffff81001010ULL), "0xffffffff81001010");
+		CHECK_STR(fmt(ks, 0xffffffff81001010ULL), "0xffffffff81001010");
+		kallsyms__free(ks);
+	}
+}
+
 /* Returns the address of the first global text symbol of /proc/kallsyms, 0 if hidden. */
 static __u64 first_global_text(void)
 {
@@ -143,6 +195,8 @@ static void test_proc_kallsyms(void)
 int main(void)
 {
 	RUN(test_fixture_lookup);
+	RUN(test_sorted_input_prefers_alias);
+	RUN(test_open_reads_at_first_lookup);
 	RUN(test_small_buffer_truncates);
 	RUN(test_restricted_addresses);
 	RUN(test_missing_file);

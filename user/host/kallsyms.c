@@ -3,6 +3,7 @@
 #include "host/kallsyms.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,8 @@ struct kallsyms {
 	char *strs; /* every name and module, NUL-terminated, back to back */
 	size_t strs_len, strs_cap;
 	__u32 last_module; /* /proc/kallsyms lists a module's symbols together: reuse its name */
+	FILE *pending;	   /* kallsyms__open: opened, read at the first lookup */
+	bool tried;	   /* ... which was made: syms holds what it found */
 };
 
 /* Appends s to the string pool; returns its offset, or -1 when out of memory. */
@@ -146,17 +149,31 @@ static int ksym__cmp(const void *a, const void *b)
 	return x->line < y->line ? -1 : x->line > y->line;
 }
 
-/* Sorts by address and keeps the preferred symbol of each address. */
+static bool kallsyms__sorted(const struct kallsyms *ks)
+{
+	for (size_t i = 1; i < ks->cnt; i++)
+		if (ks->syms[i - 1].addr > ks->syms[i].addr)
+			return false;
+	return true;
+}
+
+/* Sorts by address and keeps the preferred symbol of each address. /proc/kallsyms comes in
+ * address order already; sorting it anyway would cost a temporary copy as large as the
+ * table (glibc's merge sort), a third of the peak memory of loading it. */
 static void kallsyms__sort(struct kallsyms *ks)
 {
 	size_t i, n = 0;
 
 	if (!ks->cnt)
 		return;
-	qsort(ks->syms, ks->cnt, sizeof(*ks->syms), ksym__cmp);
+	if (!kallsyms__sorted(ks))
+		qsort(ks->syms, ks->cnt, sizeof(*ks->syms), ksym__cmp);
 	for (i = 0; i < ks->cnt; i++) {
-		if (n && ks->syms[n - 1].addr == ks->syms[i].addr)
+		if (n && ks->syms[n - 1].addr == ks->syms[i].addr) {
+			if (ksym__cmp(&ks->syms[i], &ks->syms[n - 1]) < 0)
+				ks->syms[n - 1] = ks->syms[i];
 			continue;
+		}
 		ks->syms[n++] = ks->syms[i];
 	}
 	ks->cnt = n;
@@ -177,33 +194,66 @@ static int kallsyms__read(struct kallsyms *ks, FILE *f)
 	return err;
 }
 
-struct kallsyms *kallsyms__load(const char *path)
+/* Reads f (and closes it) into an empty ks. Returns 0 or a negative errno. */
+static int kallsyms__fill(struct kallsyms *ks, FILE *f)
 {
-	struct kallsyms *ks;
-	FILE *f;
 	int err;
 
-	f = fopen(path, "re");
-	if (!f)
-		return NULL;
-	ks = calloc(1, sizeof(*ks));
 	/* Offset 0 of the pool is the empty string that means "no module". */
-	if (!ks || kallsyms__intern(ks, "", 0) < 0) {
-		err = -ENOMEM;
-		goto out_free;
-	}
-	err = kallsyms__read(ks, f);
-	if (err)
-		goto out_free;
+	err = kallsyms__intern(ks, "", 0) < 0 ? -ENOMEM : kallsyms__read(ks, f);
 	fclose(f);
-	kallsyms__sort(ks);
-	return ks;
+	if (!err)
+		kallsyms__sort(ks);
+	return err;
+}
 
-out_free:
-	kallsyms__free(ks);
-	fclose(f);
-	errno = -err;
-	return NULL;
+struct kallsyms *kallsyms__load(const char *path)
+{
+	FILE *f = fopen(path, "re");
+	struct kallsyms *ks = f ? calloc(1, sizeof(*ks)) : NULL;
+	int err = !f ? -errno : !ks ? -ENOMEM : kallsyms__fill(ks, f);
+
+	if (err) {
+		if (f && !ks)
+			fclose(f);
+		kallsyms__free(ks);
+		errno = -err;
+		return NULL;
+	}
+	ks->tried = true;
+	return ks;
+}
+
+struct kallsyms *kallsyms__open(const char *path)
+{
+	struct kallsyms *ks = calloc(1, sizeof(*ks));
+
+	/* Opened now: the kernel decides at open whether this reader sees addresses
+	 * (kallsyms_show_value on the opener's credentials), and the trace drops CAP_SYSLOG
+	 * once attached; a later open would read every address as 0. */
+	if (ks)
+		ks->pending = fopen(path, "re");
+	return ks;
+}
+
+/* The first lookup of a kallsyms__open table reads it; a failed read leaves it empty, so
+ * every address prints as hex, as with no table at all. */
+static void kallsyms__ensure(struct kallsyms *ks)
+{
+	int err;
+
+	if (ks->tried)
+		return;
+	ks->tried = true;
+	if (!ks->pending)
+		return;
+	err = kallsyms__fill(ks, ks->pending);
+	ks->pending = NULL;
+	if (err) {
+		free(ks->syms);
+		ks->syms = NULL;
+		ks->cnt = ks->cap = 0;
+	}
 }
 
 void kallsyms__free(struct kallsyms *ks)
@@ -212,6 +262,8 @@ void kallsyms__free(struct kallsyms *ks)
 		return;
 	free(ks->syms);
 	free(ks->strs);
+	if (ks->pending)
+		fclose(ks->pending);
 	free(ks);
 }
 
@@ -236,10 +288,14 @@ static const struct ksym *kallsyms__find(const struct kallsyms *ks, __u64 addr)
 	return &ks->syms[lo - 1];
 }
 
-const char *kallsyms__format(const struct kallsyms *ks, __u64 addr, char *buf, size_t size)
+const char *kallsyms__format(struct kallsyms *ks, __u64 addr, char *buf, size_t size)
 {
-	const struct ksym *sym = ks ? kallsyms__find(ks, addr) : NULL;
+	const struct ksym *sym = NULL;
 
+	if (ks) {
+		kallsyms__ensure(ks);
+		sym = kallsyms__find(ks, addr);
+	}
 	if (!sym)
 		snprintf(buf, size, "0x%llx", (unsigned long long)addr);
 	else if (sym->module)

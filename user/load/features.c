@@ -12,6 +12,7 @@
 #include "load/nf_links.h"
 #include "host/cgroup_root.h"
 #include "load/features.h"
+#include "util/btf_handoff.h"
 
 int btf_tracepoint_args(const struct btf *btf, const char *name)
 {
@@ -121,6 +122,7 @@ void kernel_features__probe(struct kernel_features *kf)
 		snprintf(kf->btf_error, sizeof(kf->btf_error), "%s", strerror(errno));
 		kf->btf = NULL;
 	}
+	kf->has_btf = kf->btf != NULL;
 	/* kfree_skb(skb, location, reason[, rx_sk]) since 5.17 (c504e5c2f964). */
 	kf->kfree_has_reason = btf_tracepoint_args(kf->btf, "kfree_skb") >= 3;
 	/* ... and rx_sk since 6.11 ("net: add rx_sk to trace_kfree_skb"). */
@@ -136,6 +138,12 @@ void kernel_features__probe(struct kernel_features *kf)
 	probe_nf_link(kf);
 	if (!cgroup_root__find(kf->cgroup2, sizeof(kf->cgroup2)))
 		kf->cgroup2[0] = 0;
+}
+
+void kernel_features__give_btf(struct kernel_features *kf)
+{
+	btf_handoff__give(kf->btf);
+	kf->btf = NULL;
 }
 
 void kernel_features__free(struct kernel_features *kf)

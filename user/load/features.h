@@ -10,7 +10,8 @@
 struct btf;
 
 struct kernel_features {
-	struct btf *btf;	   /* the running kernel's BTF, or NULL */
+	struct btf *btf;	   /* the running kernel's BTF, or NULL (or handed to libbpf) */
+	bool has_btf;		   /* the kernel has BTF: btf was read */
 	bool kfree_has_reason;	   /* skb:kfree_skb passes the drop reason */
 	bool kfree_has_rx_sk;	   /* ... and the socket it was received on */
 	bool consume_has_location; /* skb:consume_skb passes the caller */
@@ -28,6 +29,9 @@ struct kernel_features {
 /* Fills kf; never fails: absent features are recorded with the reason. */
 void kernel_features__probe(struct kernel_features *kf);
 void kernel_features__free(struct kernel_features *kf);
+/* Hands kf->btf to the next BPF object load, which frees it (util/btf_handoff.h), and
+ * clears it: whatever reads the BTF must have read it before. */
+void kernel_features__give_btf(struct kernel_features *kf);
 
 /* Arguments the tracepoint's BTF prototype takes (without the leading __data pointer),
  * or -1 when the kernel's BTF has no btf_trace_<name>. */

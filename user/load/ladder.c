@@ -9,6 +9,7 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include "load/ladder.h"
+#include "util/phases.h"
 #include "load/nf_links.h"
 #include "load/prog_watch.h"
 #include "pipeline/hopview.h"
@@ -150,7 +151,9 @@ static int attach_cgroup_root(struct attach_state *st, const struct hook_way *wa
 static int attach_nf_links(struct attach_state *st, const struct hook_way *way)
 {
 	(void)way;
+	phases__mark("attach_others");
 	st->nf = netfilter__attach(st->obj, st->netns_paths, st->netns_count);
+	phases__mark("nf_links");
 	return st->nf ? 0 : -ENOLINK;
 }
 
@@ -289,7 +292,7 @@ static void print_json(const struct attach_plan *plan, const struct kernel_featu
 	json__init(&w, f);
 	json__object_begin(&w, NULL);
 	json__object_begin(&w, "features");
-	json__bool(&w, "btf", kf->btf != NULL);
+	json__bool(&w, "btf", kf->has_btf);
 	json__bool(&w, "drop_reason", kf->kfree_has_reason);
 	json__bool(&w, "consume_location", kf->consume_has_location);
 	json__bool(&w, "fentry", kf->fentry);
@@ -328,7 +331,7 @@ static void print_json(const struct attach_plan *plan, const struct kernel_featu
 static void print_text(const struct attach_plan *plan, const struct kernel_features *kf, FILE *f)
 {
 	fprintf(f, "kernel features:\n");
-	fprintf(f, "  %-16s %s\n", "btf", kf->btf ? "yes" : kf->btf_error);
+	fprintf(f, "  %-16s %s\n", "btf", kf->has_btf ? "yes" : kf->btf_error);
 	fprintf(f, "  %-16s %s\n", "drop reasons", kf->kfree_has_reason ? "yes" : "no");
 	fprintf(f, "  %-16s %s\n", "fentry/fexit", kf->fentry ? "yes" : kf->fentry_error);
 	fprintf(f, "  %-16s %s\n", "kprobes", kf->kprobes ? "yes" : "no (no kprobe PMU)");

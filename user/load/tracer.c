@@ -15,6 +15,7 @@
 #include "load/prog_fexit.h"
 #include "load/prog_watch.h"
 #include "load/tracer.h"
+#include "util/phases.h"
 
 /* The fexit object reads the counting filter through the main object's .bss map
  * (load/prog_fexit.c): that map must hold struct hop_track_hints and nothing else. */
@@ -58,6 +59,7 @@ static int open_and_load(struct tracer *t, const struct trace_config *opts,
 		fprintf(stderr, "hoptrace: opening the BPF object: %s\n", strerror(errno));
 		return err;
 	}
+	phases__mark("bpf_open");
 	configure(t->skel, opts, kf);
 	err = bpf_map__set_max_entries(t->skel->maps.events, opts->ring_size);
 	if (!err)
@@ -70,6 +72,7 @@ static int open_and_load(struct tracer *t, const struct trace_config *opts,
 		hoptrace_bpf__destroy(t->skel);
 		t->skel = NULL;
 	}
+	phases__mark("bpf_load");
 	return err;
 }
 
@@ -103,6 +106,7 @@ int tracer__load(struct tracer *t, const struct trace_config *opts,
 		return err;
 	}
 	t->rb = ring_buffer__new(bpf_map__fd(t->skel->maps.events), on_event, ctx, NULL);
+	phases__mark("ring");
 	if (!t->rb) {
 		err = -errno;
 		fprintf(stderr, "hoptrace: ring buffer: %s\n", strerror(errno));

@@ -15,6 +15,7 @@
 #include "host/pods.h"
 #include "host/pod_netns.h"
 #include "host/sock_owner.h"
+#include "util/phases.h"
 
 static __s64 clock_ns(clockid_t id)
 {
@@ -30,10 +31,13 @@ void enrich__init(struct enrich *en, const struct btf *btf, const struct hop_cid
 	__s64 mono;
 
 	memset(en, 0, sizeof(*en));
-	en->ksyms = kallsyms__load("/proc/kallsyms");
+	en->ksyms = kallsyms__open("/proc/kallsyms");
+	phases__mark("kallsyms");
 	en->reasons = btf ? drop_reasons__load(btf) : NULL;
+	phases__mark("drop_reasons");
 	en->netns = netns_names__load();
 	en->pods = podns__scan(pods, pod_count);
+	phases__mark("netns_scan");
 	en->sock_owners = sock_owners__new(NULL);
 	/* Read the realtime clock between two monotonic reads to halve the error. */
 	mono = clock_ns(CLOCK_MONOTONIC);
