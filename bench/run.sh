@@ -478,6 +478,7 @@ run_round() {
 		idle_cmp) RUN_BINARY=$COMPARE run_hoptrace "$out" 0 "$IP_UNUSED" 0 ;;
 		traced_cmp) RUN_BINARY=$COMPARE run_hoptrace "$out" 0 "$IP_TX" 0 ;;
 		traced) run_hoptrace "$out" 0 "$IP_TX" 0 ;;
+		traced_json) run_hoptrace "$out" 0 "$IP_TX" 0 --json ;;
 		peer) run_bpftrace "$out" 0 ;;
 		esac
 		check_run "$out"
@@ -523,7 +524,7 @@ measure_idle() {
 
 # 3. Traced path, 4. the peer: baseline, hoptrace, bpftrace in each round, flat out.
 measure_traced() {
-	local r h p ev lost base kinds=(plain traced traced_rules)
+	local r h p ev lost base kinds=(plain traced traced_json traced_rules)
 	[ "$HAVE_BPFTRACE" = 1 ] && kinds+=(peer)
 	[ -n "$COMPARE" ] && kinds+=(traced_cmp)
 	for ((r = 1; r <= ROUNDS; r++)); do
@@ -541,6 +542,18 @@ measure_traced() {
 		record_pair text "$ev" "$lost"
 		record traced.hop_epp "$(awk -v e="$ev" -v l="$lost" -v n="$(sent_of "$h")" \
 			'BEGIN { print (e + l) / n }')"
+		# What user space could consume with a CPU of its own: the rate over the share of
+		# a CPU it took. The flat-out rate is the sender's, slowed by the programs.
+		record traced.text_capacity "$(awk -v e="$ev" -v s="$RUN_S" -v c="$(cpu_of "$h")" \
+			'BEGIN { if (c > 0) print e / s / c }')"
+		h=${RUN_OF[traced_json]}
+		read -r ev lost <<<"$(summary_counts "$h.summary")"
+		[ -n "$ev" ] || die "no summary from hoptrace --json in $h"
+		record traced.json_evps "$(awk -v e="$ev" -v s="$RUN_S" 'BEGIN { print e / s }')"
+		record traced.json_lost "$lost"
+		record traced.json_cpu "$(cpu_of "$h")"
+		record traced.json_capacity "$(awk -v e="$ev" -v s="$RUN_S" -v c="$(cpu_of "$h")" \
+			'BEGIN { if (c > 0) print e / s / c }')"
 		if [ -n "$COMPARE" ]; then
 			h=${RUN_OF[traced_cmp]}
 			record traced.cmp_ratio "$(ratio "$base" "$(pps_of "$h")")"
@@ -590,7 +603,7 @@ floor_stop() {
 # A program that ran less than once per ten packets sent ran for other traffic (other
 # users' tests on the machine: drops, TCP reads): it is named apart, not measured.
 record_cost() {
-	local kind=$1 out=$2 floor name ns cnt sent
+	local kind=$1 out=$2 floor name ns cnt sent ev
 	[ -s "$out.stats0" ] && [ -s "$out.stats1" ] || die "no BPF program counters read ($out)"
 	sent=$(sent_of "$out")
 	stats_delta "$out" | awk -v n="$sent" -v other="$out.other" '
@@ -611,6 +624,15 @@ record_cost() {
 		record "cost.${kind}_raw.$name" "$ns"
 		record "cost.${kind}_cnt.$name" "$cnt"
 	done <"$out.cost"
+	# Matching: the same time per hop recorded (an event is a hop), the figure the
+	# matching budget is about; a packet's hops vary with the path, a hop's cost less.
+	case $kind in match*)
+		read -r ev _ <<<"$(summary_counts "$out.summary")"
+		[ -n "$ev" ] && [ "$ev" -gt 0 ] || die "no events in the matching run ($out)"
+		record "cost.${kind}_ns_per_hop" "$(awk -v n="$(sent_of "$out")" -v f="$floor" \
+			-v ev="$ev" '$1 != "bench_floor" { t += ($2 - f) * $3 } END { print t / ev }' \
+			"$out.cost")" ;;
+	esac
 }
 
 # 2. Per-invocation cost from the kernel's accounting, non-matching (flat out) and
@@ -631,6 +653,13 @@ measure_cost() {
 		record_cost nonmatch_default "$d"
 		record_cost nonmatch_paced "$p"
 		record_cost match "$m"
+		# The older build's matching path in the same rounds: a change to the programs is
+		# judged against it, not against another day's machine.
+		if [ -n "$COMPARE" ]; then
+			next_run c; RUN_BINARY=$COMPARE run_hoptrace "$c" "$pps" "$IP_TX" 1
+			check_run "$c"
+			record_cost match_cmp "$c"
+		fi
 	done
 	floor_stop
 }
@@ -680,11 +709,23 @@ measure_sweep() {
 measure_startup() {
 	local i line
 	for ((i = 1; i <= STARTUP_RUNS; i++)); do
-		line=$("$TOOLS/runstat" -- "$HOPTRACE" --pod-ip "$IP_UNUSED" -q --linger 0 -- true \
-			2>>"$WORK/startup.err" | tail -n 1)
+		: >"$WORK/startup.phases"
+		line=$(HOPTRACE_PHASES=1 "$TOOLS/runstat" -- "$HOPTRACE" --pod-ip "$IP_UNUSED" -q \
+			--linger 0 -- true 2>"$WORK/startup.phases" | tail -n 1)
 		[ "$(echo "$line" | awk '{ print $6 }')" = 0 ] || die "hoptrace -- true failed: $line"
 		record startup.seconds "$(echo "$line" | awk '{ print $2 }')"
 		record startup.rss_kb "$(echo "$line" | awk '{ print $4 }')"
+		# HOPTRACE_PHASES: "phases: name=12.3ms/+456KiB ... total=...": each phase's time
+		# and change of resident memory, in the order they ran.
+		grep '^phases: ' "$WORK/startup.phases" | tail -n 1 | tr ' ' '\n' |
+			sed -n 's/^\([a-z_]*\)=\([0-9.]*\)ms\/\([-+0-9]*\)KiB$/\1 \2 \3/p' |
+			while read -r name ms kib; do
+				grep -q "^$name\$" "$WORK/phase.order" 2>/dev/null ||
+					echo "$name" >>"$WORK/phase.order"
+				record "startup.phase_ms.$name" "$(awk -v m="$ms" 'BEGIN { print m / 1000 }')"
+				record "startup.phase_kb.$name" "$kib"
+			done
+		cat "$WORK/startup.phases" >>"$WORK/startup.err"
 	done
 }
 
@@ -709,6 +750,7 @@ fmt() {
 		if (k == "ratio") printf "%.3f", v
 		else if (k == "k") printf "%.0fk", v / 1000
 		else if (k == "ms") printf "%.0f ms", v * 1000
+		else if (k == "ms1") printf "%.1f ms", v * 1000
 		else if (k == "mb") printf "%.1f MiB", v / 1024
 		else if (k == "ns") printf "%.0f ns", v
 		else if (k == "pct") printf "%.0f%%", v * 100
@@ -767,6 +809,20 @@ onset_rows() {
 		"highest lossless $ok" "reported" ""
 }
 
+# The start-up by phase (HOPTRACE_PHASES), in the order the phases ran: the time of each and
+# what it left resident (the median change; a phase that frees shows a negative one).
+phase_rows() {
+	local name ms kb
+	[ -s "$WORK/phase.order" ] || return 0
+	echo -e "   by phase (HOPTRACE_PHASES): time, and resident memory it added\t\t\t\t"
+	while read -r name; do
+		read -r ms _ _ _ <<<"$(stat "startup.phase_ms.$name")"
+		read -r kb _ _ _ <<<"$(stat "startup.phase_kb.$name")"
+		row "     $name ($(awk -v k="$kb" 'BEGIN { printf "%+.1f MiB", k / 1024 }'))" \
+			"startup.phase_ms.$name" ms1
+	done <"$WORK/phase.order"
+}
+
 # cost_rows KIND [BUDGET OP LIMIT]: one row per program, net of the floor, raw beside it.
 # cost_rows KIND [BUDGET OP LIMIT [TAG]]: a row per program; TAG tells rows of one program
 # in different sections apart (the "before" column matches rows by their label).
@@ -786,7 +842,7 @@ build_table() {
 	row "   same, with --rules (marking tables on the path, rule tracing on)" idle.rules_ratio ratio
 	[ -n "$COMPARE" ] && row "   older build, same rounds (--compare)" idle.cmp_ratio ratio
 	row "   reference: empty programs on the same six tracepoints" idle.empty_ratio ratio
-	row "   hoptrace / empty programs, same rounds" idle.vs_empty ratio
+	row "   hoptrace / empty programs, same rounds" idle.vs_empty ratio "≥ 0.97" ">=" 0.97
 	row "   paced ($((IDLE_PACED_PPS / 1000))k pps): CPU per packet, nothing attached" idle.busy_base ns
 	row "   CPU per packet added by hoptrace" idle.busy_added ns
 	row "   CPU per packet added by empty programs on the same hooks" idle.busy_added_empty ns
@@ -811,11 +867,25 @@ build_table() {
 	echo -e "   ns per run net of the floor, matching path (${BUDGET_KEVS}k ev/s)\t\t\t\t"
 	cost_rows match
 	row "   all programs: ns per packet net, matching" cost.match_ns_pp ns
+	row "   matching hop: all programs' net ns over the events recorded" cost.match_ns_per_hop ns \
+		"≤ 400 ns" "<=" 400
+	if [ -n "$COMPARE" ]; then
+		row "   older build, same rounds: ns per packet net, matching" cost.match_cmp_ns_pp ns
+		row "   older build, same rounds: matching hop" cost.match_cmp_ns_per_hop ns
+	fi
 	row "3. traced path: pps ratio, all traffic matches" traced.hop_ratio ratio
 	row "   baseline pps (traced rounds)" traced.base_pps k
-	row "   events/s consumed by user space" traced.hop_evps k
+	row "   events/s consumed by user space" traced.hop_evps k "≥ 1M" ">=" 1000000
 	row "   lost events per ${RUN_S}s run, flat out" traced.hop_lost int
 	row "   hoptrace's own CPU, share of one CPU" traced.hop_cpu pct
+	row "   user space capacity, text: events/s over hoptrace's share of a CPU" \
+		traced.text_capacity k "≥ 1M" ">=" 1000000
+	row "   --json, flat out: events/s consumed by user space" traced.json_evps k \
+		"≥ 500k" ">=" 500000
+	row "   --json: lost events per ${RUN_S}s run" traced.json_lost int
+	row "   --json: hoptrace's own CPU, share of one CPU" traced.json_cpu pct
+	row "   user space capacity, --json: events/s over hoptrace's share of a CPU" \
+		traced.json_capacity k "≥ 500k" ">=" 500000
 	row "   events per packet" traced.hop_epp ratio
 	row "   with --rules (--netns on the path): pps ratio" traced.rules_ratio ratio
 	row "   rule messages/s read by user space" traced.rules_msgps k
@@ -836,8 +906,9 @@ build_table() {
 	else
 		echo -e "4. peer bpftrace\tskipped\t$BPFTRACE_WHY\t\t"
 	fi
-	row "5. start-up: hoptrace --pod-ip X -- true" startup.seconds ms
-	row "   peak RSS" startup.rss_kb mb
+	row "5. start-up: hoptrace --pod-ip X -- true" startup.seconds ms "≤ 150 ms" "<=" 0.150
+	row "   peak RSS" startup.rss_kb mb "≤ 20 MiB" "<=" 20480
+	phase_rows
 }
 
 print_table() {

@@ -797,6 +797,44 @@ static void test_bpf_prog_hops(void)
 	timeline__free(tl);
 }
 
+/* Packets a socket took settle as delivered HOLD_NS (1 s) after their last taking, in that
+ * order; a packet taken again waits anew, and one a later hop moved on waits no more. */
+static void test_settled_expire_in_order(void)
+{
+	const __u64 s = 1000000000ull;
+	struct hop_tuple t = tuple4(1, 1000, 2, 7777, 17);
+	__u64 skbs[4] = { SKB_A, SKB_B, SKB_A + 0x100, SKB_B + 0x100 };
+	struct timeline *tl = fresh();
+	__u64 start = clock_ns;
+
+	for (int i = 0; i < 4; i++) {
+		clock_ns = start + (__u64)i * s / 10; /* taken at +0, +0.1, +0.2, +0.3 s */
+		add(tl, hop_at(skbs[i], HOOK_NETIF_RECEIVE, HOP_F_NEW, NS_NODE, t));
+		add(tl, hop(skbs[i], HOOK_SOCK_QUEUE, HOP_F_SOCK));
+	}
+	/* The first is taken again at +0.5 s: it waits until +1.5 s now. The second goes on
+	 * to a drop's path: a hop that is no socket's ends its wait (and its drop ends it). */
+	clock_ns = start + s / 2;
+	add(tl, hop(SKB_A, HOOK_SOCK_QUEUE, HOP_F_SOCK));
+	add(tl, hop_at(SKB_B, HOOK_DEV_XMIT, 0, NS_NODE, t));
+	CHECK(seen_count == 0);
+	timeline__expire(tl, start + s + s / 10 + 10); /* past the second's +1.1 s */
+	CHECK(seen_count == 0);
+	timeline__expire(tl, start + s + s / 4); /* +1.25 s: the third is due */
+	CHECK(seen_count == 1 && seen[0].skb == skbs[2] && seen[0].fate == FATE_DELIVERED);
+	timeline__expire(tl, start + s + 4 * s / 10); /* +1.4 s: the fourth */
+	CHECK(seen_count == 2 && seen[1].skb == skbs[3] && seen[1].fate == FATE_DELIVERED);
+	timeline__expire(tl, start + s + 6 * s / 10); /* +1.6 s: the first, taken again */
+	CHECK(seen_count == 3 && seen[2].skb == SKB_A && seen[2].fate == FATE_DELIVERED);
+	CHECK(seen[2].hop_count == 3);
+	timeline__expire(tl, start + 10 * s);
+	CHECK(seen_count == 3); /* the second waits for no socket */
+	drop(tl, SKB_B, REASON_NO_SOCKET, DROP_AT);
+	CHECK(seen_count == 4 && seen[3].skb == SKB_B && seen[3].fate == FATE_DROPPED);
+	timeline__finish(tl);
+	timeline__free(tl);
+}
+
 int main(void)
 {
 	RUN(test_delivered);
@@ -820,5 +858,6 @@ int main(void)
 	RUN(test_handoff_unseen);
 	RUN(test_fresh_after_pause);
 	RUN(test_bpf_prog_hops);
+	RUN(test_settled_expire_in_order);
 	CHECK_EXIT();
 }

@@ -2,9 +2,12 @@
 /* Kernel feature probes: BTF look-ups of tracepoint prototypes and trial loads of the
  * smallest program of each type, so the attach plan follows what this kernel allows. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <linux/bpf.h>
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
@@ -114,10 +117,34 @@ static bool fib_first_arg_is_pointer(const struct btf *btf)
 	return t && btf_is_ptr(t);
 }
 
+/* The kernel's BTF. Read, /sys/kernel/btf/vmlinux comes a page per system call (kernfs):
+ * 1300 calls and 18 ms for its 5.5 MB here. Kernels that let it be mapped (6.16+) hand it
+ * over in one call; elsewhere, and on any failure, libbpf reads it as before. */
+static struct btf *vmlinux_btf_load(void)
+{
+	const char *path = "/sys/kernel/btf/vmlinux";
+	struct btf *btf = NULL;
+	struct stat st;
+	void *data;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0 && !fstat(fd, &st) && st.st_size > 0) {
+		data = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+		if (data != MAP_FAILED) {
+			btf = btf__new(data, st.st_size); /* a copy: the mapping can go */
+			munmap(data, st.st_size);
+		}
+	}
+	if (fd >= 0)
+		close(fd);
+	return btf ? btf : btf__load_vmlinux_btf();
+}
+
 void kernel_features__probe(struct kernel_features *kf)
 {
 	memset(kf, 0, sizeof(*kf));
-	kf->btf = btf__load_vmlinux_btf();
+	kf->btf = vmlinux_btf_load();
 	if (!kf->btf) {
 		snprintf(kf->btf_error, sizeof(kf->btf_error), "%s", strerror(errno));
 		kf->btf = NULL;

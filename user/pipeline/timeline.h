@@ -57,7 +57,9 @@ struct packet {
 	/* A socket took it last: it ends delivered unless another hop shows within HOLD_NS
 	 * (the read and the free of delivered data mostly have no tracepoint). */
 	bool settling;
-	__u64 wait_ts;			      /* when it began to wait (held or settling) */
+	__u64 wait_ts;				/* when it began to wait (held or settling) */
+	struct packet *wait_older, *wait_newer; /* waiting packets, by wait_ts */
+	bool wait_linked;
 	__u64 copy_skbs[TIMELINE_MAX_COPIES]; /* addresses of copies still alive */
 	int copy_count;
 	struct packet *head_next;
