@@ -6,7 +6,10 @@
  *                              however it ends, and no one's toggling of the sysctl switches
  *                              it off) and attaches the empty bench_floor program;
  *   floor FLOOR.bpf.o --empty  attaches empty programs on all six of hoptrace's tracepoints,
- *                              accounting off.
+ *                              accounting off;
+ *   floor FLOOR.bpf.o --parts  accounting on, bench_floor and the bench_part_* programs (the
+ *                              price of each kind of work a matching hop does), and reads
+ *                              their ring buffer as hoptrace reads its own.
  * Then says "attached" and holds everything until SIGINT or SIGTERM. The benchmark reads the
  * counters from fdinfo. */
 #include <errno.h>
@@ -18,20 +21,49 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#define MAX_LINKS 8
+#define MAX_LINKS 16
+
+static int discard(void *ctx, void *data, size_t size)
+{
+	(void)ctx;
+	(void)data;
+	(void)size;
+	return 0;
+}
+
+/* Until SIGINT or SIGTERM (blocked in set): the part_ring read every 10 ms, when there is
+ * one, else nothing but the wait. */
+static void hold(struct bpf_object *obj, bool parts, sigset_t *set)
+{
+	struct timespec tick = { 0, 10 * 1000 * 1000 };
+	struct ring_buffer *rb = NULL;
+	int sig;
+
+	if (parts)
+		rb = ring_buffer__new(bpf_object__find_map_fd_by_name(obj, "part_ring"), discard,
+				      NULL, NULL);
+	if (!rb) {
+		sigwait(set, &sig);
+		return;
+	}
+	while (sigtimedwait(set, NULL, &tick) < 0)
+		ring_buffer__consume(rb);
+	ring_buffer__free(rb);
+}
 
 int main(int argc, char **argv)
 {
 	struct bpf_link *links[MAX_LINKS];
 	struct bpf_program *prog;
 	struct bpf_object *obj;
-	int sig, stats_fd = -1, nlinks = 0, rc = 1;
-	bool empty;
+	int stats_fd = -1, nlinks = 0, rc = 1;
+	bool empty, parts;
 	sigset_t set;
 
 	empty = argc == 3 && !strcmp(argv[2], "--empty");
-	if (argc != 2 && !empty) {
-		fprintf(stderr, "Usage: floor FLOOR.bpf.o [--empty]\n");
+	parts = argc == 3 && !strcmp(argv[2], "--parts");
+	if (argc != 2 && !empty && !parts) {
+		fprintf(stderr, "Usage: floor FLOOR.bpf.o [--empty | --parts]\n");
 		return 2;
 	}
 	sigemptyset(&set);
@@ -52,7 +84,11 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	bpf_object__for_each_program(prog, obj) {
-		if (!empty && strcmp(bpf_program__name(prog), "bench_floor"))
+		const char *name = bpf_program__name(prog);
+
+		if (empty ? !strncmp(name, "bench_part_", 11) :
+			    strcmp(name, "bench_floor") &&
+				    !(parts && !strncmp(name, "bench_part_", 11)))
 			continue;
 		if (nlinks == MAX_LINKS)
 			break;
@@ -65,7 +101,7 @@ int main(int argc, char **argv)
 	}
 	printf("attached %d\n", nlinks);
 	fflush(stdout);
-	sigwait(&set, &sig);
+	hold(obj, parts, &set);
 	rc = 0;
 out_detach:
 	while (nlinks > 0)

@@ -662,6 +662,30 @@ measure_cost() {
 		fi
 	done
 	floor_stop
+	measure_parts "$pps"
+}
+
+# The price of each kind of work a matching hop does (floor.bpf.c's bench_part_*), each
+# alone on the transmit tracepoint, net of the floor, at the matching runs' packet rate:
+# beside a matching hop's net cost, where its time goes.
+measure_parts() {
+	local r out pps=$1 name ns cnt floor
+	for ((r = 1; r <= COST_ROUNDS; r++)); do
+		floor_launch "$WORK/parts.out" --parts
+		export BENCH_FLOOR_PID=$FLOOR_PID
+		next_run out
+		timeout -k 5 "$(safety_timeout)" "$SELF" traffic "$out" "$pps" 1
+		check_run "$out"
+		floor_kill
+		unset BENCH_FLOOR_PID
+		floor=$(stats_delta "$out" | awk '$1 == "bench_floor" { print $2 }')
+		[ -n "$floor" ] || die "no floor measured in the parts run ($out)"
+		while read -r name ns cnt; do
+			case $name in bench_part_*) ;; *) continue ;; esac
+			record "cost.part.${name#bench_part_}" \
+				"$(awk -v a="$ns" -v f="$floor" 'BEGIN { print a - f }')"
+		done < <(stats_delta "$out")
+	done
 }
 
 # The idle ratio that hoptrace's own code alone would give, from the kernel's accounting
@@ -869,6 +893,14 @@ build_table() {
 	row "   all programs: ns per packet net, matching" cost.match_ns_pp ns
 	row "   matching hop: all programs' net ns over the events recorded" cost.match_ns_per_hop ns \
 		"≤ 400 ns" "<=" 400
+	echo -e "   the price of each kind of work a hop does, alone, net of the floor (floor --parts)\t\t\t\t"
+	row "     clock read (bpf_ktime_get_ns)" cost.part.clock ns
+	row "     one field by probe read (raw_tp programs)" cost.part.probe_read ns
+	row "     one field by plain load (tp_btf, netfilter programs)" cost.part.direct_read ns
+	row "     device name and kind (two string reads)" cost.part.device ns
+	row "     snap: 128 bytes of the packet copied" cost.part.snap ns
+	row "     tracking map lookup (LRU hash, 64k entries)" cost.part.lookup ns
+	row "     ring buffer: a hop-sized record reserved and submitted" cost.part.ring ns
 	if [ -n "$COMPARE" ]; then
 		row "   older build, same rounds: ns per packet net, matching" cost.match_cmp_ns_pp ns
 		row "   older build, same rounds: matching hop" cost.match_cmp_ns_per_hop ns

@@ -90,9 +90,9 @@ static __always_inline struct hop_event *event_reserve(void)
 	return e;
 }
 
-static __always_inline bool skb_track(__u64 key)
+static __always_inline bool skb_track(__u64 key, __u64 now)
 {
-	struct track_state st = { .first_ts = bpf_ktime_get_ns() };
+	struct track_state st = { .first_ts = now };
 
 	st.last_ts = st.first_ts;
 
@@ -171,11 +171,11 @@ static __always_inline bool dev_direct(const struct hop_site *site)
 }
 
 static __always_inline void hop_fill(struct hop_event *e, struct sk_buff *skb,
-				     const struct hop_site *site, const struct skb_view *v)
+				     const struct hop_site *site, const struct skb_view *v, __u64 now)
 {
 	struct net_device *dev = site->dev ? site->dev : SKB_FIELD(dev_direct(site), skb, dev);
 
-	e->ts_ns = bpf_ktime_get_ns();
+	e->ts_ns = now;
 	e->skb = (__u64)skb;
 	e->location = site->location;
 	e->reason = site->reason;
@@ -385,9 +385,10 @@ static __always_inline void handoff_emit(struct sk_buff *skb, __u64 prev)
  * unseen for a while (a buffer reallocated mid-path, for encapsulation headroom, follows the
  * previous hop within microseconds). */
 static __always_inline bool skb_reused(struct sk_buff *skb, struct track_state *st,
-				       const struct hop_site *site, const struct skb_view *v)
+				       const struct hop_site *site, const struct skb_view *v,
+				       __u64 now)
 {
-	__u64 now, head = (__u64)v->head;
+	__u64 head = (__u64)v->head;
 
 	/* A socket reading a clone whose buffer is not the one tracked: the address holds a
 	 * copy of another packet now (a packet socket's, a raw socket's). */
@@ -398,7 +399,6 @@ static __always_inline bool skb_reused(struct sk_buff *skb, struct track_state *
 		return false;
 	if (st->delivered)
 		return true;
-	now = bpf_ktime_get_ns();
 	if (st->head && st->head != head && now - st->last_ts > REUSE_GAP_NS)
 		return true;
 	st->head = head;
@@ -407,13 +407,15 @@ static __always_inline bool skb_reused(struct sk_buff *skb, struct track_state *
 }
 
 /* The path every hook takes. Non-matching, untracked skbs leave after the parse without
- * touching the ring buffer; that is the cost all other traffic pays. */
+ * touching the ring buffer or the clock; that is the cost all other traffic pays. A hop
+ * reads the clock once (40 ns under a hypervisor's clock source): its time stamp, the
+ * tracking's and the reuse test's are one time. */
 static __always_inline int hop_observe(struct sk_buff *skb, const struct hop_site *site)
 {
 	struct track_state *st = NULL;
 	struct skb_view v = {};
 	struct hop_event *e;
-	__u64 key = (__u64)skb, prev;
+	__u64 key = (__u64)skb, prev, now = 0;
 	bool fresh = false;
 	__u32 netns = 0;
 
@@ -424,9 +426,12 @@ static __always_inline int hop_observe(struct sk_buff *skb, const struct hop_sit
 	if (!st && site->tracked_only)
 		return 0;
 	skb_view_init(&v, skb, site->at_l3, site->direct);
-	if (st && (!skb_view_is_packet(&v) || skb_reused(skb, st, site, &v))) {
-		skb_untrack(key);
-		st = NULL;
+	if (st) {
+		now = bpf_ktime_get_ns();
+		if (!skb_view_is_packet(&v) || skb_reused(skb, st, site, &v, now)) {
+			skb_untrack(key);
+			st = NULL;
+		}
 	}
 	if (!st) {
 		if (!v.tuple_ok || (!tuple_matches(&v.tuple) && !tunnel_inner_matches(&v)))
@@ -434,10 +439,13 @@ static __always_inline int hop_observe(struct sk_buff *skb, const struct hop_sit
 		prev = handoff_take(skb, &v);
 		if (prev)
 			handoff_emit(skb, prev);
+		/* After the handoff's record: this hop comes after it, in time too. */
+		if (!now || prev)
+			now = bpf_ktime_get_ns();
 		fresh = !prev;
 		/* Failing to insert means another path tracked it a moment ago. */
 		if (!site->ends_life) {
-			skb_track(key);
+			skb_track(key, now);
 			st = bpf_map_lookup_elem(&tracked_skbs, &key);
 			if (st)
 				st->head = (__u64)v.head;
@@ -451,7 +459,7 @@ static __always_inline int hop_observe(struct sk_buff *skb, const struct hop_sit
 		track_update(st, site, NULL);
 	} else {
 		e->flags = fresh ? HOP_F_NEW : 0;
-		hop_fill(e, skb, site, &v);
+		hop_fill(e, skb, site, &v, now);
 		if (site->nf_entry) {
 			e->info.nf.pf = site->nf_pf;
 			e->info.nf.hook = site->nf_hook;

@@ -12,6 +12,7 @@
 #include "sinks/sink.h"
 #include "check/check.h"
 #include "pipeline/verdict.h"
+#include "util/line_builder.h"
 
 struct text_sink {
 	struct sink base;
@@ -57,30 +58,55 @@ int sink__stream_error(FILE *f)
 	return errno ? errno : EIO;
 }
 
+/* One hop line, in the columns of HOP_COLUMNS and DETAILS_COLUMN, built without printf (the
+ * line of every hop: util/line_builder.h says why). */
 static void print_view(struct text_sink *ts, const struct hop *first, const struct hop_view *v)
 {
 	struct enrich *en = ts->base.en;
 	const struct hop_event *ev = &v->hop->ev;
-	char ns[48], dev[48], details[320], len[16], time[24];
-	double us = (double)(ev->ts_ns - first->ev.ts_ns) / 1000.0;
+	char ns[48], dev[48], details[320], len[16], time[24], line[1024];
+	struct line_builder l;
 	__u32 ip_len = ip_length(ev);
 
-	if (ev->ifname[0] && ev->dev_kind[0])
-		snprintf(dev, sizeof(dev), "%s(%s)", ev->ifname, ev->dev_kind);
-	else
-		snprintf(dev, sizeof(dev), "%s", ev->ifname[0] ? ev->ifname : "-");
+	line__init(&l, dev, sizeof(dev));
+	line__str(&l, ev->ifname[0] ? ev->ifname : "-");
+	if (ev->ifname[0] && ev->dev_kind[0]) {
+		line__char(&l, '(');
+		line__str(&l, ev->dev_kind);
+		line__char(&l, ')');
+	}
+	line__init(&l, len, sizeof(len));
+	if (v->kind == HOP_VIEW_KERNEL && ev->hook != HOOK_FIB && ip_len) {
+		line__str(&l, "len ");
+		line__u64(&l, ip_len);
+	}
+	line__init(&l, time, sizeof(time));
+	line__us3(&l, (__s64)(ev->ts_ns - first->ev.ts_ns));
+	line__str(&l, "us");
 	hopview__details(en, v, details, sizeof(details));
-	len[0] = 0;
-	if (v->kind == HOP_VIEW_KERNEL && ev->hook != HOOK_FIB && ip_len)
-		snprintf(len, sizeof(len), "len %u", ip_len);
-	snprintf(time, sizeof(time), "%+.3fus", us);
-	fprintf(ts->base.f, HOP_COLUMNS, time, enrich__netns_label(en, ev->netns, ns, sizeof(ns)),
-		dev, v->name, v->layer);
+
+	line__init(&l, line, sizeof(line));
+	line__str(&l, "    ");
+	line__right(&l, time, 14);
+	line__str(&l, "  ");
+	line__left(&l, enrich__netns_label(en, ev->netns, ns, sizeof(ns)), 14);
+	line__char(&l, ' ');
+	line__left(&l, dev, 20);
+	line__char(&l, ' ');
+	line__left(&l, v->name, 14);
+	line__char(&l, ' ');
+	line__left(&l, v->layer, 8);
+	line__char(&l, ' ');
 	/* The details line up in one column; no trailing blanks when there are none. */
-	if (details[0])
-		fprintf(ts->base.f, DETAILS_COLUMN, len, details);
-	else
-		fprintf(ts->base.f, " %s\n", len);
+	if (details[0]) {
+		line__left(&l, len, 9);
+		line__str(&l, "  ");
+		line__str(&l, details);
+	} else {
+		line__str(&l, len);
+	}
+	line__char(&l, '\n');
+	fwrite(line, 1, l.len, ts->base.f);
 }
 
 /* --check: the failed check item that explains this drop, under its verdict. */
