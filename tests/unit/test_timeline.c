@@ -510,6 +510,139 @@ static void test_handoff_unseen(void)
 	timeline__free(tl);
 }
 
+/* The flake of test_healthy (healthy_fail_1.jsonl, packets 44 and 45): IPv6 UDP forwarded
+ * into VXLAN on node n1 is handed off to a new skb (a headroom expansion) at the address
+ * of the packet's own tap copy, which a packet socket in pod p1 read and freed on another
+ * CPU microseconds before. The new skb's first hop, a transmit in n1, must not be compared
+ * with the copy's free in p1 (no device between: an address reuse) but carry the packet on.
+ * Events in the order they arrived, their clocks as in the trace (CPU 0's sit among CPU 1's). */
+#define SKB_2000 0xffff88812d3a2000ull
+#define SKB_2900 0xffff88812d3a2900ull
+#define NS_P1 101
+#define NS_N1 102
+#define NS_N2 103
+#define NS_P2 104
+
+static struct hop_event hop_on(__u64 skb, __u16 hook, __u16 flags, __u32 cpu, __u32 netns,
+			       __u64 head, __u64 ts)
+{
+	struct hop_event ev = hop(skb, hook, flags);
+
+	ev.cpu = cpu, ev.netns = netns, ev.head = head, ev.ts_ns = ts;
+	return ev;
+}
+
+/* The forwarded datagram from pod p1 up to its consume for headroom in n1 (CPU 1), its tap
+ * copy at 2900 read and freed in p1 (CPU 0) when copy_at says, among those hops. */
+static void forward_to_expansion(struct timeline *tl, __u64 head, int copy_at)
+{
+	static const struct {
+		__u16 hook;
+		__u32 netns;
+		__u64 ts;
+	} path[] = {
+		{ HOOK_NF, NS_P1, 886879700 },	     { HOOK_NF, NS_P1, 886880500 },
+		{ HOOK_DEV_XMIT, NS_P1, 886885600 }, { HOOK_NETIF_RECEIVE, NS_N1, 886887000 },
+		{ HOOK_NF, NS_N1, 886893800 },	     { HOOK_NETIF_RECEIVE, NS_N1, 886894800 },
+		{ HOOK_NF, NS_N1, 886895900 },	     { HOOK_NF, NS_N1, 886896000 },
+	};
+	struct hop_event tap_read = hop_on(SKB_2900, HOOK_SOCK_RECV,
+					   HOP_F_NEW | HOP_F_CLONED | HOP_F_SOCK, 0, NS_P1, head,
+					   886893600);
+	struct hop_event tap_free =
+		hop_on(SKB_2900, HOOK_CONSUME_SKB, HOP_F_CLONED, 0, NS_P1, head, 886894300);
+	struct hop_event consume =
+		hop_on(SKB_2000, HOOK_CONSUME_SKB, HOP_F_HANDOFF, 1, NS_N1, head, 886897000);
+
+	tap_read.sk_family = HOP_AF_PACKET, tap_read.sk_type = HOP_SOCK_RAW;
+	tap_free.copies = 2; /* the original still shares the buffer */
+	strcpy(consume.dev_kind, "vxlan");
+	for (int i = 0; i < (int)(sizeof(path) / sizeof(path[0])); i++) {
+		if (i == copy_at) {
+			add(tl, tap_read);
+			add(tl, tap_free);
+		}
+		add(tl, hop_on(SKB_2000, path[i].hook, i ? 0 : HOP_F_NEW, 1, path[i].netns, head,
+			       path[i].ts));
+	}
+	add(tl, consume);
+}
+
+/* The new skb 2900 from the handoff on: through the underlay to pod p2's socket. */
+static void forward_after_expansion(struct timeline *tl, __u64 head)
+{
+	static const struct {
+		__u16 hook;
+		__u32 netns;
+	} path[] = {
+		{ HOOK_DEV_XMIT, NS_N1 },
+		{ HOOK_NF, NS_N1 },
+		{ HOOK_NF, NS_N1 },
+		{ HOOK_DEV_XMIT, NS_N1 },
+		{ HOOK_NETIF_RECEIVE, NS_N2 },
+		{ HOOK_NF, NS_N2 },
+		{ HOOK_NETIF_RECEIVE, NS_N2 },
+		{ HOOK_NF, NS_N2 },
+		{ HOOK_DEV_XMIT, NS_N2 },
+		{ HOOK_NETIF_RECEIVE, NS_P2 },
+		{ HOOK_SOCK_QUEUE, NS_P2 },
+	};
+	struct hop_event link = hop_on(SKB_2900, HOOK_HANDOFF, 0, 1, 0, 0, 886897500);
+
+	link.info.handoff.prev = SKB_2000;
+	add(tl, link);
+	for (int i = 0; i < (int)(sizeof(path) / sizeof(path[0])); i++)
+		add(tl, hop_on(SKB_2900, path[i].hook, 0, 1, path[i].netns, head,
+			       886898000 + 1000 * i));
+}
+
+static void test_handoff_to_address_of_freed_copy(void)
+{
+	const __u64 head = 0xffff888110a4c000ull, new_head = 0xffff888110a4d000ull;
+	struct timeline *tl = fresh();
+	const struct timeline_totals *t = timeline__totals(tl);
+
+	forward_to_expansion(tl, head, 4);
+	CHECK(seen_count == 0); /* parked: waits for its new skb */
+	forward_after_expansion(tl, new_head);
+	timeline__finish(tl);
+	CHECK(seen_count == 1);
+	CHECK(t->packets == 1 && t->delivered == 1 && t->unknown == 0);
+	CHECK(seen[0].fate == FATE_DELIVERED);
+	CHECK(seen[0].skb == SKB_2900);
+	/* 8 hops of 2000 and 11 of the new 2900, the copy's read and free: no consume of 2000 */
+	CHECK(seen[0].hop_count == 8 + 11 + 2);
+	CHECK(seen[0].last_hook == HOOK_SOCK_QUEUE);
+	timeline__free(tl);
+}
+
+/* The same handoff when the address was another packet's: a reply read in pod p1 on CPU 0,
+ * its read and free arriving among the forwarded packet's hops with clocks out of order
+ * (each CPU's clock is read after its record is reserved). Each packet keeps its own hops. */
+static void test_handoff_to_address_of_other_packet(void)
+{
+	const __u64 head = 0xffff888110a4c000ull, reply_head = 0xffff888110a4e000ull;
+	struct timeline *tl = fresh();
+	const struct timeline_totals *t = timeline__totals(tl);
+	struct hop_event reply_read =
+		hop_on(SKB_2900, HOOK_SOCK_RECV, HOP_F_SOCK, 0, NS_P1, reply_head, 886899900);
+
+	reply_read.sk_family = HOP_AF_INET6, reply_read.sk_type = 2, reply_read.sk_proto = 17;
+	add(tl, hop_on(SKB_2900, HOOK_NETIF_RECEIVE, HOP_F_NEW, 0, NS_P1, reply_head, 886859500));
+	add(tl, hop_on(SKB_2900, HOOK_SOCK_QUEUE, 0, 0, NS_P1, reply_head, 886863400));
+	forward_to_expansion(tl, head, -1);
+	add(tl, reply_read); /* its clock is later than the handoff's */
+	add(tl, hop_on(SKB_2900, HOOK_CONSUME_SKB, 0, 0, NS_P1, reply_head, 886899950));
+	CHECK(seen_count == 1 && seen[0].fate == FATE_DELIVERED && seen[0].hop_count == 4);
+	forward_after_expansion(tl, head + 0x1000);
+	timeline__finish(tl);
+	CHECK(seen_count == 2);
+	CHECK(t->packets == 2 && t->delivered == 2 && t->unknown == 0);
+	CHECK(seen[1].skb == SKB_2900 && seen[1].fate == FATE_DELIVERED);
+	CHECK(seen[1].hop_count == 8 + 11 && seen[1].first_hook == HOOK_NF);
+	timeline__free(tl);
+}
+
 static void test_flow_flood_bounded(void)
 {
 	const int flows = TIMELINE_MAX_FLOWS + 100;
@@ -856,6 +989,8 @@ int main(void)
 	RUN(test_arrival_device_named);
 	RUN(test_handoff_keeps_one_packet);
 	RUN(test_handoff_unseen);
+	RUN(test_handoff_to_address_of_freed_copy);
+	RUN(test_handoff_to_address_of_other_packet);
 	RUN(test_fresh_after_pause);
 	RUN(test_bpf_prog_hops);
 	RUN(test_settled_expire_in_order);

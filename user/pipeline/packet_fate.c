@@ -5,15 +5,16 @@
 #include "pipeline/hooks.h"
 #include "pipeline/packet_fate.h"
 
-/* A socket that only watches (a packet socket: tcpdump) read this copy: its fate is not
- * the packet's. */
-static bool copy_is_tap(const struct packet *p, __u64 skb)
+/* A socket that only watches (a packet socket: tcpdump) read hop i's copy: its fate is not
+ * the packet's. A copy is one skb's life, not its address: the packet's own skb after a
+ * handoff may have the address its tap's copy had (timeline.h, skb_since). */
+static bool copy_is_tap(const struct packet *p, int i)
 {
-	for (int i = 0; i < p->hop_count; i++) {
-		const struct hop_event *ev = &p->hops[i].ev;
+	for (int j = 0; j < p->hop_count; j++) {
+		const struct hop_event *ev = &p->hops[j].ev;
 
-		if (ev->skb == skb && ev->hook == HOOK_SOCK_RECV && (ev->flags & HOP_F_SOCK) &&
-		    ev->sk_family == HOP_AF_PACKET)
+		if (packet__same_skb(p, i, j) && ev->hook == HOOK_SOCK_RECV &&
+		    (ev->flags & HOP_F_SOCK) && ev->sk_family == HOP_AF_PACKET)
 			return true;
 	}
 	return false;
@@ -32,7 +33,7 @@ static bool can_end_copy(const struct hop_event *ev)
 static bool copy_last_hop(const struct packet *p, int i)
 {
 	for (int j = i + 1; j < p->hop_count; j++)
-		if (p->hops[j].ev.skb == p->hops[i].ev.skb && can_end_copy(&p->hops[j].ev))
+		if (packet__same_skb(p, i, j) && can_end_copy(&p->hops[j].ev))
 			return false;
 	return true;
 }
@@ -44,7 +45,7 @@ static const struct hop_event *socket_hop(const struct packet *p, int i)
 		const struct hop_event *ev = &p->hops[j].ev;
 		const struct hook_row *row = hook__row(ev->hook);
 
-		if (ev->skb == p->hops[i].ev.skb && row && row->delivers)
+		if (packet__same_skb(p, i, j) && row && row->delivers)
 			return ev;
 	}
 	return NULL;
@@ -84,8 +85,7 @@ enum fate packet_fate__judge(struct packet *p, enum fate seen, free_judge_fn jud
 	for (int i = 0; i < p->hop_count; i++) {
 		int out;
 
-		if (!can_end_copy(&p->hops[i].ev) || !copy_last_hop(p, i) ||
-		    copy_is_tap(p, p->hops[i].ev.skb))
+		if (!can_end_copy(&p->hops[i].ev) || !copy_last_hop(p, i) || copy_is_tap(p, i))
 			continue;
 		out = copy_outcome(p, i, judge, ctx);
 		/* A delivery the kernel reported beats one inferred from a free. */

@@ -19,13 +19,15 @@ static bool sees_skb(const struct hop_event *ev)
 
 /* The last kept hop that saw this skb itself with its headers: a socket's taking
  * (sock_queue) has no headers, and a copy (a clone a socket read) travels a path of its
- * own. */
+ * own. Hops before the packet's handoff to its current skb saw other skbs, whatever their
+ * address (timeline.c, packet_rekey). */
 static const struct hop *last_skb_hop(const struct packet *p, __u64 skb)
 {
 	for (int i = p->hop_count - 1; i >= 0; i--) {
 		const struct hop_event *ev = &p->hops[i].ev;
 
-		if (sees_skb(ev) && ev->hook != HOOK_SOCK_QUEUE && ev->skb == skb)
+		if (sees_skb(ev) && ev->hook != HOOK_SOCK_QUEUE && ev->skb == skb &&
+		    !packet__earlier_life(p, i))
 			return &p->hops[i];
 	}
 	return NULL;
@@ -147,8 +149,8 @@ static bool last_identity(const struct packet *p, __u64 skb, struct packet_ident
 	for (int i = p->hop_count - 1; i >= 0; i--) {
 		const struct hop *h = &p->hops[i];
 
-		if (h->ev.skb == skb && h->ev.hook != HOOK_FIB && h->data &&
-		    identity__read(&h->ev, h->data, id))
+		if (h->ev.skb == skb && !packet__earlier_life(p, i) && h->ev.hook != HOOK_FIB &&
+		    h->data && identity__read(&h->ev, h->data, id))
 			return true;
 	}
 	return false;

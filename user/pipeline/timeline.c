@@ -463,7 +463,14 @@ static void parked_expire(struct timeline *tl, __u64 now)
 	}
 }
 
-/* Moves an open packet to another skb address. */
+/* Moves an open packet to another skb address: the life of a new skb begins. The address
+ * may have had earlier lives among the packet's own hops (a tap's clone of it at transmit,
+ * read and freed on another CPU, whose address the new skb got): those hops are not the new
+ * skb's, and comparing its first hop with them would take it for an address reused by
+ * another packet. What comes after the handoff record is the new skb's, by arrival, not by
+ * clock: the ring buffer delivers records in the order they were reserved, so every record
+ * of an earlier skb at the address (reserved before its free, which came before the new
+ * skb's allocation) arrives before the handoff, whatever the CPUs' clocks say. */
 static void packet_rekey(struct timeline *tl, struct packet *p, __u64 skb)
 {
 	struct packet **pp = bucket_of(tl, p->skb), **bucket;
@@ -472,6 +479,8 @@ static void packet_rekey(struct timeline *tl, struct packet *p, __u64 skb)
 		pp = &(*pp)->bucket_next;
 	*pp = p->bucket_next;
 	p->skb = skb;
+	/* At the hop cap the new skb's hops take the last slot (hop_append). */
+	p->skb_since = p->hop_count < TIMELINE_MAX_HOPS ? p->hop_count : TIMELINE_MAX_HOPS - 1;
 	bucket = bucket_of(tl, skb);
 	p->bucket_next = *bucket;
 	*bucket = p;
@@ -633,7 +642,8 @@ static void netns_inherit(const struct packet *p, struct hop_event *ev)
 	for (int i = p->hop_count - 2; i >= 0; i--) {
 		const struct hop_event *seen = &p->hops[i].ev;
 
-		if (seen->skb != ev->skb || !seen->netns || seen->hook == HOOK_FIB)
+		if (!packet__same_skb(p, i, p->hop_count - 1) || !seen->netns ||
+		    seen->hook == HOOK_FIB)
 			continue;
 		ev->netns = seen->netns;
 		if (seen->flags & HOP_F_TUPLE) {

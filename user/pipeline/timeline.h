@@ -48,6 +48,10 @@ struct packet {
 	bool tap_copy;
 	int hop_count;
 	int hop_cap;
+	/* The first hop of its current skb's life: a handoff moves the packet to a new skb
+	 * whose address earlier hops of it may have seen on another skb (its own copy, freed
+	 * just before). Only hops from here on are that skb's. */
+	int skb_since;
 	__u32 hops_dropped; /* hops past TIMELINE_MAX_HOPS, counted but not kept */
 	struct hop *hops;
 	int fate_hop; /* the hop that decided the fate, counted from 1; 0: the last one */
@@ -66,6 +70,19 @@ struct packet {
 	struct packet *bucket_next;
 	struct packet *older, *newer; /* open packets, oldest first */
 };
+
+/* Whether hop i of p saw an earlier skb at the address p's skb has now (see skb_since). */
+static inline bool packet__earlier_life(const struct packet *p, int i)
+{
+	return i < p->skb_since && p->hops[i].ev.skb == p->skb;
+}
+
+/* Whether hops i and j of p saw the same skb: the same address in the same life of it. */
+static inline bool packet__same_skb(const struct packet *p, int i, int j)
+{
+	return p->hops[i].ev.skb == p->hops[j].ev.skb &&
+	       packet__earlier_life(p, i) == packet__earlier_life(p, j);
+}
 
 #define TIMELINE_MAX_HOPS 128
 #define TIMELINE_MAX_OPEN 65536
