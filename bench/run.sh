@@ -731,7 +731,7 @@ measure_sweep() {
 
 # 5. Start-up: the whole `hoptrace --pod-ip X -- true` process, and its peak RSS.
 measure_startup() {
-	local i line
+	local i line total
 	for ((i = 1; i <= STARTUP_RUNS; i++)); do
 		: >"$WORK/startup.phases"
 		line=$(HOPTRACE_PHASES=1 "$TOOLS/runstat" -- "$HOPTRACE" --pod-ip "$IP_UNUSED" -q \
@@ -749,6 +749,11 @@ measure_startup() {
 				record "startup.phase_ms.$name" "$(awk -v m="$ms" 'BEGIN { print m / 1000 }')"
 				record "startup.phase_kb.$name" "$kib"
 			done
+		# The process's time outside the phases: exec, the dynamic linker, the exit.
+		total=$(sed -n 's/^phases: .* total=\([0-9.]*\)ms .*/\1/p' "$WORK/startup.phases" |
+			tail -n 1)
+		[ -n "$total" ] && record startup.outside "$(awk -v s="$(echo "$line" |
+			awk '{ print $2 }')" -v t="$total" 'BEGIN { print s - t / 1000 }')"
 		cat "$WORK/startup.phases" >>"$WORK/startup.err"
 	done
 }
@@ -845,6 +850,7 @@ phase_rows() {
 		row "     $name ($(awk -v k="$kb" 'BEGIN { printf "%+.1f MiB", k / 1024 }'))" \
 			"startup.phase_ms.$name" ms1
 	done <"$WORK/phase.order"
+	row "     outside the phases: exec, dynamic linking, exit" startup.outside ms1
 }
 
 # cost_rows KIND [BUDGET OP LIMIT]: one row per program, net of the floor, raw beside it.

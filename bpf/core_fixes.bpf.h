@@ -7,22 +7,16 @@
 #include "vmlinux.h"
 #include <bpf/bpf_core_read.h>
 
-/* Every accessor takes `direct`, a constant per program: true where the program holds
- * BTF-typed pointers (tp_btf, netfilter), which it reads with plain loads (a few ns each,
- * a fault reading as 0); false in raw_tp and tracepoint programs, which probe-read (about
- * 35 ns each). The constant removes the other branch at compile time. */
-
 /* The network namespace of a device: dev->nd_net.net (possible_net_t, a struct since
  * 0c5c9fb55106 "net: Introduce possible_net_t", 4.1, older than any kernel we run on). */
-static __always_inline __u32 dev_netns_inum(struct net_device *dev, bool direct)
+static __always_inline __u32 dev_netns_inum(struct net_device *dev)
 {
-	return direct ? dev->nd_net.net->ns.inum : BPF_CORE_READ(dev, nd_net.net, ns.inum);
+	return BPF_CORE_READ(dev, nd_net.net, ns.inum);
 }
 
-static __always_inline __u32 sk_netns_inum(struct sock *sk, bool direct)
+static __always_inline __u32 sk_netns_inum(struct sock *sk)
 {
-	return direct ? sk->__sk_common.skc_net.net->ns.inum :
-			BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum);
+	return BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum);
 }
 
 /* skb->_skb_refdst holds the dst pointer with SKB_DST_NOREF in bit 0. */
@@ -39,12 +33,10 @@ struct sock___bitfield_protocol {
 	unsigned int sk_protocol : 8;
 } __attribute__((preserve_access_index));
 
-static __always_inline __u8 sk_protocol(struct sock *sk, bool direct)
+static __always_inline __u8 sk_protocol(struct sock *sk)
 {
 	if (bpf_core_field_size(sk->sk_protocol) == sizeof(__u16))
-		return direct ? sk->sk_protocol : BPF_CORE_READ(sk, sk_protocol);
-	if (direct)
-		return BPF_CORE_READ_BITFIELD((struct sock___bitfield_protocol *)sk, sk_protocol);
+		return BPF_CORE_READ(sk, sk_protocol);
 	return BPF_CORE_READ_BITFIELD_PROBED((struct sock___bitfield_protocol *)sk, sk_protocol);
 }
 

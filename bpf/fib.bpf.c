@@ -73,7 +73,7 @@ static __always_inline void fill_fib(struct hop_event *e, __u64 table,
 		BPF_CORE_READ_INTO(&e->info.fib.gw, nhc, nhc_gw);
 	}
 	if (dev) {
-		read_dev(e, dev, false);
+		read_dev(e, dev);
 	} else {
 		/* No device (a failed lookup): where the lookup ran, as lookup_owner found it. */
 		e->netns = netns;

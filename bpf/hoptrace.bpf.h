@@ -113,20 +113,19 @@ static __always_inline void skb_untrack(__u64 key)
 
 /* Who reads or last held the packet: family, type, protocol and TCP state. Time-wait and
  * request sockets are only a sock_common (TCP's): sk_type and sk_protocol are not theirs. */
-static __always_inline void sock_fill(struct hop_event *e, struct sock *sk, bool direct)
+static __always_inline void sock_fill(struct hop_event *e, struct sock *sk)
 {
 	if (!sk)
 		return;
-	e->sk_family = direct ? sk->__sk_common.skc_family :
-				BPF_CORE_READ(sk, __sk_common.skc_family);
-	e->sk_state = direct ? sk->__sk_common.skc_state : BPF_CORE_READ(sk, __sk_common.skc_state);
+	e->sk_family = BPF_CORE_READ(sk, __sk_common.skc_family);
+	e->sk_state = BPF_CORE_READ(sk, __sk_common.skc_state);
 	if (e->sk_state != TCP_TIME_WAIT && e->sk_state != TCP_NEW_SYN_RECV) {
-		e->sk_type = direct ? sk->sk_type : BPF_CORE_READ(sk, sk_type);
-		e->sk_proto = sk_protocol(sk, direct);
+		e->sk_type = BPF_CORE_READ(sk, sk_type);
+		e->sk_proto = sk_protocol(sk);
 	}
 	e->flags |= HOP_F_SOCK;
 	if (!e->netns) {
-		e->netns = sk_netns_inum(sk, direct);
+		e->netns = sk_netns_inum(sk);
 		e->flags |= HOP_F_NETNS_FROM_SK;
 	}
 }
@@ -141,11 +140,9 @@ static __always_inline void copies_fill(struct hop_event *e, struct sk_buff *skb
 	__u32 end;
 
 	e->head = (__u64)v->head;
-	if (site->direct ? BPF_CORE_READ_BITFIELD(skb, cloned) :
-			   BPF_CORE_READ_BITFIELD_PROBED(skb, cloned))
+	if (BPF_CORE_READ_BITFIELD_PROBED(skb, cloned))
 		e->flags |= HOP_F_CLONED;
-	if ((site->direct ? BPF_CORE_READ_BITFIELD(skb, fclone) :
-			    BPF_CORE_READ_BITFIELD_PROBED(skb, fclone)) == SKB_FCLONE_CLONE)
+	if (BPF_CORE_READ_BITFIELD_PROBED(skb, fclone) == SKB_FCLONE_CLONE)
 		e->flags |= HOP_F_FCLONE;
 	if (!site->ends_life || !v->head)
 		return;
@@ -161,19 +158,11 @@ static __always_inline void drop_cgroup_fill(struct hop_event *e, struct sk_buff
 static __always_inline void drop_socket_fill(struct hop_event *e, struct sk_buff *skb,
 					     const struct hop_site *site);
 
-/* Whether the hop's device can be read with plain loads: only where it is one. skb->dev
- * shares a union with dev_scratch, which UDP fills once a datagram is queued to a socket,
- * so at a socket's read and at the free it may hold a number: a probe read of that fails
- * cheaply, a plain load takes a fault (tens of microseconds under a hypervisor). */
-static __always_inline bool dev_direct(const struct hop_site *site)
-{
-	return site->direct && (site->dev || (!site->ends_life && !site->delivers));
-}
-
 static __always_inline void hop_fill(struct hop_event *e, struct sk_buff *skb,
-				     const struct hop_site *site, const struct skb_view *v, __u64 now)
+				     const struct hop_site *site, const struct skb_view *v,
+				     __u64 now)
 {
-	struct net_device *dev = site->dev ? site->dev : SKB_FIELD(dev_direct(site), skb, dev);
+	struct net_device *dev = site->dev ? site->dev : BPF_CORE_READ(skb, dev);
 
 	e->ts_ns = now;
 	e->skb = (__u64)skb;
@@ -181,8 +170,8 @@ static __always_inline void hop_fill(struct hop_event *e, struct sk_buff *skb,
 	e->reason = site->reason;
 	e->cpu = bpf_get_smp_processor_id();
 	e->hook = site->hook;
-	e->len = SKB_FIELD(site->direct, skb, len);
-	e->mark = SKB_FIELD(site->direct, skb, mark);
+	e->len = BPF_CORE_READ(skb, len);
+	e->mark = BPF_CORE_READ(skb, mark);
 	e->pad = 0;
 	e->pad2 = 0;
 	__builtin_memset(&e->info, 0, sizeof(e->info));
@@ -190,10 +179,10 @@ static __always_inline void hop_fill(struct hop_event *e, struct sk_buff *skb,
 	e->copies = 0;
 	e->sk_family = e->sk_type = e->sk_proto = e->sk_state = 0;
 	e->pad3[0] = e->pad3[1] = 0;
-	skb_fill_device(e, skb, dev, site->ends_life, dev_direct(site));
+	skb_fill_device(e, skb, dev, site->ends_life);
 	copies_fill(e, skb, site, v);
-	sock_fill(e, site->delivers ? SKB_FIELD(site->direct, skb, sk) : site->rx_sk, site->direct);
-	skb_capture(e, skb, v, dev, site->direct, dev_direct(site));
+	sock_fill(e, site->delivers ? BPF_CORE_READ(skb, sk) : site->rx_sk);
+	skb_capture(e, skb, v, dev);
 	/* A constant per hook: the other hooks carry no code for it. */
 	if (site->hook == HOOK_KFREE_SKB) {
 		drop_cgroup_fill(e, skb, site);
@@ -408,8 +397,8 @@ static __always_inline bool skb_reused(struct sk_buff *skb, struct track_state *
 
 /* The path every hook takes. Non-matching, untracked skbs leave after the parse without
  * touching the ring buffer or the clock; that is the cost all other traffic pays. A hop
- * reads the clock once (40 ns under a hypervisor's clock source): its time stamp, the
- * tracking's and the reuse test's are one time. */
+ * reads the clock once (40 ns under this hypervisor's clock source, make bench says): its
+ * time stamp, the tracking's and the reuse test's are one time. */
 static __always_inline int hop_observe(struct sk_buff *skb, const struct hop_site *site)
 {
 	struct track_state *st = NULL;

@@ -75,7 +75,7 @@ static __always_inline void bpf_hop_fill(struct hop_event *e, struct sk_buff *sk
 	e->mark = BPF_CORE_READ(skb, mark);
 	/* The buffer, so the timeline keeps indexing the packet by it (copies join by it). */
 	e->head = (__u64)BPF_CORE_READ(skb, head);
-	skb_fill_device(e, skb, BPF_CORE_READ(skb, dev), false, false);
+	skb_fill_device(e, skb, BPF_CORE_READ(skb, dev), false);
 	e->info.bpf.prog_id = cfg_prog_id;
 	e->info.bpf.ret = ret;
 	e->info.bpf.attach = attach_point(skb);

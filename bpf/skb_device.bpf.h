@@ -10,28 +10,13 @@
 #include "hoptrace.h"
 #include "core_fixes.bpf.h"
 
-/* The device's index, namespace, name and kind (core_fixes.bpf.h says what direct is). The
- * name is copied whole, terminator and all: the kernel keeps it NUL-terminated within
- * IFNAMSIZ. The kind is a string elsewhere, so that one is probe-read either way. */
-static __always_inline void read_dev(struct hop_event *e, struct net_device *dev, bool direct)
+static __always_inline void read_dev(struct hop_event *e, struct net_device *dev)
 {
-	const struct rtnl_link_ops *ops;
-	const char *kind;
+	e->ifindex = BPF_CORE_READ(dev, ifindex);
+	e->netns = dev_netns_inum(dev);
+	bpf_probe_read_kernel_str(e->ifname, sizeof(e->ifname), dev->name);
+	const char *kind = BPF_CORE_READ(dev, rtnl_link_ops, kind);
 
-	_Static_assert(sizeof(e->ifname) == 16, "ifname is IFNAMSIZ");
-	if (direct) {
-		e->ifindex = dev->ifindex;
-		e->netns = dev_netns_inum(dev, true);
-		((__u64 *)e->ifname)[0] = *(__u64 *)&dev->name[0];
-		((__u64 *)e->ifname)[1] = *(__u64 *)&dev->name[8];
-		ops = dev->rtnl_link_ops;
-		kind = ops ? ops->kind : NULL;
-	} else {
-		e->ifindex = BPF_CORE_READ(dev, ifindex);
-		e->netns = dev_netns_inum(dev, false);
-		bpf_probe_read_kernel_str(e->ifname, sizeof(e->ifname), dev->name);
-		kind = BPF_CORE_READ(dev, rtnl_link_ops, kind);
-	}
 	if (!kind || bpf_probe_read_kernel_str(e->dev_kind, sizeof(e->dev_kind), kind) < 0)
 		e->dev_kind[0] = 0;
 }
@@ -51,7 +36,7 @@ static __always_inline void skb_fill_no_device(struct hop_event *e, struct sk_bu
 	struct sock *sk;
 
 	if (dev && !iif && !ends_life) {
-		read_dev(e, dev, false);
+		read_dev(e, dev);
 		e->flags |= HOP_F_NETNS_FROM_DST;
 		return;
 	}
@@ -60,13 +45,13 @@ static __always_inline void skb_fill_no_device(struct hop_event *e, struct sk_bu
 		e->flags |= HOP_F_DEV_IIF;
 	}
 	if (dev) {
-		e->netns = dev_netns_inum(dev, false);
+		e->netns = dev_netns_inum(dev);
 		e->flags |= HOP_F_NETNS_FROM_DST;
 		return;
 	}
 	sk = BPF_CORE_READ(skb, sk);
 	if (sk) {
-		e->netns = sk_netns_inum(sk, false);
+		e->netns = sk_netns_inum(sk);
 		e->flags |= HOP_F_NETNS_FROM_SK;
 	}
 }
@@ -74,14 +59,14 @@ static __always_inline void skb_fill_no_device(struct hop_event *e, struct sk_bu
 /* The hop's device and namespace: the device given (the hook's, else skb->dev), else what
  * skb_fill_no_device finds. */
 static __always_inline void skb_fill_device(struct hop_event *e, struct sk_buff *skb,
-					    struct net_device *dev, bool ends_life, bool direct)
+					    struct net_device *dev, bool ends_life)
 {
 	e->ifindex = 0;
 	e->netns = 0;
 	e->ifname[0] = 0;
 	e->dev_kind[0] = 0;
 	if (dev)
-		read_dev(e, dev, direct);
+		read_dev(e, dev);
 	else
 		skb_fill_no_device(e, skb, ends_life);
 }

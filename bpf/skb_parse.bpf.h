@@ -189,7 +189,7 @@ static __always_inline bool tuple_from_sock(struct skb_view *v, struct sock *sk)
 	if (state == TCP_TIME_WAIT || state == TCP_NEW_SYN_RECV)
 		t->proto = IPPROTO_TCP;
 	else
-		t->proto = sk_protocol(sk, false);
+		t->proto = sk_protocol(sk);
 	/* Explicit sizes: READ_INTO on an array would copy one element. */
 	if (family == HOP_AF_INET) {
 		bpf_core_read(t->saddr, 4, &sk->__sk_common.skc_rcv_saddr);
@@ -253,21 +253,20 @@ static __always_inline bool skb_view_is_packet(const struct skb_view *v)
 	return v->tuple_ok || v->protocol == ETH_P_8021Q_BE || v->protocol == ETH_P_8021AD_BE;
 }
 
-static __always_inline bool dev_has_ethernet_header(struct net_device *dev, bool direct)
+static __always_inline bool dev_has_ethernet_header(struct net_device *dev)
 {
 	__u16 type;
 
 	if (!dev)
 		return false;
-	type = direct ? dev->type : BPF_CORE_READ(dev, type);
+	type = BPF_CORE_READ(dev, type);
 	return type == ARPHRD_ETHER || type == ARPHRD_LOOPBACK;
 }
 
 /* Copies the first bytes of the packet: from the Ethernet header when the skb has one
  * right before its IP header, else from the IP header. Only the linear part is read. */
 static __always_inline void skb_capture(struct hop_event *e, struct sk_buff *skb,
-					const struct skb_view *v, struct net_device *dev,
-					bool direct, bool dev_direct)
+					const struct skb_view *v, struct net_device *dev)
 {
 	__u32 start, avail, n, data_off, tail;
 	__u16 mac;
@@ -280,16 +279,15 @@ static __always_inline void skb_capture(struct hop_event *e, struct sk_buff *skb
 	if (!v->l3_ok)
 		return;
 	start = v->l3_off;
-	mac = SKB_FIELD(direct, skb, mac_header);
+	mac = BPF_CORE_READ(skb, mac_header);
 	if (mac != SKB_HEADER_UNSET && mac + ETH_HLEN == start &&
-	    dev_has_ethernet_header(dev ? dev : SKB_FIELD(dev_direct, skb, dev), dev_direct)) {
+	    dev_has_ethernet_header(dev ? dev : BPF_CORE_READ(skb, dev))) {
 		start = mac;
 		e->flags |= HOP_F_L2;
 	}
-	tail = SKB_FIELD(direct, skb, tail);
-	/* As plain numbers: v->head may be typed, and the verifier refuses mixed arithmetic. */
-	data_off = (__u64)SKB_FIELD(direct, skb, data) - (__u64)v->head;
-	e->wire_len = SKB_FIELD(direct, skb, len) + data_off - start;
+	tail = BPF_CORE_READ(skb, tail);
+	data_off = BPF_CORE_READ(skb, data) - v->head;
+	e->wire_len = BPF_CORE_READ(skb, len) + data_off - start;
 	avail = tail > start ? tail - start : 0;
 	n = avail < cfg_snaplen ? avail : cfg_snaplen;
 	if (n > HOPTRACE_SNAPLEN_MAX)

@@ -553,7 +553,7 @@ static void start_check(struct session *s)
 
 static int prepare(struct session *s)
 {
-	phases__mark("process");
+	phases__mark("main");
 	kernel_features__probe(&s->kf);
 	phases__mark("btf_features");
 	if (!s->kf.btf) {
@@ -594,8 +594,8 @@ static int prepare(struct session *s)
 	s->en.rules = rule_trail__new(&s->cov, true);
 	if (!s->en.rules)
 		return -1;
-	/* A bundle carries the check too: the evidence explains itself. */
 	phases__mark("node_conntrack_chains");
+	/* A bundle carries the check too: the evidence explains itself. */
 	if (s->opts->check || s->opts->bundle_path)
 		start_check(s);
 	phases__mark("check");

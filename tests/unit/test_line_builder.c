@@ -8,10 +8,10 @@
 /* ns / 1000 with three decimals and a sign, as "%+.3f" prints it. */
 static void test_us3_as_printf(void)
 {
-	static const long long cases[] = { 0,	      1,	  9,	       10,	   999,
-					   1000,      1001,	  12345,       999999,	   1000000,
-					   123456789, 4000000123, -1,	       -999,	   -1000,
-					   -1234567,  86400000000000LL };
+	static const long long cases[] = {
+		0,	 1,	    9,		10, 999,  1000,	 1001,	   12345,	    999999,
+		1000000, 123456789, 4000000123, -1, -999, -1000, -1234567, 86400000000000LL
+	};
 	char got[32], want[32];
 	struct line_builder l;
 
@@ -25,7 +25,8 @@ static void test_us3_as_printf(void)
 
 static void test_columns_as_printf(void)
 {
-	static const char *words[] = { "", "a", "netns-1", "exactly14chars", "longer than fourteen" };
+	static const char *words[] = { "", "a", "netns-1", "exactly14chars",
+				       "longer than fourteen" };
 	char got[128], want[128];
 	struct line_builder l;
 

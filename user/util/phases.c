@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Start-up phases (phases.h). The process's start is read from /proc/self/stat (in clock
- * ticks since boot), so the time before main (exec, the dynamic linker resolving a dozen
- * libraries) is a phase too; the resident set after each phase is read from statm. */
+/* Start-up phases (phases.h): the time from the binary's load to each mark, and the
+ * resident set after each phase (statm). */
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,33 +37,14 @@ static long resident_kib(void)
 	return resident < 0 ? -1 : resident * (sysconf(_SC_PAGESIZE) / 1024);
 }
 
-/* The process's start in CLOCK_MONOTONIC nanoseconds: field 22 of /proc/self/stat counts
- * clock ticks since boot, which is CLOCK_BOOTTIME; the two differ by the time suspended. */
-static long long process_start_ns(void)
-{
-	char buf[1024], *p;
-	unsigned long long ticks;
-	struct timespec boot, mono;
-	FILE *f = fopen("/proc/self/stat", "r");
-	size_t n;
-	int field;
+/* When the binary was loaded: constructors run once the dynamic linker is done, before
+ * main. The exec and the linking before it are the start-up's time outside the phases
+ * (make bench: the process's wall time less the phases' total). */
+static long long loaded_ns;
 
-	if (!f)
-		return clock__mono_ns();
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n] = 0;
-	p = strrchr(buf, ')'); /* the command name may hold spaces */
-	if (!p)
-		return clock__mono_ns();
-	for (field = 2; field < 22 && p; field++)
-		p = strchr(p + 1, ' ');
-	if (!p || sscanf(p + 1, "%llu", &ticks) != 1)
-		return clock__mono_ns();
-	clock_gettime(CLOCK_BOOTTIME, &boot);
-	clock_gettime(CLOCK_MONOTONIC, &mono);
-	return (long long)(ticks * 1000000000ULL / (unsigned long long)sysconf(_SC_CLK_TCK)) -
-	       ((boot.tv_sec - mono.tv_sec) * 1000000000LL + (boot.tv_nsec - mono.tv_nsec));
+__attribute__((constructor)) static void phases_loaded(void)
+{
+	loaded_ns = clock__mono_ns();
 }
 
 void phases__begin(void)
@@ -74,7 +54,7 @@ void phases__begin(void)
 	ph.on = env && *env && strcmp(env, "0");
 	ph.count = 0;
 	if (ph.on)
-		ph.start_ns = process_start_ns();
+		ph.start_ns = loaded_ns;
 }
 
 void phases__mark(const char *name)

@@ -7,8 +7,8 @@
 
 #include <stdio.h>
 
-/* Starts the clock: the phase before the first mark is the process's own start (exec,
- * dynamic linking, option parsing), measured from the kernel's record of the start. */
+/* Starts the clock: the phase before the first mark runs from the binary's load (after the
+ * dynamic linker, before main) through option parsing. */
 void phases__begin(void);
 void phases__mark(const char *name);
 /* Writes "phases: name ms (+rss KiB) ..." when asked for; then forgets the marks. */
