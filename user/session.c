@@ -295,6 +295,17 @@ static int make_bundle_sinks(struct session *s)
 	return 0;
 }
 
+/* Output to a file or a pipe goes out in large writes (a write per 4 KiB, stdio's default,
+ * was a tenth of the reader's time in a flood); the poll loop flushes every round, so a
+ * reader still sees each packet within POLL_MS. A terminal keeps its line buffering. */
+#define OUTPUT_BUFFER (1 << 20)
+
+static void buffer_output(FILE *f)
+{
+	if (f != stderr && !isatty(fileno(f)))
+		setvbuf(f, NULL, _IOFBF, OUTPUT_BUFFER);
+}
+
 static int make_sinks(struct session *s)
 {
 	/* With the pcapng on stdout, the timeline goes to stderr. */
@@ -302,6 +313,9 @@ static int make_sinks(struct session *s)
 	struct sink *main_sink;
 
 	s->out = text;
+	buffer_output(text);
+	if (s->pcapng_file)
+		buffer_output(s->pcapng_file);
 	if (!s->obs || !s->obs->no_output) {
 		main_sink = s->opts->json ? output_json__new(text, &s->en) :
 					    output_text__new(text, &s->en);
@@ -793,6 +807,9 @@ static int poll_round(struct session *s)
 		return -1;
 	}
 	if (fflush(s->out) && !s->write_error)
+		s->write_error = errno ? errno : EIO;
+	if (s->pcapng_file && s->pcapng_file != s->out && fflush(s->pcapng_file) &&
+	    !s->write_error)
 		s->write_error = errno ? errno : EIO;
 	if (!s->write_error && (reader_gone(s->out) || reader_gone(s->pcapng_file)))
 		s->write_error = EPIPE;

@@ -73,6 +73,20 @@ closed_pipe_case() {
 
 QUIET_PINGS=(-- sh -c "ip netns exec $NS_A ping -c 20 -i 0.05 -q $IP_B >/dev/null 2>&1")
 
+# HOPTRACE_PHASES=1: one line with each phase of the start-up and the wind-down (make bench
+# breaks the start-up down by it); without it, none.
+case_phases_reported() {
+	HOPTRACE_PHASES=1 "$HOPTRACE" --pod-ip "$IP_A" -q -- true >/dev/null 2>"$TMP/err" || return 1
+	[ "$(grep -c '^phases: ' "$TMP/err")" = 1 ] || { echo "no phases line"; cat "$TMP/err"; return 1; }
+	for phase in main btf_features bpf_open bpf_load ring attach ready traced detach cleanup; do
+		grep -q "^phases: .* $phase=[0-9.]*ms/[-+][0-9]*KiB" "$TMP/err" ||
+			{ echo "phase $phase missing: $(cat "$TMP/err")"; return 1; }
+	done
+	grep -q ' total=[0-9.]*ms rss=[0-9]*KiB$' "$TMP/err" || { echo "no total"; return 1; }
+	"$HOPTRACE" --pod-ip "$IP_A" -q -- true >/dev/null 2>"$TMP/err" || return 1
+	! grep -q 'phases' "$TMP/err" || { echo "phases without HOPTRACE_PHASES"; return 1; }
+}
+
 case_closed_pipe() {
 	closed_pipe_case "head -c 100" --pod-ip "$IP_A" --json -q "${QUIET_PINGS[@]}"
 }
@@ -228,6 +242,7 @@ case_drops_capabilities_and_still_traces() {
 }
 
 topo_up || { echo "FAIL e2e lifecycle_topology: could not build the namespaces"; exit 1; }
+run_case phases_reported case_phases_reported
 run_case sigint_detaches_and_summarises case_sigint_detaches_and_summarises
 run_case sigterm_detaches_and_summarises case_sigterm_detaches_and_summarises
 run_case closed_pipe case_closed_pipe

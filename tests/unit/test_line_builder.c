@@ -39,8 +39,12 @@ static void test_columns_as_printf(void)
 		line__u64(&l, 18446744073709551615ULL);
 		line__char(&l, '|');
 		line__u64(&l, 0);
-		snprintf(want, sizeof(want), "%14s|%-14s|%llu|%u", words[i], words[i],
-			 18446744073709551615ULL, 0);
+		line__char(&l, '|');
+		line__hex(&l, 0xffff888125c8b600ULL >> (i * 8));
+		line__char(&l, '|');
+		line__hex(&l, 0);
+		snprintf(want, sizeof(want), "%14s|%-14s|%llu|%u|0x%llx|0x%x", words[i], words[i],
+			 18446744073709551615ULL, 0, 0xffff888125c8b600ULL >> (i * 8), 0);
 		CHECK_STR(got, want);
 		CHECK(l.len == strlen(want));
 	}

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Kernel symbolization from a kallsyms file: a sorted array of text symbols, binary search. */
 #include "host/kallsyms.h"
+#include "util/line_builder.h"
 
 #include <errno.h>
 #include <stdbool.h>
@@ -291,18 +292,25 @@ static const struct ksym *kallsyms__find(const struct kallsyms *ks, __u64 addr)
 const char *kallsyms__format(struct kallsyms *ks, __u64 addr, char *buf, size_t size)
 {
 	const struct ksym *sym = NULL;
+	struct line_builder l;
 
 	if (ks) {
 		kallsyms__ensure(ks);
 		sym = kallsyms__find(ks, addr);
 	}
-	if (!sym)
-		snprintf(buf, size, "0x%llx", (unsigned long long)addr);
-	else if (sym->module)
-		snprintf(buf, size, "%s+0x%llx [%s]", ks->strs + sym->name,
-			 (unsigned long long)(addr - sym->addr), ks->strs + sym->module);
-	else
-		snprintf(buf, size, "%s+0x%llx", ks->strs + sym->name,
-			 (unsigned long long)(addr - sym->addr));
+	/* Every freed packet's hop asks: built without printf (util/line_builder.h). */
+	line__init(&l, buf, size);
+	if (!sym) {
+		line__hex(&l, addr);
+		return buf;
+	}
+	line__str(&l, ks->strs + sym->name);
+	line__char(&l, '+');
+	line__hex(&l, addr - sym->addr);
+	if (sym->module) {
+		line__str(&l, " [");
+		line__str(&l, ks->strs + sym->module);
+		line__char(&l, ']');
+	}
 	return buf;
 }

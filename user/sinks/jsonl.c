@@ -17,6 +17,7 @@
 #include "sinks/sink.h"
 #include "check/check.h"
 #include "pipeline/verdict.h"
+#include "util/line_builder.h"
 
 static void write_tuple(struct json_writer *w, const char *key, const struct hop_tuple *t)
 {
@@ -233,9 +234,11 @@ void output_json__hop(struct json_writer *w, struct enrich *en, const struct pac
 		      const struct hop_view *v)
 {
 	const struct hop_event *ev = &v->hop->ev;
+	struct line_builder l;
 	char skb[24];
 
-	snprintf(skb, sizeof(skb), "0x%llx", (unsigned long long)ev->skb);
+	line__init(&l, skb, sizeof(skb));
+	line__hex(&l, ev->skb);
 	json__object_begin(w, NULL);
 	json__string(w, "type", "hop");
 	json__uint(w, "pkt", pkt->id);

@@ -3,6 +3,7 @@
  * one line per hop with the time since the packet's first hop, and a verdict line per
  * packet. Lengths are the packet's bytes from its IP header on, wherever the hop saw it,
  * so that a transmit (link-layer header pushed) and a receive (pulled) read alike. */
+#define _GNU_SOURCE /* fwrite_unlocked: the sink is the stream's one writer */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -106,7 +107,7 @@ static void print_view(struct text_sink *ts, const struct hop *first, const stru
 		line__str(&l, len);
 	}
 	line__char(&l, '\n');
-	fwrite(line, 1, l.len, ts->base.f);
+	fwrite_unlocked(line, 1, l.len, ts->base.f);
 }
 
 /* --check: the failed check item that explains this drop, under its verdict. */

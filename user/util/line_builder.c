@@ -80,6 +80,20 @@ void line__u64(struct line_builder *l, __u64 v)
 	put(l, p, end - p);
 }
 
+void line__hex(struct line_builder *l, __u64 v)
+{
+	static const char hex[] = "0123456789abcdef";
+	char buf[18], *end = buf + sizeof(buf), *p = end;
+
+	do {
+		*--p = hex[v & 0xf];
+		v >>= 4;
+	} while (v);
+	*--p = 'x';
+	*--p = '0';
+	put(l, p, end - p);
+}
+
 void line__us3(struct line_builder *l, __s64 ns)
 {
 	/* The magnitude as unsigned: negating the most negative __s64 would overflow. */

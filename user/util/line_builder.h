@@ -20,6 +20,8 @@ void line__char(struct line_builder *l, char c);
 void line__right(struct line_builder *l, const char *s, size_t width);
 void line__left(struct line_builder *l, const char *s, size_t width);
 void line__u64(struct line_builder *l, __u64 v);
+/* v in lower-case hex with "0x" before it ("0x%llx"). */
+void line__hex(struct line_builder *l, __u64 v);
 /* ns as microseconds with a sign and three decimals: "+12.345" ("%+.3f" of ns / 1000.0). */
 void line__us3(struct line_builder *l, __s64 ns);
 
