@@ -79,7 +79,7 @@ case_phases_reported() {
 	HOPTRACE_PHASES=1 "$HOPTRACE" --pod-ip "$IP_A" -q -- true >/dev/null 2>"$TMP/err" || return 1
 	[ "$(grep -c '^phases: ' "$TMP/err")" = 1 ] || { echo "no phases line"; cat "$TMP/err"; return 1; }
 	for phase in main btf_features bpf_open bpf_load ring attach ready traced detach cleanup; do
-		grep -q "^phases: .* $phase=[0-9.]*ms/[-+][0-9]*KiB" "$TMP/err" ||
+		grep -q "^phases:.* $phase=[0-9.]*ms/[-+][0-9]*KiB" "$TMP/err" ||
 			{ echo "phase $phase missing: $(cat "$TMP/err")"; return 1; }
 	done
 	grep -q ' total=[0-9.]*ms rss=[0-9]*KiB$' "$TMP/err" || { echo "no total"; return 1; }
