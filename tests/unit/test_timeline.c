@@ -643,6 +643,240 @@ static void test_handoff_to_address_of_other_packet(void)
 	timeline__free(tl);
 }
 
+/* The packet-socket stress (a busy tcpdump in pod p1, IPv6 UDP over the overlay): a
+ * socket took a datagram, whose address the BPF side keeps tracked since the read data's
+ * free has no tracepoint. A clone of a later datagram gets that address: the tap's copy,
+ * made at transmit in p1 and dropped there by the packet socket with its queue full
+ * (PACKET_SOCK_ERROR at packet_rcv), or read by it. Neither is the taken skb. */
+#define SKB_A_00 0xffff888107329200ull
+#define SKB_B_00 0xffff888107329500ull
+#define SKB_C_00 0xffff888107329f00ull
+#define REASON_PACKET_SOCK_ERROR 106
+#define REASON_SOCKET_RCVBUFF 5
+#define AT_PACKET_RCV 0xffffffff821b513full
+
+static const __u8 v6_p1[16] = { 0xfd, 0, 2, 0x44, 0, 1, [15] = 2 };
+static const __u8 v6_p2[16] = { 0xfd, 0, 2, 0x44, 0, 2, [15] = 2 };
+
+static struct hop_tuple tuple6(const __u8 *s, __u16 sp, const __u8 *d, __u16 dp)
+{
+	struct hop_tuple t = { .sport = sp, .dport = dp, .family = HOP_AF_INET6, .proto = 17 };
+
+	memcpy(t.saddr, s, 16);
+	memcpy(t.daddr, d, 16);
+	return t;
+}
+
+static struct hop_event hop6(__u64 skb, __u16 hook, __u16 flags, __u32 netns, __u64 head,
+			     struct hop_tuple t)
+{
+	struct hop_event ev = hop(skb, hook, flags | HOP_F_TUPLE);
+
+	ev.netns = netns, ev.head = head, ev.tuple = t;
+	return ev;
+}
+
+/* A UDP socket's taking: the cgroup hook sees neither buffer nor namespace. */
+static struct hop_event udp_taken(__u64 skb)
+{
+	struct hop_event ev = hop(skb, HOOK_SOCK_QUEUE, HOP_F_SOCK);
+
+	ev.sk_family = HOP_AF_INET6, ev.sk_type = 2, ev.sk_proto = 17;
+	return ev;
+}
+
+/* A datagram from pod p1 to pod p2's socket (cloned: p1's tap cloned it at transmit). */
+static void datagram_to_p2(struct timeline *tl, __u64 skb, __u64 head, struct hop_tuple t)
+{
+	add(tl, hop6(skb, HOOK_NF, HOP_F_NEW, NS_P1, head, t));
+	add(tl, hop6(skb, HOOK_DEV_XMIT, HOP_F_CLONED, NS_P1, head, t));
+	add(tl, hop6(skb, HOOK_NETIF_RECEIVE, HOP_F_CLONED, NS_N1, head, t));
+	add(tl, hop6(skb, HOOK_DEV_XMIT, HOP_F_CLONED, NS_N1, head, t));
+	add(tl, hop6(skb, HOOK_NETIF_RECEIVE, HOP_F_CLONED, NS_P2, head, t));
+	add(tl, udp_taken(skb));
+}
+
+/* The packet socket's drop of a clone at skb: its queue was full. */
+static struct hop_event tap_drop(__u64 skb, __u16 flags, __u64 head, struct hop_tuple t)
+{
+	struct hop_event ev = hop6(skb, HOOK_KFREE_SKB,
+				   flags | HOP_F_SOCK | HOP_F_CLONED | HOP_F_HAS_REASON, NS_P1,
+				   head, t);
+
+	ev.sk_family = HOP_AF_PACKET, ev.sk_type = HOP_SOCK_RAW;
+	ev.reason = REASON_PACKET_SOCK_ERROR, ev.location = AT_PACKET_RCV;
+	ev.copies = 2; /* the datagram itself still has the buffer */
+	return ev;
+}
+
+/* The first datagram was taken by p2's socket at SKB_A_00 and settles; the next one's tap
+ * copy at transmit gets SKB_A_00 and is dropped: not the first one's end, and not the
+ * second one's fate (a copy's). With the address untracked too (fresh), on a kernel that
+ * names no socket at a drop (before 6.11: only the other buffer tells), and with no packet
+ * to be the copy of (a tap's loss alone: no packet). */
+static void test_tap_drop_at_address_of_taken_packet(void)
+{
+	const __u64 head1 = 0xffff888104d9d200ull, head2 = 0xffff888104d9cfc0ull;
+	const __u64 s = 1000000000ull;
+	struct hop_tuple t = tuple6(v6_p1, 33125, v6_p2, 5353);
+
+	for (int variant = 0; variant < 3; variant++) {
+		struct timeline *tl = fresh();
+		const struct timeline_totals *tt = timeline__totals(tl);
+		struct hop_event drop_ev =
+			tap_drop(SKB_A_00, variant == 1 ? HOP_F_NEW : 0, head2, t);
+
+		if (variant == 2)
+			drop_ev.flags &= ~HOP_F_SOCK, drop_ev.sk_family = drop_ev.sk_type = 0;
+		datagram_to_p2(tl, SKB_A_00, head1, t);
+		add(tl, hop6(SKB_B_00, HOOK_NF, HOP_F_NEW, NS_P1, head2, t));
+		add(tl, drop_ev);
+		add(tl, hop6(SKB_B_00, HOOK_DEV_XMIT, HOP_F_CLONED, NS_P1, head2, t));
+		add(tl, hop6(SKB_B_00, HOOK_NETIF_RECEIVE, HOP_F_CLONED, NS_P2, head2, t));
+		add(tl, udp_taken(SKB_B_00));
+		timeline__expire(tl, clock_ns + 2 * s);
+		CHECK(seen_count == 2);
+		CHECK(tt->packets == 2 && tt->delivered == 2 && tt->dropped == 0);
+		CHECK(seen[0].skb == SKB_A_00 && seen[0].fate == FATE_DELIVERED);
+		CHECK(seen[0].hop_count == 6 && seen[0].last_hook == HOOK_SOCK_QUEUE);
+		/* The copy's drop is among the second datagram's hops, not its fate. */
+		CHECK(seen[1].skb == SKB_B_00 && seen[1].fate == FATE_DELIVERED);
+		CHECK(seen[1].hop_count == 5);
+		timeline__finish(tl);
+		timeline__free(tl);
+	}
+
+	/* The tap's loss with no datagram open to be the copy of: no packet of its own. */
+	{
+		struct timeline *tl = fresh();
+		const struct timeline_totals *tt = timeline__totals(tl);
+
+		datagram_to_p2(tl, SKB_A_00, head1, t);
+		add(tl, tap_drop(SKB_A_00, 0, head2, t));
+		timeline__expire(tl, clock_ns + 2 * s);
+		timeline__finish(tl);
+		CHECK(seen_count == 1 && seen[0].fate == FATE_DELIVERED && seen[0].hop_count == 6);
+		CHECK(tt->packets == 1 && tt->dropped == 0 && tt->after_end == 1);
+		timeline__free(tl);
+	}
+}
+
+/* A drop of the taken skb itself stays its fate: the socket's queue was full (the same
+ * buffer, cloned as it was), whether or not the BPF side still tracked the address. And a
+ * read of it that shows the clone bit its last hop did not have (a raw socket's clone was
+ * made after that hop) is its own. */
+static void test_drop_of_taken_packet_stays(void)
+{
+	const __u64 head = 0xffff888104d9d200ull;
+	struct hop_tuple t = tuple6(v6_p1, 33125, v6_p2, 5353);
+	struct timeline *tl = fresh();
+	struct hop_event read =
+		hop6(SKB_C_00, HOOK_SOCK_RECV, HOP_F_SOCK | HOP_F_CLONED, NS_P2, head, t);
+
+	read.sk_family = HOP_AF_INET6, read.sk_type = 2, read.sk_proto = 17;
+	add(tl, hop6(SKB_C_00, HOOK_NETIF_RECEIVE, HOP_F_NEW, NS_P2, head, t));
+	add(tl, hop6(SKB_C_00, HOOK_NF, 0, NS_P2, head, t));
+	add(tl, udp_taken(SKB_C_00));
+	add(tl, read);
+	add(tl, hop6(SKB_C_00, HOOK_CONSUME_SKB, HOP_F_CLONED, NS_P2, head, t));
+	CHECK(seen_count == 1 && seen[0].fate == FATE_DELIVERED && seen[0].hop_count == 5);
+	timeline__free(tl);
+
+	for (int fresh_drop = 0; fresh_drop < 2; fresh_drop++) {
+		struct hop_event ev =
+			hop6(SKB_C_00, HOOK_KFREE_SKB,
+			     HOP_F_CLONED | HOP_F_HAS_REASON | (fresh_drop ? HOP_F_NEW : 0), NS_P2,
+			     head, t);
+
+		tl = fresh();
+		ev.reason = REASON_SOCKET_RCVBUFF, ev.location = DROP_AT, ev.copies = 1;
+		datagram_to_p2(tl, SKB_C_00, head, t);
+		add(tl, ev);
+		CHECK(seen_count == 1 && seen[0].fate == FATE_DROPPED && seen[0].hop_count == 7);
+		CHECK(timeline__totals(tl)->dropped == 1);
+		timeline__free(tl);
+	}
+}
+
+/* A reply taken by the client's socket in p1 at SKB_A_00; the data buffer comes back for
+ * the next reply (the same head), whose tap copy, made at its receive in p1, gets the
+ * address SKB_A_00 and is read by the packet socket 8 ms later, then freed (flagged by the
+ * BPF side as a consume for headroom). The first reply stays delivered: the tap's read is
+ * not its skb, and no copy's free is a handoff. */
+static void test_tap_read_at_address_of_taken_reply(void)
+{
+	const __u64 head = 0xffff8881140b2c00ull, s = 1000000000ull;
+	struct hop_tuple t = tuple6(v6_p2, 5353, v6_p1, 51807);
+	struct hop_event own_tap = hop6(SKB_B_00, HOOK_SOCK_RECV,
+					HOP_F_NEW | HOP_F_SOCK | HOP_F_CLONED, NS_P1, head, t);
+	struct hop_event own_tap_free =
+		hop6(SKB_B_00, HOOK_CONSUME_SKB, HOP_F_CLONED, NS_P1, head, t);
+	struct hop_event late_read =
+		hop6(SKB_A_00, HOOK_SOCK_RECV, HOP_F_SOCK | HOP_F_CLONED, NS_P1, head, t);
+	struct hop_event late_free =
+		hop6(SKB_A_00, HOOK_CONSUME_SKB, HOP_F_CLONED | HOP_F_HANDOFF, NS_P1, head, t);
+	struct timeline *tl = fresh();
+	const struct timeline_totals *tt = timeline__totals(tl);
+
+	own_tap.sk_family = late_read.sk_family = HOP_AF_PACKET;
+	own_tap.sk_type = late_read.sk_type = HOP_SOCK_RAW;
+	own_tap_free.copies = late_free.copies = 2;
+	strcpy(late_free.ifname, "eth0");
+	strcpy(late_free.dev_kind, "veth");
+	/* The first reply with its own tap copy, read at once. */
+	add(tl, hop6(SKB_A_00, HOOK_NETIF_RECEIVE, HOP_F_NEW | HOP_F_CLONED, NS_P1, head, t));
+	add(tl, own_tap);
+	add(tl, own_tap_free);
+	add(tl, hop6(SKB_A_00, HOOK_NF, HOP_F_CLONED, NS_P1, head, t));
+	add(tl, udp_taken(SKB_A_00));
+	/* The next reply, its buffer at the same head, taken too. */
+	clock_ns += 4000000;
+	add(tl, hop6(SKB_C_00, HOOK_NETIF_RECEIVE, HOP_F_NEW | HOP_F_CLONED, NS_P1, head, t));
+	add(tl, hop6(SKB_C_00, HOOK_NF, HOP_F_CLONED, NS_P1, head, t));
+	add(tl, udp_taken(SKB_C_00));
+	/* Its tap copy, read late at the first reply's address. */
+	clock_ns += 4000000;
+	add(tl, late_read);
+	add(tl, late_free);
+	timeline__expire(tl, clock_ns + 2 * s);
+	timeline__finish(tl);
+	CHECK(tt->packets == 2 && tt->delivered == 2 && tt->unknown == 0 && tt->dropped == 0);
+	CHECK(seen_count == 2);
+	CHECK(seen[0].skb == SKB_A_00 && seen[0].fate == FATE_DELIVERED);
+	CHECK(seen[0].hop_count == 5 && seen[0].last_hook == HOOK_SOCK_QUEUE);
+	CHECK(seen[1].skb == SKB_C_00 && seen[1].fate == FATE_DELIVERED);
+	timeline__free(tl);
+}
+
+/* A datagram's own tap copy, read on another CPU while the datagram goes on, is freed in a
+ * way the BPF side takes for a consume for headroom (HOP_F_HANDOFF). Only the packet's own
+ * skb is handed off: the datagram must not wait for a new skb (and split at its next hop). */
+static void test_tap_copy_free_is_no_handoff(void)
+{
+	const __u64 head = 0xffff888104d9d200ull;
+	struct hop_tuple t = tuple6(v6_p1, 33125, v6_p2, 5353);
+	struct hop_event tap_read = hop6(SKB_B_00, HOOK_SOCK_RECV,
+					 HOP_F_NEW | HOP_F_SOCK | HOP_F_CLONED, NS_P1, head, t);
+	struct hop_event tap_free =
+		hop6(SKB_B_00, HOOK_CONSUME_SKB, HOP_F_CLONED | HOP_F_HANDOFF, NS_P1, head, t);
+	struct timeline *tl = fresh();
+	const struct timeline_totals *tt = timeline__totals(tl);
+
+	tap_read.sk_family = HOP_AF_PACKET, tap_read.sk_type = HOP_SOCK_RAW;
+	tap_free.copies = 2;
+	strcpy(tap_free.dev_kind, "veth");
+	add(tl, hop6(SKB_A_00, HOOK_NF, HOP_F_NEW, NS_P1, head, t));
+	add(tl, hop6(SKB_A_00, HOOK_DEV_XMIT, HOP_F_CLONED, NS_P1, head, t));
+	add(tl, tap_read);
+	add(tl, tap_free);
+	add(tl, hop6(SKB_A_00, HOOK_NETIF_RECEIVE, HOP_F_CLONED, NS_N1, head, t));
+	add(tl, hop6(SKB_A_00, HOOK_CONSUME_SKB, HOP_F_CLONED, NS_N1, head, t));
+	timeline__finish(tl);
+	CHECK(seen_count == 1 && tt->packets == 1 && tt->delivered == 1);
+	CHECK(seen[0].hop_count == 6 && seen[0].fate == FATE_DELIVERED);
+	timeline__free(tl);
+}
+
 static void test_flow_flood_bounded(void)
 {
 	const int flows = TIMELINE_MAX_FLOWS + 100;
@@ -991,6 +1225,10 @@ int main(void)
 	RUN(test_handoff_unseen);
 	RUN(test_handoff_to_address_of_freed_copy);
 	RUN(test_handoff_to_address_of_other_packet);
+	RUN(test_tap_drop_at_address_of_taken_packet);
+	RUN(test_drop_of_taken_packet_stays);
+	RUN(test_tap_read_at_address_of_taken_reply);
+	RUN(test_tap_copy_free_is_no_handoff);
 	RUN(test_fresh_after_pause);
 	RUN(test_bpf_prog_hops);
 	RUN(test_settled_expire_in_order);

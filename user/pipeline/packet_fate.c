@@ -5,16 +5,18 @@
 #include "pipeline/hooks.h"
 #include "pipeline/packet_fate.h"
 
-/* A socket that only watches (a packet socket: tcpdump) read hop i's copy: its fate is not
- * the packet's. A copy is one skb's life, not its address: the packet's own skb after a
- * handoff may have the address its tap's copy had (timeline.h, skb_since). */
+/* A socket that only watches (a packet socket: tcpdump) read hop i's copy, or dropped it
+ * (its queue full): its fate is not the packet's. A copy is one skb's life, not its
+ * address: the packet's own skb after a handoff may have the address its tap's copy had
+ * (timeline.h, skb_since). A packet socket's drop counts only of a clone: one that got the
+ * packet's only skb (no protocol wanted the frame) ended the packet. */
 static bool copy_is_tap(const struct packet *p, int i)
 {
 	for (int j = 0; j < p->hop_count; j++) {
 		const struct hop_event *ev = &p->hops[j].ev;
 
-		if (packet__same_skb(p, i, j) && ev->hook == HOOK_SOCK_RECV &&
-		    (ev->flags & HOP_F_SOCK) && ev->sk_family == HOP_AF_PACKET)
+		if (packet__same_skb(p, i, j) && hop__packet_socket(ev) &&
+		    (ev->hook == HOOK_SOCK_RECV || (ev->flags & HOP_F_CLONED)))
 			return true;
 	}
 	return false;

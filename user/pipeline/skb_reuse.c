@@ -205,6 +205,55 @@ static bool continues_after_pause(const struct packet *p, const struct hop_event
 	return strong_identity(&now) && identity__same(&was, &now);
 }
 
+/* The hop of its current skb where a socket took or read p last, or NULL. */
+static const struct hop_event *taken_by(const struct packet *p)
+{
+	for (int i = p->hop_count - 1; i >= 0; i--) {
+		const struct hop_event *ev = &p->hops[i].ev;
+		const struct hook_row *row = hook__row(ev->hook);
+
+		if (ev->skb == p->skb && !packet__earlier_life(p, i) && row && row->delivers)
+			return ev;
+	}
+	return NULL;
+}
+
+/* The last hop of p's current skb that saw its data buffer (a socket's taking does not). */
+static const struct hop_event *last_buffer_hop(const struct packet *p)
+{
+	for (int i = p->hop_count - 1; i >= 0; i--) {
+		const struct hop_event *ev = &p->hops[i].ev;
+
+		if (ev->skb == p->skb && !packet__earlier_life(p, i) && ev->head && sees_skb(ev))
+			return ev;
+	}
+	return NULL;
+}
+
+/* A socket took p's skb and nothing but sockets saw it since (p is settling): what can
+ * still happen to that skb is a read, a free or a drop by its socket. The BPF side keeps
+ * the address tracked after the taking (the read data's free has no tracepoint) and calls
+ * nothing at it fresh while the buffer looks the same, so a clone of a later packet that
+ * gets the address shows here as the skb's next hop. Two things tell it:
+ * - a packet socket read or dropped it: a packet socket gets its clones from a device, and
+ *   never an skb that a socket of another kind took;
+ * - it is a clone of another buffer than the skb's last hop saw. The skb's own buffer may
+ *   have been replaced since (a pull on the way to the socket reallocates a cloned skb's
+ *   buffer), but that leaves it no clone; and a clone made after that hop (a raw socket's,
+ *   multicast's) shares the buffer. Neither sign alone: the clone bit may appear between
+ *   that hop and the taking, and an uncloned skb may have a new buffer. */
+static bool not_the_taken_skb(const struct packet *p, const struct hop_event *ev)
+{
+	const struct hop_event *taker, *own;
+
+	if (!p->settling || !(taker = taken_by(p)))
+		return false;
+	if (hop__packet_socket(ev) && !hop__packet_socket(taker))
+		return true;
+	own = last_buffer_hop(p);
+	return own && (ev->flags & HOP_F_CLONED) && ev->head && ev->head != own->head;
+}
+
 /* A hop at an address still open that cannot be the open packet's: the old skb was freed
  * where no hook saw it and the address reused. The BPF side flags what it can tell (a fresh
  * match, a packet read by a socket and seen again); the path tells the rest: a namespace
@@ -219,7 +268,11 @@ bool skb_reuse__new_life(const struct packet *p, const struct hop_event *ev, con
 	/* The BPF side reports them only for an skb it tracks, and they show nothing to judge. */
 	if (!sees_skb(ev))
 		return false;
-	if (ev->flags & HOP_F_NEW)
+	if (not_the_taken_skb(p, ev))
+		return true;
+	/* A fresh free is the packet's own, its tracking lost on the way; once a socket took
+	 * it, the path must say so too (the BPF side keeps a taken skb tracked). */
+	if ((ev->flags & HOP_F_NEW) && (!ends_life || !p->settling))
 		return !ends_life && !continues_after_pause(p, ev, data);
 	last = last_skb_hop(p, ev->skb);
 	if (!last || p->incomplete)

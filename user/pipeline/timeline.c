@@ -243,14 +243,15 @@ static void copies_forget(struct timeline *tl, struct packet *p)
 /* A clone first seen where it leaves the path (read by a socket, or freed) has no path of
  * its own: it is a copy of the packet whose data buffer it shares. raw_v4_input hands a
  * raw socket such a clone; packet sockets and multicast get them too. A TCP send's fast
- * clone is not one: it is a new transmission of the send queue's data. */
-static struct packet *copy_link(struct timeline *tl, const struct hop_event *ev)
+ * clone is not one: it is a new transmission of the send queue's data. First seen: the
+ * BPF side says so (fresh), or the address's open packet was found to be another skb's
+ * (the BPF side still tracked the address of a packet a socket took). */
+static struct packet *copy_link(struct timeline *tl, const struct hop_event *ev, bool fresh)
 {
 	struct copy_ref *c, **b;
 	struct packet *p;
 
-	if (!(ev->flags & HOP_F_NEW) || !(ev->flags & HOP_F_CLONED) || (ev->flags & HOP_F_FCLONE) ||
-	    !ev->head ||
+	if (!fresh || !(ev->flags & HOP_F_CLONED) || (ev->flags & HOP_F_FCLONE) || !ev->head ||
 	    (ev->hook != HOOK_SOCK_RECV && ev->hook != HOOK_SOCK_QUEUE &&
 	     ev->hook != HOOK_KFREE_SKB))
 		return NULL;
@@ -624,11 +625,21 @@ static bool after_end(const struct hop_event *ev)
 	       (row->delivers || row->ends_life == FATE_DELIVERED || row->annotates);
 }
 
-/* A packet socket reading a clone no open packet shares its buffer with. */
+/* A packet socket reading a clone no open packet shares its buffer with, or dropping one
+ * (its queue full: the tap lost its copy, the packet went on). */
 static bool is_tap_copy(const struct hop_event *ev)
 {
-	return ev->hook == HOOK_SOCK_RECV && (ev->flags & HOP_F_SOCK) &&
-	       ev->sk_family == HOP_AF_PACKET && (ev->flags & HOP_F_CLONED);
+	return hop__packet_socket(ev) && (ev->flags & HOP_F_CLONED);
+}
+
+/* Whether a packet socket read or dropped p's current skb: a tap's clone, which is never
+ * handed off to a new skb for headroom (only the packet's own skb leaves by a device). */
+static bool skb_is_tap_copy(const struct packet *p)
+{
+	for (int i = p->skb_since; i < p->hop_count; i++)
+		if (p->hops[i].ev.skb == p->skb && hop__packet_socket(&p->hops[i].ev))
+			return true;
+	return false;
 }
 
 /* The socket-delivery hook (a cgroup program) reads neither the namespace, the device's
@@ -739,15 +750,15 @@ static void copy_end(struct timeline *tl, struct packet *p, const struct hop_eve
 
 /* The packet an event at a copy's address belongs to. A fresh sighting there means the
  * copy was freed unseen and the address reused, unless it is itself a new copy. */
-static struct packet *copy_event(struct timeline *tl, const struct hop_event *ev)
+static struct packet *copy_event(struct timeline *tl, const struct hop_event *ev, bool fresh)
 {
 	struct packet *p = copy_find(tl, ev->skb);
 
-	if (p && !(ev->flags & HOP_F_NEW))
+	if (p && !fresh)
 		return p;
 	if (p)
 		copy_forget(tl, p, ev->skb);
-	return copy_link(tl, ev);
+	return copy_link(tl, ev, fresh);
 }
 
 void timeline__expire(struct timeline *tl, __u64 now_ns)
@@ -768,6 +779,7 @@ void timeline__set_free_judge(struct timeline *tl, free_judge_fn judge, void *ct
 int timeline__add(struct timeline *tl, const struct hop_event *ev, const __u8 *data)
 {
 	const struct hop_event *route;
+	bool fresh = ev->flags & HOP_F_NEW;
 	struct packet *p;
 	int err;
 
@@ -789,9 +801,10 @@ int timeline__add(struct timeline *tl, const struct hop_event *ev, const __u8 *d
 	if (p && skb_reuse__new_life(p, ev, data, life_ended_by(ev) != FATE_UNKNOWN)) {
 		packet_end(tl, p, fate_unseen_end(p));
 		p = NULL;
+		fresh = true;
 	}
 	if (!p)
-		p = copy_event(tl, ev);
+		p = copy_event(tl, ev, fresh);
 	if (!p && after_end(ev)) {
 		tl->totals.after_end++;
 		return 0;
@@ -832,8 +845,11 @@ int timeline__add(struct timeline *tl, const struct hop_event *ev, const __u8 *d
 		head_unlink(tl, p);
 	else
 		head_link(tl, p, ev->head);
-	/* A free that may hand the packet on to a new skb waits for it: handoff_continue. */
-	if ((ev->flags & HOP_F_HANDOFF) && life_ended_by(ev) == FATE_DELIVERED && !p->rejected)
+	/* A free that may hand the packet on to a new skb waits for it: handoff_continue. Only
+	 * the packet's own skb goes on so: a copy's free (a tap's clone, read on another CPU)
+	 * that looks like one to the BPF side is that copy's end. */
+	if ((ev->flags & HOP_F_HANDOFF) && life_ended_by(ev) == FATE_DELIVERED && !p->rejected &&
+	    !p->held && ev->skb == p->skb && !p->tap_copy && !skb_is_tap_copy(p))
 		park(tl, p);
 	else if (life_ended_by(ev) != FATE_UNKNOWN)
 		copy_end(tl, p, ev);

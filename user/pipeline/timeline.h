@@ -84,6 +84,17 @@ static inline bool packet__same_skb(const struct packet *p, int i, int j)
 	       packet__earlier_life(p, i) == packet__earlier_life(p, j);
 }
 
+/* Whether a packet socket (tcpdump) read or dropped this skb: on sock_recv the reader, on
+ * kfree_skb the socket the kernel names as receiving it (6.11+). Such a socket gets its own
+ * clone of a packet from a device (dev_queue_xmit_nit, packet_rcv), never an skb that a
+ * socket of another kind took, and what becomes of that clone is the tap's, not the
+ * packet's. */
+static inline bool hop__packet_socket(const struct hop_event *ev)
+{
+	return (ev->flags & HOP_F_SOCK) && ev->sk_family == HOP_AF_PACKET &&
+	       (ev->hook == HOOK_SOCK_RECV || ev->hook == HOOK_KFREE_SKB);
+}
+
 #define TIMELINE_MAX_HOPS 128
 #define TIMELINE_MAX_OPEN 65536
 #define TIMELINE_MAX_FLOWS 65536
