@@ -98,6 +98,12 @@ traffic() {
 	done
 	[ -e "$ready" ] || { echo "receiver not ready (it exited)" >>"$out.err"; return 1; }
 	[ "$stats" = 1 ] && stats_snapshot >"$out.stats0"
+	# BENCH_PERF_OUT: hoptrace (the parent) sampled for the traffic window.
+	local perf_pid=""
+	if [ -n "${BENCH_PERF_OUT:-}" ]; then
+		perf record -q -F 997 -p "$PPID" -o "$BENCH_PERF_OUT" >/dev/null 2>>"$out.err" &
+		perf_pid=$!
+	fi
 	cpu_ticks "$PPID" >"$out.cpu0"
 	softirqd_ns >"$out.busy0"
 	$BENCH_PIN_TX ip netns exec "$BENCH_NS_TX" "$BENCH_TOOLS/udpblast" send \
@@ -105,6 +111,10 @@ traffic() {
 		--rate "$rate" >"$out.send" 2>>"$out.err"
 	[ "$stats" = 1 ] && stats_snapshot >"$out.stats1"
 	cpu_ticks "$PPID" >"$out.cpu1"
+	if [ -n "$perf_pid" ]; then
+		kill -INT "$perf_pid" 2>/dev/null
+		wait "$perf_pid" 2>/dev/null
+	fi
 	wait "$rpid"
 	softirqd_ns >"$out.busy1"
 }
@@ -702,6 +712,59 @@ model_idle_ratio() {
 	done
 }
 
+# User space per event, by part: one flat-out run per sink with hoptrace sampled by perf
+# (apart from the rounds: sampling costs), its samples grouped by the function they fell in
+# (profile_group).
+# The groups follow the pipeline: the ring's records read and decoded, the timeline (packets
+# from hops, copies, reuse, headers), judging (verdict, hop views, names), formatting
+# (the sink's own code, printf, the JSON writer, string copies), writing (the calls), memory
+# (malloc/free), the kernel's side of the system calls; the rest is "other". Times are the
+# run's CPU per event split by the samples' shares.
+profile_group() {
+	awk '
+	function group(where, sym) {
+		if (where == "[k]")
+			return "kernel"
+		if (sym ~ /ringbuf_|decode__|on_event|ring_buffer__|epoll|poll_round|tracer__poll/)
+			return "read"
+		if (sym ~ /timeline__|skb_reuse|last_skb_hop|last_identity|packet_(find|unlink|end|rekey|hold)|copy_|copies_|head_(link|unlink)|address_unlink|headers__|tunnel_at|ip_tuple|identity__|dev_names__|hop_append|netns_inherit|settle_update|wait_|flow_|park|handoff/)
+			return "timeline"
+		if (sym ~ /verdict__|judged_packet__|hopview__|packet_fate__|hook__row|enrich__|processed__|bpf_blame|icmp__|kallsyms__|netns_names__|podns__|pod_tuple|drop_reasons__|rule_trail__|chain_names__|sock_owner/)
+			return "judge"
+		if (sym ~ /json__|output_json|json_blame|text_packet|print_view|text_|line__|printf|_IO_|xsputn|strchrnul|hack_digit|itoa|inet_ntop|__mpn_|read_int|fputc|fputs|fwrite|strlen|memmove|memcpy/)
+			return "format"
+		if (sym ~ /^write$|libc_write|^__write/)
+			return "write"
+		if (sym ~ /malloc|_int_free|cfree|^free$|unlink_chunk|sysmalloc|brk/)
+			return "memory"
+		return "other"
+	}
+	$1 ~ /%$/ { share[group($2, $NF)] += $1 + 0 }
+	END { for (g in share) printf "%s %s\n", g, share[g] / 100 }'
+}
+
+measure_profile() {
+	local sink opt out ev lost cpu data
+	command -v perf >/dev/null || { log "perf not installed: no profile (make deps)"; return 0; }
+	for sink in text json; do
+		opt=""
+		[ "$sink" = json ] && opt=--json
+		next_run out
+		data=$WORK/profile.$sink.data
+		BENCH_PERF_OUT=$data run_hoptrace "$out" 0 "$IP_TX" 0 $opt
+		check_run "$out"
+		[ -s "$data" ] || { log "perf recorded nothing for $sink"; continue; }
+		read -r ev lost <<<"$(summary_counts "$out.summary")"
+		cpu=$(cpu_of "$out")
+		record "profile.$sink.ns_per_event" "$(awk -v e="$ev" -v s="$RUN_S" -v c="$cpu" \
+			'BEGIN { if (e > 0) print c * s * 1e9 / e }')"
+		perf report -i "$data" --no-children --sort sym --stdio -q -g none 2>/dev/null |
+			profile_group | awk -v sink="$sink" \
+			-v per="$(stat "profile.$sink.ns_per_event" | awk '{ print $1 }')" \
+			'{ printf "profile.%s.%s %s\n", sink, $1, $2 * per }' >>"$RESULTS"
+	done
+}
+
 # Offered events/s (consumed + lost) and lost, at paced packet rates: where loss starts,
 # with the default text sink and with --json (the sink scripts read).
 measure_sweep() {
@@ -838,6 +901,35 @@ onset_rows() {
 		"highest lossless $ok" "reported" ""
 }
 
+# User space's CPU per event, and its split by part (measure_profile), text and --json.
+profile_rows() {
+	local g label
+	[ "$(stat profile.text.ns_per_event | awk '{ print $4 }')" != 0 ] || return 0
+	echo -e "   user space per event, by part (perf, one flat-out run each): text; --json\t\t\t\t"
+	for g in all read timeline judge format write memory kernel other; do
+		case $g in
+		all) label="CPU per event, all of it" ;;
+		read) label="reading the ring, decoding" ;;
+		timeline) label="timeline: packets from hops, copies, headers" ;;
+		judge) label="judging: verdict, hop views, names" ;;
+		format) label="formatting: the sink, printf, the JSON writer" ;;
+		write) label="writing: the write calls" ;;
+		kernel) label="in the kernel: reading, polling, writing (system calls)" ;;
+		memory) label="memory: malloc and free" ;;
+		other) label="the rest" ;;
+		esac
+		local t j
+		if [ "$g" = all ]; then
+			t=$(stat profile.text.ns_per_event | awk '{ print $1 }')
+			j=$(stat profile.json.ns_per_event | awk '{ print $1 }')
+		else
+			t=$(stat "profile.text.$g" | awk '{ print $1 }')
+			j=$(stat "profile.json.$g" | awk '{ print $1 }')
+		fi
+		printf '%s\t%s\t%s\t\t\n' "     $label" "$(fmt "$t" ns)" "--json $(fmt "$j" ns)"
+	done
+}
+
 # The start-up by phase (HOPTRACE_PHASES), in the order the phases ran: the time of each and
 # what it left resident (the median change; a phase that frees shows a negative one).
 phase_rows() {
@@ -924,6 +1016,7 @@ build_table() {
 	row "   --json: hoptrace's own CPU, share of one CPU" traced.json_cpu pct
 	row "   user space capacity, --json: events/s over hoptrace's share of a CPU" \
 		traced.json_capacity k "≥ 500k" ">=" 500000
+	profile_rows
 	row "   events per packet" traced.hop_epp ratio
 	row "   with --rules (--netns on the path): pps ratio" traced.rules_ratio ratio
 	row "   rule messages/s read by user space" traced.rules_msgps k
@@ -1039,6 +1132,7 @@ fi
 if want traced; then
 	log "3,4/5 traced path and peer ($ROUNDS rounds)"
 	measure_traced
+	measure_profile
 fi
 EPP=$(stat traced.hop_epp | awk '{ print $1 }')
 # Without the traced rounds: events per packet as this version had them (8).

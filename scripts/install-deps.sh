@@ -14,6 +14,7 @@ packages=(
 	python3-yaml # tests/e2e/test_deploy.sh reads deploy/daemonset.yaml
 	chromium fonts-liberation # tests/e2e/test_report.sh renders hoptrace report's page headless (the fonts are only recommended)
 	bpftrace
+	linux-perf # make bench: where user space's time per event goes (perf record)
 	dpkg-dev lintian # make deb: dpkg-shlibdeps and dpkg-gencontrol build it, tests/e2e/test_install.sh lints it
 	groff-base man-db mandoc zsh # tests/e2e/test_install.sh: the man page linted (groff -ww, mandoc -T lint), the zsh completion read
 	libclang-rt-dev # libFuzzer and the sanitizer runtimes: make fuzz, make sanitize

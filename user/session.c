@@ -808,8 +808,7 @@ static int poll_round(struct session *s)
 	}
 	if (fflush(s->out) && !s->write_error)
 		s->write_error = errno ? errno : EIO;
-	if (s->pcapng_file && s->pcapng_file != s->out && fflush(s->pcapng_file) &&
-	    !s->write_error)
+	if (s->pcapng_file && s->pcapng_file != s->out && fflush(s->pcapng_file) && !s->write_error)
 		s->write_error = errno ? errno : EIO;
 	if (!s->write_error && (reader_gone(s->out) || reader_gone(s->pcapng_file)))
 		s->write_error = EPIPE;
