@@ -570,11 +570,16 @@ measure_traced() {
 			read -r ev lost <<<"$(summary_counts "$h.summary")"
 			record traced.cmp_epp "$(awk -v e="$ev" -v l="$lost" -v n="$(sent_of "$h")" \
 				'BEGIN { print (e + l) / n }')"
+			# A build that loses events skips the ring work for them: its pps ratio is
+			# only comparable beside its losses.
+			record traced.cmp_lost "$lost"
 		fi
 		# --rules on a flood: every packet is marked, and every rule decision about it is a
 		# netlink message hoptrace reads.
 		h=${RUN_OF[traced_rules]}
 		record traced.rules_ratio "$(ratio "$base" "$(pps_of "$h")")"
+		read -r ev lost <<<"$(summary_counts "$h.summary")"
+		record traced.rules_events_lost "$lost"
 		read -r ev lost <<<"$(rule_counts "$h.summary")"
 		[ -n "$ev" ] || die "no rules line in hoptrace's summary in $h"
 		record traced.rules_msgps "$(awk -v e="$ev" -v s="$RUN_S" 'BEGIN { print e / s }')"
@@ -1022,9 +1027,11 @@ build_table() {
 	row "   rule messages/s read by user space" traced.rules_msgps k
 	row "   times the kernel dropped rule messages per ${RUN_S}s run" traced.rules_lost int
 	row "   hoptrace's own CPU with --rules, share of one CPU" traced.rules_cpu pct
+	row "   lost events per ${RUN_S}s run with --rules" traced.rules_events_lost int
 	if [ -n "$COMPARE" ] && want traced; then
 		row "   older build, same rounds: pps ratio" traced.cmp_ratio ratio
 		row "   older build: events per packet" traced.cmp_epp ratio
+		row "   older build: lost events per ${RUN_S}s run" traced.cmp_lost int
 	fi
 	loss_row
 	onset_rows text
