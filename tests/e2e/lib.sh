@@ -13,6 +13,16 @@ if [ -z "${HOPTRACE_E2E_LOCKED:-}" ]; then
 	exec 9>>/run/lock/hoptrace-e2e.lock
 	flock -w 2400 9 || { echo "FAIL e2e lock: another end-to-end run held the lock for 40 minutes"; exit 1; }
 	export HOPTRACE_E2E_LOCKED=1
+	# A run killed outright (SIGKILL, a machine stopped mid-run) never ran its trap: its
+	# namespaces would hold the 10.200.x addresses this run puts in its own, and a lookup
+	# by address would find theirs. Under the lock, one whose creator is gone is stale.
+	for stale in $(ip netns list 2>/dev/null | grep -oE '^(hte|hb)[0-9]+-[^ ]+'); do
+		pid=${stale%%-*}
+		pid=${pid#hte}
+		pid=${pid#hb}
+		[ -d "/proc/$pid" ] || ip netns del "$stale" 2>/dev/null
+	done
+	unset stale pid
 fi
 PREFIX=${PREFIX:-hte$$}
 NS_NODE=$PREFIX-node

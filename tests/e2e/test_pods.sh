@@ -13,12 +13,14 @@ pods_down() {
 	for pid in $PIDS; do kill "$pid" 2>/dev/null; done
 	ip netns list | grep -q "^$NS_NODE\b" &&
 		nsx "$NS_NODE" iptables -w -D FORWARD -d "$IP_D" -p udp --dport $PORT -j DROP 2>/dev/null
+	ip netns del "$NS_C2" 2>/dev/null
 	topo_down
 }
 trap pods_down EXIT
 trap 'exit 130' INT TERM
 
 PORT=7791
+NS_C2=$PREFIX-pod-c2
 STATE=$TMP/state
 
 # sandbox ID POD NETNS-PATH: a sandbox bundle in containerd's task layout.
@@ -133,6 +135,29 @@ JSON
 		"a kubectl file's pod is found in the namespace holding its address"
 }
 
+# A second namespace holding pod c's address (a sandbox its runtime failed to remove): the
+# kubectl file's pod is not guessed into either; --pod refuses it with one line.
+case_pod_json_two_holders() {
+	local rc
+	ip netns add "$NS_C2" &&
+		ip -n "$NS_NODE" link add veth-c2 type veth peer name eth0 netns "$NS_C2" &&
+		nsx "$NS_C2" ip link set eth0 up && nsx "$NS_C2" ip addr add "$IP_C/24" dev eth0 ||
+		return 1
+	"$HOPTRACE" pods --runtime-state "$TMP/empty" --pod-json "$TMP/pod-c.json" --json \
+		>"$TMP/podc2.jsonl" 2>"$TMP/err"
+	rc=$?
+	cat "$TMP/err"
+	[ $rc -eq 0 ] || { echo "expectation failed: exit status $rc"; return 1; }
+	expect_jq "$TMP/podc2.jsonl" "length == 1 and (.[0] | .name==\"pod-c\" and .netns_name==null
+		and .netns_path==null)" "pod c is left unplaced when two namespaces hold its address" ||
+		return 1
+	grep -qxF "hoptrace pods: warning: pod default/pod-c: 2 network namespaces hold its address; its namespace is left unknown" \
+		"$TMP/err" || { echo "expectation failed: the warning names the pod and the count"; return 1; }
+	expect_refusal "pod default/pod-c: 2 network namespaces on this node hold its address (one a stale sandbox?): trace it by --pod-ip, or remove the stale one" \
+		--pod default/pod-c --runtime-state "$TMP/empty" --pod-json "$TMP/pod-c.json" || return 1
+	ip netns del "$NS_C2"
+}
+
 case_trace_delivered() {
 	timeout 10 ip netns exec "$NS_B" python3 -c '
 import socket
@@ -231,6 +256,7 @@ state_up
 run_case pods_listed case_pods_listed
 run_case crio_layout case_crio_layout
 run_case pod_json_local case_pod_json_local
+run_case pod_json_two_holders case_pod_json_two_holders
 run_case trace_delivered case_trace_delivered
 run_case trace_dropped case_trace_dropped
 run_case unknown_pod case_unknown_pod

@@ -20,7 +20,7 @@ static void sources_of(const struct trace_config *o, struct pod_sources *src)
 /* Whether a kubectl file placed the pod on some other node. */
 static bool elsewhere(const struct pod *p)
 {
-	return !p->netns && p->node[0] && !strcmp(p->source, "pod-json");
+	return !strcmp(p->source, "pod-json") && !pods__on_this_node(p->node);
 }
 
 static int add_addresses(struct trace_config *o, const struct pod *p, const char *ref)
@@ -75,6 +75,13 @@ static int check_one(struct trace_config *o, const char *ref)
 	if (elsewhere(p)) {
 		fprintf(stderr, "hoptrace: pod %s/%s runs on node %s, not here (from --pod-json)\n",
 			ns, name, p->node);
+		return -1;
+	}
+	if (!p->netns && p->netns_holders > 1) {
+		fprintf(stderr,
+			"hoptrace: pod %s/%s: %d network namespaces on this node hold its address "
+			"(one a stale sandbox?): trace it by --pod-ip, or remove the stale one\n",
+			ns, name, p->netns_holders);
 		return -1;
 	}
 	if (!p->netns) {

@@ -51,7 +51,7 @@ static void print_row(FILE *f, const struct pod *p, struct netns_names *nn)
 		snprintf(veth, sizeof(veth), "%s", p->host_veth[0] ? p->host_veth : "-");
 	}
 	/* A kubectl file's pod of another node has no namespace here: say where it is. */
-	if (!p->netns && p->node[0])
+	if (!p->netns && !pods__on_this_node(p->node))
 		snprintf(ns, sizeof(ns), "(on node %.64s)", p->node);
 	else
 		nsl = netns_label(nn, p->netns, inode, sizeof(inode));
@@ -106,6 +106,11 @@ int pods_cmd__run(const struct trace_config *o, FILE *f)
 		fprintf(f, "%-40s %-32s %-20s %-24s %s\n", "NAMESPACE/NAME", "IPS", "NETNS",
 			"HOST VETH", "SOURCE");
 	for (int i = 0; i < l.count; i++) {
+		if (l.pods[i].netns_holders > 1)
+			fprintf(stderr,
+				"hoptrace pods: warning: pod %s/%s: %d network namespaces hold its "
+				"address; its namespace is left unknown\n",
+				l.pods[i].ns, l.pods[i].name, l.pods[i].netns_holders);
 		if (o->json)
 			print_json(f, &l.pods[i], nn);
 		else

@@ -123,9 +123,7 @@ static int read_crictl(struct pod_list *out, bool *read)
 	return 0;
 }
 
-/* A node name the same as this host's, in full or before the first dot (kubelet may use
- * either form). */
-static bool is_this_node(const char *node)
+bool pods__on_this_node(const char *node)
 {
 	char host[256] = "";
 	size_t hl, nl;
@@ -146,8 +144,8 @@ static void read_namespaces(struct pod_list *l)
 	for (int i = 0; i < l->count; i++) {
 		struct pod *p = &l->pods[i];
 
-		if (!p->netns_path[0] && !strcmp(p->source, "pod-json") && is_this_node(p->node) &&
-		    p->ip_count)
+		if (!p->netns_path[0] && !strcmp(p->source, "pod-json") &&
+		    pods__on_this_node(p->node) && p->ip_count)
 			pods__find_netns_by_ip(p);
 		if (p->netns_path[0])
 			pods__read_netns(p);

@@ -27,6 +27,9 @@ struct pod {
 	__u32 host_netns;   /* the namespace the host side is in */
 	char image[256];    /* the image of its first application container, "" */
 	const char *source; /* "containerd", "k3s", "cri-o", "crictl", "pod-json" */
+	/* A kubectl file's pod, placed by its address: how many namespaces hold one of its
+	 * addresses (more than one: left unplaced, netns 0). */
+	int netns_holders;
 };
 
 struct pod_list {
@@ -58,6 +61,10 @@ struct pod_sources {
 int pods__discover(const struct pod_sources *src, struct pod_list *out);
 
 /* The pod called ns/name, or NULL. */
+/* Whether a node name ("" when the source does not say) is this host's: the same in full
+ * or before the first dot (kubelet may use either form). */
+bool pods__on_this_node(const char *node);
+
 const struct pod *pods__find(const struct pod_list *l, const char *ns, const char *name);
 
 /* The pod whose network namespace has this inode, or NULL. */

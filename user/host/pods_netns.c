@@ -259,17 +259,21 @@ int pods__find_netns_by_ip(struct pod *p)
 {
 	struct podns *pn = podns__scan(p->ips, p->ip_count);
 	const __u32 *inodes;
-	int err = -ENOENT;
+	int holders = 0;
 
 	if (!pn)
 		return -ENOMEM;
 	for (int i = 0; i < podns__inodes(pn, &inodes); i++) {
 		if (!podns__holds_traced(pn, inodes[i]))
 			continue;
-		snprintf(p->netns_path, sizeof(p->netns_path), "%s", podns__path(pn, i));
-		err = 0;
-		break;
+		if (!holders++)
+			snprintf(p->netns_path, sizeof(p->netns_path), "%s", podns__path(pn, i));
 	}
 	podns__free(pn);
-	return err;
+	p->netns_holders = holders;
+	/* Two holders (a sandbox its runtime failed to tear down beside the pod that got its
+	 * address again): either guess would name the wrong pod's hops. */
+	if (holders > 1)
+		p->netns_path[0] = 0;
+	return holders == 1 ? 0 : holders ? -EEXIST : -ENOENT;
 }

@@ -41,7 +41,8 @@ int pods__read_pod_json(const char *path, struct pod_list *out, char *why, size_
 int pods__read_netns(struct pod *p);
 
 /* For a pod known only by its addresses (from a kubectl file): finds the namespace on this
- * node holding one of them and sets netns_path. Returns 0, or -ENOENT. */
+ * node holding one of them and sets netns_path, and netns_holders to how many hold one.
+ * Returns 0, -ENOENT when none does, -EEXIST (netns_path left "") when several do. */
 int pods__find_netns_by_ip(struct pod *p);
 
 #endif /* HOST_PODS_READ_H */
