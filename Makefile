@@ -50,9 +50,11 @@ CFLAGS ?= -O2 -g
 CFLAGS += -Wall -Wextra -Werror -std=gnu11 -MMD -MP -Iinclude -Iuser -I$(BUILD) \
 	-DHOPTRACE_VERSION='"$(VERSION)"' $(EXTRA_CFLAGS)
 # libbpf is linked statically so the binary runs on nodes with another libbpf. Its
-# btf__load_vmlinux_btf is wrapped so it can take the parse hoptrace made already
-# (user/util/btf_handoff.h); -u pulls the wrapper from the core archive into every binary.
+# btf__load_vmlinux_btf and btf__free are wrapped so its loads share the parse hoptrace made
+# already (user/util/btf_handoff.h); -u pulls the wrappers from the core archive into every
+# binary.
 LDLIBS := -Wl,--wrap=btf__load_vmlinux_btf -Wl,-u,__wrap_btf__load_vmlinux_btf \
+	-Wl,--wrap=btf__free -Wl,-u,__wrap_btf__free \
 	-Wl,-Bstatic -lbpf -Wl,-Bdynamic -lelf -lz -lpcap \
 	-lnftables -lnftnl -lmnl -lnetfilter_log -lcjson -lcrypto $(EXTRA_LDLIBS)
 

@@ -41,7 +41,6 @@
 #include "cli/status.h"
 #include "pipeline/processed.h"
 #include "pipeline/timeline.h"
-#include "util/btf_handoff.h"
 #include "util/phases.h"
 #include "session.h"
 #include "bundle/bundle.h"
@@ -1067,16 +1066,19 @@ int trace__run_observed(struct trace_config *opts, const struct trace_observer *
 	phases__begin();
 	libbpf_set_print(opts->verbose >= 2 ? libbpf_log : NULL);
 	install_signals();
-	if (check_before_attach(&s) || prepare(&s))
+	if (check_before_attach(&s))
+		goto out;
+	/* The maps are made in a thread while prepare() parses the kernel's BTF. */
+	tracer__prestart(&s.tracer, opts);
+	if (prepare(&s))
 		goto out;
 	/* Coverage is known and nothing traces yet: the state the trace starts from. */
 	if (s.bundle)
 		snapshot_netns(&s, "start");
 	phases__mark("sinks");
-	/* Everything that reads the kernel's BTF has read it: libbpf takes the parse over. */
+	/* Everything that reads the kernel's BTF has read it: libbpf's loads share the parse. */
 	kernel_features__give_btf(&s.kf);
 	err = tracer__load(&s.tracer, opts, &s.kf, &s.plan, on_event, &s);
-	btf_handoff__discard();
 	if (err)
 		goto out;
 	if (start_bpf_blame(&s))

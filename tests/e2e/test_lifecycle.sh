@@ -78,13 +78,33 @@ QUIET_PINGS=(-- sh -c "ip netns exec $NS_A ping -c 20 -i 0.05 -q $IP_B >/dev/nul
 case_phases_reported() {
 	HOPTRACE_PHASES=1 "$HOPTRACE" --pod-ip "$IP_A" -q -- true >/dev/null 2>"$TMP/err" || return 1
 	[ "$(grep -c '^phases: ' "$TMP/err")" = 1 ] || { echo "no phases line"; cat "$TMP/err"; return 1; }
-	for phase in main btf_features bpf_open bpf_load ring attach ready traced detach cleanup; do
+	for phase in main btf_features shared_maps bpf_open bpf_load ring attach ready traced detach cleanup; do
 		grep -q "^phases:.* $phase=[0-9.]*ms/[-+][0-9]*KiB" "$TMP/err" ||
 			{ echo "phase $phase missing: $(cat "$TMP/err")"; return 1; }
 	done
 	grep -q ' total=[0-9.]*ms rss=[0-9]*KiB$' "$TMP/err" || { echo "no total"; return 1; }
 	"$HOPTRACE" --pod-ip "$IP_A" -q -- true >/dev/null 2>"$TMP/err" || return 1
 	! grep -q 'phases' "$TMP/err" || { echo "phases without HOPTRACE_PHASES"; return 1; }
+}
+
+# Where there are two CPUs the programs load as two objects at once (load/tracer.c), where
+# there is one as one object: the same hooks see the same ping either way.
+case_one_cpu_loads_the_same() {
+	local run
+	for run in one_cpu all_cpus; do
+		local pin=()
+		[ $run = one_cpu ] && pin=(taskset -c 0)
+		"${pin[@]}" "$HOPTRACE" --pod-ip "$IP_A" --json -q -- \
+			ip netns exec "$NS_A" ping -c1 -W2 -q "$IP_B" >"$TMP/$run.jsonl" || return 1
+		expect_jq "$TMP/$run.jsonl" '[.[] | select(.type=="packet") | .fate] == ["delivered", "delivered"]' \
+			"$run: the echo request and its reply are delivered" || return 1
+		jq -c 'select(.type=="hop") | [.hook, .ifname, .netns_name]' "$TMP/$run.jsonl" |
+			sort -u >"$TMP/$run.hops"
+	done
+	diff "$TMP/one_cpu.hops" "$TMP/all_cpus.hops" ||
+		{ echo "expectation failed: the same hooks, devices and namespaces on one CPU"; return 1; }
+	grep -q '"kfree_skb"\|"consume_skb"' "$TMP/one_cpu.hops" && grep -q '"veth_xmit"\|"dev_xmit"' "$TMP/one_cpu.hops" ||
+		{ echo "expectation failed: hops of both objects' programs"; cat "$TMP/one_cpu.hops"; return 1; }
 }
 
 case_closed_pipe() {
@@ -243,6 +263,7 @@ case_drops_capabilities_and_still_traces() {
 
 topo_up || { echo "FAIL e2e lifecycle_topology: could not build the namespaces"; exit 1; }
 run_case phases_reported case_phases_reported
+run_case one_cpu_loads_the_same case_one_cpu_loads_the_same
 run_case sigint_detaches_and_summarises case_sigint_detaches_and_summarises
 run_case sigterm_detaches_and_summarises case_sigterm_detaches_and_summarises
 run_case closed_pipe case_closed_pipe

@@ -29,8 +29,8 @@ struct kernel_features {
 /* Fills kf; never fails: absent features are recorded with the reason. */
 void kernel_features__probe(struct kernel_features *kf);
 void kernel_features__free(struct kernel_features *kf);
-/* Hands kf->btf to the next BPF object load, which frees it (util/btf_handoff.h), and
- * clears it: whatever reads the BTF must have read it before. */
+/* Hands kf->btf to the BPF object loads, which share it until btf_handoff__discard() frees
+ * it (util/btf_handoff.h), and clears it: whatever reads the BTF must have read it before. */
 void kernel_features__give_btf(struct kernel_features *kf);
 
 /* Arguments the tracepoint's BTF prototype takes (without the leading __data pointer),

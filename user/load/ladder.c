@@ -106,10 +106,26 @@ static const char *cgroup_skb_unusable(const struct kernel_features *kf, const s
 	return kf->cgroup2[0] ? NULL : "no cgroup v2 hierarchy mounted";
 }
 
+/* The program named so: the instance one of the objects loaded, else the first object's. */
+static struct bpf_program *program(const struct attach_state *st, const char *name)
+{
+	struct bpf_program *first = NULL;
+
+	for (int i = 0; i < 2 && st->objs[i]; i++) {
+		struct bpf_program *prog = bpf_object__find_program_by_name(st->objs[i], name);
+
+		if (prog && bpf_program__fd(prog) >= 0)
+			return prog;
+		if (!first)
+			first = prog;
+	}
+	return first;
+}
+
 /* One program, attached where its section says (tracepoints, fentry, kprobe). */
 static int attach_program(struct attach_state *st, const struct hook_way *way)
 {
-	struct bpf_program *prog = bpf_object__find_program_by_name(st->obj, way->prog);
+	struct bpf_program *prog = program(st, way->prog);
 	struct bpf_link *link;
 
 	if (!prog)
@@ -127,7 +143,7 @@ static int attach_program(struct attach_state *st, const struct hook_way *way)
  * 5.7+) lets other programs there stay, and goes when hoptrace exits. */
 static int attach_cgroup_root(struct attach_state *st, const struct hook_way *way)
 {
-	struct bpf_program *prog = bpf_object__find_program_by_name(st->obj, way->prog);
+	struct bpf_program *prog = program(st, way->prog);
 	struct bpf_link *link;
 	int fd, err = 0;
 
@@ -152,7 +168,7 @@ static int attach_nf_links(struct attach_state *st, const struct hook_way *way)
 {
 	(void)way;
 	phases__mark("attach_others");
-	st->nf = netfilter__attach(st->obj, st->netns_paths, st->netns_count);
+	st->nf = netfilter__attach(st->objs[0], st->netns_paths, st->netns_count);
 	phases__mark("nf_links");
 	return st->nf ? 0 : -ENOLINK;
 }

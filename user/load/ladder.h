@@ -20,7 +20,9 @@ struct prog_watch;
 
 /* What attaching made, so that it can be undone. */
 struct attach_state {
-	struct bpf_object *obj;
+	/* The objects holding the loaded programs (load/tracer.c loads them in one or two);
+	 * the first has the netfilter observers. */
+	struct bpf_object *objs[2];
 	const char *const *netns_paths; /* where per-namespace hooks (netfilter links) go */
 	int netns_count;
 	const char *cgroup_root; /* where the socket-delivery hook goes (cgroup v2 root) */

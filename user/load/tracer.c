@@ -1,8 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Skeleton life: open -> rodata and autoload -> load -> attach -> poll -> detach -> destroy.
- * Every step is checked and undone on failure, so nothing stays attached. */
+/* Skeleton life: shared maps (from the start, load/shared_maps.c) -> open -> rodata and
+ * autoload -> load (two objects at once where there are two CPUs) -> attach -> poll ->
+ * detach -> destroy. Every step is checked and undone on failure, so nothing stays
+ * attached. */
+#define _GNU_SOURCE
 #include <errno.h>
+#include <pthread.h>
+#include <sched.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <bpf/bpf.h>
@@ -14,6 +20,8 @@
 #include "host/own_progs.h"
 #include "load/prog_fexit.h"
 #include "load/prog_watch.h"
+#include "load/shared_maps.h"
+#include "util/btf_handoff.h"
 #include "load/tracer.h"
 #include "util/phases.h"
 
@@ -46,34 +54,200 @@ static void configure(struct hoptrace_bpf *skel, const struct trace_config *o,
 	skel->rodata->cfg_fib_table_is_ptr = kf->fib_table_is_ptr;
 }
 
-/* Opens one build of the BPF object, configures it and loads the programs plan chose. */
+/* Opens one build of the BPF object (or takes the one maps opened already, when maps is
+ * given) and configures it for the plan; NULL (errno set). */
+static struct hoptrace_bpf *open_configured(const struct trace_config *opts,
+					    const struct kernel_features *kf,
+					    const struct attach_plan *plan, bool rdonly_cast,
+					    struct shared_maps *maps)
+{
+	struct hoptrace_bpf *skel = maps ? shared_maps__take_opened(maps, rdonly_cast) : NULL;
+	int err;
+
+	if (!skel)
+		skel = bpf_variant__open(rdonly_cast);
+	if (!skel)
+		return NULL;
+	configure(skel, opts, kf);
+	err = netfilter__prepare(skel->obj);
+	if (!err)
+		err = attach_plan__apply(plan, skel->obj);
+	if (err) {
+		hoptrace_bpf__destroy(skel);
+		errno = -err;
+		return NULL;
+	}
+	return skel;
+}
+
+/* The programs the second object loads, by name (borrowed from the first object). */
+struct program_split {
+	const char *second[TRACER_SPLIT_MAX];
+	int count;
+};
+
+static bool in_second(const struct program_split *split, const char *name)
+{
+	for (int i = 0; i < split->count; i++)
+		if (!strcmp(split->second[i], name))
+			return true;
+	return false;
+}
+
+static bool is_nf_observer(const char *name)
+{
+	return !strncmp(name, HOP_NF_PROG_PREFIX, strlen(HOP_NF_PROG_PREFIX));
+}
+
+/* CPUs this process may run on: a second object only pays where there is a second one. */
+static int usable_cpus(void)
+{
+	cpu_set_t set;
+
+	return sched_getaffinity(0, sizeof(set), &set) ? 1 : CPU_COUNT(&set);
+}
+
+struct sized_program {
+	const char *name;
+	size_t insns;
+};
+
+static int larger_first(const void *a, const void *b)
+{
+	const struct sized_program *pa = a, *pb = b;
+
+	return pa->insns < pb->insns ? 1 : pa->insns > pb->insns ? -1 : 0;
+}
+
+/* The verifier checks one program at a time on one CPU, in time that grows with the
+ * program's size: it was most of the start-up. The chosen programs are split between two
+ * objects that load in parallel, each program, largest first, to the side with fewer
+ * instructions so far. The netfilter observers stay together in the first object
+ * (netfilter__attach links them from one object). */
+static void split_programs(struct bpf_object *obj, struct program_split *split)
+{
+	struct sized_program progs[TRACER_SPLIT_MAX];
+	struct bpf_program *prog;
+	size_t first = 0, second = 0;
+	int n = 0;
+
+	split->count = 0;
+	if (usable_cpus() < 2)
+		return;
+	bpf_object__for_each_program(prog, obj) {
+		const char *name = bpf_program__name(prog);
+
+		if (!bpf_program__autoload(prog))
+			continue;
+		if (is_nf_observer(name))
+			first += bpf_program__insn_cnt(prog);
+		else if (n < TRACER_SPLIT_MAX)
+			progs[n++] = (struct sized_program){ name, bpf_program__insn_cnt(prog) };
+	}
+	qsort(progs, n, sizeof(progs[0]), larger_first);
+	for (int i = 0; i < n; i++) {
+		if (second < first) {
+			split->second[split->count++] = progs[i].name;
+			second += progs[i].insns;
+		} else {
+			first += progs[i].insns;
+		}
+	}
+}
+
+/* Keeps this object's share of the chosen programs, takes the shared maps, loads. */
+static int load_share(struct hoptrace_bpf *skel, const struct program_split *split, bool second,
+		      const struct shared_maps *maps)
+{
+	struct bpf_program *prog;
+	int err;
+
+	bpf_object__for_each_program(prog, skel->obj) {
+		if (bpf_program__autoload(prog) &&
+		    in_second(split, bpf_program__name(prog)) != second) {
+			err = bpf_program__set_autoload(prog, false);
+			if (err)
+				return err;
+		}
+	}
+	err = shared_maps__reuse(maps, skel->obj);
+	return err ? err : hoptrace_bpf__load(skel);
+}
+
+/* The second object's load, in its own thread. */
+struct second_load {
+	const struct trace_config *opts;
+	const struct kernel_features *kf;
+	const struct attach_plan *plan;
+	const struct shared_maps *maps;
+	const struct program_split *split;
+	bool rdonly_cast;
+	struct hoptrace_bpf *skel; /* out */
+	int err;		   /* out */
+};
+
+static void *load_second(void *arg)
+{
+	struct second_load *l = arg;
+
+	l->skel = open_configured(l->opts, l->kf, l->plan, l->rdonly_cast, NULL);
+	l->err = l->skel ? load_share(l->skel, l->split, true, l->maps) : -errno;
+	return NULL;
+}
+
+static void destroy_objects(struct tracer *t)
+{
+	hoptrace_bpf__destroy(t->skel2);
+	t->skel2 = NULL;
+	hoptrace_bpf__destroy(t->skel);
+	t->skel = NULL;
+}
+
+/* Opens one build of the BPF object and loads the programs plan chose, in one object or two
+ * at once, all on the shared maps. */
 static int open_and_load(struct tracer *t, const struct trace_config *opts,
 			 const struct kernel_features *kf, const struct attach_plan *plan,
 			 bool rdonly_cast)
 {
+	struct program_split split;
+	struct second_load second = { opts, kf, plan, &t->maps, &split, rdonly_cast, NULL, 0 };
+	bool threaded = false;
+	pthread_t thread;
 	int err;
 
-	t->skel = bpf_variant__open(rdonly_cast);
+	err = shared_maps__wait(&t->maps);
+	phases__mark("shared_maps");
+	if (err)
+		return err;
+	t->skel = open_configured(opts, kf, plan, rdonly_cast, &t->maps);
 	if (!t->skel) {
 		err = -errno;
 		fprintf(stderr, "hoptrace: opening the BPF object: %s\n", strerror(errno));
 		return err;
 	}
 	phases__mark("bpf_open");
-	configure(t->skel, opts, kf);
-	err = bpf_map__set_max_entries(t->skel->maps.events, opts->ring_size);
-	if (!err)
-		err = netfilter__prepare(t->skel->obj);
-	if (!err)
-		err = attach_plan__apply(plan, t->skel->obj);
-	if (!err)
-		err = hoptrace_bpf__load(t->skel);
-	if (err) {
-		hoptrace_bpf__destroy(t->skel);
-		t->skel = NULL;
+	split_programs(t->skel->obj, &split);
+	threaded = split.count && !pthread_create(&thread, NULL, load_second, &second);
+	if (!threaded)
+		split.count = 0;
+	err = load_share(t->skel, &split, false, &t->maps);
+	if (threaded) {
+		pthread_join(thread, NULL);
+		t->skel2 = second.skel;
+		if (!err)
+			err = second.err;
 	}
+	if (err)
+		destroy_objects(t);
 	phases__mark("bpf_load");
 	return err;
+}
+
+void tracer__prestart(struct tracer *t, const struct trace_config *opts)
+{
+	memset(t, 0, sizeof(*t));
+	/* A thread that cannot start leaves the creation to the load. */
+	shared_maps__start(&t->maps, opts->ring_size);
 }
 
 int tracer__load(struct tracer *t, const struct trace_config *opts,
@@ -82,7 +256,6 @@ int tracer__load(struct tracer *t, const struct trace_config *opts,
 {
 	int err;
 
-	memset(t, 0, sizeof(*t));
 	t->kf = kf;
 	t->wakeup_backlog = opts->ring_size / 8;
 	t->cpus = libbpf_num_possible_cpus();
@@ -99,6 +272,10 @@ int tracer__load(struct tracer *t, const struct trace_config *opts,
 		t->rdonly_cast = false;
 		err = open_and_load(t, opts, kf, plan, false);
 	}
+	/* The objects hold the shared maps now, and the loads are over: the kernel's BTF goes
+	 * before the ring buffer's pages come. */
+	shared_maps__close(&t->maps);
+	btf_handoff__discard();
 	if (err) {
 		fprintf(stderr, "hoptrace: loading BPF programs: %s%s\n", strerror(-err),
 			err == -EPERM ? " (run as root: CAP_BPF, CAP_PERFMON and CAP_NET_ADMIN)" :
@@ -110,8 +287,7 @@ int tracer__load(struct tracer *t, const struct trace_config *opts,
 	if (!t->rb) {
 		err = -errno;
 		fprintf(stderr, "hoptrace: ring buffer: %s\n", strerror(errno));
-		hoptrace_bpf__destroy(t->skel);
-		t->skel = NULL;
+		destroy_objects(t);
 		return err;
 	}
 	return 0;
@@ -143,7 +319,8 @@ int tracer__attach(struct tracer *t, struct attach_plan *plan, const char *const
 {
 	int attached;
 
-	t->attached.obj = t->skel->obj;
+	t->attached.objs[0] = t->skel->obj;
+	t->attached.objs[1] = t->skel2 ? t->skel2->obj : NULL;
 	t->attached.netns_paths = netns_paths;
 	t->attached.netns_count = netns_count;
 	t->attached.cgroup_root = t->cgroup_root;
@@ -216,8 +393,20 @@ void tracer__destroy(struct tracer *t)
 	tracer__detach(t);
 	ring_buffer__free(t->rb);
 	t->rb = NULL;
-	hoptrace_bpf__destroy(t->skel);
-	t->skel = NULL;
+	destroy_objects(t);
+	shared_maps__close(&t->maps);
+}
+
+/* The loaded instance of the first object's program prog: its own or the second's. */
+static int loaded_fd(const struct tracer *t, const struct bpf_program *prog)
+{
+	struct bpf_program *other;
+	int fd = bpf_program__fd(prog);
+
+	if (fd >= 0 || !t->skel2)
+		return fd;
+	other = bpf_object__find_program_by_name(t->skel2->obj, bpf_program__name(prog));
+	return other ? bpf_program__fd(other) : -1;
 }
 
 void tracer__own_progs(const struct tracer *t, struct own_progs *out)
@@ -230,7 +419,7 @@ void tracer__own_progs(const struct tracer *t, struct own_progs *out)
 	bpf_object__for_each_program(prog, t->skel->obj) {
 		struct bpf_prog_info info = {};
 		__u32 len = sizeof(info);
-		int fd = bpf_program__fd(prog);
+		int fd = loaded_fd(t, prog);
 
 		/* Unloaded programs count by name: another hoptrace may have loaded them. */
 		if (fd < 0 || bpf_obj_get_info_by_fd(fd, &info, &len))

@@ -6,13 +6,19 @@
 
 #include <bpf/libbpf.h>
 #include "load/ladder.h"
+#include "load/shared_maps.h"
 #include "cli/options.h"
+
+/* Programs a second object may load beside the first (load/tracer.c). */
+#define TRACER_SPLIT_MAX 32
 
 struct hoptrace_bpf;
 struct nf_links;
 
 struct tracer {
-	struct hoptrace_bpf *skel;
+	struct hoptrace_bpf *skel;  /* the maps (shared), and the programs not in skel2 */
+	struct hoptrace_bpf *skel2; /* the programs loaded beside skel's, at once; or NULL */
+	struct shared_maps maps;    /* until the load: the maps both objects take */
 	struct ring_buffer *rb;
 	struct attach_state attached; /* links, netfilter links and watched programs, to undo */
 	const struct kernel_features *kf;
@@ -22,8 +28,13 @@ struct tracer {
 	char cgroup_root[256]; /* the cgroup v2 root the socket-delivery hook attaches to */
 };
 
+/* Zeroes t and starts creating the shared maps in a thread, to overlap the work before the
+ * load (the kernel's BTF parse). Optional: without it the load creates them. */
+void tracer__prestart(struct tracer *t, const struct trace_config *opts);
+
 /* Opens, configures (rodata from opts and kf) and loads the programs plan chose; events go
- * to on_event(ctx, data, size). Returns 0 or -errno, with one line on stderr. */
+ * to on_event(ctx, data, size). t is zeroed or prestarted. Returns 0 or -errno, with one
+ * line on stderr. */
 int tracer__load(struct tracer *t, const struct trace_config *opts,
 		 const struct kernel_features *kf, const struct attach_plan *plan,
 		 ring_buffer_sample_fn on_event, void *ctx);
