@@ -55,8 +55,18 @@ CFLAGS += -Wall -Wextra -Werror -std=gnu11 -MMD -MP -Iinclude -Iuser -I$(BUILD) 
 # binary.
 LDLIBS := -Wl,--wrap=btf__load_vmlinux_btf -Wl,-u,__wrap_btf__load_vmlinux_btf \
 	-Wl,--wrap=btf__free -Wl,-u,__wrap_btf__free \
-	-Wl,-Bstatic -lbpf -Wl,-Bdynamic -lelf -lz -lpcap \
-	-lnftables -lnftnl -lmnl -lnetfilter_log -lcjson -lcrypto $(EXTRA_LDLIBS)
+	-Wl,-Bstatic -lbpf -Wl,-Bdynamic -lelf -lz \
+	-lnftnl -lmnl -lnetfilter_log -lcjson $(EXTRA_LDLIBS)
+
+# Libraries few runs need are opened on first use, not linked (user/util/lazy_lib.h): their
+# sonames, as the development packages installed here name them. The package's Depends
+# and the image's files add them back ($(BUILD)/lazy-libs lists them for those scripts).
+LAZY_LIBS := pcap nftables crypto
+lazy_soname = $(shell objdump -p "$$($(CC) -print-file-name=lib$(1).so)" 2>/dev/null | \
+	awk '/SONAME/ { print $$2 }')
+lazy_name = $(patsubst lazy_%,%,$(notdir $(basename $@)))
+$(LAZY_LIBS:%=$(BUILD)/user/util/lazy_%.o): LAZY_DEFS = -DHOPTRACE_SONAME_$(shell echo $(lazy_name) | \
+	tr a-z A-Z)='"$(call lazy_soname,$(lazy_name))"'
 
 ifeq ($(V),1)
 Q :=
@@ -69,7 +79,7 @@ endif
 .DELETE_ON_ERROR:
 .PHONY: all deps test unit e2e clean demo bench format check-format
 
-all: $(BUILD)/hoptrace
+all: $(BUILD)/hoptrace $(BUILD)/lazy-libs
 
 deps:
 	$(Q)scripts/install-deps.sh
@@ -138,7 +148,7 @@ $(filter-out $(CAST_BYTES),$(LOAD_OBJS)) $(MAIN_OBJ): $(SKEL) $(PROG_EXIT_SKEL)
 $(BUILD)/user/%.o: user/%.c
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+	$(Q)$(CC) $(CFLAGS) $(LAZY_DEFS) -c $< -o $@
 
 $(CORE_LIB): $(CORE_OBJS)
 $(LOAD_LIB): $(LOAD_OBJS)
@@ -150,6 +160,14 @@ $(CORE_LIB) $(LOAD_LIB) $(DEMO_LIB):
 $(BUILD)/hoptrace: $(MAIN_OBJ) $(DEMO_LIB) $(LOAD_LIB) $(CORE_LIB)
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
+
+# The lazily opened libraries' sonames, one a line: what scripts/build-deb.sh and
+# deploy/build-image.sh add to the package's Depends and to the image.
+$(BUILD)/lazy-libs: Makefile | $(BUILD)/bpf
+	$(Q)for l in $(LAZY_LIBS); do \
+		so=$$(objdump -p "$$($(CC) -print-file-name=lib$$l.so)" | awk '/SONAME/ { print $$2 }'); \
+		[ -n "$$so" ] || { echo "no soname for lib$$l.so (make deps)"; exit 1; }; \
+		echo "$$so"; done > $@
 
 # Unit tests link the core alone; a test of the demo's own logic adds the demo and the
 # loader (tests/unit/test_demo_*.c).

@@ -62,6 +62,15 @@ copy_with_libs() {
 }
 
 copy_with_libs "$binary" /usr/local/bin/hoptrace
+# The libraries hoptrace opens on first use (user/util/lazy_lib.h), listed beside the
+# binary: ldd does not see them.
+lazy=$(dirname "$binary")/lazy-libs
+[ -f "$lazy" ] || { echo "build-image: no $lazy beside the binary (run make first)" >&2; exit 1; }
+while read -r so; do
+	lib=$(ldconfig -p | awk -v so="$so" '$1 == so { print $NF; exit }')
+	[ -n "$lib" ] || { echo "build-image: $so is not installed (make deps)" >&2; exit 1; }
+	[ -e "$root$lib" ] || copy_with_libs "$lib" "$lib"
+done <"$lazy"
 cp "$busybox" "$root/bin/busybox"
 for applet in sh sleep tar cat ls mkdir rm mount; do ln -s busybox "$root/bin/$applet"; done
 printf 'root:x:0:0:root:/root:/bin/sh\n' >"$root/etc/passwd"

@@ -52,5 +52,5 @@ uninstall:
 # build/hoptrace_<version>-1_amd64.deb, from `make install` into a staging folder
 # (packaging/debian/ and scripts/build-deb.sh say what is added).
 DEB_REVISION ?= 1
-deb: $(BUILD)/hoptrace
+deb: $(BUILD)/hoptrace $(BUILD)/lazy-libs
 	$(Q)MAKE="$(MAKE)" scripts/build-deb.sh $(BUILD) $(VERSION)-$(DEB_REVISION)

@@ -4,7 +4,8 @@
 #     stripped, the man page compressed (gzip -9n, as Debian policy asks);
 #   - /usr/share/doc/hoptrace/ gains copyright (packaging/debian/copyright) and
 #     changelog.Debian.gz, one entry for this version written here;
-#   - dpkg-shlibdeps computes Depends from the libraries the binary links, dpkg-gencontrol
+#   - dpkg-shlibdeps computes Depends from the libraries the binary links, plus the packages
+#     of those it opens on first use (BUILD/lazy-libs), dpkg-gencontrol
 #     writes DEBIAN/control from packaging/debian/control (Installed-Size included),
 #     dpkg-deb builds the package with files owned by root.
 # The maintainer is DEB_MAINTAINER, else the last commit's author.
@@ -34,6 +35,7 @@ maintainer=${DEB_MAINTAINER:-$(git log -1 --format='%an <%ae>' 2>/dev/null || tr
 epoch=$(git log -1 --format=%ct 2>/dev/null || date +%s)
 commit=$(git log -1 --format=%h 2>/dev/null || echo unknown)
 
+lazy_libs=$(realpath "$build/lazy-libs")
 rm -rf "$work"
 mkdir -p "$work/src/debian"
 umask 022
@@ -60,6 +62,16 @@ cp packaging/debian/control "$work/src/debian/control"
 	# DEBIAN/ first: dpkg-shlibdeps finds the package's folder by it.
 	mkdir -p "$stage/DEBIAN"
 	dpkg-shlibdeps -Tdebian/substvars debian/hoptrace/usr/sbin/hoptrace
+	# The libraries hoptrace opens on first use (BUILD/lazy-libs) are not linked, so
+	# dpkg-shlibdeps cannot see them: their packages are added to the same Depends.
+	extra=
+	while read -r so; do
+		file=$(readlink -f "$(${CC:-cc} -print-file-name="$so")")
+		pkg=$(dpkg-query -S "$file" | head -n 1 | cut -d: -f1)
+		[ -n "$pkg" ] || { echo "build-deb: no package holds $so" >&2; exit 1; }
+		extra="$extra, $pkg"
+	done <"$lazy_libs"
+	sed -i "s/^shlibs:Depends=.*/&$extra/" debian/substvars
 	dpkg-gencontrol -phoptrace -P"$stage" -Tdebian/substvars -fdebian/files \
 		-V"hoptrace:Maintainer=$maintainer"
 )

@@ -303,7 +303,12 @@ case_deb() {
 	lintian --fail-on error "$deb" || { echo "lintian found errors"; return 1; }
 	[ "$(dpkg-deb -f "$deb" Version)" = "$VERSION-1" ] || return 1
 	[ "$(dpkg-deb -f "$deb" Architecture)" = amd64 ] || return 1
-	dpkg-deb -f "$deb" Depends | grep -q 'libpcap0.8' || { echo "Depends lacks libpcap"; return 1; }
+	# libpcap, libnftables and libcrypto are opened on first use, not linked: their packages
+	# are in Depends all the same.
+	for pkg in libpcap0.8 libnftables1 "$(dpkg-query -S "$(readlink -f "$(cc -print-file-name=libcrypto.so)")" | cut -d: -f1)"; do
+		dpkg-deb -f "$deb" Depends | tr ',' '\n' | grep -q "^ *$pkg\b" ||
+			{ echo "Depends lacks $pkg: $(dpkg-deb -f "$deb" Depends)"; return 1; }
+	done
 	files=$(dpkg-deb -c "$deb" | awk '{ print $6 }')
 	has "$files" ./usr/share/man/man8/hoptrace.8.gz ./usr/share/doc/hoptrace/copyright \
 		./usr/share/doc/hoptrace/changelog.Debian.gz ./usr/sbin/hoptrace || return 1
