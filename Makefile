@@ -65,8 +65,9 @@ LAZY_LIBS := pcap nftables crypto
 lazy_soname = $(shell objdump -p "$$($(CC) -print-file-name=lib$(1).so)" 2>/dev/null | \
 	awk '/SONAME/ { print $$2 }')
 lazy_name = $(patsubst lazy_%,%,$(notdir $(basename $@)))
-$(LAZY_LIBS:%=$(BUILD)/user/util/lazy_%.o): LAZY_DEFS = -DHOPTRACE_SONAME_$(shell echo $(lazy_name) | \
-	tr a-z A-Z)='"$(call lazy_soname,$(lazy_name))"'
+lazy_upper = $(shell echo $(lazy_name) | tr a-z A-Z)
+lazy_defs = -DHOPTRACE_SONAME_$(lazy_upper)='"$(call lazy_soname,$(lazy_name))"'
+$(LAZY_LIBS:%=$(BUILD)/user/util/lazy_%.o): LAZY_DEFS = $(lazy_defs)
 
 ifeq ($(V),1)
 Q :=
