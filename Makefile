@@ -58,16 +58,11 @@ LDLIBS := -Wl,--wrap=btf__load_vmlinux_btf -Wl,-u,__wrap_btf__load_vmlinux_btf \
 	-Wl,-Bstatic -lbpf -Wl,-Bdynamic -lelf -lz \
 	-lnftnl -lmnl -lnetfilter_log -lcjson $(EXTRA_LDLIBS)
 
-# Libraries few runs need are opened on first use, not linked (user/util/lazy_lib.h): their
-# sonames, as the development packages installed here name them. The package's Depends
-# and the image's files add them back ($(BUILD)/lazy-libs lists them for those scripts).
+# Libraries few runs need are opened on first use, not linked (user/util/lazy_lib.h). Their
+# sonames, as the development packages installed here name them, are read once into
+# $(BUILD)/lazy-libs (what the package's Depends and the image's files add back) and
+# $(BUILD)/lazy_sonames.h (what the shims open).
 LAZY_LIBS := pcap nftables crypto
-lazy_soname = $(shell objdump -p "$$($(CC) -print-file-name=lib$(1).so)" 2>/dev/null | \
-	awk '/SONAME/ { print $$2 }')
-lazy_name = $(patsubst lazy_%,%,$(notdir $(basename $@)))
-lazy_upper = $(shell echo $(lazy_name) | tr a-z A-Z)
-lazy_defs = -DHOPTRACE_SONAME_$(lazy_upper)='"$(call lazy_soname,$(lazy_name))"'
-$(LAZY_LIBS:%=$(BUILD)/user/util/lazy_%.o): LAZY_DEFS = $(lazy_defs)
 
 ifeq ($(V),1)
 Q :=
@@ -149,7 +144,7 @@ $(filter-out $(CAST_BYTES),$(LOAD_OBJS)) $(MAIN_OBJ): $(SKEL) $(PROG_EXIT_SKEL)
 $(BUILD)/user/%.o: user/%.c
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) $(LAZY_DEFS) -c $< -o $@
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
 
 $(CORE_LIB): $(CORE_OBJS)
 $(LOAD_LIB): $(LOAD_OBJS)
@@ -162,13 +157,20 @@ $(BUILD)/hoptrace: $(MAIN_OBJ) $(DEMO_LIB) $(LOAD_LIB) $(CORE_LIB)
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
 
-# The lazily opened libraries' sonames, one a line: what scripts/build-deb.sh and
-# deploy/build-image.sh add to the package's Depends and to the image.
-$(BUILD)/lazy-libs: Makefile | $(BUILD)/bpf
+# The lazily opened libraries' sonames, one a line (scripts/build-deb.sh and
+# deploy/build-image.sh read it), and as the shims' #defines.
+$(BUILD)/lazy-libs: Makefile
+	$(Q)mkdir -p $(@D)
 	$(Q)for l in $(LAZY_LIBS); do \
 		so=$$(objdump -p "$$($(CC) -print-file-name=lib$$l.so)" | awk '/SONAME/ { print $$2 }'); \
 		[ -n "$$so" ] || { echo "no soname for lib$$l.so (make deps)"; exit 1; }; \
 		echo "$$so"; done > $@
+
+$(BUILD)/lazy_sonames.h: $(BUILD)/lazy-libs
+	$(Q)printf '%s\n' $(LAZY_LIBS) | paste -d' ' - $< | \
+		awk '{ printf "#define HOPTRACE_SONAME_%s \"%s\"\n", toupper($$1), $$2 }' > $@
+
+$(LAZY_LIBS:%=$(BUILD)/user/util/lazy_%.o): $(BUILD)/lazy_sonames.h
 
 # Unit tests link the core alone; a test of the demo's own logic adds the demo and the
 # loader (tests/unit/test_demo_*.c).

@@ -38,13 +38,13 @@ $(FUZZ_BUILD)/seeds: tests/fuzz/seeds.c include/hoptrace.h | $(FUZZ_BUILD)/user
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $< -o $@
 
-# The lazily opened libraries' shims take their sonames as the main build's do (Makefile).
-$(LAZY_LIBS:%=$(FUZZ_BUILD)/user/util/lazy_%.o): LAZY_DEFS = $(lazy_defs)
+# The lazily opened libraries' shims include their sonames (Makefile).
+$(LAZY_LIBS:%=$(FUZZ_BUILD)/user/util/lazy_%.o): $(BUILD)/lazy_sonames.h
 
 $(FUZZ_BUILD)/user/%.o: user/%.c | $(FUZZ_BUILD)/user
 	$(call msg,FUZZ-CC,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $(LAZY_DEFS) -fsanitize=fuzzer-no-link -c $< -o $@
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
 
 $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_OBJS) | $(FUZZ_BUILD)/user
 	$(call msg,FUZZ-LD,$@)

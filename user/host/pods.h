@@ -60,11 +60,11 @@ struct pod_sources {
  * user asked for it. */
 int pods__discover(const struct pod_sources *src, struct pod_list *out);
 
-/* The pod called ns/name, or NULL. */
 /* Whether a node name ("" when the source does not say) is this host's: the same in full
  * or before the first dot (kubelet may use either form). */
 bool pods__on_this_node(const char *node);
 
+/* The pod called ns/name, or NULL. */
 const struct pod *pods__find(const struct pod_list *l, const char *ns, const char *name);
 
 /* The pod whose network namespace has this inode, or NULL. */

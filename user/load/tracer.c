@@ -80,6 +80,9 @@ static struct hoptrace_bpf *open_configured(const struct trace_config *opts,
 	return skel;
 }
 
+/* Programs a second object may load beside the first. */
+#define TRACER_SPLIT_MAX 32
+
 /* The programs the second object loads, by name (borrowed from the first object). */
 struct program_split {
 	const char *second[TRACER_SPLIT_MAX];

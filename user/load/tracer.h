@@ -9,9 +9,6 @@
 #include "load/shared_maps.h"
 #include "cli/options.h"
 
-/* Programs a second object may load beside the first (load/tracer.c). */
-#define TRACER_SPLIT_MAX 32
-
 struct hoptrace_bpf;
 struct nf_links;
 

@@ -3,6 +3,7 @@
  * (util/lazy_lib.h). */
 #include <stddef.h>
 #include <openssl/evp.h>
+#include "lazy_sonames.h" /* generated: $(BUILD)/lazy_sonames.h */
 #include "util/lazy_lib.h"
 
 enum { CTX_NEW, SHA256, INIT, UPDATE, FINAL, CTX_FREE, COUNT };

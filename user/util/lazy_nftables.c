@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <nftables/libnftables.h>
+#include "lazy_sonames.h" /* generated: $(BUILD)/lazy_sonames.h */
 #include "util/lazy_lib.h"
 
 enum {

@@ -3,6 +3,7 @@
  * (util/lazy_lib.h). */
 #include <stddef.h>
 #include <pcap/pcap.h>
+#include "lazy_sonames.h" /* generated: $(BUILD)/lazy_sonames.h */
 #include "util/lazy_lib.h"
 
 enum { OPEN_DEAD, COMPILE, GETERR, CLOSE, FREECODE, OFFLINE_FILTER, COUNT };
