@@ -67,7 +67,9 @@ copy_with_libs "$binary" /usr/local/bin/hoptrace
 lazy=$(dirname "$binary")/lazy-libs
 [ -f "$lazy" ] || { echo "build-image: no $lazy beside the binary (run make first)" >&2; exit 1; }
 while read -r so; do
-	lib=$(ldconfig -p | awk -v so="$so" '$1 == so { print $NF; exit }')
+	# awk reads to the end: leaving early would kill ldconfig with SIGPIPE, and pipefail
+	# would end this script without a word.
+	lib=$(ldconfig -p | awk -v so="$so" '$1 == so && !found { print $NF; found = 1 }')
 	[ -n "$lib" ] || { echo "build-image: $so is not installed (make deps)" >&2; exit 1; }
 	[ -e "$root$lib" ] || copy_with_libs "$lib" "$lib"
 done <"$lazy"

@@ -67,7 +67,7 @@ cp packaging/debian/control "$work/src/debian/control"
 	extra=
 	while read -r so; do
 		file=$(readlink -f "$(${CC:-cc} -print-file-name="$so")")
-		pkg=$(dpkg-query -S "$file" | head -n 1 | cut -d: -f1)
+		pkg=$(dpkg-query -S "$file" | awk -F: 'NR == 1 { print $1 }')
 		[ -n "$pkg" ] || { echo "build-deb: no package holds $so" >&2; exit 1; }
 		extra="$extra, $pkg"
 	done <"$lazy_libs"
