@@ -369,10 +369,13 @@ static __always_inline void handoff_emit(struct sk_buff *skb, __u64 prev)
 #define REUSE_GAP_NS 2000000ULL
 
 /* Some frees have no tracepoint (TCP frees read data and a SYN-SENT socket's RST with
- * __kfree_skb), and the address then comes back holding another packet. Signs of that: the
- * skb was read by a socket and is on a path again; or its data buffer changed while it sat
- * unseen for a while (a buffer reallocated mid-path, for encapsulation headroom, follows the
- * previous hop within microseconds). */
+ * __kfree_skb, a UDP read frees on its own CPU that way), and the address then comes back
+ * holding another packet. Signs of that: the skb was read by a socket and is on a path
+ * again, or is freed with another data buffer than the one the socket took (a socket's
+ * queue keeps the buffer it took to the end: a packet dropped at its first traced hook,
+ * there, would be a false drop of the packet that was read); or its data buffer changed
+ * while it sat unseen for a while (a buffer reallocated mid-path, for encapsulation
+ * headroom, follows the previous hop within microseconds). */
 static __always_inline bool skb_reused(struct sk_buff *skb, struct track_state *st,
 				       const struct hop_site *site, const struct skb_view *v,
 				       __u64 now)
@@ -385,7 +388,7 @@ static __always_inline bool skb_reused(struct sk_buff *skb, struct track_state *
 		return st->head && head && st->head != head &&
 		       BPF_CORE_READ_BITFIELD_PROBED(skb, cloned);
 	if (site->ends_life)
-		return false;
+		return st->delivered && st->head && head && st->head != head;
 	if (st->delivered)
 		return true;
 	if (st->head && st->head != head && now - st->last_ts > REUSE_GAP_NS)

@@ -47,6 +47,8 @@
 #include "load/tracer.h"
 
 #define POLL_MS 100
+/* How long a BPF program may take from reading the clock to submitting its record. */
+#define RING_COMMIT_MARGIN_NS 10000000LL
 /* After Ctrl-C, how long the command may take to end before it is killed. */
 #define COMMAND_GRACE_S 5
 
@@ -798,6 +800,9 @@ static bool reader_gone(FILE *f)
 /* One round: read what the kernel sent, write out what ended. -1 on a read or write error. */
 static int poll_round(struct session *s)
 {
+	/* Every event stamped before this moment is in the ring by the end of the poll, but a
+	 * program that read the clock may still be filling its record: a margin for that. */
+	long long read_up_to = clock__mono_ns() - RING_COMMIT_MARGIN_NS;
 	int n = tracer__poll(&s->tracer, POLL_MS);
 
 	if (n < 0 && n != -EINTR) {
@@ -817,8 +822,11 @@ static int poll_round(struct session *s)
 	/* Rule messages wait in their sockets' buffers until read: keep them short. */
 	if (s->rule_tracers)
 		drain_rule_decisions(s);
-	/* A packet waiting for a copy ends even while no event comes. */
-	timeline__expire(s->tl, clock__mono_ns());
+	/* A packet waiting for a copy ends even while no event comes; at a time up to which
+	 * every event has been read, so that the outcome is the one the events' own time
+	 * stamps give (timeline__add), whenever the poll ran. */
+	if (read_up_to > 0)
+		timeline__expire(s->tl, (__u64)read_up_to);
 	update_status(s, s->lost_seen);
 	return 0;
 }

@@ -165,7 +165,77 @@ case_healthy_traffic() {
 		| unique | length <= 1] | all" "no packet with two identities"
 }
 
+# A UDP read on another CPU than the one that made the skb frees it later, on that CPU
+# (the kernel's deferred free): seconds later on an idle node, or never in the trace. Pod 1
+# sends from CPU 0, pod 2 reads on CPU 1, 1.2 s apart (past the second a packet a socket
+# took waits for its next hop). Each datagram, of its own length, is one packet, delivered
+# in pod 2, whatever free of its address comes later and whenever the reader polls; a
+# trace of node 2 alone, taken at the same time, says the same of each.
+case_udp_read_freed_late() {
+	local cpus pids=() n
+	cpus=$(nproc)
+	if [ "$cpus" -lt 2 ]; then
+		SKIP_REASON="one CPU: no read on another CPU than the send's"
+		return 77
+	fi
+	nsx "$P2" taskset -c 1 timeout 20 python3 -c '
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("0.0.0.0", 7840))
+s.settimeout(10)
+for _ in range(4):
+    s.recv(100)' &
+	pids+=($!)
+	PIDS="$PIDS $!"
+	wait_listen "$P2" u 7840 || return 1
+	"$HOPTRACE" --pod-ip $POD1 --netns "$N1" --netns "$N2" --netns "$P2" --json --duration 30 \
+		>"$TMP/late.jsonl" 2>"$TMP/late.err" &
+	pids+=($!)
+	PIDS="$PIDS $!"
+	wait_tracing "$TMP/late.err" $! || return 1
+	"$HOPTRACE" --pod-ip $POD1 --only-netns "$N2,$P2" --json --duration 30 \
+		>"$TMP/late.n2.jsonl" 2>"$TMP/late.n2.err" &
+	pids+=($!)
+	PIDS="$PIDS $!"
+	wait_tracing "$TMP/late.n2.err" $! || return 1
+	nsx "$P1" taskset -c 0 python3 -c '
+import socket, sys, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+for n in range(4):
+    s.sendto(b"x" * (10 + n), (sys.argv[1], 7840))
+    time.sleep(1.2)' $POD2 || return 1
+	wait "${pids[0]}" || { echo "pod 2 did not read the 4 datagrams"; return 1; }
+	kill -INT "${pids[1]}" "${pids[2]}"
+	for n in 1 2; do
+		wait "${pids[$n]}"
+		[ $? -eq 130 ] || { echo "a trace failed:"; cat "$TMP"/late*.err; return 1; }
+	done
+	for n in late late.n2; do
+		expect_jq "$TMP/$n.jsonl" "[.[] | select(.type==\"packet\" and .flow_tuple.proto==\"udp\"
+			and .flow_tuple.dport==7840)] as \$p | (\$p | length) == 4
+			and all(\$p[]; .fate == \"delivered\")" \
+			"$n: 4 datagrams, each delivered" || return 1
+		# One datagram per packet: each its own UDP length, 10 to 13 bytes of data.
+		expect_jq "$TMP/$n.jsonl" ". as \$all | [.[] | select(.type==\"packet\"
+			and .flow_tuple.dport==7840) | .pkt as \$k | [\$all[] | select(.type==\"hop\"
+			and .pkt==\$k) | .ident.udp_len | select(.)] | unique] | sort
+			== [[18], [19], [20], [21]]" "$n: each datagram one packet of its own" || return 1
+	done
+	# Node 2's view of each datagram is the same as the whole trace's, from node 2 on.
+	for n in late late.n2; do
+		jq -s -r --arg n2 "$N2" --arg p2 "$P2" '. as $all | [.[] | select(.type=="packet"
+			and .flow_tuple.dport==7840) | .pkt as $k | [$all[] | select(.type=="hop"
+			and .pkt==$k and (.netns_name == $n2 or .netns_name == $p2
+			or .netns_name == null)) | "\(.hook) \(.netns_name // "-")"] | join(" | ")]
+			| .[]' "$TMP/$n.jsonl" >"$TMP/$n.paths"
+	done
+	diff "$TMP/late.paths" "$TMP/late.n2.paths" || {
+		echo "expectation failed: node 2's trace tells each datagram as the whole trace does"
+		return 1
+	}
+}
+
 overlay_up || { echo "FAIL e2e healthy_topology: could not build the overlay"; exit 1; }
 pod3_up || { echo "FAIL e2e healthy_topology: could not build pod 3"; exit 1; }
 servers_up || { echo "FAIL e2e healthy_servers: the servers did not start"; exit 1; }
 run_case healthy_traffic case_healthy_traffic
+run_case udp_read_freed_late case_udp_read_freed_late

@@ -1202,9 +1202,43 @@ static void test_settled_expire_in_order(void)
 	timeline__free(tl);
 }
 
+/* A socket's free of what it read may come seconds after the taking (a UDP read's free is
+ * deferred to the CPU that made the skb). Whether it joins its packet follows from the two
+ * time stamps alone: within the second it does, after it the packet has settled and the
+ * free is counted after its end, whether the reader polled (timeline__expire) in between
+ * or not. */
+static void test_late_free_joins_by_time_stamps(void)
+{
+	const __u64 s = 1000000000ull;
+	struct hop_tuple t = tuple4(1, 1000, 2, 7777, 17);
+	struct timeline *tl = fresh();
+	__u64 start = clock_ns;
+
+	/* Within the second: joins, with or without a poll between. */
+	add(tl, hop_at(SKB_A, HOOK_NETIF_RECEIVE, HOP_F_NEW, NS_NODE, t));
+	add(tl, hop(SKB_A, HOOK_SOCK_QUEUE, HOP_F_SOCK));
+	timeline__expire(tl, start + 9 * s / 10);
+	clock_ns = start + 9 * s / 10 + 1;
+	add(tl, hop(SKB_A, HOOK_CONSUME_SKB, 0));
+	CHECK(seen_count == 1 && seen[0].fate == FATE_DELIVERED && seen[0].hop_count == 3);
+
+	/* After it, with no poll between: the free is no longer the packet's. */
+	start = clock_ns = start + 2 * s;
+	add(tl, hop_at(SKB_B, HOOK_NETIF_RECEIVE, HOP_F_NEW, NS_NODE, t));
+	add(tl, hop(SKB_B, HOOK_SOCK_QUEUE, HOP_F_SOCK));
+	clock_ns = start + s + s / 10;
+	add(tl, hop(SKB_B, HOOK_CONSUME_SKB, 0));
+	CHECK(seen_count == 2 && seen[1].fate == FATE_DELIVERED && seen[1].hop_count == 2);
+	CHECK(timeline__totals(tl)->after_end == 1);
+	timeline__finish(tl);
+	CHECK(seen_count == 2);
+	timeline__free(tl);
+}
+
 int main(void)
 {
 	RUN(test_delivered);
+	RUN(test_late_free_joins_by_time_stamps);
 	RUN(test_dropped_and_sites);
 	RUN(test_open_at_finish_is_unknown);
 	RUN(test_new_on_open_address);

@@ -785,6 +785,10 @@ int timeline__add(struct timeline *tl, const struct hop_event *ev, const __u8 *d
 
 	tl->totals.events++;
 	dev_names__learn(&tl->devs, ev);
+	/* Packets whose wait ended before this event end first: whether a late hop (a socket's
+	 * deferred free of what it read, seconds later) joins its packet depends on the two
+	 * time stamps alone, not on when the reader happened to poll. */
+	timeline__expire(tl, ev->ts_ns);
 	if (ev->hook == HOOK_HANDOFF)
 		return handoff_continue(tl, ev);
 	if (tl->parked_count)
@@ -853,7 +857,6 @@ int timeline__add(struct timeline *tl, const struct hop_event *ev, const __u8 *d
 		park(tl, p);
 	else if (life_ended_by(ev) != FATE_UNKNOWN)
 		copy_end(tl, p, ev);
-	timeline__expire(tl, ev->ts_ns);
 	return 0;
 }
 
