@@ -38,7 +38,7 @@ UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 # The end-to-end tests' own BPF programs, and tools that attach them and list what is
 # attached (tests/bpf, tests/tools); built with the unit tests.
-TEST_BPF_OBJ := $(BUILD)/tests/bpf/test_progs.bpf.o
+TEST_BPF_OBJ := $(patsubst tests/bpf/%.c,$(BUILD)/tests/bpf/%.o,$(wildcard tests/bpf/*.bpf.c))
 TEST_TOOLS := $(BUILD)/tests/bpf_attach $(BUILD)/tests/list_attached
 
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
@@ -173,14 +173,17 @@ $(BUILD)/lazy_sonames.h: $(BUILD)/lazy-libs
 $(LAZY_LIBS:%=$(BUILD)/user/util/lazy_%.o): $(BUILD)/lazy_sonames.h
 
 # Unit tests link the core alone; a test of the demo's own logic adds the demo and the
-# loader (tests/unit/test_demo_*.c).
-UNIT_LIBS = $(if $(filter test_demo_%,$(notdir $@)),$(DEMO_LIB) $(LOAD_LIB)) $(CORE_LIB)
+# loader (tests/unit/test_demo_*.c), the ring reader's test the loader and the program
+# that writes its records.
+UNIT_LIBS = $(if $(filter test_demo_%,$(notdir $@)),$(DEMO_LIB) $(LOAD_LIB)) \
+	$(if $(filter test_ring_reader,$(notdir $@)),$(LOAD_LIB)) $(CORE_LIB)
 $(BUILD)/tests/test_demo_%: $(DEMO_LIB) $(LOAD_LIB)
+$(BUILD)/tests/test_ring_reader: $(LOAD_LIB) $(BUILD)/tests/bpf/ring_writer.bpf.o
 $(BUILD)/tests/%: tests/unit/%.c $(CORE_LIB) | $(BUILD)/tests
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -Itests/unit $< $(UNIT_LIBS) -o $@ $(LDLIBS)
 
-$(TEST_BPF_OBJ): tests/bpf/test_progs.bpf.c $(VMLINUX_DIR)/vmlinux.h | $(BUILD)/tests/bpf
+$(BUILD)/tests/bpf/%.bpf.o: tests/bpf/%.bpf.c $(VMLINUX_DIR)/vmlinux.h | $(BUILD)/tests/bpf
 	$(call msg,BPF,$@)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 

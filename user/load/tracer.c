@@ -255,7 +255,7 @@ void tracer__prestart(struct tracer *t, const struct trace_config *opts)
 
 int tracer__load(struct tracer *t, const struct trace_config *opts,
 		 const struct kernel_features *kf, const struct attach_plan *plan,
-		 ring_buffer_sample_fn on_event, void *ctx)
+		 ring_record_fn on_event, void *ctx)
 {
 	int err;
 
@@ -285,7 +285,7 @@ int tracer__load(struct tracer *t, const struct trace_config *opts,
 					" (-vv shows the verifier log)");
 		return err;
 	}
-	t->rb = ring_buffer__new(bpf_map__fd(t->skel->maps.events), on_event, ctx, NULL);
+	t->rb = ring_reader__new(bpf_map__fd(t->skel->maps.events), on_event, ctx);
 	phases__mark("ring");
 	if (!t->rb) {
 		err = -errno;
@@ -351,20 +351,14 @@ void tracer__watch_summary(const struct tracer *t, char *buf, size_t size)
 
 int tracer__poll(struct tracer *t, int timeout_ms)
 {
-	int n = ring_buffer__poll(t->rb, timeout_ms), m;
-
-	if (n == -EINTR)
-		n = 0;
-	if (n < 0)
-		return n;
-	/* The BPF side wakes us only when a backlog builds: read what came in quietly. */
-	m = ring_buffer__consume(t->rb);
-	return m < 0 ? m : n + m;
+	/* The BPF side wakes us only when a backlog builds: the poll reads what came in
+	 * quietly too. */
+	return ring_reader__poll(t->rb, timeout_ms);
 }
 
 int tracer__drain(struct tracer *t)
 {
-	return t->rb ? ring_buffer__consume(t->rb) : 0;
+	return t->rb ? ring_reader__consume(t->rb) : 0;
 }
 
 int tracer__stats(const struct tracer *t, struct hop_stats *sum)
@@ -394,7 +388,7 @@ void tracer__detach(struct tracer *t)
 void tracer__destroy(struct tracer *t)
 {
 	tracer__detach(t);
-	ring_buffer__free(t->rb);
+	ring_reader__free(t->rb);
 	t->rb = NULL;
 	destroy_objects(t);
 	shared_maps__close(&t->maps);

@@ -6,6 +6,7 @@
 
 #include <bpf/libbpf.h>
 #include "load/ladder.h"
+#include "load/ring_reader.h"
 #include "load/shared_maps.h"
 #include "cli/options.h"
 
@@ -16,7 +17,7 @@ struct tracer {
 	struct hoptrace_bpf *skel;  /* the maps (shared), and the programs not in skel2 */
 	struct hoptrace_bpf *skel2; /* the programs loaded beside skel's, at once; or NULL */
 	struct shared_maps maps;    /* until the load: the maps both objects take */
-	struct ring_buffer *rb;
+	struct ring_reader *rb;
 	struct attach_state attached; /* links, netfilter links and watched programs, to undo */
 	const struct kernel_features *kf;
 	__u32 wakeup_backlog; /* the BPF side's cfg_wakeup_backlog */
@@ -34,7 +35,7 @@ void tracer__prestart(struct tracer *t, const struct trace_config *opts);
  * line on stderr. */
 int tracer__load(struct tracer *t, const struct trace_config *opts,
 		 const struct kernel_features *kf, const struct attach_plan *plan,
-		 ring_buffer_sample_fn on_event, void *ctx);
+		 ring_record_fn on_event, void *ctx);
 
 /* Attaches each chosen program (netfilter observers in each namespace of netns_paths, fexit
  * on the BPF programs on their devices); a hook that fails is recorded in plan and skipped. Returns how many attached, or -errno
