@@ -167,18 +167,18 @@ case_healthy_traffic() {
 
 # A UDP read on another CPU than the one that made the skb frees it later, on that CPU
 # (the kernel's deferred free): seconds later on an idle node, or never in the trace. Pod 1
-# sends from CPU 0, pod 2 reads on CPU 1, 1.2 s apart (past the second a packet a socket
+# sends from one CPU, pod 2 reads on another, 1.2 s apart (past the second a packet a socket
 # took waits for its next hop). Each datagram, of its own length, is one packet, delivered
 # in pod 2, whatever free of its address comes later and whenever the reader polls; a
 # trace of node 2 alone, taken at the same time, says the same of each.
 case_udp_read_freed_late() {
-	local cpus pids=() n
-	cpus=$(nproc)
-	if [ "$cpus" -lt 2 ]; then
+	local send_cpu read_cpu pids=() n
+	read -r send_cpu read_cpu < <(python3 -c 'import os; print(*sorted(os.sched_getaffinity(0))[:2])')
+	if [ -z "$read_cpu" ]; then
 		SKIP_REASON="one CPU: no read on another CPU than the send's"
 		return 77
 	fi
-	nsx "$P2" taskset -c 1 timeout 20 python3 -c '
+	nsx "$P2" taskset -c "$read_cpu" timeout 20 python3 -c '
 import socket
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("0.0.0.0", 7840))
 s.settimeout(10)
@@ -197,7 +197,7 @@ for _ in range(4):
 	pids+=($!)
 	PIDS="$PIDS $!"
 	wait_tracing "$TMP/late.n2.err" $! || return 1
-	nsx "$P1" taskset -c 0 python3 -c '
+	nsx "$P1" taskset -c "$send_cpu" python3 -c '
 import socket, sys, time
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 for n in range(4):
