@@ -105,8 +105,10 @@ static void merge_free(struct merge_set *set, struct trace_writer *t, int n)
 }
 
 /* A request a->b (delay 100 ns) and its reply b->a (150 ns); b's clock 2 s ahead. The
- * offset lies in (-d(b->a), d(a->b)) = (2 s - 150, 2 s + 100): 2 s - 25 +- 125 (+1). */
-static void test_offset_bounded_both_ways(void)
+ * offset lies in (-d(b->a), d(a->b)) = (2 s - 150, 2 s + 100): 2 s - 25 +- 125 (+1).
+ * late_free: a free of the sent skb follows its transmit on a, 0.5 s later (a deferred
+ * free): the packet left a at the transmit, not at the free. */
+static void offset_bounded_both_ways(bool late_free)
 {
 	struct trace_writer t[2];
 	struct merge_set *set = calloc(1, sizeof(*set));
@@ -115,6 +117,8 @@ static void test_offset_bounded_both_ways(void)
 	trace_open(&t[1]);
 	hop(&t[0], 1, T0 + 0, "nf_hook", "pod-a", "10.0.1.2", "10.0.2.2", 7);
 	hop(&t[0], 1, T0 + 1000, "veth_xmit", "node-a", "10.0.1.2", "10.0.2.2", 7);
+	if (late_free)
+		hop(&t[0], 1, T0 + SEC / 2, "consume_skb", "node-a", "10.0.1.2", "10.0.2.2", 7);
 	packet(&t[0], 1, 1, "unknown");
 	hop(&t[0], 2, T0 + 5150, "netif_receive", "node-a", "10.0.2.2", "10.0.1.2", 9);
 	hop(&t[0], 2, T0 + 5200, "consume_skb", "pod-a", "10.0.2.2", "10.0.1.2", 9);
@@ -143,6 +147,16 @@ static void test_offset_bounded_both_ways(void)
 	CHECK(set->packets[0].flow == 1 && set->packets[1].flow == 1);
 	merge_free(set, t, 2);
 	free(set);
+}
+
+static void test_offset_bounded_both_ways(void)
+{
+	offset_bounded_both_ways(false);
+}
+
+static void test_offset_after_late_free(void)
+{
+	offset_bounded_both_ways(true);
 }
 
 /* Packets one way only: the recorded clocks agree with the limit, so they are kept,
@@ -513,6 +527,7 @@ static void test_scan_reads_as_cjson(void)
 int main(void)
 {
 	RUN(test_offset_bounded_both_ways);
+	RUN(test_offset_after_late_free);
 	RUN(test_offset_one_way);
 	RUN(test_lost_between_nodes);
 	RUN(test_drop_after_nat);

@@ -24,10 +24,11 @@ struct pair_limits {
 	int count;
 };
 
-/* The time a part left its node (its last kernel hop) and arrived (its first). */
+/* The time a part left its node (the transmit that sent it: a free of the sent skb, by the
+ * device or seconds later by a deferred free, may follow it) and arrived (its first hop). */
 static long long left_at(const struct merge_part *p)
 {
-	return p->hops[p->last_kernel].ts_ns;
+	return p->hops[p->sent].ts_ns;
 }
 
 static long long arrived_at(const struct merge_part *p)

@@ -130,7 +130,7 @@ static struct merge_part *pending_part(struct merge_input *in)
 	}
 	p = &in->parts[in->part_count++];
 	memset(p, 0, sizeof(*p));
-	p->first_kernel = p->last_kernel = -1;
+	p->first_kernel = p->last_kernel = p->sent = -1;
 	return p;
 }
 
@@ -228,6 +228,7 @@ static void finish_part(struct merge_part *p)
 		last = k >= 0 ? p->hops[k].hook_kind : MERGE_HOOK_OTHER;
 	}
 	p->left_node = last == MERGE_HOOK_TRANSMIT;
+	p->sent = p->left_node ? k : -1;
 }
 
 /* One object of the trace, whose members are ml and whose text is at `where` (`text` that

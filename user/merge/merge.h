@@ -64,6 +64,7 @@ struct merge_part {
 	struct merge_hop *hops;
 	int hop_count, hop_cap;
 	int first_kernel, last_kernel; /* hop indexes, -1 when it has no kernel hop */
+	int sent;	/* with left_node: the transmit that sent it out (a free may follow) */
 	bool left_node; /* its last kernel hop sends it out of the node's namespaces */
 	bool arrived;	/* its first kernel hop receives it from outside them */
 	/* pcapng input: the frames and Custom Blocks holding it, in file order. */
